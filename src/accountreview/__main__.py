@@ -1,0 +1,3 @@
+from accountreview.cli import main
+
+main()

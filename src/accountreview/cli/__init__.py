@@ -1,0 +1,12 @@
+"""The command line: `accountreview …`. See `cli.app` for the shared parts."""
+
+from accountreview.cli import accounts, data, reviews  # noqa: F401  (registers the commands)
+from accountreview.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

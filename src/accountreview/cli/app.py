@@ -1,0 +1,182 @@
+"""The Typer application, its global options and the error handling every command shares.
+
+Only Typer and the standard library are imported at module level: services (and
+SQLite) are imported inside the commands, Textual only when a command opens the
+TUI, so `accountreview --version` and the read commands start fast.
+"""
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from accountreview import __version__
+from accountreview.paths import DB_ENV, REP_ENV, TODAY_ENV
+
+if TYPE_CHECKING:
+    from accountreview.services.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="accountreview",
+    help=(
+        "The weekly review of your top accounts: name five stakeholders and when you last "
+        "spoke to each, or the review does not close.\n\n"
+        "Exit codes: 0 ok, 2 bad usage or input, 3 refused by a rule, 4 not found."
+    ),
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    """Global options, shared by every command through the Typer context."""
+
+    db: str | None
+    today: date
+    rep: str | None
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print `message` on stderr and return the Exit to raise."""
+    typer.echo(f"accountreview: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn every error into a message and an exit code; never a traceback."""
+    from accountreview.domain.errors import InvalidValue
+    from accountreview.services.errors import UserError
+
+    try:
+        yield
+    except UserError as error:
+        raise fail(str(error), error.exit_code) from None
+    except InvalidValue as error:
+        raise fail(str(error), 2) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:  # the last line of defence: a message, not a traceback
+        if os.environ.get("ACCOUNTREVIEW_DEBUG"):
+            traceback.print_exc()
+        raise fail(
+            f"unexpected error: {type(error).__name__}: {error}"
+            " (run again with ACCOUNTREVIEW_DEBUG=1 for details)",
+            1,
+        ) from None
+
+
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """`app.command` (or `group.command`), with the shared error handling around it."""
+
+    def register(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            with user_errors():
+                return func(*a, **kw)
+
+        (group or app).command(*args, **kwargs)(wrapper)
+        return func
+
+    return register
+
+
+def _parse_today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"accountreview {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar=DB_ENV,
+        metavar="PATH_OR_URL",
+        help="Database file or sqlite:/// URL [default: accountreview.db in your data folder].",
+    ),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        envvar=TODAY_ENV,
+        metavar="YYYY-MM-DD",
+        help="Pretend today is this date (review a past week; deterministic scripts).",
+    ),
+    rep: str | None = typer.Option(
+        None, "--rep", envvar=REP_ENV, help="Act as this rep (name, email or id)."
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Global options."""
+    ctx.obj = Options(db=db, today=_parse_today(today), rep=rep)
+    if ctx.invoked_subcommand is None:
+        from accountreview.cli.views import open_home
+
+        with user_errors():
+            open_home(ctx.obj)
+
+
+def options(ctx: typer.Context) -> Options:
+    """The global options of this invocation."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Options)
+    return obj
+
+
+def db_target(opts: Options) -> str:
+    """The database the user means: --db, ACCOUNTREVIEW_DB, or the default file."""
+    if opts.db:
+        return opts.db
+    from accountreview.paths import default_db
+
+    return str(default_db())
+
+
+@contextmanager
+def workspace(ctx: typer.Context, *, create: bool = False) -> "Iterator[Workspace]":
+    """Open the workspace for a command and close it afterwards."""
+    from accountreview.services.reps import current_rep
+    from accountreview.services.workspace import open_workspace
+
+    opts = options(ctx)
+    ws = open_workspace(db_target(opts), opts.today, create=create)
+    try:
+        current_rep(ws, opts.rep)
+        yield ws
+    finally:
+        ws.close()
+
+
+def out(text: str = "") -> None:
+    """Write a line to stdout."""
+    sys.stdout.write(text + "\n")

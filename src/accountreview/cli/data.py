@@ -1,0 +1,110 @@
+"""Commands that create, fill and upgrade databases: init, demo, import, db upgrade."""
+
+import sys
+from pathlib import Path
+
+import typer
+
+from accountreview.cli.app import app, command, db_target, fail, options, out, workspace
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@command("init")
+def init_command(ctx: typer.Context) -> None:
+    """Create the database (private to you: mode 0600), or upgrade an existing one."""
+    from accountreview.services.setup import init_database
+
+    path, created = init_database(db_target(options(ctx)))
+    if created:
+        out(f"Created {path}")
+        out("Next: add yourself with `accountreview rep add NAME --email you@company.com --me`,")
+        out("or import your data: `accountreview import data/reps.csv` (see README).")
+    else:
+        out(f"{path} already exists and is up to date")
+
+
+@command("upgrade", group=db_app)
+def db_upgrade(ctx: typer.Context) -> None:
+    """Upgrade the database to this version's schema (a copy is saved beside it first)."""
+    from accountreview.services.setup import upgrade_database
+
+    path, before, now = upgrade_database(db_target(options(ctx)))
+    if before == now:
+        out(f"{path} is up to date (schema {now})")
+    else:
+        out(f"{path} upgraded from schema {before} to {now}; the old file was copied beside it")
+
+
+class _Bar:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        filled = int(30 * min(done, total) / total)
+        line = f"\r{stage:<14} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
+        if line != self.last:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            self.last = line
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\n")
+
+
+@command("demo")
+def demo_command(
+    ctx: typer.Context,
+    no_open: bool = typer.Option(False, "--no-open", help="Build the demo and exit."),
+    scale: str = typer.Option("demo", "--scale", help="demo (~40 accounts) or large (100k)."),
+    seed: int = typer.Option(7, "--seed", help="Random seed: same seed, same data."),
+) -> None:
+    """Build a fresh demo database (in your data folder unless --db) and open it."""
+    from accountreview.cli.views import open_home
+    from accountreview.paths import default_demo_db
+    from accountreview.services.demo import build_demo
+    from accountreview.services.setup import clear_demo_target
+
+    if scale not in {"demo", "large"}:
+        raise fail(f"--scale: {scale!r} is not valid; expected demo or large", 2)
+    opts = options(ctx)
+    path = Path(opts.db) if opts.db else default_demo_db()
+    if opts.db and "://" in opts.db:
+        from accountreview.db.connection import path_from_target
+
+        path = path_from_target(opts.db)
+    clear_demo_target(path)
+    bar = _Bar()
+    summary = build_demo(path, opts.today, scale=scale, seed=seed, progress=bar)
+    bar.done()
+    out(summary.summary())
+    if not no_open:
+        opts.db = str(path)
+        out()
+        open_home(opts)
+
+
+@command("import")
+def import_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(
+        ...,
+        help="CSV file(s): reps, accounts, stakeholders or "
+        "touches (the kind is told by the header).",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file(s); save nothing."),
+) -> None:
+    """Import the app's own CSV files. All-or-nothing: a bad row changes nothing."""
+    from accountreview.services.importing import import_file
+
+    with workspace(ctx, create=True) as ws:
+        for path in files:
+            report = import_file(ws, path, dry_run=dry_run)
+            out(report.summary())

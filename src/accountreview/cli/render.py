@@ -1,0 +1,74 @@
+"""Plain-text tables, JSON and CSV for the CLI (no rich, so commands start fast)."""
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Format(StrEnum):
+    """Output formats a command can print."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def money(value: int | None) -> str:
+    """A compact amount: 8,000 / 250k / 1.2M."""
+    if value is None:
+        return "—"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+    if value >= 100_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value:,}"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 40) -> str:
+    """Columns padded to fit, long cells cut with an ellipsis."""
+
+    def cell(value: Any) -> str:
+        text = "—" if value is None or value == "" else str(value)
+        text = text.replace("\n", " ")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in body
+    )
+    return "\n".join(lines)
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise a cell a spreadsheet would run as a formula (prefix a quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    sys.stdout.write(buffer.getvalue())
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

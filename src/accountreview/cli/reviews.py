@@ -1,0 +1,106 @@
+"""The review command (fill slots, close, reopen) and the queue."""
+
+import typer
+
+from accountreview.cli.app import command, fail, workspace
+from accountreview.cli.render import Format, write_json
+
+SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3= empties it."
+
+
+def _parse_slot(text: str) -> tuple[int, str | None]:
+    number, sep, who = text.partition("=")
+    if not sep or number.strip() not in {"1", "2", "3", "4", "5"}:
+        raise fail(f"--slot: {text!r} is not valid; expected N=STAKEHOLDER with N from 1 to 5", 2)
+    return int(number), who.strip() or None
+
+
+@command("review")
+def review_command(
+    ctx: typer.Context,
+    account: str = typer.Argument(..., help="Account id or exact name."),
+    week: str | None = typer.Option(
+        None, "--week", "-w", help="ISO week, e.g. 2026-W47 [default: this week]."
+    ),
+    slot: list[str] = typer.Option([], "--slot", "-s", help=SLOT_HELP, metavar="N=STAKEHOLDER"),
+    confirm: list[int] = typer.Option([], "--confirm", help="Confirm slot N is still in role."),
+    status: bool = typer.Option(False, "--status", help="Print the review and exit."),
+    close: bool = typer.Option(
+        False,
+        "--close",
+        help="Close the review (refused with every reason if the five are not complete).",
+    ),
+    reopen: bool = typer.Option(False, "--reopen", help="Reopen a closed review (needs --reason)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why the review is reopened."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Look at, fill, close or reopen an account's review for a week."""
+    from accountreview.cli.views import print_review
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.services import reviews
+    from accountreview.services.errors import CloseRefused
+    from accountreview.services.lookup import resolve_account, resolve_stakeholder
+
+    if close and reopen:
+        raise fail("--close and --reopen cannot be used together", 2)
+    if reopen and not (reason and reason.strip()):
+        raise fail("--reopen needs --reason: say why the closed review is reopened", 2)
+    slots = [_parse_slot(s) for s in slot]
+    with workspace(ctx) as ws:
+        iso_week = IsoWeek.parse(week) if week else IsoWeek.of(ws.today)
+        row = resolve_account(ws, account)
+        if ws.actor_id is None:
+            ws.actor_id = row.rep_id  # the owner acts unless --rep says otherwise
+        if reopen:
+            reviews.reopen_review(ws, row, iso_week, reason or "")
+        for position, who in slots:
+            person_id = resolve_stakeholder(ws, row, who).id if who else None
+            reviews.set_slot(ws, row, iso_week, position, person_id)
+        for position in confirm:
+            reviews.confirm_in_role(ws, row, iso_week, position)
+        refused: CloseRefused | None = None
+        if close:
+            try:
+                reviews.close_review(ws, row, iso_week)
+            except CloseRefused as error:
+                refused = error
+        view = reviews.review_view(ws, row, iso_week)
+    if fmt is Format.json:
+        write_json(view.to_json())
+    else:
+        print_review(view)
+    if refused is not None:
+        raise fail(str(refused), refused.exit_code)
+    if close:
+        typer.echo(f"Closed: {view.account_name} {view.week}", err=True)
+    _ = status  # printing the review is what --status (and no action) does
+
+
+@command("queue")
+def queue_command(
+    ctx: typer.Context,
+    week: str | None = typer.Option(None, "--week", "-w", help="ISO week [default: this week]."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """This week's accounts to review for the current rep (--rep), needing attention first."""
+    from accountreview.cli.views import print_queue
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.services.queue import queue_for
+    from accountreview.services.reps import require_rep
+
+    with workspace(ctx) as ws:
+        rep = require_rep(ws, None)
+        iso_week = IsoWeek.parse(week) if week else IsoWeek.of(ws.today)
+        queue = queue_for(ws, rep.id, iso_week)
+    if fmt is Format.json:
+        write_json(
+            {
+                "rep": rep.name,
+                "week": str(queue.week),
+                "closed": queue.closed,
+                "total": len(queue.items),
+                "items": [i.to_json() for i in queue.items],
+            }
+        )
+    else:
+        print_queue(queue, rep.name)

@@ -1,0 +1,141 @@
+"""How the CLI prints a queue, an account and a review as text."""
+
+from typing import TYPE_CHECKING
+
+from accountreview.cli.app import Options, db_target, out
+from accountreview.cli.render import money, pct, table
+
+if TYPE_CHECKING:
+    from accountreview.db.records import StakeholderRow
+    from accountreview.services.facts import AccountFacts
+    from accountreview.services.queue import Queue
+    from accountreview.services.reviews import ReviewView
+
+
+def print_queue(queue: "Queue", rep_name: str) -> None:
+    out(f"{rep_name} — week {queue.week}: {queue.headline}")
+    rows = [
+        (
+            i.status.value,
+            i.facts.account.name,
+            f"{money(i.facts.account.current)} / {money(i.facts.account.potential)}",
+            i.facts.stage.value,
+            "; ".join(i.facts.flags) or i.reason,
+        )
+        for i in queue.items
+    ]
+    out(
+        table(
+            ["status", "account", "current / potential", "stage", "attention"], rows, max_width=60
+        )
+    )
+
+
+def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None:
+    a = facts.account
+    r = facts.renewal
+    lines = [
+        (a.name, f"rep {a.rep_name}{' · top account' if a.is_top else ''} · id {a.id}"),
+        ("stage", facts.stage.value),
+        (
+            "size",
+            f"current {money(a.current)} of potential {money(a.potential)}"
+            f" · penetration {pct(None if facts.penetration is None else facts.penetration * 100)}"
+            f" · whitespace {money(facts.whitespace)} · CS tier {facts.cs_tier}",
+        ),
+        (
+            "rebate",
+            "—"
+            if facts.rebate_deadline is None
+            else f"deadline {facts.rebate_deadline} · earned {facts.rebate_earned}"
+            + ("" if facts.rebate_days_left is None else f" · {facts.rebate_days_left} days left"),
+        ),
+        (
+            "renewal",
+            "—"
+            if r is None
+            else f"{money(r.renewal_price)} (+{r.uplift * 100:.2f}% list) · feels like "
+            + ("—" if r.perceived_increase is None else f"+{r.perceived_increase * 100:.2f}%")
+            + f" on {money(r.perceived_base)} paid"
+            + (" · RENEWAL SHOCK" if r.shock else ""),
+        ),
+        (
+            "contract",
+            f"{a.contract.value if a.contract else '—'}"
+            + ("" if facts.contract_year is None else f" · year {facts.contract_year}"),
+        ),
+        ("gates", "met" if facts.gates.met else "not met: " + "; ".join(facts.gates.missing())),
+        (
+            "coverage",
+            "complete"
+            if not facts.coverage.missing()
+            else "missing " + ", ".join(facts.coverage.missing()),
+        ),
+        ("in person", f"last {facts.last_in_person or 'never'}"),
+        ("follow-ups", ", ".join(d.isoformat() for d in facts.follow_ups) or "—"),
+        ("flags", "; ".join(facts.flags) or "none"),
+    ]
+    width = max(len(k) for k, _ in lines[1:])
+    out(f"{lines[0][0]}  ({lines[0][1]})")
+    for key, value in lines[1:]:
+        out(f"  {key.ljust(width)}  {value}")
+    out()
+    rows = [
+        (
+            p.name,
+            p.title,
+            p.role.label if p.role else None,
+            p.level.label if p.level else None,
+            p.last_contact_on,
+            p.next_contact_on,
+            f"left {p.left_on}" if p.left_on else "",
+        )
+        for p in people
+    ]
+    out(table(["stakeholder", "title", "role", "level", "last contact", "next", ""], rows))
+
+
+def print_review(view: "ReviewView") -> None:
+    out(f"{view.account_name} — review {view.week}: {view.status.value}")
+    rows = [
+        (
+            s.position,
+            s.name,
+            s.role.label if s.role else None,
+            s.last_contact_on,
+            s.staleness.value if s.staleness else None,
+            s.next_contact_on,
+            "yes" if s.confirmed_in_role else "",
+        )
+        for s in view.slots
+    ]
+    out(table(["#", "stakeholder", "role", "last contact", "staleness", "next", "in role"], rows))
+    for title, items in (
+        ("Blocks closing", [b.text for b in view.blockers]),
+        ("Risks", view.risks),
+        ("Since last closed review", view.changes),
+    ):
+        if items:
+            out()
+            out(f"{title}:")
+            for item in items:
+                out(f"  - {item}")
+
+
+def open_home(opts: Options) -> None:
+    """What plain `accountreview` does until the TUI lands: the current rep's queue."""
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.services.queue import queue_for
+    from accountreview.services.reps import current_rep, list_reps
+    from accountreview.services.workspace import open_workspace
+
+    ws = open_workspace(db_target(opts), opts.today)
+    try:
+        rep = current_rep(ws, opts.rep)
+        if rep is None:
+            names = ", ".join(r.name for r in list_reps(ws)) or "none yet (import data/reps.csv)"
+            out(f"Which rep are you? Run again with --rep NAME. Reps: {names}")
+            return
+        print_queue(queue_for(ws, rep.id, IsoWeek.of(ws.today)), rep.name)
+    finally:
+        ws.close()

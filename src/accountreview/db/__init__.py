@@ -1,0 +1,1 @@
+"""The database layer: schema (SQLModel), migrations (Alembic), connections, queries."""

@@ -1,0 +1,184 @@
+"""Queries on accounts, and the per-account aggregates the facts need."""
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from accountreview.db.records import AccountRow, as_date, new_id, now_text
+
+ACCOUNT_COLUMNS = (
+    "name",
+    "rep_id",
+    "is_top",
+    "potential",
+    "current",
+    "list_price",
+    "discount_pct",
+    "rebate_pct",
+    "uplift_pct",
+    "signed_on",
+    "live_on",
+    "paid_on",
+    "lost_on",
+    "churned_on",
+    "contract",
+    "contract_start",
+    "cio_signoff_on",
+    "procurement_signoff_on",
+    "penetration_target_pct",
+)
+
+# Columns that are NOT NULL in the schema, with the value an insert uses when none is given.
+ACCOUNT_DEFAULTS: dict[str, Any] = {
+    "is_top": 0,
+    "potential": 0,
+    "current": 0,
+    "discount_pct": 0.0,
+    "rebate_pct": 0.0,
+    "uplift_pct": 0.0,
+}
+
+_SELECT = "SELECT a.*, r.name AS rep_name FROM account a JOIN rep r ON r.id = a.rep_id"
+
+
+def insert_account(conn: sqlite3.Connection, values: Mapping[str, Any]) -> str:
+    """Insert an account from stored-form values keyed by column name."""
+    account_id = new_id()
+    values = {**ACCOUNT_DEFAULTS, **values}
+    columns = [c for c in ACCOUNT_COLUMNS if c in values]
+    conn.execute(
+        f"INSERT INTO account (id, created_at, {', '.join(columns)})"
+        f" VALUES (?, ?, {', '.join('?' for _ in columns)})",
+        (account_id, now_text(), *(values[c] for c in columns)),
+    )
+    return account_id
+
+
+def update_account(conn: sqlite3.Connection, account_id: str, values: Mapping[str, Any]) -> None:
+    """Update the given columns of an account."""
+    columns = [c for c in ACCOUNT_COLUMNS if c in values]
+    if columns:
+        conn.execute(
+            f"UPDATE account SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            (*(values[c] for c in columns), account_id),
+        )
+
+
+def stored_values(conn: sqlite3.Connection, account_id: str) -> dict[str, Any]:
+    """An account's columns in stored form (to compare with an import)."""
+    row = conn.execute(
+        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM account WHERE id = ?", (account_id,)
+    ).fetchone()
+    return {} if row is None else dict(row)
+
+
+def get_account(conn: sqlite3.Connection, account_id: str) -> AccountRow | None:
+    row = conn.execute(f"{_SELECT} WHERE a.id = ?", (account_id,)).fetchone()
+    return None if row is None else AccountRow.from_row(row)
+
+
+def find_accounts(conn: sqlite3.Connection, text: str) -> list[AccountRow]:
+    """Accounts whose id (or a 6+ character id prefix) or exact name (any case) is `text`."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE a.id = ? OR (length(?) >= 6 AND a.id LIKE ? || '%')"
+        " OR a.name = ? COLLATE NOCASE ORDER BY a.name",
+        (text, text, text.lower(), text),
+    ).fetchall()
+    return [AccountRow.from_row(r) for r in rows]
+
+
+def list_accounts(
+    conn: sqlite3.Connection, *, rep_id: str | None = None, top_only: bool = False
+) -> list[AccountRow]:
+    where, params = _filter(rep_id, top_only)
+    rows = conn.execute(f"{_SELECT}{where} ORDER BY a.name, a.id", params).fetchall()
+    return [AccountRow.from_row(r) for r in rows]
+
+
+def lost_accounts(conn: sqlite3.Connection, *, rep_id: str, lost_after: date) -> list[AccountRow]:
+    """A rep's accounts lost after `lost_after` (candidates for a follow-up)."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE a.rep_id = ? AND a.lost_on > ? AND a.churned_on IS NULL",
+        (rep_id, lost_after.isoformat()),
+    ).fetchall()
+    return [AccountRow.from_row(r) for r in rows]
+
+
+def _filter(rep_id: str | None, top_only: bool) -> tuple[str, tuple[object, ...]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if rep_id is not None:
+        clauses.append("a.rep_id = ?")
+        params.append(rep_id)
+    if top_only:
+        clauses.append("a.is_top")
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+@dataclass(frozen=True)
+class AccountAggregates:
+    """What the facts need from an account's stakeholders and touches."""
+
+    has_executive: bool = False
+    has_cio_office: bool = False
+    has_procurement: bool = False
+    has_champion: bool = False
+    stakeholders: int = 0
+    last_in_person_on: date | None = None
+    touches: int = 0
+    in_person_touches: int = 0
+
+
+def aggregates(
+    conn: sqlite3.Connection,
+    today: date,
+    *,
+    account_id: str | None = None,
+    rep_id: str | None = None,
+    top_only: bool = False,
+) -> dict[str, AccountAggregates]:
+    """Coverage and in-person figures per account, for one account or a filtered list."""
+    params: tuple[object, ...]
+    if account_id is not None:
+        scope, params = "s.account_id = ?", (account_id,)
+    else:
+        where, fparams = _filter(rep_id, top_only)
+        scope = f"s.account_id IN (SELECT a.id FROM account a{where})" if where else "1"
+        params = fparams
+    day = today.isoformat()
+    people = conn.execute(
+        "SELECT s.account_id,"
+        " max(s.level = 'executive' OR s.role IN ('executive-sponsor', 'economic-buyer')),"
+        " max(s.role = 'cio-office'), max(s.role = 'procurement'), max(s.role = 'champion'),"
+        " count(*)"
+        f" FROM stakeholder s WHERE {scope} AND (s.left_on IS NULL OR s.left_on > ?)"
+        " GROUP BY s.account_id",
+        (*params, day),
+    ).fetchall()
+    touches = conn.execute(
+        "SELECT s.account_id,"
+        " max(CASE WHEN t.channel = 'in-person' THEN t.touched_on END),"
+        " count(*), sum(t.channel = 'in-person')"
+        " FROM touch t JOIN stakeholder s ON s.id = t.stakeholder_id"
+        f" WHERE {scope} AND t.touched_on <= ? GROUP BY s.account_id",
+        (*params, day),
+    ).fetchall()
+    people_by_account = {r[0]: r for r in people}
+    touch_by_account = {r[0]: r for r in touches}
+    result: dict[str, AccountAggregates] = {}
+    for key in people_by_account.keys() | touch_by_account.keys():
+        p = people_by_account.get(key)
+        t = touch_by_account.get(key)
+        result[key] = AccountAggregates(
+            has_executive=p is not None and bool(p[1]),
+            has_cio_office=p is not None and bool(p[2]),
+            has_procurement=p is not None and bool(p[3]),
+            has_champion=p is not None and bool(p[4]),
+            stakeholders=0 if p is None else p[5],
+            last_in_person_on=None if t is None else as_date(t[1]),
+            touches=0 if t is None else t[2],
+            in_person_touches=0 if t is None else (t[3] or 0),
+        )
+    return result

@@ -1,0 +1,192 @@
+"""Opening the SQLite database: where it is, how each connection is set up.
+
+Every connection runs in WAL mode with foreign keys on, a 5 s busy timeout and
+`synchronous=FULL` (a committed edit survives a power cut). Writes go through
+`Database.write()`, which starts with `BEGIN IMMEDIATE` so that a second writer
+waits for the lock instead of failing at once with "database is locked".
+
+Only the standard library is imported here: a CLI command must start in a
+fraction of the time that importing SQLAlchemy takes. Alembic is loaded only
+when the schema has to be created or upgraded (`db.migrate`).
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from accountreview.db.errors import DatabaseProblem
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Every revision this version knows, oldest first (a test checks it against Alembic).
+REVISIONS = ("0001",)
+SCHEMA_HEAD = REVISIONS[-1]
+
+
+def path_from_target(target: str | os.PathLike[str]) -> Path:
+    """Turn a `--db` value (a path or a `sqlite:///` URL) into a file path."""
+    text = os.fspath(target).strip()
+    if not text:
+        raise DatabaseProblem("--db: the database path is empty")
+    if "://" in text:
+        scheme, _, rest = text.partition("://")
+        if scheme.lower() not in {"sqlite", "sqlite+pysqlite"}:
+            raise DatabaseProblem(
+                f"--db: {scheme!r} databases are not supported yet; "
+                "use a file path or a sqlite:///path URL"
+            )
+        rest = rest[1:] if rest.startswith("/") else rest
+        if not rest or rest == ":memory:":
+            raise DatabaseProblem("--db: the sqlite URL names no file (use sqlite:///path/to.db)")
+        text = rest.partition("?")[0]
+    if "\x00" in text:
+        raise DatabaseProblem("--db: the path contains a NUL character")
+    return Path(text).expanduser()
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open one connection with the pragmas every connection must have."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise DatabaseProblem(f"{path} is not an accountreview database ({error})") from None
+    if mode.lower() != "wal":
+        conn.close()
+        raise DatabaseProblem(f"{path}: could not switch the database to WAL mode ({mode})")
+    return conn
+
+
+class Database:
+    """One open database: a connection plus transaction helpers."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self._depth = 0
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (`BEGIN IMMEDIATE`); nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same snapshot."""
+        if self._depth:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield self.conn
+        finally:
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (pending work was committed by `write`)."""
+        self.conn.close()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def schema_version(conn: sqlite3.Connection) -> str | None:
+    """The Alembic revision of the database, or None when it has none."""
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row[0])
+
+
+def open_database(target: str | os.PathLike[str], *, create: bool = False) -> Database:
+    """Open (and if asked, create) the database, upgrading an older schema first.
+
+    A new file is created with mode 0600. An older schema is copied beside the
+    file before it is upgraded, so an upgrade can never lose data.
+    """
+    path = path_from_target(target)
+    if path.is_dir():
+        raise DatabaseProblem(f"--db: {path} is a directory, not a database file")
+    if not path.exists():
+        if not create:
+            raise DatabaseProblem(
+                f"No database at {path}. Create one with `accountreview init`, "
+                "or try the demo with `accountreview demo`.",
+                not_found=True,
+            )
+        try:
+            create_private_file(path)
+        except OSError as error:
+            raise DatabaseProblem(f"Cannot create {path}: {error.strerror}") from None
+    try:
+        conn = connect(path)
+    except sqlite3.OperationalError as error:
+        raise DatabaseProblem(f"Cannot open {path}: {error}") from None
+    try:
+        _ensure_schema(path, conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Database(path, conn)
+
+
+def _ensure_schema(path: Path, conn: sqlite3.Connection) -> None:
+    version = schema_version(conn)
+    if version == SCHEMA_HEAD:
+        return
+    if version is None and _has_tables(conn):
+        raise DatabaseProblem(f"{path} is a SQLite file but not an accountreview database")
+    if version is not None and version not in REVISIONS:
+        raise DatabaseProblem(
+            f"{path} was written by a newer accountreview (schema {version}); "
+            f"this version knows schemas up to {SCHEMA_HEAD}. Upgrade accountreview."
+        )
+    from accountreview.db import migrate
+
+    if version is not None:
+        migrate.backup_before_upgrade(conn, path, version)
+    migrate.upgrade_to_head(path)

@@ -1,0 +1,176 @@
+"""The schema, declared once as SQLModel tables.
+
+These classes are the source of truth for the Alembic migrations (a test checks
+that autogenerate finds no difference). At run time the app talks to SQLite
+through the standard library driver (see `db.connection`), because importing
+SQLAlchemy alone costs more than a whole CLI command may take; the column names
+here are the ones the queries use.
+
+Ids are UUIDs stored as 32 hex characters (SQLAlchemy's own SQLite form), money
+is whole currency units, dates are ISO dates.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Rep(SQLModel, table=True):
+    __tablename__ = "rep"
+    __table_args__ = (CheckConstraint("role IN ('rep', 'manager')", name="rep_role"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    name: str
+    email: str = Field(unique=True)
+    role: str = "rep"
+    manager_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+    created_at: datetime
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint("potential >= 0 AND current >= 0", name="account_sizes"),
+        CheckConstraint("contract IS NULL OR contract IN ('annual', 'monthly')", name="contract"),
+        Index("ix_account_rep_top", "rep_id", "is_top"),
+        Index("ix_account_lost_on", "lost_on"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    name: str = Field(index=True)
+    rep_id: uuid.UUID = Field(foreign_key="rep.id")
+    is_top: bool = False
+    potential: int = 0
+    current: int = 0
+    list_price: int | None = None
+    discount_pct: float = 0.0
+    rebate_pct: float = 0.0
+    uplift_pct: float = 0.0
+    signed_on: date | None = None
+    live_on: date | None = None
+    paid_on: date | None = None
+    lost_on: date | None = None
+    churned_on: date | None = None
+    contract: str | None = None
+    contract_start: date | None = None
+    cio_signoff_on: date | None = None
+    procurement_signoff_on: date | None = None
+    penetration_target_pct: float | None = None
+    created_at: datetime
+
+
+class Stakeholder(SQLModel, table=True):
+    __tablename__ = "stakeholder"
+    __table_args__ = (Index("ix_stakeholder_account_name", "account_id", "name"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    account_id: uuid.UUID = Field(foreign_key="account.id")
+    name: str
+    email: str | None = Field(default=None, index=True)
+    title: str | None = None
+    level: str | None = None
+    role: str | None = None
+    left_on: date | None = None
+    next_contact_on: date | None = None
+    created_at: datetime
+
+
+class Touch(SQLModel, table=True):
+    __tablename__ = "touch"
+    __table_args__ = (
+        Index("ix_touch_stakeholder_on", "stakeholder_id", "touched_on"),
+        CheckConstraint(
+            "channel IN ('in-person', 'video', 'phone', 'email', 'event', 'chat')",
+            name="touch_channel",
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    stakeholder_id: uuid.UUID = Field(foreign_key="stakeholder.id")
+    touched_on: date
+    channel: str
+    note: str | None = None
+    logged_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+    created_at: datetime
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("account_id", "week", name="uq_review_account_week"),
+        CheckConstraint("status IN ('open', 'closed')", name="review_status"),
+        Index("ix_review_week_status", "week", "status"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    account_id: uuid.UUID = Field(foreign_key="account.id")
+    week: str
+    status: str = "open"
+    close_count: int = 0
+    opened_at: datetime
+    opened_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+    closed_at: datetime | None = None
+    closed_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+
+
+class ReviewSlot(SQLModel, table=True):
+    __tablename__ = "review_slot"
+    __table_args__ = (
+        UniqueConstraint("review_id", "position", name="uq_slot_review_position"),
+        CheckConstraint("position BETWEEN 1 AND 5", name="slot_position"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    review_id: uuid.UUID = Field(foreign_key="review.id")
+    position: int
+    stakeholder_id: uuid.UUID | None = Field(default=None, foreign_key="stakeholder.id", index=True)
+    confirmed_in_role_on: date | None = None
+    updated_at: datetime
+
+
+class ReviewSnapshot(SQLModel, table=True):
+    """One slot as it stood when the review was closed (the n-th time)."""
+
+    __tablename__ = "review_snapshot"
+    __table_args__ = (
+        UniqueConstraint("review_id", "close_number", "position", name="uq_snapshot_slot"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    review_id: uuid.UUID = Field(foreign_key="review.id")
+    close_number: int
+    position: int
+    stakeholder_id: uuid.UUID = Field(foreign_key="stakeholder.id")
+    name: str
+    title: str | None = None
+    level: str | None = None
+    role: str | None = None
+    last_contact_on: date | None = None
+    next_contact_on: date | None = None
+    taken_at: datetime
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of what happened to reviews (close, reopen) and why."""
+
+    __tablename__ = "audit_log"
+
+    id: uuid.UUID = Field(primary_key=True)
+    at: datetime
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+    action: str
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id")
+    review_id: uuid.UUID | None = Field(default=None, foreign_key="review.id", index=True)
+    close_number: int | None = None
+    reason: str | None = None
+
+
+class AppMeta(SQLModel, table=True):
+    """Small key/value settings kept in the database (current rep, demo marker)."""
+
+    __tablename__ = "app_meta"
+
+    key: str = Field(primary_key=True)
+    value: str

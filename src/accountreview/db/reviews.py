@@ -1,0 +1,214 @@
+"""Queries on reviews, their slots, their frozen snapshots and the audit log."""
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date
+
+from accountreview.db.records import (
+    AuditRow,
+    ReviewRow,
+    SlotRow,
+    SnapshotRow,
+    as_date,
+    date_text,
+    new_id,
+    now_text,
+)
+from accountreview.domain.enums import Level, Role
+
+_REVIEW = "SELECT id, account_id, week, status, close_count, closed_at FROM review"
+
+
+def get_review(conn: sqlite3.Connection, account_id: str, week: str) -> ReviewRow | None:
+    row = conn.execute(
+        f"{_REVIEW} WHERE account_id = ? AND week = ?", (account_id, week)
+    ).fetchone()
+    return None if row is None else ReviewRow.from_row(row)
+
+
+def insert_review(
+    conn: sqlite3.Connection, account_id: str, week: str, opened_by_id: str | None
+) -> str:
+    review_id = new_id()
+    stamp = now_text()
+    conn.execute(
+        "INSERT INTO review (id, account_id, week, status, close_count, opened_at, opened_by_id)"
+        " VALUES (?, ?, ?, 'open', 0, ?, ?)",
+        (review_id, account_id, week, stamp, opened_by_id),
+    )
+    conn.executemany(
+        "INSERT INTO review_slot (id, review_id, position, updated_at) VALUES (?, ?, ?, ?)",
+        [(new_id(), review_id, position, stamp) for position in range(1, 6)],
+    )
+    return review_id
+
+
+def statuses_for_week(
+    conn: sqlite3.Connection, account_ids: Iterable[str], week: str
+) -> dict[str, str]:
+    """Review status per account for one week (accounts with no review are absent)."""
+    ids = list(account_ids)
+    result: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT account_id, status FROM review WHERE week = ?"
+            f" AND account_id IN ({', '.join('?' for _ in chunk)})",
+            (week, *chunk),
+        ).fetchall()
+        result.update({r[0]: r[1] for r in rows})
+    return result
+
+
+def last_closed_week(conn: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, str]:
+    """The latest week each account had a closed review."""
+    ids = list(account_ids)
+    result: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            "SELECT account_id, max(week) FROM review WHERE status = 'closed'"
+            f" AND account_id IN ({', '.join('?' for _ in chunk)}) GROUP BY account_id",
+            chunk,
+        ).fetchall()
+        result.update({r[0]: r[1] for r in rows})
+    return result
+
+
+def slots_of(conn: sqlite3.Connection, review_id: str) -> list[SlotRow]:
+    rows = conn.execute(
+        "SELECT position, stakeholder_id, confirmed_in_role_on FROM review_slot"
+        " WHERE review_id = ? ORDER BY position",
+        (review_id,),
+    ).fetchall()
+    return [SlotRow(r[0], r[1], as_date(r[2])) for r in rows]
+
+
+def set_slot(
+    conn: sqlite3.Connection,
+    review_id: str,
+    position: int,
+    stakeholder_id: str | None,
+    confirmed_in_role_on: date | None,
+) -> None:
+    conn.execute(
+        "UPDATE review_slot SET stakeholder_id = ?, confirmed_in_role_on = ?, updated_at = ?"
+        " WHERE review_id = ? AND position = ?",
+        (stakeholder_id, date_text(confirmed_in_role_on), now_text(), review_id, position),
+    )
+
+
+def mark_closed(conn: sqlite3.Connection, review_id: str, closed_by_id: str | None) -> int:
+    """Close an open review; returns its new close number."""
+    conn.execute(
+        "UPDATE review SET status = 'closed', close_count = close_count + 1, closed_at = ?,"
+        " closed_by_id = ? WHERE id = ? AND status = 'open'",
+        (now_text(), closed_by_id, review_id),
+    )
+    row = conn.execute("SELECT close_count FROM review WHERE id = ?", (review_id,)).fetchone()
+    return int(row[0])
+
+
+def mark_reopened(conn: sqlite3.Connection, review_id: str) -> None:
+    """Set a closed review back to open (the audit row must already be written)."""
+    conn.execute(
+        "UPDATE review SET status = 'open', closed_at = NULL, closed_by_id = NULL WHERE id = ?",
+        (review_id,),
+    )
+
+
+def insert_snapshot(
+    conn: sqlite3.Connection, review_id: str, close_number: int, entries: list[SnapshotRow]
+) -> None:
+    stamp = now_text()
+    conn.executemany(
+        "INSERT INTO review_snapshot (id, review_id, close_number, position, stakeholder_id,"
+        " name, title, level, role, last_contact_on, next_contact_on, taken_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                new_id(),
+                review_id,
+                close_number,
+                e.position,
+                e.stakeholder_id,
+                e.name,
+                e.title,
+                None if e.level is None else e.level.value,
+                None if e.role is None else e.role.value,
+                date_text(e.last_contact_on),
+                date_text(e.next_contact_on),
+                stamp,
+            )
+            for e in entries
+        ],
+    )
+
+
+def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRow]:
+    """The slots as frozen at the review's latest close."""
+    rows = conn.execute(
+        "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
+        " next_contact_on FROM review_snapshot WHERE review_id = ? AND close_number ="
+        " (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?) ORDER BY position",
+        (review_id, review_id),
+    ).fetchall()
+    return [
+        SnapshotRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            None if r[4] is None else Level(r[4]),
+            None if r[5] is None else Role(r[5]),
+            as_date(r[6]),
+            as_date(r[7]),
+        )
+        for r in rows
+    ]
+
+
+def previous_closed_review(
+    conn: sqlite3.Connection, account_id: str, before_week: str
+) -> ReviewRow | None:
+    row = conn.execute(
+        f"{_REVIEW} WHERE account_id = ? AND week < ? AND status = 'closed'"
+        " ORDER BY week DESC LIMIT 1",
+        (account_id, before_week),
+    ).fetchone()
+    return None if row is None else ReviewRow.from_row(row)
+
+
+def reviews_of_account(conn: sqlite3.Connection, account_id: str) -> list[ReviewRow]:
+    rows = conn.execute(
+        f"{_REVIEW} WHERE account_id = ? ORDER BY week DESC", (account_id,)
+    ).fetchall()
+    return [ReviewRow.from_row(r) for r in rows]
+
+
+def insert_audit(
+    conn: sqlite3.Connection,
+    *,
+    action: str,
+    actor_id: str | None,
+    account_id: str | None,
+    review_id: str | None,
+    close_number: int | None,
+    reason: str | None,
+) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (id, at, actor_id, action, account_id, review_id, close_number,"
+        " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (new_id(), now_text(), actor_id, action, account_id, review_id, close_number, reason),
+    )
+
+
+def audit_of_review(conn: sqlite3.Connection, review_id: str) -> list[AuditRow]:
+    rows = conn.execute(
+        "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason"
+        " FROM audit_log l LEFT JOIN rep r ON r.id = l.actor_id"
+        " LEFT JOIN account a ON a.id = l.account_id LEFT JOIN review v ON v.id = l.review_id"
+        " WHERE l.review_id = ? ORDER BY l.at",
+        (review_id,),
+    ).fetchall()
+    return [AuditRow(*r) for r in rows]

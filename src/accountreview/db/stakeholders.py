@@ -1,0 +1,167 @@
+"""Queries on stakeholders and their touches."""
+
+import sqlite3
+from datetime import date
+
+from accountreview.db.records import StakeholderRow, TouchRow, date_text, new_id, now_text
+from accountreview.domain.enums import Channel, Level, Role
+
+# A stakeholder's last contact is their latest touch up to the day given.
+_SELECT = (
+    "SELECT s.id, s.account_id, s.name, s.email, s.title, s.level, s.role, s.left_on,"
+    " s.next_contact_on,"
+    " (SELECT max(t.touched_on) FROM touch t"
+    "  WHERE t.stakeholder_id = s.id AND t.touched_on <= :today) AS last_contact_on"
+    " FROM stakeholder s"
+)
+
+
+def insert_stakeholder(
+    conn: sqlite3.Connection,
+    *,
+    account_id: str,
+    name: str,
+    email: str | None,
+    title: str | None,
+    level: Level | None,
+    role: Role | None,
+    left_on: date | None = None,
+) -> str:
+    stakeholder_id = new_id()
+    conn.execute(
+        "INSERT INTO stakeholder (id, account_id, name, email, title, level, role, left_on,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            stakeholder_id,
+            account_id,
+            name,
+            email,
+            title,
+            None if level is None else level.value,
+            None if role is None else role.value,
+            date_text(left_on),
+            now_text(),
+        ),
+    )
+    return stakeholder_id
+
+
+def update_stakeholder(
+    conn: sqlite3.Connection,
+    stakeholder_id: str,
+    *,
+    name: str,
+    email: str | None,
+    title: str | None,
+    level: Level | None,
+    role: Role | None,
+    left_on: date | None,
+) -> None:
+    conn.execute(
+        "UPDATE stakeholder SET name = ?, email = ?, title = ?, level = ?, role = ?, left_on = ?"
+        " WHERE id = ?",
+        (
+            name,
+            email,
+            title,
+            None if level is None else level.value,
+            None if role is None else role.value,
+            date_text(left_on),
+            stakeholder_id,
+        ),
+    )
+
+
+def set_left_on(conn: sqlite3.Connection, stakeholder_id: str, left_on: date | None) -> None:
+    conn.execute(
+        "UPDATE stakeholder SET left_on = ? WHERE id = ?", (date_text(left_on), stakeholder_id)
+    )
+
+
+def set_next_contact(conn: sqlite3.Connection, stakeholder_id: str, on: date | None) -> None:
+    conn.execute(
+        "UPDATE stakeholder SET next_contact_on = ? WHERE id = ?", (date_text(on), stakeholder_id)
+    )
+
+
+def get_stakeholder(
+    conn: sqlite3.Connection, stakeholder_id: str, today: date
+) -> StakeholderRow | None:
+    row = conn.execute(
+        f"{_SELECT} WHERE s.id = :id", {"id": stakeholder_id, "today": today.isoformat()}
+    ).fetchone()
+    return None if row is None else StakeholderRow.from_row(row)
+
+
+def stakeholders_by_ids(
+    conn: sqlite3.Connection, ids: list[str], today: date
+) -> dict[str, StakeholderRow]:
+    if not ids:
+        return {}
+    params: dict[str, str] = {"today": today.isoformat()}
+    params.update({f"i{n}": value for n, value in enumerate(ids)})
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    rows = conn.execute(f"{_SELECT} WHERE s.id IN ({marks})", params).fetchall()
+    return {r["id"]: StakeholderRow.from_row(r) for r in rows}
+
+
+def find_stakeholders(
+    conn: sqlite3.Connection, account_id: str, text: str, today: date
+) -> list[StakeholderRow]:
+    """An account's stakeholders whose id (or 6+ char prefix), exact name or email is `text`."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE s.account_id = :account AND (s.id = :text"
+        " OR (length(:text) >= 6 AND s.id LIKE lower(:text) || '%')"
+        " OR s.name = :text COLLATE NOCASE OR s.email = :text COLLATE NOCASE)"
+        " ORDER BY s.name",
+        {"account": account_id, "text": text, "today": today.isoformat()},
+    ).fetchall()
+    return [StakeholderRow.from_row(r) for r in rows]
+
+
+def list_stakeholders(
+    conn: sqlite3.Connection, account_id: str, today: date
+) -> list[StakeholderRow]:
+    rows = conn.execute(
+        f"{_SELECT} WHERE s.account_id = :account ORDER BY s.name",
+        {"account": account_id, "today": today.isoformat()},
+    ).fetchall()
+    return [StakeholderRow.from_row(r) for r in rows]
+
+
+def insert_touch(
+    conn: sqlite3.Connection,
+    *,
+    stakeholder_id: str,
+    on: date,
+    channel: Channel,
+    note: str | None,
+    logged_by_id: str | None,
+) -> str:
+    touch_id = new_id()
+    conn.execute(
+        "INSERT INTO touch (id, stakeholder_id, touched_on, channel, note, logged_by_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (touch_id, stakeholder_id, on.isoformat(), channel.value, note, logged_by_id, now_text()),
+    )
+    return touch_id
+
+
+def touch_exists(
+    conn: sqlite3.Connection, stakeholder_id: str, on: date, channel: Channel, note: str | None
+) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM touch WHERE stakeholder_id = ? AND touched_on = ? AND channel = ?"
+        " AND coalesce(note, '') = coalesce(?, '') LIMIT 1",
+        (stakeholder_id, on.isoformat(), channel.value, note),
+    ).fetchone()
+    return row is not None
+
+
+def touches_of(conn: sqlite3.Connection, stakeholder_id: str, limit: int = 200) -> list[TouchRow]:
+    rows = conn.execute(
+        "SELECT id, stakeholder_id, touched_on, channel, note FROM touch"
+        " WHERE stakeholder_id = ? ORDER BY touched_on DESC, created_at DESC LIMIT ?",
+        (stakeholder_id, limit),
+    ).fetchall()
+    return [TouchRow.from_row(r) for r in rows]

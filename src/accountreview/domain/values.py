@@ -1,0 +1,71 @@
+"""Typed values read from what a person typed: money, percentages, text, yes/no."""
+
+import re
+import unicodedata
+from fractions import Fraction
+
+from accountreview.domain.errors import InvalidValue
+
+MAX_MONEY = 10**15
+_MONEY_EXPECTED = "a whole amount ≥ 0 such as 250000, 250k or 1.2m"
+# Digits, optionally grouped by three with commas or spaces, an optional
+# fraction, and an optional k/m multiplier.
+_MONEY = re.compile(
+    r"(?P<number>[0-9]{1,3}(?:[, \u00a0\u202f_][0-9]{3}){1,5}|[0-9]{1,18})"
+    r"(?P<fraction>\.[0-9]{1,12})?\s*(?P<unit>[km]?)",
+    re.IGNORECASE,
+)
+_CURRENCY_SIGNS = "$€£"
+_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
+_PERCENT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12}")
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_TRUE = frozenset({"yes", "y", "true", "1", "x"})
+_FALSE = frozenset({"no", "n", "false", "0", ""})
+
+
+def parse_money(text: str, what: str = "amount") -> int:
+    """Read a whole amount: ``250000``, ``250,000``, ``$10,000``, ``250k``, ``1.2m``."""
+    cleaned = text.strip().lstrip(_CURRENCY_SIGNS).strip()
+    match = _MONEY.fullmatch(cleaned)
+    if match is None:
+        raise InvalidValue(what, text, _MONEY_EXPECTED)
+    digits = re.sub(r"[^0-9]", "", match["number"]) + (match["fraction"] or "")
+    amount = Fraction(digits) * _MULTIPLIERS[match["unit"].lower()]
+    if amount.denominator != 1 or amount > MAX_MONEY:
+        raise InvalidValue(what, text, _MONEY_EXPECTED)
+    return int(amount)
+
+
+def parse_percent(text: str, what: str = "percent", max_value: float = 100.0) -> float:
+    """Read a percentage such as ``20``, ``20%`` or ``12.5``, from 0 to ``max_value``."""
+    cleaned = text.strip().removesuffix("%").rstrip()
+    expected = f"a percentage from 0 to {max_value:g} such as 20 or 12.5"
+    if _PERCENT.fullmatch(cleaned) is None:
+        raise InvalidValue(what, text, expected)
+    value = float(cleaned)
+    if value > max_value:
+        raise InvalidValue(what, text, expected)
+    return value
+
+
+def clean_text(text: str, what: str, *, max_length: int = 200, required: bool = True) -> str:
+    """Trim a free text and refuse control characters, overlong or (if required) empty text."""
+    cleaned = text.strip()
+    expected = f"text of at most {max_length} characters on one line, without control characters"
+    if required and not cleaned:
+        raise InvalidValue(what, text, "a non-empty text")
+    if len(cleaned) > max_length:
+        raise InvalidValue(what, text, expected)
+    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in cleaned):
+        raise InvalidValue(what, text, expected)
+    return cleaned
+
+
+def parse_bool(text: str, what: str) -> bool:
+    """Read yes/no, y/n, true/false, 1/0 or x; an empty text means no."""
+    folded = text.strip().casefold()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise InvalidValue(what, text, "yes or no (also y/n, true/false, 1/0, x, or empty for no)")

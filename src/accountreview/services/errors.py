@@ -1,0 +1,73 @@
+"""Errors a user can cause, each with the exit code the CLI gives it.
+
+The CLI and the TUI turn these into a message; no traceback reaches a user.
+"""
+
+from collections.abc import Sequence
+
+from accountreview.domain.close_rule import Blocker
+
+
+class UserError(Exception):
+    """Something the user asked for cannot be done; the message says why."""
+
+    exit_code = 1
+
+
+class InvalidInput(UserError):
+    """A value typed or passed in is not valid (names the field and what was expected)."""
+
+    exit_code = 2
+
+
+class Ambiguous(UserError):
+    """A name matched more than one record."""
+
+    exit_code = 2
+
+    def __init__(self, what: str, text: str, matches: Sequence[str]) -> None:
+        listed = "\n".join(f"  {m}" for m in matches)
+        super().__init__(f"{what} {text!r} matches {len(matches)} records; use an id:\n{listed}")
+        self.matches = list(matches)
+
+
+class NotFound(UserError):
+    """No record matches."""
+
+    exit_code = 4
+
+
+class Refused(UserError):
+    """A rule refuses the action."""
+
+    exit_code = 3
+
+
+class CloseRefused(Refused):
+    """The close rule is not met; `blockers` lists every unmet condition."""
+
+    def __init__(self, account: str, week: str, blockers: Sequence[Blocker]) -> None:
+        lines = "\n".join(f"  - {b.text}" for b in blockers)
+        super().__init__(
+            f"Cannot close the review of {account} for {week}: "
+            f"{len(blockers)} thing(s) to fix:\n{lines}"
+        )
+        self.blockers = list(blockers)
+
+
+class ReviewIsClosed(Refused):
+    """An edit was asked of a closed review."""
+
+
+class ImportRejected(Refused):
+    """An import file has bad rows; nothing was imported. `problems` lists each one."""
+
+    def __init__(self, problems: Sequence[object], *, more: int = 0) -> None:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        extra = f"\n  … and {more} more" if more else ""
+        super().__init__(
+            f"Import rejected, nothing was changed: {len(problems) + more} problem(s):\n"
+            f"{lines}{extra}"
+        )
+        self.problems = list(problems)
+        self.more = more

@@ -1,0 +1,202 @@
+"""Every derived fact about an account, computed from its row and the rules."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from accountreview.db import accounts as account_queries
+from accountreview.db.accounts import AccountAggregates
+from accountreview.db.records import AccountRow
+from accountreview.domain import accounts as rules
+from accountreview.domain.contacts import Coverage, needs_in_person
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.enums import Stage
+from accountreview.domain.settings import Settings
+from accountreview.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """An account with everything the rules derive from it."""
+
+    account: AccountRow
+    stage: Stage
+    penetration: float | None
+    whitespace: int
+    small_deal_at_big_company: bool
+    cs_tier: str
+    rebate_deadline: date | None
+    rebate_earned: bool | None
+    rebate_days_left: int | None
+    renewal: rules.RenewalView | None
+    contract_year: int | None
+    gates: rules.Gates
+    follow_ups: list[date]
+    follow_up_due: date | None
+    last_in_person: date | None
+    in_person_share: float | None
+    coverage: Coverage
+    flags: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """A stable JSON object (documented in README)."""
+        a = self.account
+        renewal = self.renewal
+        return {
+            "id": a.id,
+            "name": a.name,
+            "rep": a.rep_name,
+            "top": a.is_top,
+            "stage": self.stage.value,
+            "potential": a.potential,
+            "current": a.current,
+            "penetration_pct": _pct(self.penetration),
+            "whitespace": self.whitespace,
+            "small_deal_at_big_company": self.small_deal_at_big_company,
+            "cs_tier": self.cs_tier,
+            "signed_on": _day(a.signed_on),
+            "live_on": _day(a.live_on),
+            "paid_on": _day(a.paid_on),
+            "lost_on": _day(a.lost_on),
+            "churned_on": _day(a.churned_on),
+            "rebate_deadline": _day(self.rebate_deadline),
+            "rebate_earned": self.rebate_earned,
+            "rebate_days_left": self.rebate_days_left,
+            "list_price": a.list_price,
+            "discount_pct": a.discount_pct,
+            "rebate_pct": a.rebate_pct,
+            "uplift_pct": a.uplift_pct,
+            "renewal_price": None if renewal is None else renewal.renewal_price,
+            "renewal_perceived_base": None if renewal is None else renewal.perceived_base,
+            "renewal_perceived_increase_pct": (
+                None if renewal is None else _pct(renewal.perceived_increase)
+            ),
+            "renewal_shock": None if renewal is None else renewal.shock,
+            "contract": None if a.contract is None else a.contract.value,
+            "contract_start": _day(a.contract_start),
+            "contract_year": self.contract_year,
+            "flags": self.flags,
+            "gates_met": self.gates.met,
+            "gates_missing": self.gates.missing(),
+            "follow_ups": [d.isoformat() for d in self.follow_ups],
+            "follow_up_due": _day(self.follow_up_due),
+            "last_in_person": _day(self.last_in_person),
+            "in_person_share_pct": _pct(self.in_person_share),
+            "coverage": {
+                "executive": self.coverage.executive,
+                "cio_office": self.coverage.cio_office,
+                "procurement": self.coverage.procurement,
+                "champion": self.coverage.champion,
+                "missing": self.coverage.missing(),
+            },
+        }
+
+
+def _pct(fraction: float | None) -> float | None:
+    return None if fraction is None else round(fraction * 100, 2)
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def derive_facts(
+    account: AccountRow, agg: AccountAggregates, today: date, settings: Settings
+) -> AccountFacts:
+    """Apply every account rule to one account (pure: no database access)."""
+    a = account
+    stage = rules.stage_of(
+        signed_on=a.signed_on,
+        live_on=a.live_on,
+        paid_on=a.paid_on,
+        lost_on=a.lost_on,
+        churned_on=a.churned_on,
+        today=today,
+    )
+    penetration = rules.penetration(a.current, a.potential)
+    renewal = rules.renewal_view(
+        a.list_price,
+        discount_pct=a.discount_pct,
+        rebate_pct=a.rebate_pct,
+        uplift_pct=a.uplift_pct,
+        settings=settings,
+    )
+    year = rules.contract_year(a.contract_start, today)
+    gates = rules.commission_gates(
+        penetration=penetration,
+        target_pct=a.penetration_target_pct,
+        cio_signoff_on=a.cio_signoff_on,
+        procurement_signoff_on=a.procurement_signoff_on,
+        today=today,
+    )
+    small = rules.is_small_deal_at_big_company(a.current, a.potential, settings)
+    days_left = rules.rebate_days_left(a.signed_on, a.live_on, today, settings)
+    due = (
+        rules.due_follow_up(a.lost_on, IsoWeek.of(today), settings) if stage is Stage.LOST else None
+    )
+    share = agg.in_person_touches / agg.touches if agg.touches else None
+    coverage = Coverage(
+        executive=agg.has_executive,
+        cio_office=agg.has_cio_office,
+        procurement=agg.has_procurement,
+        champion=agg.has_champion,
+    )
+    facts = AccountFacts(
+        account=a,
+        stage=stage,
+        penetration=penetration,
+        whitespace=rules.whitespace(a.current, a.potential),
+        small_deal_at_big_company=small,
+        cs_tier=rules.cs_tier(a.potential, settings),
+        rebate_deadline=rules.rebate_deadline(a.signed_on, settings),
+        rebate_earned=rules.rebate_earned(a.signed_on, a.live_on, settings),
+        rebate_days_left=days_left,
+        renewal=renewal,
+        contract_year=year,
+        gates=gates,
+        follow_ups=rules.follow_up_dates(a.lost_on, settings) if a.lost_on else [],
+        follow_up_due=due,
+        last_in_person=agg.last_in_person_on,
+        in_person_share=share,
+        coverage=coverage,
+    )
+    facts.flags.extend(_flags(facts, today, settings))
+    return facts
+
+
+def _flags(f: AccountFacts, today: date, settings: Settings) -> list[str]:
+    flags: list[str] = []
+    if f.small_deal_at_big_company:
+        flags.append("small deal at big company")
+    if f.rebate_days_left is not None:
+        if f.rebate_days_left >= 0:
+            flags.append(f"rebate: {f.rebate_days_left} days left to go live")
+        else:
+            flags.append("rebate deadline missed")
+    if f.renewal is not None and f.renewal.shock:
+        flags.append("renewal shock")
+    flags.extend(rules.contract_flags(f.account.contract, f.contract_year))
+    if not f.gates.met:
+        flags.append("commission gates not met")
+    if f.follow_up_due is not None:
+        flags.append(f"follow-up due {f.follow_up_due.isoformat()}")
+    if f.account.is_top and needs_in_person(f.last_in_person, today, settings):
+        flags.append("no in-person meeting in 180 days")
+    return flags
+
+
+def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
+    """Facts of one account."""
+    aggs = account_queries.aggregates(ws.db.conn, ws.today, account_id=account.id)
+    return derive_facts(account, aggs.get(account.id, AccountAggregates()), ws.today, ws.settings)
+
+
+def list_account_facts(
+    ws: Workspace, *, rep_id: str | None = None, top_only: bool = False
+) -> list[AccountFacts]:
+    """Facts of every account (of a rep, or only the top ones), sorted by name."""
+    with ws.db.read() as conn:
+        rows = account_queries.list_accounts(conn, rep_id=rep_id, top_only=top_only)
+        aggs = account_queries.aggregates(conn, ws.today, rep_id=rep_id, top_only=top_only)
+    empty = AccountAggregates()
+    return [derive_facts(a, aggs.get(a.id, empty), ws.today, ws.settings) for a in rows]

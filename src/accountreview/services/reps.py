@@ -1,0 +1,73 @@
+"""Reps: who is using the app, remembered in the database."""
+
+from accountreview.db import reps as rep_queries
+from accountreview.db.records import RepRow
+from accountreview.domain.enums import RepRole
+from accountreview.domain.errors import InvalidValue
+from accountreview.domain.values import clean_text
+from accountreview.services.errors import InvalidInput
+from accountreview.services.lookup import resolve_rep
+from accountreview.services.workspace import Workspace
+
+CURRENT_REP_KEY = "current_rep_id"
+
+
+def list_reps(ws: Workspace) -> list[RepRow]:
+    """Every rep and manager, by name."""
+    return rep_queries.list_reps(ws.db.conn)
+
+
+def current_rep(ws: Workspace, override: str | None = None) -> RepRow | None:
+    """The acting rep: `override` (a name, email or id) if given, else the remembered one,
+    else the only rep when there is just one. Sets `ws.actor_id`."""
+    rep: RepRow | None = None
+    if override:
+        rep = resolve_rep(ws, override)
+    else:
+        remembered = rep_queries.get_meta(ws.db.conn, CURRENT_REP_KEY)
+        if remembered:
+            rep = rep_queries.get_rep(ws.db.conn, remembered)
+        if rep is None:
+            reps = rep_queries.list_reps(ws.db.conn)
+            rep = reps[0] if len(reps) == 1 else None
+    ws.actor_id = None if rep is None else rep.id
+    return rep
+
+
+def remember_rep(ws: Workspace, rep: RepRow) -> None:
+    """Remember `rep` as the one using the app on this database."""
+    with ws.db.write() as conn:
+        rep_queries.set_meta(conn, CURRENT_REP_KEY, rep.id)
+    ws.actor_id = rep.id
+
+
+def require_rep(ws: Workspace, override: str | None) -> RepRow:
+    """Like `current_rep`, but a clear error when no rep can be chosen."""
+    rep = current_rep(ws, override)
+    if rep is None:
+        names = ", ".join(r.name for r in rep_queries.list_reps(ws.db.conn)) or "none yet"
+        raise InvalidInput(f"--rep: say which rep you are (reps: {names})")
+    return rep
+
+
+def add_rep(
+    ws: Workspace, *, name: str, email: str, role: RepRole, manager: str | None = None
+) -> RepRow:
+    """Add a rep or manager; the email must be new."""
+    try:
+        clean_name = clean_text(name, "name")
+        clean_email = clean_text(email, "email")
+    except InvalidValue as error:
+        raise InvalidInput(str(error)) from None
+    if "@" not in clean_email:
+        raise InvalidInput(f"email: {clean_email!r} is not valid; expected name@company.com")
+    manager_id = resolve_rep(ws, manager).id if manager else None
+    with ws.db.write() as conn:
+        if rep_queries.find_reps(conn, clean_email):
+            raise InvalidInput(f"email: a rep with {clean_email} already exists")
+        rep_id = rep_queries.insert_rep(
+            conn, name=clean_name, email=clean_email, role=role, manager_id=manager_id
+        )
+        rep = rep_queries.get_rep(conn, rep_id)
+    assert rep is not None
+    return rep

@@ -1,0 +1,337 @@
+"""The weekly review of one account: open it, fill its five slots, close, reopen."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from accountreview.db import accounts as account_queries
+from accountreview.db import reviews as review_queries
+from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.records import AccountRow, ReviewRow, SnapshotRow, StakeholderRow
+from accountreview.domain.close_rule import (
+    Blocker,
+    SlotFacts,
+    SnapshotEntry,
+    close_blockers,
+    review_risks,
+    what_changed,
+)
+from accountreview.domain.contacts import staleness
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.enums import Level, ReviewStatus, Role, Staleness
+from accountreview.domain.errors import InvalidValue
+from accountreview.domain.values import clean_text
+from accountreview.services.errors import CloseRefused, InvalidInput, ReviewIsClosed
+from accountreview.services.workspace import Workspace
+
+SLOTS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One of the five positions as a rep sees it."""
+
+    position: int
+    stakeholder_id: str | None = None
+    name: str | None = None
+    title: str | None = None
+    level: Level | None = None
+    role: Role | None = None
+    last_contact_on: date | None = None
+    next_contact_on: date | None = None
+    left_on: date | None = None
+    confirmed_in_role: bool = False
+    staleness: Staleness | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "stakeholder": self.name,
+            "stakeholder_id": self.stakeholder_id,
+            "title": self.title,
+            "role": None if self.role is None else self.role.value,
+            "last_contact": None
+            if self.last_contact_on is None
+            else self.last_contact_on.isoformat(),
+            "next_contact": None
+            if self.next_contact_on is None
+            else self.next_contact_on.isoformat(),
+            "staleness": None if self.staleness is None else self.staleness.value,
+            "confirmed_in_role": self.confirmed_in_role,
+        }
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review as shown: slots, what blocks closing, risks, what changed since last week."""
+
+    account_id: str
+    account_name: str
+    week: IsoWeek
+    status: ReviewStatus
+    slots: list[SlotView]
+    blockers: list[Blocker]
+    risks: list[str]
+    changes: list[str]
+    close_count: int = 0
+
+    @property
+    def can_close(self) -> bool:
+        return self.status is ReviewStatus.OPEN and not self.blockers
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account_name,
+            "account_id": self.account_id,
+            "week": str(self.week),
+            "status": self.status.value,
+            "slots": [s.to_json() for s in self.slots],
+            "blockers": [b.text for b in self.blockers],
+            "risks": self.risks,
+            "changes": self.changes,
+        }
+
+
+def _slot_from_stakeholder(
+    position: int, person: StakeholderRow | None, confirmed: bool, today: date, ws: Workspace
+) -> SlotView:
+    if person is None:
+        return SlotView(position=position)
+    return SlotView(
+        position=position,
+        stakeholder_id=person.id,
+        name=person.name,
+        title=person.title,
+        level=person.level,
+        role=person.role,
+        last_contact_on=person.last_contact_on,
+        next_contact_on=person.next_contact_on,
+        left_on=person.left_on,
+        confirmed_in_role=confirmed,
+        staleness=staleness(person.last_contact_on, today, ws.settings),
+    )
+
+
+def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
+    return SlotView(
+        position=entry.position,
+        stakeholder_id=entry.stakeholder_id,
+        name=entry.name,
+        title=entry.title,
+        level=entry.level,
+        role=entry.role,
+        last_contact_on=entry.last_contact_on,
+        next_contact_on=entry.next_contact_on,
+        confirmed_in_role=True,
+        staleness=staleness(entry.last_contact_on, ws.today, ws.settings),
+    )
+
+
+def _facts(slot: SlotView, account_id: str, person: StakeholderRow | None) -> SlotFacts:
+    return SlotFacts(
+        position=slot.position,
+        stakeholder_id=slot.stakeholder_id,
+        name=slot.name,
+        title=slot.title,
+        level=slot.level,
+        role=slot.role,
+        left_on=slot.left_on,
+        last_contact_on=slot.last_contact_on,
+        next_contact_on=slot.next_contact_on,
+        confirmed_in_role=slot.confirmed_in_role,
+        belongs_to_account=person is None or person.account_id == account_id,
+    )
+
+
+def _live_slots(
+    conn: sqlite3.Connection, ws: Workspace, review: ReviewRow | None
+) -> tuple[list[SlotView], dict[str, StakeholderRow]]:
+    rows = [] if review is None else review_queries.slots_of(conn, review.id)
+    by_position = {r.position: r for r in rows}
+    ids = [r.stakeholder_id for r in rows if r.stakeholder_id]
+    people = stakeholder_queries.stakeholders_by_ids(conn, ids, ws.today)
+    slots = []
+    for position in SLOTS:
+        row = by_position.get(position)
+        person = people.get(row.stakeholder_id) if row and row.stakeholder_id else None
+        confirmed = bool(row and row.confirmed_in_role_on)
+        slots.append(_slot_from_stakeholder(position, person, confirmed, ws.today, ws))
+    return slots, people
+
+
+def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
+    """The review of `account` for `week` as it stands (nothing is created)."""
+    with ws.db.read() as conn:
+        review = review_queries.get_review(conn, account.id, str(week))
+        if review is not None and review.status is ReviewStatus.CLOSED:
+            snapshot = review_queries.latest_snapshot(conn, review.id)
+            slots = [_slot_from_snapshot(e, ws) for e in snapshot]
+            people: dict[str, StakeholderRow] = {}
+        else:
+            slots, people = _live_slots(conn, ws, review)
+        facts = [_facts(s, account.id, people.get(s.stakeholder_id or "")) for s in slots]
+        aggs = account_queries.aggregates(conn, ws.today, account_id=account.id)
+        last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
+        champions_left = [
+            p.name
+            for p in stakeholder_queries.list_stakeholders(conn, account.id, ws.today)
+            if p.role is Role.CHAMPION
+            and p.left_on is not None
+            and p.left_on <= ws.today
+            and p.id not in people
+        ]
+        previous = review_queries.previous_closed_review(conn, account.id, str(week))
+        before = [] if previous is None else review_queries.latest_snapshot(conn, previous.id)
+    status = ReviewStatus.NOT_STARTED if review is None else review.status
+    blockers = [] if status is ReviewStatus.CLOSED else close_blockers(facts, ws.today, ws.settings)
+    risks = review_risks(
+        facts,
+        today=ws.today,
+        last_in_person_on=last_in_person,
+        champions_left=champions_left,
+        settings=ws.settings,
+    )
+    entries = [
+        SnapshotEntry(e.position, e.stakeholder_id, e.name, e.last_contact_on) for e in before
+    ]
+    return ReviewView(
+        account_id=account.id,
+        account_name=account.name,
+        week=week,
+        status=status,
+        slots=slots,
+        blockers=blockers,
+        risks=risks,
+        changes=what_changed(entries, facts) if entries else [],
+        close_count=0 if review is None else review.close_count,
+    )
+
+
+def _open_for_edit(
+    conn: sqlite3.Connection, ws: Workspace, account: AccountRow, week: IsoWeek
+) -> ReviewRow:
+    review = review_queries.get_review(conn, account.id, str(week))
+    if review is None:
+        review_queries.insert_review(conn, account.id, str(week), ws.actor_id)
+        review = review_queries.get_review(conn, account.id, str(week))
+        assert review is not None
+    if review.status is ReviewStatus.CLOSED:
+        raise ReviewIsClosed(
+            f"The review of {account.name} for {week} is closed; reopen it (with a reason) to edit"
+        )
+    return review
+
+
+def open_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
+    """Get or start the review of `account` for `week` (a closed one is returned as is)."""
+    with ws.db.write() as conn:
+        review = review_queries.get_review(conn, account.id, str(week))
+        if review is None:
+            review_queries.insert_review(conn, account.id, str(week), ws.actor_id)
+    return review_view(ws, account, week)
+
+
+def _check_position(position: int) -> None:
+    if position not in SLOTS:
+        raise InvalidInput(f"slot: {position} is not a slot; expected 1 to 5")
+
+
+def set_slot(
+    ws: Workspace, account: AccountRow, week: IsoWeek, position: int, stakeholder_id: str | None
+) -> ReviewView:
+    """Put a stakeholder in slot `position` (or empty it with None); saved at once."""
+    _check_position(position)
+    with ws.db.write() as conn:
+        review = _open_for_edit(conn, ws, account, week)
+        if stakeholder_id is not None:
+            person = stakeholder_queries.get_stakeholder(conn, stakeholder_id, ws.today)
+            if person is None or person.account_id != account.id:
+                raise InvalidInput(f"slot {position}: that stakeholder is not at {account.name}")
+            if person.left_on is not None and person.left_on <= ws.today:
+                raise InvalidInput(
+                    f"slot {position}: {person.name} left the company on {person.left_on}"
+                )
+            for slot in review_queries.slots_of(conn, review.id):
+                if slot.stakeholder_id == stakeholder_id and slot.position != position:
+                    raise InvalidInput(
+                        f"slot {position}: {person.name} is already in slot {slot.position}"
+                    )
+        review_queries.set_slot(conn, review.id, position, stakeholder_id, None)
+    return review_view(ws, account, week)
+
+
+def confirm_in_role(ws: Workspace, account: AccountRow, week: IsoWeek, position: int) -> ReviewView:
+    """Record that the stakeholder in `position` is still there, in the same role."""
+    _check_position(position)
+    with ws.db.write() as conn:
+        review = _open_for_edit(conn, ws, account, week)
+        slot = next(s for s in review_queries.slots_of(conn, review.id) if s.position == position)
+        if slot.stakeholder_id is None:
+            raise InvalidInput(f"slot {position}: no stakeholder to confirm")
+        review_queries.set_slot(conn, review.id, position, slot.stakeholder_id, ws.today)
+    return review_view(ws, account, week)
+
+
+def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
+    """Close the review if the close rule is met, freezing its five slots.
+
+    Raises `CloseRefused` with every unmet condition otherwise.
+    """
+    with ws.db.write() as conn:
+        review = _open_for_edit(conn, ws, account, week)
+        view = review_view(ws, account, week)
+        if view.blockers:
+            raise CloseRefused(account.name, str(week), view.blockers)
+        close_number = review_queries.mark_closed(conn, review.id, ws.actor_id)
+        review_queries.insert_snapshot(
+            conn,
+            review.id,
+            close_number,
+            [
+                SnapshotRow(
+                    s.position,
+                    s.stakeholder_id or "",
+                    s.name or "",
+                    s.title,
+                    s.level,
+                    s.role,
+                    s.last_contact_on,
+                    s.next_contact_on,
+                )
+                for s in view.slots
+            ],
+        )
+        review_queries.insert_audit(
+            conn,
+            action="review.closed",
+            actor_id=ws.actor_id,
+            account_id=account.id,
+            review_id=review.id,
+            close_number=close_number,
+            reason=None,
+        )
+    return review_view(ws, account, week)
+
+
+def reopen_review(ws: Workspace, account: AccountRow, week: IsoWeek, reason: str) -> ReviewView:
+    """Reopen a closed review; the reason is required and kept in the audit log."""
+    try:
+        reason = clean_text(reason, "reason", max_length=500)
+    except InvalidValue as error:
+        raise InvalidInput(f"{error}. A reason is required to reopen a closed review") from None
+    with ws.db.write() as conn:
+        review = review_queries.get_review(conn, account.id, str(week))
+        if review is None or review.status is not ReviewStatus.CLOSED:
+            raise InvalidInput(f"The review of {account.name} for {week} is not closed")
+        review_queries.insert_audit(
+            conn,
+            action="review.reopened",
+            actor_id=ws.actor_id,
+            account_id=account.id,
+            review_id=review.id,
+            close_number=review.close_count,
+            reason=reason,
+        )
+        review_queries.mark_reopened(conn, review.id)
+    return review_view(ws, account, week)

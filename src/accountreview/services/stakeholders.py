@@ -1,0 +1,130 @@
+"""Stakeholders and their touches: add, log a contact, mark left, plan the next contact."""
+
+from datetime import date
+
+from accountreview.db import reviews as review_queries
+from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.records import AccountRow, StakeholderRow
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.enums import Channel, Level, ReviewStatus, Role
+from accountreview.domain.errors import InvalidValue
+from accountreview.domain.values import clean_text
+from accountreview.services.errors import InvalidInput, NotFound
+from accountreview.services.workspace import Workspace
+
+
+def _text(value: str | None, what: str, *, required: bool, max_length: int = 200) -> str | None:
+    if value is None or (not required and not value.strip()):
+        if required:
+            raise InvalidInput(f"{what}: required")
+        return None
+    try:
+        return clean_text(value, what, max_length=max_length, required=required)
+    except InvalidValue as error:
+        raise InvalidInput(str(error)) from None
+
+
+def add_stakeholder(
+    ws: Workspace,
+    account: AccountRow,
+    *,
+    name: str,
+    title: str | None = None,
+    level: Level | None = None,
+    role: Role | None = None,
+    email: str | None = None,
+) -> StakeholderRow:
+    """Add a person to an account; saved at once."""
+    clean_name = _text(name, "name", required=True)
+    clean_email = _text(email, "email", required=False)
+    if clean_email is not None and "@" not in clean_email:
+        raise InvalidInput(f"email: {clean_email!r} is not valid; expected name@company.com")
+    with ws.db.write() as conn:
+        if clean_email is not None:
+            same = stakeholder_queries.find_stakeholders(conn, account.id, clean_email, ws.today)
+            if any(p.email and p.email.lower() == clean_email.lower() for p in same):
+                raise InvalidInput(
+                    f"email: {clean_email} is already a stakeholder of {account.name}"
+                )
+        new_id = stakeholder_queries.insert_stakeholder(
+            conn,
+            account_id=account.id,
+            name=clean_name or "",
+            email=clean_email,
+            title=_text(title, "title", required=False),
+            level=level,
+            role=role,
+        )
+        person = stakeholder_queries.get_stakeholder(conn, new_id, ws.today)
+    assert person is not None
+    return person
+
+
+def _fresh(ws: Workspace, stakeholder_id: str) -> StakeholderRow:
+    person = stakeholder_queries.get_stakeholder(ws.db.conn, stakeholder_id, ws.today)
+    if person is None:
+        raise NotFound(f"No stakeholder with id {stakeholder_id}")
+    return person
+
+
+def log_touch(
+    ws: Workspace,
+    person: StakeholderRow,
+    *,
+    on: date,
+    channel: Channel,
+    note: str | None = None,
+) -> StakeholderRow:
+    """Record a conversation with a stakeholder; never dated in the future."""
+    if on > ws.today:
+        raise InvalidInput(
+            f"date: {on} is in the future; a contact can only be logged once it happened"
+        )
+    clean_note = _text(note, "note", required=False, max_length=2000)
+    with ws.db.write() as conn:
+        stakeholder_queries.insert_touch(
+            conn,
+            stakeholder_id=person.id,
+            on=on,
+            channel=channel,
+            note=clean_note,
+            logged_by_id=ws.actor_id,
+        )
+    return _fresh(ws, person.id)
+
+
+def set_next_contact(ws: Workspace, person: StakeholderRow, on: date | None) -> StakeholderRow:
+    """Plan (or clear, with None) the next contact with a stakeholder."""
+    if on is not None and on < ws.today:
+        raise InvalidInput(f"next contact: {on} is in the past; plan a date from today on")
+    with ws.db.write() as conn:
+        stakeholder_queries.set_next_contact(conn, person.id, on)
+    return _fresh(ws, person.id)
+
+
+def mark_left(ws: Workspace, person: StakeholderRow, on: date | None = None) -> StakeholderRow:
+    """Record that a stakeholder left; frees their slot in this week's open review."""
+    left_on = on or ws.today
+    if left_on > ws.today:
+        raise InvalidInput(f"left on: {left_on} is in the future")
+    week = str(IsoWeek.of(ws.today))
+    with ws.db.write() as conn:
+        stakeholder_queries.set_left_on(conn, person.id, left_on)
+        review = review_queries.get_review(conn, person.account_id, week)
+        if review is not None and review.status is ReviewStatus.OPEN:
+            for slot in review_queries.slots_of(conn, review.id):
+                if slot.stakeholder_id == person.id:
+                    review_queries.set_slot(conn, review.id, slot.position, None, None)
+    return _fresh(ws, person.id)
+
+
+def mark_back(ws: Workspace, person: StakeholderRow) -> StakeholderRow:
+    """Undo "left": the stakeholder is at the account again."""
+    with ws.db.write() as conn:
+        stakeholder_queries.set_left_on(conn, person.id, None)
+    return _fresh(ws, person.id)
+
+
+def stakeholders_of(ws: Workspace, account: AccountRow) -> list[StakeholderRow]:
+    """All stakeholders of an account with their last contact, by name."""
+    return stakeholder_queries.list_stakeholders(ws.db.conn, account.id, ws.today)

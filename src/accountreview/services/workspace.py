@@ -1,0 +1,41 @@
+"""The object every service takes: an open database, "today", settings and who is acting."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from accountreview.db.connection import Database, open_database
+from accountreview.db.errors import DatabaseProblem
+from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
+from accountreview.services.errors import InvalidInput, NotFound
+
+
+@dataclass
+class Workspace:
+    """What a service needs: the database, the injectable "today", the thresholds, the actor."""
+
+    db: Database
+    today: date
+    settings: Settings = DEFAULT_SETTINGS
+    actor_id: str | None = None
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+
+def open_workspace(
+    target: str | os.PathLike[str],
+    today: date,
+    *,
+    create: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Workspace:
+    """Open (or create) the database at `target` and wrap it in a workspace."""
+    try:
+        db = open_database(target, create=create)
+    except DatabaseProblem as problem:
+        if problem.not_found:
+            raise NotFound(str(problem)) from None
+        raise InvalidInput(str(problem)) from None
+    return Workspace(db=db, today=today, settings=settings)

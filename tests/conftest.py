@@ -1,0 +1,115 @@
+"""Shared fixtures: a frozen "today", a real SQLite file per test, a small seeded account."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from accountreview.db import accounts as account_queries
+from accountreview.db import reps as rep_queries
+from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.domain.enums import Channel, Level, RepRole, Role
+from accountreview.services.workspace import Workspace, open_workspace
+
+TODAY = date(2026, 11, 23)  # a Monday, ISO week 2026-W48
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user config or data dir leaks in; "today" is frozen for the CLI too."""
+    for name in ("ACCOUNTREVIEW_DB", "ACCOUNTREVIEW_REP", "ACCOUNTREVIEW_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCOUNTREVIEW_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "review.db"
+
+
+@pytest.fixture
+def ws(db_path: Path) -> Iterator[Workspace]:
+    workspace = open_workspace(db_path, TODAY, create=True)
+    yield workspace
+    workspace.close()
+
+
+@dataclass
+class Seeded:
+    """One rep, one top account, seven stakeholders (ids by short name)."""
+
+    rep_id: str
+    account_id: str
+    people: dict[str, str]
+
+
+PEOPLE = (
+    # key, name, level, role, days since last touch (None: never)
+    ("ceo", "Carla Diaz", Level.EXECUTIVE, Role.EXECUTIVE_SPONSOR, 20),
+    ("cio", "Ivan Petrov", Level.VP, Role.CIO_OFFICE, 40),
+    ("buyer", "Paula Moss", Level.MANAGER, Role.PROCUREMENT, 10),
+    ("champ", "Sam Okafor", Level.DIRECTOR, Role.CHAMPION, 5),
+    ("user", "Uma Reyes", Level.INDIVIDUAL, Role.USER, 120),
+    ("new", "Nina Park", Level.MANAGER, Role.FINANCE, None),
+    ("gone", "Gary Old", Level.VP, Role.CHAMPION, 200),
+)
+
+
+def seed(ws: Workspace) -> Seeded:
+    """A small account written through the database layer."""
+    from datetime import timedelta
+
+    with ws.db.write() as conn:
+        rep_id = rep_queries.insert_rep(
+            conn, name="Ann Lee", email="ann@example.com", role=RepRole.REP, manager_id=None
+        )
+        account_id = account_queries.insert_account(
+            conn,
+            {
+                "name": "Acme Corp",
+                "rep_id": rep_id,
+                "is_top": 1,
+                "potential": 2_000_000,
+                "current": 40_000,
+                "list_price": 10_000,
+                "discount_pct": 20.0,
+                "uplift_pct": 5.0,
+                "signed_on": "2025-01-10",
+                "live_on": "2025-02-01",
+                "paid_on": "2025-02-15",
+                "contract": "annual",
+                "contract_start": "2024-02-01",
+            },
+        )
+        people: dict[str, str] = {}
+        for key, name, level, role, days in PEOPLE:
+            pid = stakeholder_queries.insert_stakeholder(
+                conn,
+                account_id=account_id,
+                name=name,
+                email=f"{key}@acme.example",
+                title=None,
+                level=level,
+                role=role,
+                left_on=TODAY - timedelta(days=30) if key == "gone" else None,
+            )
+            people[key] = pid
+            if days is not None:
+                stakeholder_queries.insert_touch(
+                    conn,
+                    stakeholder_id=pid,
+                    on=TODAY - timedelta(days=days),
+                    channel=Channel.IN_PERSON if key == "champ" else Channel.VIDEO,
+                    note=None,
+                    logged_by_id=rep_id,
+                )
+    return Seeded(rep_id, account_id, people)
+
+
+@pytest.fixture
+def seeded(ws: Workspace) -> Seeded:
+    return seed(ws)

@@ -1,0 +1,126 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accountreview.domain.errors import InvalidValue
+from accountreview.domain.values import clean_text, parse_bool, parse_money, parse_percent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("250000", 250_000),
+        ("250,000", 250_000),
+        ("250 000", 250_000),
+        ("$10,000", 10_000),
+        (" $ 10,000 ", 10_000),
+        ("250k", 250_000),
+        ("250K", 250_000),
+        ("1.2m", 1_200_000),
+        ("1.5M", 1_500_000),
+        ("0", 0),
+        ("10.0", 10),
+        ("1,000,000,000,000,000", 10**15),
+    ],
+)
+def test_money_forms(text: str, expected: int) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "-5", "10.5", "1.2345k", "ten", "1,5", "12,34,567", "1e6", "2m m", "1,000,000,000,000,001"],
+)
+def test_money_refuses_what_is_not_a_whole_amount(text: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_money(text, "potential")
+    assert caught.value.what == "potential"
+    assert caught.value.expected == "a whole amount ≥ 0 such as 250000, 250k or 1.2m"
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_money_reads_plain_and_grouped_integers(amount: int) -> None:
+    assert parse_money(str(amount)) == amount
+    assert parse_money(f"{amount:,}") == amount
+
+
+@given(st.text())
+def test_money_raises_only_invalid_value(text: str) -> None:
+    try:
+        assert parse_money(text) >= 0
+    except InvalidValue:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("20", 20.0), ("20%", 20.0), ("12.5", 12.5), (" 5 % ", 5.0), ("100", 100)]
+)
+def test_percent_forms(text: str, expected: float) -> None:
+    assert parse_percent(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "%", "-5", "100.1", "nan", "inf", "1e2", "five"])
+def test_percent_refuses_negatives_overflow_and_non_numbers(text: str) -> None:
+    with pytest.raises(InvalidValue):
+        parse_percent(text)
+
+
+def test_percent_upper_bound_is_configurable() -> None:
+    assert parse_percent("150", max_value=200) == 150.0
+    with pytest.raises(InvalidValue):
+        parse_percent("30", "discount", max_value=25)
+
+
+@given(st.text())
+def test_percent_raises_only_invalid_value(text: str) -> None:
+    try:
+        assert 0 <= parse_percent(text) <= 100
+    except InvalidValue:
+        pass
+
+
+def test_clean_text_trims() -> None:
+    assert clean_text("  Ada Lovelace \n", "name") == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("text", ["Ada\x00", "a\tb", "a\nb", "a\x1b[31mb", "a\u200bb", "a\u2028b"])
+def test_clean_text_refuses_control_characters(text: str) -> None:
+    with pytest.raises(InvalidValue):
+        clean_text(text, "name")
+
+
+def test_clean_text_length_and_required() -> None:
+    assert clean_text("x" * 200, "name") == "x" * 200
+    with pytest.raises(InvalidValue):
+        clean_text("x" * 201, "name")
+    with pytest.raises(InvalidValue):
+        clean_text("   ", "name")
+    assert clean_text("   ", "title", required=False) == ""
+
+
+@given(st.text())
+def test_clean_text_raises_only_invalid_value(text: str) -> None:
+    try:
+        cleaned = clean_text(text, "note", max_length=50)
+    except InvalidValue:
+        return
+    assert cleaned == cleaned.strip()
+    assert 0 < len(cleaned) <= 50
+
+
+@pytest.mark.parametrize("text", ["yes", "Y", "true", "TRUE", "1", "x", " X "])
+def test_bool_true_forms(text: str) -> None:
+    assert parse_bool(text, "is top") is True
+
+
+@pytest.mark.parametrize("text", ["no", "N", "false", "0", "", "  "])
+def test_bool_false_forms_include_empty(text: str) -> None:
+    assert parse_bool(text, "is top") is False
+
+
+@given(st.text())
+def test_bool_raises_only_invalid_value(text: str) -> None:
+    try:
+        parse_bool(text, "is top")
+    except InvalidValue:
+        pass
