@@ -23,7 +23,7 @@ from accountreview.domain.accounts import (
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ContractKind, Stage
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.settings import Settings
+from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
 
 TODAY = date(2026, 11, 20)
 
@@ -168,9 +168,15 @@ def test_renewal_after_a_rebate_feels_like_the_list_uplift() -> None:
 
 
 def test_renewal_shock_needs_more_than_the_margin_in_points() -> None:
-    def shock(discount_pct: float, uplift_pct: float, settings: Settings = Settings()) -> bool:
+    def shock(
+        discount_pct: float, uplift_pct: float, settings: Settings = DEFAULT_SETTINGS
+    ) -> bool:
         view = renewal_view(
-            10_000, discount_pct=discount_pct, rebate_pct=0, uplift_pct=uplift_pct, settings=settings
+            10_000,
+            discount_pct=discount_pct,
+            rebate_pct=0,
+            uplift_pct=uplift_pct,
+            settings=settings,
         )
         assert view is not None
         return view.shock
