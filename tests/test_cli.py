@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Seeded
 from typer.testing import CliRunner
 
 from accountreview import __version__
 from accountreview.cli import app
 from accountreview.services.workspace import Workspace
+from conftest import Seeded
 
 runner = CliRunner()
 
@@ -40,12 +40,13 @@ def test_account_show_has_the_seed_renewal_arithmetic(db_path: Path, seeded: See
     assert data["stage"] == "customer"
     assert data["contract_year"] == 3
     assert "contract year 3" in data["flags"]
-    for key in (
-        "id, name, rep, top, stage, potential, current, penetration_pct, whitespace,"
-        " small_deal_at_big_company, cs_tier, rebate_deadline, rebate_earned, renewal_price,"
-        " renewal_perceived_increase_pct, renewal_shock, contract_year, flags, gates_met,"
-        " follow_ups, last_in_person, coverage"
-    ).split(", "):
+    required = (
+        "id name rep top stage potential current penetration_pct whitespace"
+        " small_deal_at_big_company cs_tier rebate_deadline rebate_earned renewal_price"
+        " renewal_perceived_increase_pct renewal_shock contract_year flags gates_met"
+        " follow_ups last_in_person coverage"
+    )
+    for key in required.split():
         assert key in data, key
     assert data["last_in_person"] == "2026-11-18"
 
@@ -85,8 +86,16 @@ def test_accounts_formats(db_path: Path, seeded: Seeded) -> None:
 
 def test_close_refused_through_cli_lists_every_reason(db_path: Path, seeded: Seeded) -> None:
     code, stdout, stderr = run(
-        db_path, "review", "Acme Corp", "--slot", "1=Carla Diaz", "--slot", "2=nina park",
-        "--close", "--format", "json",
+        db_path,
+        "review",
+        "Acme Corp",
+        "--slot",
+        "1=Carla Diaz",
+        "--slot",
+        "2=nina park",
+        "--close",
+        "--format",
+        "json",
     )
     assert code == 3
     view = json.loads(stdout)
@@ -107,8 +116,12 @@ def test_close_refused_through_cli_lists_every_reason(db_path: Path, seeded: See
 def test_close_and_reopen_through_cli(db_path: Path, seeded: Seeded) -> None:
     code, _, stderr = run(db_path, "stakeholder", "next", "Acme Corp", "Uma Reyes", "--on", "+1w")
     assert code == 0, stderr
-    slots = [f"{n}={who}" for n, who in enumerate(
-        ["Carla Diaz", "Ivan Petrov", "Paula Moss", "Sam Okafor", "Uma Reyes"], start=1)]
+    slots = [
+        f"{n}={who}"
+        for n, who in enumerate(
+            ["Carla Diaz", "Ivan Petrov", "Paula Moss", "Sam Okafor", "Uma Reyes"], start=1
+        )
+    ]
     args = [a for s in slots for a in ("--slot", s)]
     code, stdout, stderr = run(db_path, "review", "Acme Corp", *args, "--close", "-f", "json")
     assert code == 0, stderr
@@ -117,20 +130,34 @@ def test_close_and_reopen_through_cli(db_path: Path, seeded: Seeded) -> None:
     assert code == 3 and "closed" in stderr
     code, _, stderr = run(db_path, "review", "Acme Corp", "--reopen")
     assert code == 2 and "--reason" in stderr
-    code, stdout, _ = run(db_path, "review", "Acme Corp", "--reopen", "--reason", "typo", "-f", "json")
+    code, stdout, _ = run(
+        db_path, "review", "Acme Corp", "--reopen", "--reason", "typo", "-f", "json"
+    )
     assert code == 0 and json.loads(stdout)["status"] == "open"
 
 
 def test_touch_moves_last_contact_and_refuses_the_future(db_path: Path, seeded: Seeded) -> None:
-    code, stdout, _ = run(db_path, "touch", "Acme Corp", "nina park", "--on", "yesterday",
-                          "--channel", "in-person", "--note", "Coffee")
+    code, stdout, _ = run(
+        db_path,
+        "touch",
+        "Acme Corp",
+        "nina park",
+        "--on",
+        "yesterday",
+        "--channel",
+        "in-person",
+        "--note",
+        "Coffee",
+    )
     assert code == 0
     assert "2026-11-22" in stdout
-    code, _, stderr = run(db_path, "touch", "Acme Corp", "Nina Park", "--on", "2026-12-01",
-                          "--channel", "phone")
+    code, _, stderr = run(
+        db_path, "touch", "Acme Corp", "Nina Park", "--on", "2026-12-01", "--channel", "phone"
+    )
     assert code == 2 and "future" in stderr
-    code, _, stderr = run(db_path, "touch", "Acme Corp", "Nina Park", "--on", "today",
-                          "--channel", "pigeon")
+    code, _, stderr = run(
+        db_path, "touch", "Acme Corp", "Nina Park", "--on", "today", "--channel", "pigeon"
+    )
     assert code == 2 and "--channel" in stderr and "in-person" in stderr
 
 
@@ -191,8 +218,12 @@ def test_rep_add_and_list(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--version"], ["accounts", "--format", "json"], ["account", "show", "Acme Corp"],
-     ["review", "Acme Corp", "--status"]],
+    [
+        ["--version"],
+        ["accounts", "--format", "json"],
+        ["account", "show", "Acme Corp"],
+        ["review", "Acme Corp", "--status"],
+    ],
 )
 def test_non_ui_commands_do_not_import_textual_or_sqlalchemy(
     db_path: Path, seeded: Seeded, args: list[str]
@@ -204,7 +235,8 @@ def test_non_ui_commands_do_not_import_textual_or_sqlalchemy(
         f"    app({['--db', str(db_path), *args]!r})\n"
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
-        "heavy = [m for m in ('textual', 'sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules]\n"
+        "heavy = ('textual', 'sqlalchemy', 'sqlmodel', 'alembic')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -1,7 +1,6 @@
 """The review use cases, on a real SQLite file: fill slots, refuse, close, reopen."""
 
 import pytest
-from conftest import TODAY, Seeded
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel, ReviewStatus
@@ -15,6 +14,7 @@ from accountreview.services.stakeholders import (
     set_next_contact,
 )
 from accountreview.services.workspace import Workspace
+from conftest import TODAY, Seeded
 
 WEEK = IsoWeek.of(TODAY)
 
@@ -28,7 +28,9 @@ def fill(ws: Workspace, seeded: Seeded, keys: tuple[str, ...]) -> None:
 def test_view_of_unstarted_review_creates_nothing(ws: Workspace, seeded: Seeded) -> None:
     view = reviews.review_view(ws, resolve_account(ws, seeded.account_id), WEEK)
     assert view.status is ReviewStatus.NOT_STARTED
-    assert [b.text for b in view.blockers] == [f"Slot {n}: no stakeholder named" for n in range(1, 6)]
+    assert [b.text for b in view.blockers] == [
+        f"Slot {n}: no stakeholder named" for n in range(1, 6)
+    ]
     assert ws.db.conn.execute("SELECT count(*) FROM review").fetchone()[0] == 0
 
 
@@ -59,7 +61,13 @@ def test_close_freezes_a_snapshot_and_refuses_edits(ws: Workspace, seeded: Seede
     snap = ws.db.conn.execute(
         "SELECT position, name, last_contact_on FROM review_snapshot ORDER BY position"
     ).fetchall()
-    assert [r[1] for r in snap] == ["Carla Diaz", "Ivan Petrov", "Paula Moss", "Sam Okafor", "Uma Reyes"]
+    assert [r[1] for r in snap] == [
+        "Carla Diaz",
+        "Ivan Petrov",
+        "Paula Moss",
+        "Sam Okafor",
+        "Uma Reyes",
+    ]
     assert snap[3][2] == "2026-11-18"
     # A later touch does not change the frozen view of the closed review.
     log_touch(ws, resolve_stakeholder(ws, account, "Sam Okafor"), on=TODAY, channel=Channel.PHONE)

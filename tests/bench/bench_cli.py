@@ -43,11 +43,17 @@ def main() -> None:
         cases = {
             "accountreview --version": [str(BIN), "--version"],
             "accountreview accounts --format json (demo)": [
-                str(BIN), "--db", str(db), "accounts", "--format", "json",
+                str(BIN),
+                "--db",
+                str(db),
+                "accounts",
+                "--format",
+                "json",
             ],
         }
         print(f"median of {runs} runs")
-        print(f"{'python -c \"import typer, sqlite3\"':48} {floor * 1000:7.1f} ms   1.00x")
+        floor_name = 'python -c "import typer, sqlite3"'
+        print(f"{floor_name:48} {floor * 1000:7.1f} ms   1.00x")
         for name, cmd in cases.items():
             seconds = median_seconds(cmd, runs)
             ratio = seconds / floor

@@ -10,7 +10,8 @@ from accountreview.domain.dates import parse_quick_date
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 
 if TYPE_CHECKING:
-    from accountreview.db.records import AccountRow, StakeholderRow
+    from accountreview.db.accounts import AccountRow
+    from accountreview.db.stakeholders import StakeholderRow
     from accountreview.services.workspace import Workspace
 
 account_app = typer.Typer(help="Look at one account.", no_args_is_help=True)

@@ -6,7 +6,7 @@ from accountreview.cli.app import Options, db_target, out
 from accountreview.cli.render import money, pct, table
 
 if TYPE_CHECKING:
-    from accountreview.db.records import StakeholderRow
+    from accountreview.db.stakeholders import StakeholderRow
     from accountreview.services.facts import AccountFacts
     from accountreview.services.queue import Queue
     from accountreview.services.reviews import ReviewView

@@ -6,7 +6,60 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from accountreview.db.records import AccountRow, as_date, new_id, now_text
+from accountreview.db.records import as_date, new_id, now_text
+from accountreview.domain.enums import ContractKind
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: str
+    name: str
+    rep_id: str
+    rep_name: str
+    is_top: bool
+    potential: int
+    current: int
+    list_price: int | None
+    discount_pct: float
+    rebate_pct: float
+    uplift_pct: float
+    signed_on: date | None
+    live_on: date | None
+    paid_on: date | None
+    lost_on: date | None
+    churned_on: date | None
+    contract: ContractKind | None
+    contract_start: date | None
+    cio_signoff_on: date | None
+    procurement_signoff_on: date | None
+    penetration_target_pct: float | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "AccountRow":
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            rep_id=row["rep_id"],
+            rep_name=row["rep_name"],
+            is_top=bool(row["is_top"]),
+            potential=row["potential"],
+            current=row["current"],
+            list_price=row["list_price"],
+            discount_pct=row["discount_pct"],
+            rebate_pct=row["rebate_pct"],
+            uplift_pct=row["uplift_pct"],
+            signed_on=as_date(row["signed_on"]),
+            live_on=as_date(row["live_on"]),
+            paid_on=as_date(row["paid_on"]),
+            lost_on=as_date(row["lost_on"]),
+            churned_on=as_date(row["churned_on"]),
+            contract=None if row["contract"] is None else ContractKind(row["contract"]),
+            contract_start=as_date(row["contract_start"]),
+            cio_signoff_on=as_date(row["cio_signoff_on"]),
+            procurement_signoff_on=as_date(row["procurement_signoff_on"]),
+            penetration_target_pct=row["penetration_target_pct"],
+        )
+
 
 ACCOUNT_COLUMNS = (
     "name",

@@ -1,9 +1,24 @@
 """Queries on reps and the small key/value settings table."""
 
 import sqlite3
+from dataclasses import dataclass
 
-from accountreview.db.records import RepRow, new_id, now_text
+from accountreview.db.records import new_id, now_text
 from accountreview.domain.enums import RepRole
+
+
+@dataclass(frozen=True)
+class RepRow:
+    id: str
+    name: str
+    email: str
+    role: RepRole
+    manager_id: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "RepRow":
+        return cls(row["id"], row["name"], row["email"], RepRole(row["role"]), row["manager_id"])
+
 
 _REP = "SELECT id, name, email, role, manager_id FROM rep"
 

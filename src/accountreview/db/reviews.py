@@ -2,19 +2,63 @@
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from accountreview.db.records import (
-    AuditRow,
-    ReviewRow,
-    SlotRow,
-    SnapshotRow,
-    as_date,
-    date_text,
-    new_id,
-    now_text,
-)
-from accountreview.domain.enums import Level, Role
+from accountreview.db.records import as_date, date_text, new_id, now_text
+from accountreview.domain.enums import Level, ReviewStatus, Role
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: str
+    account_id: str
+    week: str
+    status: ReviewStatus
+    close_count: int
+    closed_at: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "ReviewRow":
+        return cls(
+            row["id"],
+            row["account_id"],
+            row["week"],
+            ReviewStatus(row["status"]),
+            row["close_count"],
+            row["closed_at"],
+        )
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    position: int
+    stakeholder_id: str | None
+    confirmed_in_role_on: date | None
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    position: int
+    stakeholder_id: str
+    name: str
+    title: str | None
+    level: Level | None
+    role: Role | None
+    last_contact_on: date | None
+    next_contact_on: date | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: str
+    actor_name: str | None
+    action: str
+    account_name: str | None
+    week: str | None
+    close_number: int | None
+    reason: str | None
+
 
 _REVIEW = "SELECT id, account_id, week, status, close_count, closed_at FROM review"
 

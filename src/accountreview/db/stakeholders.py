@@ -1,10 +1,60 @@
 """Queries on stakeholders and their touches."""
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 
-from accountreview.db.records import StakeholderRow, TouchRow, date_text, new_id, now_text
+from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Channel, Level, Role
+
+
+@dataclass(frozen=True)
+class StakeholderRow:
+    id: str
+    account_id: str
+    name: str
+    email: str | None
+    title: str | None
+    level: Level | None
+    role: Role | None
+    left_on: date | None
+    next_contact_on: date | None
+    last_contact_on: date | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "StakeholderRow":
+        return cls(
+            id=row["id"],
+            account_id=row["account_id"],
+            name=row["name"],
+            email=row["email"],
+            title=row["title"],
+            level=None if row["level"] is None else Level(row["level"]),
+            role=None if row["role"] is None else Role(row["role"]),
+            left_on=as_date(row["left_on"]),
+            next_contact_on=as_date(row["next_contact_on"]),
+            last_contact_on=as_date(row["last_contact_on"]),
+        )
+
+
+@dataclass(frozen=True)
+class TouchRow:
+    id: str
+    stakeholder_id: str
+    touched_on: date
+    channel: Channel
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "TouchRow":
+        return cls(
+            row["id"],
+            row["stakeholder_id"],
+            date.fromisoformat(row["touched_on"]),
+            Channel(row["channel"]),
+            row["note"],
+        )
+
 
 # A stakeholder's last contact is their latest touch up to the day given.
 _SELECT = (

@@ -4,8 +4,10 @@ The CLI and the TUI turn these into a message; no traceback reaches a user.
 """
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from accountreview.domain.close_rule import Blocker
+if TYPE_CHECKING:
+    from accountreview.domain.close_rule import Blocker
 
 
 class UserError(Exception):
@@ -46,7 +48,7 @@ class Refused(UserError):
 class CloseRefused(Refused):
     """The close rule is not met; `blockers` lists every unmet condition."""
 
-    def __init__(self, account: str, week: str, blockers: Sequence[Blocker]) -> None:
+    def __init__(self, account: str, week: str, blockers: "Sequence[Blocker]") -> None:
         lines = "\n".join(f"  - {b.text}" for b in blockers)
         super().__init__(
             f"Cannot close the review of {account} for {week}: "

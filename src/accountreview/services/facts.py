@@ -5,8 +5,7 @@ from datetime import date
 from typing import Any
 
 from accountreview.db import accounts as account_queries
-from accountreview.db.accounts import AccountAggregates
-from accountreview.db.records import AccountRow
+from accountreview.db.accounts import AccountAggregates, AccountRow
 from accountreview.domain import accounts as rules
 from accountreview.domain.contacts import Coverage, needs_in_person
 from accountreview.domain.dates import IsoWeek

@@ -3,7 +3,9 @@
 from accountreview.db import accounts as account_queries
 from accountreview.db import reps as rep_queries
 from accountreview.db import stakeholders as stakeholder_queries
-from accountreview.db.records import AccountRow, RepRow, StakeholderRow
+from accountreview.db.accounts import AccountRow
+from accountreview.db.reps import RepRow
+from accountreview.db.stakeholders import StakeholderRow
 from accountreview.services.errors import Ambiguous, InvalidInput, NotFound
 from accountreview.services.workspace import Workspace
 

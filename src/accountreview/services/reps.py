@@ -1,7 +1,7 @@
 """Reps: who is using the app, remembered in the database."""
 
 from accountreview.db import reps as rep_queries
-from accountreview.db.records import RepRow
+from accountreview.db.reps import RepRow
 from accountreview.domain.enums import RepRole
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text

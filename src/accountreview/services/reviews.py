@@ -8,7 +8,9 @@ from typing import Any
 from accountreview.db import accounts as account_queries
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
-from accountreview.db.records import AccountRow, ReviewRow, SnapshotRow, StakeholderRow
+from accountreview.db.accounts import AccountRow
+from accountreview.db.reviews import ReviewRow, SnapshotRow
+from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.close_rule import (
     Blocker,
     SlotFacts,

@@ -4,7 +4,8 @@ from datetime import date
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
-from accountreview.db.records import AccountRow, StakeholderRow
+from accountreview.db.accounts import AccountRow
+from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel, Level, ReviewStatus, Role
 from accountreview.domain.errors import InvalidValue
