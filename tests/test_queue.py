@@ -1,0 +1,67 @@
+"""A rep's queue: top accounts plus lost accounts whose follow-up is due, by attention."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from accountreview.cli import app
+from accountreview.db import accounts as account_queries
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.enums import ReviewStatus
+from accountreview.services import reviews
+from accountreview.services.lookup import resolve_account
+from accountreview.services.queue import queue_for
+from accountreview.services.workspace import Workspace
+from conftest import TODAY, Seeded
+
+WEEK = IsoWeek.of(TODAY)
+
+
+def add(ws: Workspace, seeded: Seeded, name: str, **values: object) -> str:
+    with ws.db.write() as conn:
+        return account_queries.insert_account(
+            conn, {"name": name, "rep_id": seeded.rep_id, **values}
+        )
+
+
+def test_queue_has_top_accounts_and_due_follow_ups(ws: Workspace, seeded: Seeded) -> None:
+    add(ws, seeded, "Beta Top", is_top=1, potential=50_000, current=40_000)
+    add(ws, seeded, "Not Top", potential=50_000)
+    add(ws, seeded, "Lost 90", lost_on=(TODAY - timedelta(days=90)).isoformat())
+    add(ws, seeded, "Lost 100", lost_on=(TODAY - timedelta(days=150)).isoformat())
+    add(ws, seeded, "Lost 180", lost_on=(TODAY - timedelta(days=182)).isoformat())
+    queue = queue_for(ws, seeded.rep_id, WEEK)
+    names = [i.facts.account.name for i in queue.items]
+    assert set(names) == {"Acme Corp", "Beta Top", "Lost 90", "Lost 180"}
+    reasons = {i.facts.account.name: i.reason for i in queue.items}
+    assert reasons["Lost 90"] == f"lost: follow-up due {TODAY.isoformat()}"
+    assert reasons["Acme Corp"] == "top account"
+    assert queue.headline == "0 of 4 closed"
+    # Acme has more flags than Beta: it needs attention first.
+    assert names.index("Acme Corp") < names.index("Beta Top")
+
+
+def test_closed_reviews_sink_to_the_bottom(ws: Workspace, seeded: Seeded) -> None:
+    beta = add(ws, seeded, "Beta Top", is_top=1, potential=50_000, current=40_000)
+    reviews.open_review(ws, resolve_account(ws, beta), WEEK)
+    queue = queue_for(ws, seeded.rep_id, WEEK)
+    assert [i.status for i in queue.items] == [ReviewStatus.NOT_STARTED, ReviewStatus.OPEN]
+
+
+def test_follow_up_reviewed_already_leaves_the_queue(ws: Workspace, seeded: Seeded) -> None:
+    lost = add(ws, seeded, "Lost 90", lost_on=(TODAY - timedelta(days=90)).isoformat())
+    assert "Lost 90" in [i.facts.account.name for i in queue_for(ws, seeded.rep_id, WEEK).items]
+    ws.db.conn.execute(
+        "INSERT INTO review (id, account_id, week, status, close_count, opened_at)"
+        " VALUES ('r1', ?, ?, 'closed', 1, '2026-11-23')",
+        (lost, str(WEEK.next())),
+    )
+    assert "Lost 90" not in [i.facts.account.name for i in queue_for(ws, seeded.rep_id, WEEK).items]
+
+
+def test_queue_command(db_path: Path, seeded: Seeded) -> None:
+    result = CliRunner().invoke(app, ["--db", str(db_path), "queue"])
+    assert result.exit_code == 0, result.stderr
+    assert f"Ann Lee — week {WEEK}: 0 of 1 closed" in result.stdout
+    assert "Acme Corp" in result.stdout
