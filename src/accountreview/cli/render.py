@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from accountreview.text import money, pct
+
+__all__ = ["Format", "money", "pct", "safe_cell", "table", "write_csv", "write_json"]
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,21 +21,6 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def money(value: int | None) -> str:
-    """A compact amount: 8,000 / 250k / 1.2M."""
-    if value is None:
-        return "—"
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
-    if value >= 100_000:
-        return f"{value / 1000:.0f}k"
-    return f"{value:,}"
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 40) -> str:

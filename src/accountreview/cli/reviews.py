@@ -1,8 +1,10 @@
 """The review command (fill slots, close, reopen) and the queue."""
 
+import sys
+
 import typer
 
-from accountreview.cli.app import command, fail, workspace
+from accountreview.cli.app import command, fail, options, workspace
 from accountreview.cli.render import Format, write_json
 
 SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3= empties it."
@@ -24,7 +26,12 @@ def review_command(
     ),
     slot: list[str] = typer.Option([], "--slot", "-s", help=SLOT_HELP, metavar="N=STAKEHOLDER"),
     confirm: list[int] = typer.Option([], "--confirm", help="Confirm slot N is still in role."),
-    status: bool = typer.Option(False, "--status", help="Print the review and exit."),
+    status: bool = typer.Option(
+        False,
+        "--status",
+        help="Print the review and exit (without an action and on a"
+        " terminal, the review opens in the full-screen app).",
+    ),
     close: bool = typer.Option(
         False,
         "--close",
@@ -46,6 +53,12 @@ def review_command(
     if reopen and not (reason and reason.strip()):
         raise fail("--reopen needs --reason: say why the closed review is reopened", 2)
     slots = [_parse_slot(s) for s in slot]
+    acting = bool(slots or confirm or close or reopen)
+    if not acting and not status and sys.stdout.isatty() and sys.stdin.isatty():
+        from accountreview.cli.views import run_tui
+
+        run_tui(options(ctx), account=account, week=week)
+        return
     with workspace(ctx) as ws:
         iso_week = IsoWeek.parse(week) if week else IsoWeek.of(ws.today)
         row = resolve_account(ws, account)
@@ -73,7 +86,6 @@ def review_command(
         raise fail(str(refused), refused.exit_code)
     if close:
         typer.echo(f"Closed: {view.account_name} {view.week}", err=True)
-    _ = status  # printing the review is what --status (and no action) does
 
 
 @command("queue")

@@ -1,5 +1,6 @@
 """How the CLI prints a queue, an account and a review as text."""
 
+import sys
 from typing import TYPE_CHECKING
 
 from accountreview.cli.app import Options, db_target, out
@@ -122,8 +123,26 @@ def print_review(view: "ReviewView") -> None:
                 out(f"  - {item}")
 
 
+def run_tui(opts: Options, *, account: str | None = None, week: str | None = None) -> None:
+    """Open the full-screen app (Textual is imported only here)."""
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.tui import AccountReviewApp
+
+    app = AccountReviewApp(
+        db_target(opts),
+        opts.today,
+        opts.rep,
+        account=account,
+        week=IsoWeek.parse(week) if week else None,
+    )
+    app.run()
+
+
 def open_home(opts: Options) -> None:
-    """What plain `accountreview` does until the TUI lands: the current rep's queue."""
+    """Plain `accountreview`: the TUI on a terminal, the queue as text when piped."""
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        run_tui(opts)
+        return
     from accountreview.domain.dates import IsoWeek
     from accountreview.services.queue import queue_for
     from accountreview.services.reps import current_rep, list_reps

@@ -182,6 +182,10 @@ class AccountAggregates:
     last_in_person_on: date | None = None
     touches: int = 0
     in_person_touches: int = 0
+    # The champions' contacts: the oldest "last contact" among current champions, and
+    # whether one of them was never contacted at all.
+    oldest_champion_contact_on: date | None = None
+    champion_never_contacted: bool = False
 
 
 def aggregates(
@@ -218,6 +222,15 @@ def aggregates(
         f" WHERE {scope} AND t.touched_on <= ? GROUP BY s.account_id",
         (*params, day),
     ).fetchall()
+    champions = conn.execute(
+        "SELECT s.account_id, min(coalesce(("
+        "  SELECT max(t.touched_on) FROM touch t"
+        "  WHERE t.stakeholder_id = s.id AND t.touched_on <= ?), '')) AS oldest"
+        f" FROM stakeholder s WHERE {scope} AND s.role = 'champion'"
+        " AND (s.left_on IS NULL OR s.left_on > ?) GROUP BY s.account_id",
+        (day, *params, day),
+    ).fetchall()
+    champion_by_account = {r[0]: r[1] for r in champions}
     people_by_account = {r[0]: r for r in people}
     touch_by_account = {r[0]: r for r in touches}
     result: dict[str, AccountAggregates] = {}
@@ -233,5 +246,7 @@ def aggregates(
             last_in_person_on=None if t is None else as_date(t[1]),
             touches=0 if t is None else t[2],
             in_person_touches=0 if t is None else (t[3] or 0),
+            oldest_champion_contact_on=as_date(champion_by_account.get(key) or None),
+            champion_never_contacted=champion_by_account.get(key) == "",
         )
     return result

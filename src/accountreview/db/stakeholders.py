@@ -215,3 +215,24 @@ def touches_of(conn: sqlite3.Connection, stakeholder_id: str, limit: int = 200) 
         (stakeholder_id, limit),
     ).fetchall()
     return [TouchRow.from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class TouchLine:
+    """A touch with the stakeholder's name, for an account's timeline."""
+
+    on: date
+    name: str
+    channel: str
+    note: str | None
+
+
+def touches_of_account(conn: sqlite3.Connection, account_id: str, limit: int) -> list[TouchLine]:
+    """An account's touches, newest first, at most `limit`."""
+    rows = conn.execute(
+        "SELECT t.touched_on, s.name, t.channel, t.note FROM touch t"
+        " JOIN stakeholder s ON s.id = t.stakeholder_id WHERE s.account_id = ?"
+        " ORDER BY t.touched_on DESC, t.created_at DESC LIMIT ?",
+        (account_id, limit),
+    ).fetchall()
+    return [TouchLine(date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]

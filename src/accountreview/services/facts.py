@@ -35,6 +35,7 @@ class AccountFacts:
     last_in_person: date | None
     in_person_share: float | None
     coverage: Coverage
+    stale_champion: bool = False
     flags: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -80,6 +81,7 @@ class AccountFacts:
             "follow_ups": [d.isoformat() for d in self.follow_ups],
             "follow_up_due": _day(self.follow_up_due),
             "last_in_person": _day(self.last_in_person),
+            "stale_champion": self.stale_champion,
             "in_person_share_pct": _pct(self.in_person_share),
             "coverage": {
                 "executive": self.coverage.executive,
@@ -158,13 +160,23 @@ def derive_facts(
         last_in_person=agg.last_in_person_on,
         in_person_share=share,
         coverage=coverage,
+        stale_champion=_champion_is_stale(agg, today, settings),
     )
     facts.flags.extend(_flags(facts, today, settings))
     return facts
 
 
+def _champion_is_stale(agg: AccountAggregates, today: date, settings: Settings) -> bool:
+    if agg.champion_never_contacted:
+        return True
+    oldest = agg.oldest_champion_contact_on
+    return oldest is not None and (today - oldest).days > settings.stale_after_days
+
+
 def _flags(f: AccountFacts, today: date, settings: Settings) -> list[str]:
     flags: list[str] = []
+    if f.stale_champion:
+        flags.append("stale champion")
     if f.small_deal_at_big_company:
         flags.append("small deal at big company")
     if f.rebate_days_left is not None:

@@ -1,0 +1,17 @@
+"""How amounts read on screen and in tables (CLI and TUI alike)."""
+
+
+def money(value: int | None) -> str:
+    """A compact amount: 8,000 / 250k / 1.96M."""
+    if value is None:
+        return "—"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+    if value >= 100_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value:,}"
+
+
+def pct(value: float | None) -> str:
+    """A percentage with one decimal, or a dash."""
+    return "—" if value is None else f"{value:.1f}%"

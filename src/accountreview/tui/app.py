@@ -1,0 +1,111 @@
+"""The app shell: opens the workspace, picks the rep, shows the queue.
+
+Screens ask the services for everything; none of them touches the database.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from os import PathLike
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from accountreview.domain.dates import IsoWeek
+from accountreview.services.errors import UserError
+from accountreview.services.workspace import Workspace, open_workspace
+
+
+class AccountReviewApp(App[None]):
+    """Walk a rep through the weekly review of each top account."""
+
+    TITLE = "accountreview"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+    ]
+
+    def __init__(
+        self,
+        db: str | PathLike[str],
+        today: date,
+        rep: str | None = None,
+        *,
+        account: str | None = None,
+        week: IsoWeek | None = None,
+        workspace: Workspace | None = None,
+    ) -> None:
+        super().__init__()
+        self.ws = workspace or open_workspace(db, today, create=True)
+        self.rep_override = rep
+        self.start_account = account
+        self.week = week or IsoWeek.of(today)
+
+    def on_mount(self) -> None:
+        from accountreview.services.reps import current_rep, list_reps
+        from accountreview.tui.screens.queue import QueueScreen
+        from accountreview.tui.screens.who import WhoScreen
+
+        try:
+            rep = current_rep(self.ws, self.rep_override)
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            rep = None
+        if rep is None:
+            self.push_screen(WhoScreen(list_reps(self.ws)), self._rep_chosen)
+            return
+        self.push_screen(QueueScreen(rep))
+        if self.start_account:
+            self._open_start_account()
+
+    def _rep_chosen(self, rep_id: str | None) -> None:
+        from accountreview.services.lookup import resolve_rep
+        from accountreview.services.reps import remember_rep
+        from accountreview.tui.screens.queue import QueueScreen
+
+        if rep_id is None:
+            self.exit()
+            return
+        rep = resolve_rep(self.ws, rep_id)
+        remember_rep(self.ws, rep)
+        self.switch_screen(QueueScreen(rep)) if len(self.screen_stack) > 1 else self.push_screen(
+            QueueScreen(rep)
+        )
+
+    def _open_start_account(self) -> None:
+        from accountreview.services.lookup import resolve_account
+        from accountreview.tui.screens.review import ReviewScreen
+
+        try:
+            account = resolve_account(self.ws, self.start_account or "")
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(ReviewScreen(account.id, self.week))
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from accountreview.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every key of the current screen, titled "Screen: action"."""
+        section = getattr(screen, "PALETTE_SECTION", "App")
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(
+                    f"{section}: {binding.description.lower()}",
+                    f"key {binding.key_display or binding.key}",
+                    partial(screen.run_action, binding.action),
+                )
+        yield SystemCommand("App: help", "key ?", self.action_help)
+        yield SystemCommand("App: quit", "key ctrl+q", self.action_quit)
+        yield SystemCommand("App: change theme", "light or dark", self.action_change_theme)
+
+    def on_unmount(self) -> None:
+        self.ws.close()

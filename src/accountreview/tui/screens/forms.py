@@ -1,0 +1,184 @@
+"""Small forms in a dialog: log a touch, plan a next contact, add a stakeholder,
+give a reason, confirm. Invalid input is shown at the field and never lost."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from accountreview.db.accounts import AccountRow
+from accountreview.db.stakeholders import StakeholderRow
+from accountreview.domain.dates import parse_quick_date
+from accountreview.domain.enums import Channel, Level, Role
+from accountreview.domain.errors import InvalidValue
+from accountreview.services.errors import UserError
+from accountreview.services.stakeholders import add_stakeholder, log_touch, set_next_contact
+from accountreview.tui.context import app_of
+
+CANCEL = Binding("escape", "cancel", "Cancel", id="form.cancel")
+
+
+class _Form(ModalScreen[object]):
+    """A dialog whose fields submit with enter; errors stay on screen with the input."""
+
+    PALETTE_SECTION = "Form"
+    BINDINGS = [CANCEL]
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TouchForm(_Form):
+    """When did you last speak to them, and how?"""
+
+    def __init__(self, person: StakeholderRow) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Log a contact with {self.person.name}", classes="dialog-title")
+            yield Input(
+                value="today", placeholder="2026-11-20, today, yesterday, 3d, 2w", id="when"
+            )
+            yield Select(
+                [(c.label, c.value) for c in Channel],
+                value=Channel.VIDEO.value,
+                allow_blank=False,
+                id="channel",
+            )
+            yield Input(placeholder="note (optional)", id="note")
+            yield Static("", classes="field-error")
+            yield Static("enter saves · tab next field · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#when", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ws = app_of(self).ws
+        try:
+            when = parse_quick_date(self.query_one("#when", Input).value, ws.today, what="date")
+            channel = Channel(str(self.query_one("#channel", Select).value))
+            note = self.query_one("#note", Input).value or None
+            log_touch(ws, self.person, on=when, channel=channel, note=note)
+        except (InvalidValue, UserError) as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(when)
+
+
+class NextContactForm(_Form):
+    """Plan the next contact (needed when the last one is stale)."""
+
+    def __init__(self, person: StakeholderRow) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        current = self.person.next_contact_on.isoformat() if self.person.next_contact_on else ""
+        with Vertical(classes="dialog"):
+            yield Static(f"Next contact with {self.person.name}", classes="dialog-title")
+            yield Input(value=current, placeholder="2026-12-01, tomorrow, +3d, +2w", id="when")
+            yield Static("", classes="field-error")
+            yield Static("enter saves (empty clears) · escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ws = app_of(self).ws
+        text = event.value.strip()
+        try:
+            when = (
+                parse_quick_date(text, ws.today, what="next contact", allow_future=True)
+                if text
+                else None
+            )
+            set_next_contact(ws, self.person, when)
+        except (InvalidValue, UserError) as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(when)
+
+
+class NewStakeholderForm(_Form):
+    """Add a stakeholder in place: name, title, level, role, email."""
+
+    def __init__(self, account: AccountRow) -> None:
+        super().__init__()
+        self.account = account
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"New stakeholder at {self.account.name}", classes="dialog-title")
+            yield Input(placeholder="name (required)", id="name")
+            yield Input(placeholder="title", id="title")
+            yield Select([(lvl.label, lvl.value) for lvl in Level], prompt="level", id="level")
+            yield Select([(r.label, r.value) for r in Role], prompt="role", id="role")
+            yield Input(placeholder="email", id="email")
+            yield Static("", classes="field-error")
+            yield Static("enter saves · tab next field · escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        level = self.query_one("#level", Select).value
+        role = self.query_one("#role", Select).value
+        try:
+            person = add_stakeholder(
+                app_of(self).ws,
+                self.account,
+                name=self.query_one("#name", Input).value,
+                title=self.query_one("#title", Input).value or None,
+                email=self.query_one("#email", Input).value or None,
+                level=Level(str(level)) if isinstance(level, str) else None,
+                role=Role(str(role)) if isinstance(role, str) else None,
+            )
+        except (InvalidValue, UserError) as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(person.id)
+
+
+class ReasonForm(_Form):
+    """Why is this closed review reopened? (kept in the audit log)"""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Reopen the review: why?", classes="dialog-title")
+            yield Input(placeholder="reason (required, kept in the audit log)", id="reason")
+            yield Static("", classes="field-error")
+            yield Static("enter reopens · escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.show_error("A reason is required to reopen a closed review")
+            return
+        self.dismiss(event.value.strip())
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y confirms, n or escape does not."""
+
+    PALETTE_SECTION = "Confirm"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title")
+            yield Static("y yes · n no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,37 @@
+"""`?`: every key of the screen underneath, with what it does."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of `screen` and the app-wide keys."""
+
+    PALETTE_SECTION = "Help"
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="help.close"),
+        Binding("question_mark", "close", "Close", id="help.close2", key_display="?"),
+    ]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__()
+        self.target = screen
+
+    def compose(self) -> ComposeResult:
+        section = getattr(self.target, "PALETTE_SECTION", "App")
+        table: DataTable[str] = DataTable(id="keys", cursor_type="row", show_cursor=False)
+        table.add_columns("Key", "Action")
+        for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
+            if isinstance(binding, Binding) and binding.description:
+                table.add_row(binding.key_display or binding.key, binding.description)
+        table.add_row("ctrl+p", "Command palette: every action by name")
+        with Vertical(classes="dialog"):
+            yield Static(f"{section} — keys", classes="dialog-title")
+            yield table
+            yield Static("escape or ? closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,47 @@
+"""Account history: past reviews (frozen snapshots) and each stakeholder's touches."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from accountreview.services.history import account_history
+from accountreview.tui.context import app_of
+
+
+class HistoryScreen(Screen[None]):
+    """Two tables: past reviews with their five, then the touch timeline."""
+
+    PALETTE_SECTION = "History"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("tab", "app.focus_next", "Switch table", id="history.switch"),
+    ]
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="history-title", classes="title-line")
+        reviews: DataTable[str] = DataTable(id="past", cursor_type="row")
+        reviews.add_columns("Week", "Status", "The five at closing")
+        yield reviews
+        yield Static("Touches, newest first", classes="title-line")
+        touches: DataTable[str] = DataTable(id="touches", cursor_type="row")
+        touches.add_columns("Date", "Stakeholder", "Channel", "Note")
+        yield touches
+        yield Footer()
+
+    def on_mount(self) -> None:
+        history = account_history(app_of(self).ws, self.account_id)
+        self.query_one("#history-title", Static).update(f"{history.account_name} · history")
+        past = self.query_one("#past", DataTable)
+        for review in history.reviews:
+            past.add_row(review.week, review.status, ", ".join(review.names) or "—")
+        touches = self.query_one("#touches", DataTable)
+        for touch in history.touches:
+            touches.add_row(touch.on.isoformat(), touch.name, touch.channel, touch.note or "")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,139 @@
+"""The queue (home): this week's accounts for the rep, those needing attention first."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from accountreview.db.reps import RepRow
+from accountreview.services.badges import badges
+from accountreview.services.queue import Queue, queue_for
+from accountreview.text import money
+from accountreview.tui.context import app_of
+
+
+class QueueScreen(Screen[None]):
+    """Top accounts plus due follow-ups, one row each."""
+
+    PALETTE_SECTION = "Queue"
+    BINDINGS = [
+        Binding("enter", "open", "Open review", id="queue.open"),
+        Binding("left_square_bracket", "week(-1)", "Prev week", id="queue.prev", key_display="["),
+        Binding("right_square_bracket", "week(1)", "Next week", id="queue.next", key_display="]"),
+        Binding("w", "switch_rep", "Switch rep", id="queue.rep"),
+        Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
+    ]
+
+    def __init__(self, rep: RepRow) -> None:
+        super().__init__()
+        self.rep = rep
+        self.queue: Queue | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-title", classes="title-line")
+        table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.add_column("Status", key="status", width=11)
+        table.add_column("Account", key="account", width=24)
+        table.add_column("Current / potential", key="size", width=13)
+        table.add_column("Stage", key="stage", width=8)
+        table.add_column("Attention", key="badges")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self, keep: str | None = None) -> None:
+        """(Re)read the queue from the services and redraw it, keeping the cursor."""
+        app = app_of(self)
+        ws = app.ws
+        table = self.query_one(DataTable)
+        current = keep or self.current_account_id()
+        self.queue = queue_for(ws, self.rep.id, app.week)
+        table.clear()
+        for item in self.queue.items:
+            a = item.facts.account
+            table.add_row(
+                item.status.value,
+                a.name,
+                f"{money(a.current)}/{money(a.potential)}",
+                item.facts.stage.value,
+                ", ".join(badges(item.facts)) or "",
+                key=a.id,
+            )
+        title = self.query_one("#queue-title", Static)
+        title.update(
+            f"{self.rep.name} · week {self.queue.week} · {self.queue.headline}"
+            if self.queue.items
+            else f"{self.rep.name} · week {self.queue.week} · no top accounts this week"
+        )
+        if current is not None:
+            self.move_to(current)
+
+    def current_account_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)
+
+    def move_to(self, account_id: str) -> None:
+        table = self.query_one(DataTable)
+        try:
+            index = table.get_row_index(account_id)
+        except Exception:  # the account left the queue
+            return
+        table.move_cursor(row=index)
+
+    def next_after(self, account_id: str) -> str | None:
+        """The next account of the queue after `account_id` that is not closed yet."""
+        self.load(keep=account_id)
+        assert self.queue is not None
+        ids = [i.facts.account.id for i in self.queue.items]
+        open_ids = [i.facts.account.id for i in self.queue.items if i.status.value != "closed"]
+        if not open_ids:
+            return None
+        if account_id in ids:
+            start = ids.index(account_id)
+            for candidate in ids[start + 1 :] + ids[:start]:
+                if candidate in open_ids:
+                    return candidate
+        return open_ids[0]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from accountreview.tui.screens.review import ReviewScreen
+
+        account_id = self.current_account_id()
+        if account_id is not None:
+            self.app.push_screen(ReviewScreen(account_id, app_of(self).week))
+
+    def action_week(self, step: int) -> None:
+        app_of(self).week = app_of(self).week.shift(step)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_switch_rep(self) -> None:
+        from accountreview.services.reps import list_reps
+        from accountreview.tui.screens.who import WhoScreen
+
+        def chosen(rep_id: str | None) -> None:
+            if rep_id is None:
+                return
+            from accountreview.services.lookup import resolve_rep
+            from accountreview.services.reps import remember_rep
+
+            rep = resolve_rep(app_of(self).ws, rep_id)
+            remember_rep(app_of(self).ws, rep)
+            self.rep = rep
+            self.load()
+
+        self.app.push_screen(WhoScreen(list_reps(app_of(self).ws), cancellable=True), chosen)

@@ -1,0 +1,361 @@
+"""The review of one account: facts, the five slots, what blocks closing, risks, close."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from accountreview.db.accounts import AccountRow
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.enums import ReviewStatus
+from accountreview.services import reviews
+from accountreview.services.errors import CloseRefused, UserError
+from accountreview.services.facts import AccountFacts, account_facts
+from accountreview.services.lookup import resolve_account
+from accountreview.services.reviews import ReviewView, SlotView
+from accountreview.text import money, pct
+from accountreview.tui.context import app_of
+from accountreview.tui.screens.pickers import NEW_STAKEHOLDER
+
+T = TypeVar("T")
+
+
+class ReviewScreen(Screen[None]):
+    """Facts → five slots → risks → close, for one account and week."""
+
+    PALETTE_SECTION = "Review"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("enter", "pick", "Pick", id="review.pick"),
+        Binding("t", "touch", "Touch", id="review.touch"),
+        Binding("n", "plan", "Plan next", id="review.plan"),
+        Binding("c", "confirm", "In role", id="review.confirm"),
+        Binding("l", "left", "Left co.", id="review.left"),
+        Binding("x", "clear", "Clear", id="review.clear"),
+        Binding("ctrl+d", "close_review", "Close", id="review.close"),
+        Binding("ctrl+n", "next_account", "Next acct", id="review.next"),
+        Binding("o", "reopen", "Reopen", id="review.reopen"),
+        Binding("h", "history", "History", id="review.history"),
+    ]
+
+    def __init__(self, account_id: str, week: IsoWeek) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.week = week
+        self.view: ReviewView | None = None
+
+    # --- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-title", classes="title-line")
+        yield Static(id="facts")
+        table: DataTable[str] = DataTable(id="slots", cursor_type="row")
+        table.add_column("#", key="pos", width=1)
+        table.add_column("Stakeholder", key="name", width=20)
+        table.add_column("Role", key="role", width=14)
+        table.add_column("Last contact", key="last", width=10)
+        table.add_column("Age", key="age", width=7)
+        table.add_column("Next", key="next", width=10)
+        table.add_column("✓", key="ok", width=1)
+        yield table
+        with VerticalScroll(id="notes"):
+            yield Static(id="notes-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # --- data ---------------------------------------------------------------------
+
+    @property
+    def account(self) -> AccountRow:
+        return resolve_account(app_of(self).ws, self.account_id)
+
+    def refresh_view(self) -> None:
+        """Read the review from the services and redraw every part of the screen."""
+        ws = app_of(self).ws
+        account = self.account
+        self.view = reviews.review_view(ws, account, self.week)
+        self._draw_title(self.view)
+        self._draw_facts(account_facts(ws, account))
+        self._draw_slots(self.view)
+        self._draw_notes(self.view)
+
+    def _draw_title(self, view: ReviewView) -> None:
+        state = view.status.value
+        if view.status is ReviewStatus.CLOSED:
+            state = "closed · read-only (o reopens)"
+        self.query_one("#review-title", Static).update(
+            f"{view.account_name} · review {view.week} · {state}"
+        )
+
+    def _draw_facts(self, f: AccountFacts) -> None:
+        a = f.account
+        size = (
+            f"{f.stage.value} · {money(a.current)} of {money(a.potential)}"
+            f" ({pct(None if f.penetration is None else f.penetration * 100)})"
+            f" · whitespace {money(f.whitespace)} · CS {f.cs_tier}"
+        )
+        parts = []
+        if f.renewal is not None:
+            feels = (
+                "—"
+                if f.renewal.perceived_increase is None
+                else f"{f.renewal.perceived_increase * 100:+.2f}%"
+            )
+            shock = " [b]SHOCK[/b]" if f.renewal.shock else ""
+            parts.append(f"renewal {money(f.renewal.renewal_price)} feels {feels}{shock}")
+        if f.rebate_days_left is not None:
+            parts.append(
+                f"rebate: {f.rebate_days_left} days to go live"
+                if f.rebate_days_left >= 0
+                else "rebate deadline missed"
+            )
+        if f.contract_year is not None:
+            parts.append(f"contract year {f.contract_year}")
+        if a.contract is not None and a.contract.value == "monthly":
+            parts.append("monthly")
+        parts.append("gates met" if f.gates.met else "gates: " + "; ".join(f.gates.missing()))
+        parts.append(f"in person: {f.last_in_person or 'never'}")
+        self.query_one("#facts", Static).update(size + "\n" + " · ".join(parts))
+
+    def _draw_slots(self, view: ReviewView) -> None:
+        table = self.query_one("#slots", DataTable)
+        row = table.cursor_row
+        table.clear()
+        today = app_of(self).ws.today
+        for slot in view.slots:
+            age = "" if slot.last_contact_on is None else f"{(today - slot.last_contact_on).days}d"
+            table.add_row(
+                str(slot.position),
+                slot.name or "— pick (enter) —",
+                slot.role.label if slot.role else "",
+                slot.last_contact_on.isoformat()
+                if slot.last_contact_on
+                else "never"
+                if slot.name
+                else "",
+                f"{age} {slot.staleness.value}" if slot.staleness and slot.name else "",
+                slot.next_contact_on.isoformat() if slot.next_contact_on else "",
+                "✓" if slot.confirmed_in_role and slot.name else "",
+                key=str(slot.position),
+            )
+        table.move_cursor(row=max(0, min(row, 4)))
+
+    def _draw_notes(self, view: ReviewView) -> None:
+        lines: list[str] = []
+        if view.status is ReviewStatus.CLOSED:
+            lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
+        elif view.blockers:
+            lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
+            lines.extend(f"[$error]• {_escape(b.text)}[/]" for b in view.blockers)
+        else:
+            lines.append("[b]Ready to close:[/b] press ctrl+d.")
+        if view.risks:
+            lines.append("[b]Risks:[/b]")
+            lines.extend(f"[$warning]• {_escape(r)}[/]" for r in view.risks)
+        if view.changes:
+            lines.append("[b]Since last closed review:[/b]")
+            lines.extend(f"• {_escape(c)}" for c in view.changes)
+        self.query_one("#notes-text", Static).update("\n".join(lines))
+
+    # --- helpers -------------------------------------------------------------------
+
+    def current_slot(self) -> SlotView:
+        assert self.view is not None
+        position = self.query_one("#slots", DataTable).cursor_row + 1
+        return self.view.slots[position - 1]
+
+    def attempt(self, action: Callable[[], T]) -> T | None:
+        """Run a service call; a user error becomes a notification, not a crash."""
+        try:
+            return action()
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return None
+
+    def editable(self) -> bool:
+        if self.view is not None and self.view.status is ReviewStatus.CLOSED:
+            self.notify("This review is closed and read-only. Press o to reopen it.")
+            return False
+        return True
+
+    def focus_slot(self, position: int) -> None:
+        self.query_one("#slots", DataTable).move_cursor(row=position - 1)
+        self.query_one("#slots", DataTable).focus()
+
+    # --- actions -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_pick(self) -> None:
+        from accountreview.services.stakeholders import stakeholders_of
+        from accountreview.tui.screens.pickers import StakeholderPicker
+
+        if not self.editable():
+            return
+        slot = self.current_slot()
+        people = stakeholders_of(app_of(self).ws, self.account)
+        taken = (
+            {s.stakeholder_id for s in self.view.slots if s.stakeholder_id} if self.view else set()
+        )
+        picker = StakeholderPicker(people, slot.position, taken - {slot.stakeholder_id})
+        self.app.push_screen(picker, lambda choice: self._picked(slot.position, choice))
+
+    def _picked(self, position: int, choice: str | None) -> None:
+        from accountreview.tui.screens.forms import NewStakeholderForm
+
+        if choice is None:
+            return
+        if choice == NEW_STAKEHOLDER:
+            self.app.push_screen(
+                NewStakeholderForm(self.account), lambda new_id: self._picked(position, new_id)
+            )
+            return
+        ws = app_of(self).ws
+        view = self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, position, choice))
+        if view is None:
+            return
+        self.refresh_view()
+        self.focus_slot(position)
+        if view.slots[position - 1].last_contact_on is None:
+            self.action_touch()  # a new name needs a last contact: ask at once
+
+    def _person(self) -> object | None:
+        from accountreview.services.lookup import resolve_stakeholder
+
+        slot = self.current_slot()
+        if slot.stakeholder_id is None:
+            self.notify(f"Slot {slot.position} is empty: press enter to pick someone")
+            return None
+        return resolve_stakeholder(app_of(self).ws, self.account, slot.stakeholder_id)
+
+    def action_touch(self) -> None:
+        from accountreview.tui.screens.forms import TouchForm
+
+        if not self.editable():
+            return
+        person = self._person()
+        if person is not None:
+            self.app.push_screen(TouchForm(person), lambda _: self.refresh_view())  # type: ignore[arg-type]
+
+    def action_plan(self) -> None:
+        from accountreview.tui.screens.forms import NextContactForm
+
+        if not self.editable():
+            return
+        person = self._person()
+        if person is not None:
+            self.app.push_screen(NextContactForm(person), lambda _: self.refresh_view())  # type: ignore[arg-type]
+
+    def action_confirm(self) -> None:
+        if not self.editable():
+            return
+        slot = self.current_slot()
+        ws = app_of(self).ws
+        if self.attempt(
+            lambda: reviews.confirm_in_role(ws, self.account, self.week, slot.position)
+        ):
+            self.refresh_view()
+
+    def action_left(self) -> None:
+        from accountreview.services.stakeholders import mark_left
+        from accountreview.tui.screens.forms import ConfirmScreen
+
+        if not self.editable():
+            return
+        person = self._person()
+        if person is None:
+            return
+        name = self.current_slot().name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.attempt(lambda: mark_left(app_of(self).ws, person))  # type: ignore[arg-type]
+                self.refresh_view()
+                self.notify(f"{name} marked as left; slot freed")
+
+        self.app.push_screen(ConfirmScreen(f"{name} has left the company?"), answered)
+
+    def action_clear(self) -> None:
+        if not self.editable():
+            return
+        slot = self.current_slot()
+        ws = app_of(self).ws
+        if self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, slot.position, None)):
+            self.refresh_view()
+
+    def action_close_review(self) -> None:
+        from accountreview.tui.screens.refusal import RefusalScreen
+
+        if not self.editable():
+            return
+        ws = app_of(self).ws
+        try:
+            reviews.close_review(ws, self.account, self.week)
+        except CloseRefused as refused:
+            self.app.push_screen(RefusalScreen(refused.blockers), self._jump)
+            return
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Closed: {self.account.name} {self.week}")
+        self.open_next(after_close=True)
+
+    def _jump(self, position: int | None) -> None:
+        if position is not None:
+            self.focus_slot(position)
+
+    def action_next_account(self) -> None:
+        self.open_next(after_close=False)
+
+    def open_next(self, *, after_close: bool) -> None:
+        """Open the next account of the queue that is not closed yet."""
+        from accountreview.tui.screens.queue import QueueScreen
+
+        queue = next((s for s in self.app.screen_stack if isinstance(s, QueueScreen)), None)
+        next_id = queue.next_after(self.account_id) if queue is not None else None
+        if next_id is None or next_id == self.account_id:
+            if after_close:
+                self.notify("Every review of the queue is closed. Well done.")
+            self.app.pop_screen()
+            return
+        if queue is not None:
+            queue.move_to(next_id)
+        self.app.switch_screen(ReviewScreen(next_id, self.week))
+
+    def action_reopen(self) -> None:
+        from accountreview.tui.screens.forms import ReasonForm
+
+        if self.view is None or self.view.status is not ReviewStatus.CLOSED:
+            self.notify("Only a closed review can be reopened")
+            return
+        ws = app_of(self).ws
+
+        def reason_given(reason: object) -> None:
+            if not isinstance(reason, str):
+                return
+            view = self.attempt(lambda: reviews.reopen_review(ws, self.account, self.week, reason))
+            if view is not None:
+                self.notify("Reopened; the reason is in the audit log")
+                self.refresh_view()
+
+        self.app.push_screen(ReasonForm(), reason_given)
+
+    def action_history(self) -> None:
+        from accountreview.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.account_id))
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

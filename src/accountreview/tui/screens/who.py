@@ -1,0 +1,47 @@
+"""Who am I? Pick the rep using the app (remembered in the database)."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from accountreview.db.reps import RepRow
+
+
+class WhoScreen(ModalScreen[str | None]):
+    """Returns the chosen rep's id, or None."""
+
+    PALETTE_SECTION = "Who am I"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="who.cancel")]
+
+    def __init__(self, reps: list[RepRow], *, cancellable: bool = False) -> None:
+        super().__init__()
+        self.reps = reps
+        self.cancellable = cancellable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            if not self.reps:
+                yield Static("No reps in this database yet.", classes="dialog-title")
+                yield Static(
+                    "Add yourself: accountreview rep add NAME --email you@company.com --me\n"
+                    "or import data (README), or try: accountreview demo\n\n"
+                    "escape quits",
+                    classes="hint",
+                )
+                return
+            yield Static("Who are you?", classes="dialog-title")
+            yield OptionList(
+                *[Option(f"{r.name} · {r.role.value} · {r.email}", id=r.id) for r in self.reps],
+                id="reps",
+            )
+            yield Static("enter picks (remembered) · escape cancels", classes="hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
