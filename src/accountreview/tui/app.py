@@ -15,6 +15,7 @@ from textual.screen import Screen
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.tui.widgets.key_bar import key_label
 
 
 class AccountReviewApp(App[None]):
@@ -100,7 +101,7 @@ class AccountReviewApp(App[None]):
             if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(
                     f"{section}: {binding.description.lower()}",
-                    f"key {binding.key_display or binding.key}",
+                    f"key {key_label(binding)}",
                     partial(screen.run_action, binding.action),
                 )
         yield SystemCommand("App: help", "key ?", self.action_help)

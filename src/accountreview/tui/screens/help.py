@@ -6,6 +6,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from accountreview.tui.widgets.key_bar import key_label
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of `screen` and the app-wide keys."""
@@ -26,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "Action")
         for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(binding.key_display or binding.key, binding.description)
+                table.add_row(key_label(binding), binding.description)
         table.add_row("ctrl+p", "Command palette: every action by name")
         with Vertical(classes="dialog"):
             yield Static(f"{section} — keys", classes="dialog-title")

@@ -3,10 +3,11 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from accountreview.services.history import account_history
 from accountreview.tui.context import app_of
+from accountreview.tui.widgets.key_bar import KeyBar
 
 
 class HistoryScreen(Screen[None]):
@@ -31,7 +32,7 @@ class HistoryScreen(Screen[None]):
         touches: DataTable[str] = DataTable(id="touches", cursor_type="row")
         touches.add_columns("Date", "Stakeholder", "Channel", "Note")
         yield touches
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         history = account_history(app_of(self).ws, self.account_id)

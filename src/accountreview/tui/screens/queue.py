@@ -3,13 +3,14 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from accountreview.db.reps import RepRow
 from accountreview.services.badges import badges
 from accountreview.services.queue import Queue, queue_for
 from accountreview.text import money
 from accountreview.tui.context import app_of
+from accountreview.tui.widgets.key_bar import KeyBar
 
 
 class QueueScreen(Screen[None]):
@@ -38,7 +39,7 @@ class QueueScreen(Screen[None]):
         table.add_column("Stage", key="stage", width=8)
         table.add_column("Attention", key="badges")
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

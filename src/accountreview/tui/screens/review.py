@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from accountreview.db.accounts import AccountRow
 from accountreview.domain.dates import IsoWeek
@@ -20,6 +20,7 @@ from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.context import app_of
 from accountreview.tui.screens.pickers import NEW_STAKEHOLDER
+from accountreview.tui.widgets.key_bar import KeyBar
 
 T = TypeVar("T")
 
@@ -34,10 +35,10 @@ class ReviewScreen(Screen[None]):
         Binding("t", "touch", "Touch", id="review.touch"),
         Binding("n", "plan", "Plan next", id="review.plan"),
         Binding("c", "confirm", "In role", id="review.confirm"),
-        Binding("l", "left", "Left co.", id="review.left"),
+        Binding("l", "left", "Left", id="review.left"),
         Binding("x", "clear", "Clear", id="review.clear"),
         Binding("ctrl+d", "close_review", "Close", id="review.close"),
-        Binding("ctrl+n", "next_account", "Next acct", id="review.next"),
+        Binding("ctrl+n", "next_account", "Next account", id="review.next"),
         Binding("o", "reopen", "Reopen", id="review.reopen"),
         Binding("h", "history", "History", id="review.history"),
     ]
@@ -48,6 +49,17 @@ class ReviewScreen(Screen[None]):
         self.week = week
         self.view: ReviewView | None = None
 
+    EDIT_ACTIONS = frozenset({"pick", "touch", "plan", "confirm", "left", "clear", "close_review"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys only while the review is open; reopen only once it is closed."""
+        closed = self.view is not None and self.view.status is ReviewStatus.CLOSED
+        if action in self.EDIT_ACTIONS:
+            return None if closed else True
+        if action == "reopen":
+            return True if closed else None
+        return True
+
     # --- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -55,16 +67,16 @@ class ReviewScreen(Screen[None]):
         yield Static(id="facts")
         table: DataTable[str] = DataTable(id="slots", cursor_type="row")
         table.add_column("#", key="pos", width=1)
-        table.add_column("Stakeholder", key="name", width=20)
-        table.add_column("Role", key="role", width=14)
-        table.add_column("Last contact", key="last", width=10)
-        table.add_column("Age", key="age", width=7)
+        table.add_column("Stakeholder", key="name", width=18)
+        table.add_column("Role", key="role", width=13)
+        table.add_column("Last", key="last", width=10)
+        table.add_column("Age", key="age", width=11)
         table.add_column("Next", key="next", width=10)
         table.add_column("✓", key="ok", width=1)
         yield table
         with VerticalScroll(id="notes"):
             yield Static(id="notes-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -84,6 +96,7 @@ class ReviewScreen(Screen[None]):
         self._draw_facts(account_facts(ws, account))
         self._draw_slots(self.view)
         self._draw_notes(self.view)
+        self.refresh_bindings()
 
     def _draw_title(self, view: ReviewView) -> None:
         state = view.status.value

@@ -1,0 +1,76 @@
+"""A footer that shows every key of the screen, wrapping onto a second line at 80 columns.
+
+Textual's own Footer shows one line, so at 80 columns a screen with a dozen keys
+loses the last ones off the edge; here every key stays visible.
+"""
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+KEY_NAMES = {"escape": "esc", "enter": "↵", "question_mark": "?"}
+
+
+def key_label(binding: Binding) -> str:
+    """How a key is written on screen: esc, ↵, ^d, ?."""
+    if binding.key_display:
+        return binding.key_display
+    key = binding.key.split(",")[0]
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    return key.replace("ctrl+", "^")
+
+
+class KeyBar(Static):
+    """The screen's keys (then the app's), with what each does."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.update_keys())
+        self.update_keys()
+
+    def on_resize(self) -> None:
+        self.update_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def update_keys(self) -> None:
+        """Redraw from the screen's bindings, leaving out those the screen hides now."""
+        screen = self.screen
+        parts: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for binding in [*screen.BINDINGS, *self.app.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            name, _, _ = binding.action.partition("(")
+            if screen.check_action(name, ()) is None:
+                continue
+            parts.append((key_label(binding), binding.description))
+        parts.append(("^p", "Commands"))
+        self.update(self._pack(parts, max(20, self.size.width - 2)))
+
+    @staticmethod
+    def _pack(parts: list[tuple[str, str]], width: int) -> str:
+        """Lay the keys out in lines no wider than `width`, never splitting a key from its words."""
+        lines: list[str] = []
+        line, used = "", 0
+        for key, label in parts:
+            size = len(key) + 1 + len(label)
+            if used and used + 2 + size > width:
+                lines.append(line)
+                line, used = "", 0
+            markup = f"[b $footer-key-foreground]{key.replace('[', chr(92) + '[')}[/] {label}"
+            line, used = (f"{line}  {markup}", used + 2 + size) if used else (markup, size)
+        lines.append(line)
+        return "\n".join(lines)
