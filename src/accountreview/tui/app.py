@@ -24,9 +24,25 @@ class AccountReviewApp(App[None]):
     TITLE = "accountreview"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (all is saved)"
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            key_display="?",
+            tooltip="This list of keys",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.palette",
+            show=False,
+            tooltip="Command palette: every action by name",
+        ),
     ]
 
     def __init__(

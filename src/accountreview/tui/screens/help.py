@@ -28,8 +28,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "Action")
         for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(key_label(binding), binding.description)
-        table.add_row("ctrl+p", "Command palette: every action by name")
+                table.add_row(key_label(binding), binding.tooltip or binding.description)
         with Vertical(classes="dialog"):
             yield Static(f"{section} — keys", classes="dialog-title")
             yield table

@@ -30,17 +30,71 @@ class ReviewScreen(Screen[None]):
 
     PALETTE_SECTION = "Review"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="review.back"),
-        Binding("enter", "pick", "Pick", id="review.pick"),
-        Binding("t", "touch", "Touch", id="review.touch"),
-        Binding("n", "plan", "Plan next", id="review.plan"),
-        Binding("c", "confirm", "In role", id="review.confirm"),
-        Binding("l", "left", "Left", id="review.left"),
-        Binding("x", "clear", "Clear", id="review.clear"),
-        Binding("ctrl+d", "close_review", "Close", id="review.close"),
-        Binding("ctrl+n", "next_account", "Next account", id="review.next"),
-        Binding("o", "reopen", "Reopen", id="review.reopen"),
-        Binding("h", "history", "History", id="review.history"),
+        Binding("escape", "back", "Back", id="review.back", tooltip="Back to the queue"),
+        Binding(
+            "enter",
+            "pick",
+            "Pick",
+            id="review.pick",
+            tooltip="Pick who fills this slot (type to filter) or add someone new",
+        ),
+        Binding(
+            "t",
+            "touch",
+            "Touch",
+            id="review.touch",
+            tooltip="Log a contact: when (today, 3d, 2w, 2026-11-20) and how",
+        ),
+        Binding(
+            "n",
+            "plan",
+            "Plan next",
+            id="review.plan",
+            tooltip="Plan the next contact (needed when the last one is over 90 days old)",
+        ),
+        Binding(
+            "c",
+            "confirm",
+            "In role",
+            id="review.confirm",
+            tooltip="Confirm this person is still there, in the same role",
+        ),
+        Binding(
+            "l",
+            "left",
+            "Left",
+            id="review.left",
+            tooltip="This person left the company (frees the slot)",
+        ),
+        Binding("x", "clear", "Clear", id="review.clear", tooltip="Empty this slot"),
+        Binding(
+            "ctrl+d",
+            "close_review",
+            "Close",
+            id="review.close",
+            tooltip="Close the review (done); lists every reason if it cannot close yet",
+        ),
+        Binding(
+            "ctrl+n",
+            "next_account",
+            "Next account",
+            id="review.next",
+            tooltip="Go to the next account of the queue that is not closed",
+        ),
+        Binding(
+            "o",
+            "reopen",
+            "Reopen",
+            id="review.reopen",
+            tooltip="Reopen a closed review (a reason is required and logged)",
+        ),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="review.history",
+            tooltip="Past reviews and every touch with this account",
+        ),
     ]
 
     def __init__(self, account_id: str, week: IsoWeek) -> None:
