@@ -101,10 +101,18 @@ def import_command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file(s); save nothing."),
 ) -> None:
-    """Import the app's own CSV files. All-or-nothing: a bad row changes nothing."""
+    """Import the app's own CSV files. All-or-nothing per file: a bad row changes nothing.
+
+    Files are imported in the order given (reps, accounts, stakeholders, touches);
+    each file is one transaction, so an earlier good file stays imported.
+    """
     from accountreview.services.importing import import_file
 
     with workspace(ctx, create=True) as ws:
         for path in files:
-            report = import_file(ws, path, dry_run=dry_run)
+            bar = _Bar()
+            try:
+                report = import_file(ws, path, dry_run=dry_run, progress=bar)
+            finally:
+                bar.done()
             out(report.summary())

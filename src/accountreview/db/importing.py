@@ -1,0 +1,159 @@
+"""Queries an import needs: matching file rows to records, and its scratch tables.
+
+Two TEMP tables live for the length of one import transaction (they vanish on
+ROLLBACK and are dropped before COMMIT): the account names in a case-insensitive
+index (the schema's index on `account.name` is case-sensitive, so a NOCASE
+lookup would scan every account for each row), and the records already matched
+by a row of the file (to refuse a second row for the same record). Both keep
+memory flat however long the file is.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from accountreview.db.records import as_date
+from accountreview.db.reps import RepRow
+
+
+def start_import(conn: sqlite3.Connection, *, account_names: bool) -> None:
+    """Create the scratch tables (inside the import's transaction)."""
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, row INTEGER NOT NULL)"
+    )
+    conn.execute("DELETE FROM temp.import_seen")
+    if account_names:
+        conn.execute("DROP TABLE IF EXISTS temp.import_account_name")
+        conn.execute(
+            "CREATE TEMP TABLE import_account_name"
+            " (id TEXT PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE)"
+        )
+        conn.execute("INSERT INTO temp.import_account_name (id, name) SELECT id, name FROM account")
+        conn.execute("CREATE INDEX temp.ix_import_account_name ON import_account_name (name)")
+
+
+def finish_import(conn: sqlite3.Connection) -> None:
+    """Drop the scratch tables."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    conn.execute("DROP TABLE IF EXISTS temp.import_account_name")
+
+
+def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | None:
+    """The file row that already matched `record_id`; else remember `row` and return None."""
+    found = conn.execute("SELECT row FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
+    if found is not None:
+        return int(found[0])
+    conn.execute("INSERT INTO temp.import_seen (id, row) VALUES (?, ?)", (record_id, row))
+    return None
+
+
+_REP = "SELECT id, name, email, role, manager_id FROM rep"
+
+
+def rep_by_email(conn: sqlite3.Connection, email: str) -> RepRow | None:
+    """The rep with this email (any case)."""
+    row = conn.execute(f"{_REP} WHERE email = ? COLLATE NOCASE LIMIT 1", (email,)).fetchone()
+    return None if row is None else RepRow.from_row(row)
+
+
+def rep_ids_named(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Ids of the reps whose email or name (any case) is `text`; an email match wins."""
+    rows = conn.execute(
+        "SELECT id FROM rep WHERE email = ? COLLATE NOCASE"
+        " UNION ALL SELECT id FROM rep WHERE name = ? COLLATE NOCASE"
+        " AND NOT EXISTS (SELECT 1 FROM rep WHERE email = ? COLLATE NOCASE) LIMIT 5",
+        (text, text, text),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def account_ids_by_name(conn: sqlite3.Connection, name: str) -> list[str]:
+    """Ids of the accounts whose name (any case) is `name` (needs `start_import`)."""
+    rows = conn.execute(
+        "SELECT id FROM temp.import_account_name WHERE name = ? LIMIT 5", (name,)
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def account_ids_named(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Ids of the accounts whose id or name (any case) is `text` (needs `start_import`)."""
+    row = conn.execute("SELECT id FROM account WHERE id = ?", (text,)).fetchone()
+    return [row[0]] if row is not None else account_ids_by_name(conn, text)
+
+
+def remember_account_name(conn: sqlite3.Connection, account_id: str, name: str) -> None:
+    """Keep the name lookup in step with an account inserted or renamed by the import."""
+    conn.execute(
+        "INSERT INTO temp.import_account_name (id, name) VALUES (?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        (account_id, name),
+    )
+
+
+def account_name(conn: sqlite3.Connection, account_id: str) -> str:
+    """An account's name, for messages."""
+    row = conn.execute("SELECT name FROM account WHERE id = ?", (account_id,)).fetchone()
+    return "" if row is None else str(row[0])
+
+
+@dataclass(frozen=True)
+class StoredStakeholder:
+    """A stakeholder's columns that an import sets, in stored form."""
+
+    id: str
+    name: str
+    email: str | None
+    title: str | None
+    level: str | None
+    role: str | None
+    left_on: date | None
+
+
+_STAKEHOLDER = "SELECT id, name, email, title, level, role, left_on FROM stakeholder"
+
+
+def _stakeholders(rows: list[sqlite3.Row]) -> list[StoredStakeholder]:
+    return [
+        StoredStakeholder(
+            id=r["id"],
+            name=r["name"],
+            email=r["email"],
+            title=r["title"],
+            level=r["level"],
+            role=r["role"],
+            left_on=as_date(r["left_on"]),
+        )
+        for r in rows
+    ]
+
+
+def stakeholders_by_email(
+    conn: sqlite3.Connection, account_id: str, email: str
+) -> list[StoredStakeholder]:
+    """The account's stakeholders with this email (any case)."""
+    rows = conn.execute(
+        f"{_STAKEHOLDER} WHERE account_id = ? AND email = ? COLLATE NOCASE LIMIT 5",
+        (account_id, email),
+    ).fetchall()
+    return _stakeholders(rows)
+
+
+def stakeholders_by_name(
+    conn: sqlite3.Connection, account_id: str, name: str
+) -> list[StoredStakeholder]:
+    """The account's stakeholders with this name (any case)."""
+    rows = conn.execute(
+        f"{_STAKEHOLDER} WHERE account_id = ? AND name = ? COLLATE NOCASE LIMIT 5",
+        (account_id, name),
+    ).fetchall()
+    return _stakeholders(rows)
+
+
+def stakeholder_ids_named(conn: sqlite3.Connection, account_id: str, text: str) -> list[str]:
+    """Ids of the account's stakeholders whose email or name (any case) is `text`.
+
+    An email match wins over a name match.
+    """
+    by_email = stakeholders_by_email(conn, account_id, text)
+    people = by_email or stakeholders_by_name(conn, account_id, text)
+    return [p.id for p in people]

@@ -1,0 +1,512 @@
+"""The app's own CSV format: one file per kind of record, the kind told by the header.
+
+File
+    UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8" writes one).
+    Comma-separated; a cell holding a comma, a double quote or a line break is
+    quoted with double quotes, a quote inside it doubled (RFC 4180). The first row
+    is the header. Rows are numbered as a spreadsheet shows them: the header is
+    row 1, the first data row is row 2; a blank line is a row (and is skipped), a
+    line break inside a quoted cell is not. Cells are trimmed of surrounding spaces.
+
+Header
+    The set of column names tells the kind: any order, any case, a space or hyphen
+    counts as an underscore (``List Price`` is ``list_price``). It must be exactly
+    the set of one kind below. A column with an empty header is ignored and its
+    cells must be empty. A row with fewer cells than the header reads the missing
+    ones as empty; a row with more is refused.
+
+Cell types
+    text      one line, at most 200 characters (a touch note: 2000), no control
+              characters
+    email     text containing ``@``, without spaces
+    money     a whole amount ≥ 0 in currency units: ``250000``, ``250,000``,
+              ``$250,000``, ``250k``, ``1.2m``
+    percent   0 to 100: ``20``, ``12.5``, ``20%``
+    date      ``YYYY-MM-DD``
+    yes/no    yes/no, y/n, true/false, 1/0, x; empty is no
+    Empty optional cells are stored as "not known" (NULL); empty percentages
+    (except ``penetration_target_pct``) and sizes are stored as 0.
+
+reps: name, email, role, manager
+    name       text, required
+    email      email, required; identifies the rep (any case)
+    role       ``rep`` or ``manager``; empty is ``rep``
+    manager    empty, or the name or email of another rep, already in the database
+               or in an earlier row of the file
+
+accounts: name, rep, top, potential, current, list_price, discount_pct, rebate_pct,
+uplift_pct, signed_on, live_on, paid_on, lost_on, churned_on, contract,
+contract_start, cio_signoff_on, procurement_signoff_on, penetration_target_pct
+    name       text, required; identifies the account (any case)
+    rep        name or email of the owning rep, required
+    top        yes/no: reviewed every week
+    potential, current             money (what the company could spend; spends now)
+    list_price                     money or empty
+    discount_pct, rebate_pct, uplift_pct, penetration_target_pct   percent
+    signed_on, live_on, paid_on, lost_on, churned_on, contract_start,
+    cio_signoff_on, procurement_signoff_on                         date or empty
+    contract   ``annual``, ``monthly`` or empty
+
+stakeholders: account, name, email, title, level, role, left_on
+    account    exact name (any case) or id of an account, required
+    name       text, required
+    email      email or empty
+    title      text or empty
+    level      executive, vp, director, manager, individual, or empty
+    role       champion, economic-buyer, executive-sponsor, cio-office, procurement,
+               finance, security, legal, user, other (or their words, e.g.
+               ``CIO office / IT``), or empty
+    left_on    date or empty: the day they left the company
+    A stakeholder is identified by (account, email), or else by (account, name).
+
+touches: account, stakeholder, on, channel, note
+    account      exact name (any case) or id of an account, required
+    stakeholder  name or email of a stakeholder of that account, required
+    on           date, required, not after today
+    channel      in-person, video, phone, email, event or chat, required
+    note         text (up to 2000 characters) or empty
+    A touch is identified by (stakeholder, on, channel, note).
+
+An import is all-or-nothing and re-importing the same file changes nothing; those
+rules, and the matching of references, are the import service's
+(``accountreview.services.importing``). This module reads and checks cells only.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar, cast
+
+from accountreview.domain.dates import parse_date
+from accountreview.domain.enums import Channel, ContractKind, Level, RepRole, Role
+from accountreview.domain.errors import InvalidValue
+from accountreview.domain.values import clean_text, parse_bool, parse_money, parse_percent
+
+T = TypeVar("T")
+EnumT = TypeVar("EnumT", RepRole, Level, Role, Channel, ContractKind)
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "reps": ("name", "email", "role", "manager"),
+    "accounts": (
+        "name",
+        "rep",
+        "top",
+        "potential",
+        "current",
+        "list_price",
+        "discount_pct",
+        "rebate_pct",
+        "uplift_pct",
+        "signed_on",
+        "live_on",
+        "paid_on",
+        "lost_on",
+        "churned_on",
+        "contract",
+        "contract_start",
+        "cio_signoff_on",
+        "procurement_signoff_on",
+        "penetration_target_pct",
+    ),
+    "stakeholders": ("account", "name", "email", "title", "level", "role", "left_on"),
+    "touches": ("account", "stakeholder", "on", "channel", "note"),
+}
+NOTE_MAX_LENGTH = 2000
+_MAX_SHOWN = 60
+_EMAIL_EXPECTED = "an email address such as name@company.com"
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as UTF-8 text (missing, a folder, no permission, bad bytes)."""
+
+
+class UnknownHeader(Exception):
+    """The header row matches none of the kinds; the message lists what was found and wanted."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell (or row, when `column` is None): where, what it held, what was expected."""
+
+    file: str
+    row: int
+    column: str | None
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        shown = self.value if len(self.value) <= _MAX_SHOWN else self.value[:_MAX_SHOWN] + "…"
+        return f"{where}: {shown!r} is not valid; expected {self.expected}"
+
+
+class MalformedCsv(Exception):
+    """The CSV itself breaks at a row (e.g. a NUL byte); reading cannot go on."""
+
+    def __init__(self, problem: RowProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its spreadsheet number and its cells by column name (untrimmed)."""
+
+    file: str
+    number: int
+    cells: dict[str, str]
+
+    def text(self, column: str) -> str:
+        """The trimmed cell."""
+        return self.cells.get(column, "").strip()
+
+    def problem(self, column: str | None, expected: str, value: str | None = None) -> RowProblem:
+        """A problem with a cell of this row (its value unless another is given)."""
+        shown = self.cells.get(column, "") if value is None and column is not None else value
+        return RowProblem(self.file, self.number, column, shown or "", expected)
+
+
+def normalise_column(name: str) -> str:
+    """A header cell as a column name: trimmed, lower case, spaces and hyphens as `_`."""
+    return "_".join(name.replace("\ufeff", "").replace("-", " ").casefold().split())
+
+
+def detect_kind(file: str, header: list[str]) -> str:
+    """The kind whose column set the header has; `UnknownHeader` otherwise."""
+    names = [normalise_column(cell) for cell in header if cell.strip()]
+    found = set(names)
+    if len(found) == len(names):
+        for kind, columns in COLUMNS.items():
+            if found == set(columns):
+                return kind
+    lines = [f"{file}, row 1: the header matches no import format."]
+    if not names:
+        lines.append("The first row is empty; it must be the header.")
+    else:
+        lines.append(f"Columns found: {', '.join(names)}")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            lines.append(f"Named twice: {', '.join(twice)}")
+        kind = max(COLUMNS, key=lambda k: len(found & set(COLUMNS[k])))
+        missing = [c for c in COLUMNS[kind] if c not in found]
+        extra = [n for n in names if n not in COLUMNS[kind]]
+        lines.append(
+            f"Closest is {kind}: missing {', '.join(missing) or 'nothing'};"
+            f" not expected {', '.join(extra) or 'nothing'}"
+        )
+    lines.append("Expected the columns of one of these (any order, any case):")
+    lines.extend(f"  {kind}: {', '.join(columns)}" for kind, columns in COLUMNS.items())
+    raise UnknownHeader("\n    ".join(lines))
+
+
+class NativeCsv:
+    """An open native CSV file: its kind, then its data rows one at a time (streamed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        try:
+            self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()/__exit__
+        except FileNotFoundError:
+            raise UnreadableFile(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableFile(f"{path} is a folder, not a CSV file") from None
+        except OSError as error:
+            raise UnreadableFile(f"Cannot read {path}: {error.strerror}") from None
+        self.path = path
+        self.size = _size(self._raw)
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._text)
+        self._number = 0
+        try:
+            header = self._next_record() or []
+            self.kind = detect_kind(self.file, header)
+        except BaseException:
+            self.close()
+            raise
+        self._columns = [normalise_column(cell) if cell.strip() else "" for cell in header]
+
+    @property
+    def bytes_read(self) -> int:
+        """How far into the file reading has got (for progress)."""
+        try:
+            return min(self._raw.tell(), self.size)
+        except (OSError, ValueError):
+            return 0
+
+    def _next_record(self) -> list[str] | None:
+        try:
+            record = next(self._reader, None)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                f"{self.path} is not UTF-8 text ({_first_bad_byte(self.path)});"
+                ' save it as "CSV UTF-8"'
+            ) from None
+        except csv.Error as error:
+            raise MalformedCsv(
+                RowProblem(self.file, self._number + 1, None, "", f"valid CSV ({error})")
+            ) from None
+        except OSError as error:
+            raise UnreadableFile(f"Cannot read {self.path}: {error.strerror}") from None
+        self._number += 1
+        return record
+
+    def __iter__(self) -> Iterator[Row | RowProblem]:
+        """Each non-blank data row, or the problem of a row whose shape is wrong."""
+        width = len(self._columns)
+        while (record := self._next_record()) is not None:
+            if not any(cell.strip() for cell in record):
+                continue
+            stray = [
+                cell
+                for n, cell in enumerate(record)
+                if cell.strip() and (n >= width or not self._columns[n])
+            ]
+            if stray:
+                yield RowProblem(
+                    self.file, self._number, None, stray[0], "no cell outside the header's columns"
+                )
+                continue
+            cells = {c: v for c, v in zip(self._columns, record, strict=False) if c}
+            yield Row(self.file, self._number, cells)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._raw.close()
+
+    def __enter__(self) -> "NativeCsv":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _first_bad_byte(path: Path) -> str:
+    """Where the first byte that is not UTF-8 is (decoding in chunks only says which chunk)."""
+    try:
+        with open(path, "rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    return f"byte 0x{line[error.start]:02x} on line {number}"
+    except OSError:
+        pass
+    return "it holds bytes that are not UTF-8"
+
+
+def _size(raw: io.BufferedReader) -> int:
+    """The file's size in bytes (1 for a pipe, whose size is unknown)."""
+    if not raw.seekable():
+        return 1
+    size = raw.seek(0, io.SEEK_END)
+    raw.seek(0)
+    return max(1, size)
+
+
+class _Cells:
+    """Reads typed cells from a row, collecting a problem for each bad one."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.problems: list[RowProblem] = []
+
+    def read(self, column: str, parse: Callable[[str], T], *, required: bool = False) -> T | None:
+        """The parsed cell, or None when empty (a problem if required) or invalid."""
+        text = self.row.text(column)
+        if not text:
+            if required:
+                self.problems.append(self.row.problem(column, "a value (this column is required)"))
+            return None
+        try:
+            return parse(text)
+        except InvalidValue as error:
+            self.problems.append(self.row.problem(column, error.expected))
+            return None
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str | None:
+        return self.read(
+            column, lambda t: clean_text(t, column, max_length=max_length), required=required
+        )
+
+    def email(self, column: str, *, required: bool = False) -> str | None:
+        return self.read(column, lambda t: _email(t, column), required=required)
+
+    def date(self, column: str) -> date | None:
+        return self.read(column, lambda t: parse_date(t, column))
+
+    def money(self, column: str) -> int | None:
+        return self.read(column, lambda t: parse_money(t, column))
+
+    def percent(self, column: str) -> float | None:
+        return self.read(column, lambda t: parse_percent(t, column))
+
+
+_MEMBERS: dict[tuple[type[StrEnum], str], StrEnum] = {}
+
+
+def _member(kind: type[EnumT], text: str, what: str) -> EnumT:
+    """`kind.parse(text)`, remembered: a file repeats the same few words on every row."""
+    found = _MEMBERS.get((kind, text))
+    if found is None:
+        found = kind.parse(text, what)
+        if len(_MEMBERS) < 4096:
+            _MEMBERS[(kind, text)] = found
+    return cast(EnumT, found)
+
+
+def _email(text: str, what: str) -> str:
+    cleaned = clean_text(text, what)
+    local, at, domain = cleaned.partition("@")
+    if not (local and at and domain) or any(c.isspace() for c in cleaned):
+        raise InvalidValue(what, text, _EMAIL_EXPECTED)
+    return cleaned
+
+
+@dataclass(frozen=True)
+class RepRecord:
+    name: str
+    email: str
+    role: RepRole
+    manager: str | None
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    name: str
+    rep: str
+    is_top: bool
+    potential: int
+    current: int
+    list_price: int | None
+    discount_pct: float
+    rebate_pct: float
+    uplift_pct: float
+    signed_on: date | None
+    live_on: date | None
+    paid_on: date | None
+    lost_on: date | None
+    churned_on: date | None
+    contract: ContractKind | None
+    contract_start: date | None
+    cio_signoff_on: date | None
+    procurement_signoff_on: date | None
+    penetration_target_pct: float | None
+
+
+@dataclass(frozen=True)
+class StakeholderRecord:
+    account: str
+    name: str
+    email: str | None
+    title: str | None
+    level: Level | None
+    role: Role | None
+    left_on: date | None
+
+
+@dataclass(frozen=True)
+class TouchRecord:
+    account: str
+    stakeholder: str
+    on: date
+    channel: Channel
+    note: str | None
+
+
+# Reference cells (rep, manager, account, stakeholder) are only checked for presence
+# here: whether they name a record is for the import service to say.
+
+
+def read_rep(row: Row) -> tuple[RepRecord | None, list[RowProblem]]:
+    """A reps row as a record, or the problems of its cells."""
+    cells = _Cells(row)
+    name = cells.text("name", required=True)
+    email = cells.email("email", required=True)
+    role = cells.read("role", lambda t: _member(RepRole, t, "role")) or RepRole.REP
+    if name is None or email is None or cells.problems:
+        return None, cells.problems
+    return RepRecord(name, email, role, row.text("manager") or None), []
+
+
+def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
+    """An accounts row as a record, or the problems of its cells."""
+    cells = _Cells(row)
+    name = cells.text("name", required=True)
+    rep = cells.read("rep", str, required=True)
+    is_top = cells.read("top", lambda t: parse_bool(t, "top")) or False
+    money = {c: cells.money(c) for c in ("potential", "current", "list_price")}
+    pcts = {c: cells.percent(c) for c in ("discount_pct", "rebate_pct", "uplift_pct")}
+    signed_on, live_on, paid_on = (cells.date(c) for c in ("signed_on", "live_on", "paid_on"))
+    lost_on, churned_on = cells.date("lost_on"), cells.date("churned_on")
+    contract = cells.read("contract", lambda t: _member(ContractKind, t, "contract"))
+    contract_start = cells.date("contract_start")
+    cio_signoff_on = cells.date("cio_signoff_on")
+    procurement_signoff_on = cells.date("procurement_signoff_on")
+    target = cells.percent("penetration_target_pct")
+    if name is None or rep is None or cells.problems:
+        return None, cells.problems
+    record = AccountRecord(
+        name=name,
+        rep=rep,
+        is_top=is_top,
+        potential=money["potential"] or 0,
+        current=money["current"] or 0,
+        list_price=money["list_price"],
+        discount_pct=pcts["discount_pct"] or 0.0,
+        rebate_pct=pcts["rebate_pct"] or 0.0,
+        uplift_pct=pcts["uplift_pct"] or 0.0,
+        signed_on=signed_on,
+        live_on=live_on,
+        paid_on=paid_on,
+        lost_on=lost_on,
+        churned_on=churned_on,
+        contract=contract,
+        contract_start=contract_start,
+        cio_signoff_on=cio_signoff_on,
+        procurement_signoff_on=procurement_signoff_on,
+        penetration_target_pct=target,
+    )
+    return record, []
+
+
+def read_stakeholder(row: Row) -> tuple[StakeholderRecord | None, list[RowProblem]]:
+    """A stakeholders row as a record, or the problems of its cells."""
+    cells = _Cells(row)
+    account = cells.read("account", str, required=True)
+    name = cells.text("name", required=True)
+    email = cells.email("email")
+    title = cells.text("title")
+    level = cells.read("level", lambda t: _member(Level, t, "level"))
+    role = cells.read("role", lambda t: _member(Role, t, "role"))
+    left_on = cells.date("left_on")
+    if account is None or name is None or cells.problems:
+        return None, cells.problems
+    return StakeholderRecord(account, name, email, title, level, role, left_on), []
+
+
+def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProblem]]:
+    """A touches row as a record, or the problems of its cells (`on` may not pass `today`)."""
+    cells = _Cells(row)
+    account = cells.read("account", str, required=True)
+    stakeholder = cells.read("stakeholder", str, required=True)
+    on = cells.read("on", lambda t: parse_date(t, "on"), required=True)
+    if on is not None and on > today:
+        expected = f"a date not in the future (today is {today.isoformat()})"
+        cells.problems.append(row.problem("on", expected))
+    channel = cells.read("channel", lambda t: _member(Channel, t, "channel"), required=True)
+    note = cells.text("note", max_length=NOTE_MAX_LENGTH)
+    if account is None or stakeholder is None or on is None or channel is None or cells.problems:
+        return None, cells.problems
+    return TouchRecord(account, stakeholder, on, channel, note), []

@@ -1,0 +1,171 @@
+"""TUI speed benchmark: prints figures, asserts nothing (not collected by pytest).
+
+    python tests/bench/bench_tui.py [--scale demo|large|both] [--runs 20]
+
+For each database size it prints:
+  - start to interactive queue (a fresh process: interpreter start to the first
+    frame showing the loaded queue), beside a bare
+    `python -c "import sqlmodel, textual.app, typer"`;
+  - p50 / p95 of key -> screen updated, for moving the cursor, opening a review
+    and saving a slot. Timed inside the app: from the moment the key event reaches
+    the app to the last frame the compositor produced for it.
+Targets (issue 4): large start within 1.25x of the bare import and within 1.10x of
+the demo start; key -> screen p95 <= 30 ms at the large scale.
+
+The large database takes about a minute to build the first time; it is kept in
+$ACCOUNTREVIEW_BENCH_DIR (default /tmp/accountreview-bench) and reused.
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from textual import events
+from textual.app import RenderableType
+from textual.screen import Screen
+
+from accountreview.services.demo import build_demo
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.queue import QueueScreen
+
+TODAY = date(2026, 11, 23)
+BENCH_DIR = Path(os.environ.get("ACCOUNTREVIEW_BENCH_DIR", "/tmp/accountreview-bench"))
+
+CHILD = """
+import sys, time
+from datetime import date
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.queue import QueueScreen
+
+class Timed(AccountReviewApp):
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if isinstance(screen, QueueScreen) and screen.queue is not None:
+            print(time.time(), flush=True)
+            self.exit()
+
+async def main():
+    app = Timed(db=sys.argv[1], today=date(2026, 11, 23))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+import asyncio
+asyncio.run(main())
+"""
+
+
+class TimedApp(AccountReviewApp):
+    """Records when each key arrives and when each frame is produced."""
+
+    key_at = 0.0
+    frame_at = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            TimedApp.key_at = time.perf_counter()
+        await super().on_event(event)
+
+    def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if renderable is not None:
+            TimedApp.frame_at = time.perf_counter()
+
+
+def database(scale: str) -> Path:
+    path = BENCH_DIR / f"{scale}.db"
+    if not path.exists():
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        build_demo(path, TODAY, scale=scale)
+        print(f"built {scale} database in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def start_seconds(path: Path, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        begin = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True
+        )
+        samples.append(float(out.stdout.split()[0]) - begin)
+    return statistics.median(samples)
+
+
+def bare_import_seconds(runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sqlmodel, textual.app, typer"], check=True)
+        samples.append(time.perf_counter() - begin)
+    return statistics.median(samples)
+
+
+async def key_latencies(path: Path, runs: int) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {"move": [], "open review": [], "save slot": []}
+    app = TimedApp(db=path, today=TODAY)
+
+    async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press(key)
+        await pilot.pause()
+        results[bucket].append((TimedApp.frame_at - TimedApp.key_at) * 1000)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        for n in range(runs):
+            await timed(pilot, "down" if n % 2 == 0 else "up", "move")
+        for _ in range(runs):
+            await timed(pilot, "enter", "open review")
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for n in range(runs):
+            await pilot.press("enter")  # open the picker on slot 1
+            await pilot.pause()
+            await pilot.press("down" if n % 2 == 0 else "up")  # a different person each time
+            await timed(pilot, "enter", "save slot")
+            if type(app.screen).__name__ != "ReviewScreen":
+                await pilot.press("escape")  # a touch form opened for a never-contacted person
+                await pilot.pause()
+    return results
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=["demo", "large", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    scales = ["demo", "large"] if args.scale == "both" else [args.scale]
+    bare = bare_import_seconds(5)
+    print(f"bare `import sqlmodel, textual.app, typer`: {bare * 1000:.0f} ms (median of 5)")
+    starts: dict[str, float] = {}
+    for scale in scales:
+        path = database(scale)
+        starts[scale] = start_seconds(path, 5)
+        print(
+            f"[{scale}] start to interactive queue: {starts[scale] * 1000:.0f} ms"
+            f" ({starts[scale] / bare:.2f}x bare import)"
+        )
+        for name, values in asyncio.run(key_latencies(path, args.runs)).items():
+            print(
+                f"[{scale}] {name:12} p50 {percentile(values, 50):6.1f} ms"
+                f"   p95 {percentile(values, 95):6.1f} ms   (n={len(values)})"
+            )
+    if "demo" in starts and "large" in starts:
+        print(f"large start / demo start: {starts['large'] / starts['demo']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
