@@ -1,0 +1,112 @@
+"""Who am I, switching rep, history, the palette, and a first start on an empty database."""
+
+import sqlite3
+from pathlib import Path
+
+from accountreview.db import reps as rep_queries
+from accountreview.domain.enums import RepRole
+from accountreview.services.workspace import open_workspace
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.history import HistoryScreen
+from accountreview.tui.screens.queue import QueueScreen
+from accountreview.tui.screens.who import WhoScreen
+from conftest import TODAY, seed
+
+
+def two_reps(path: Path) -> None:
+    ws = open_workspace(path, TODAY, create=True)
+    seed(ws)
+    with ws.db.write() as conn:
+        rep_queries.insert_rep(
+            conn, name="Zoe Boss", email="zoe@example.com", role=RepRole.MANAGER, manager_id=None
+        )
+    ws.close()
+
+
+async def test_who_am_i_is_asked_once_and_remembered(db_path: Path) -> None:
+    two_reps(db_path)
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WhoScreen)
+        await pilot.press("enter")  # first in the list: Ann Lee
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.rep.name == "Ann Lee"
+    remembered = sqlite3.connect(db_path).execute(
+        "SELECT r.name FROM app_meta m JOIN rep r ON r.id = m.value WHERE m.key = 'current_rep_id'"
+    )
+    assert remembered.fetchall() == [("Ann Lee",)]
+    again = AccountReviewApp(db=db_path, today=TODAY)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, QueueScreen)
+
+
+async def test_rep_option_overrides_and_w_switches(db_path: Path) -> None:
+    two_reps(db_path)
+    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.rep.name == "Zoe Boss"
+        assert app.screen.queue is not None and not app.screen.queue.items
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter")  # Ann Lee
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert [i.facts.account.name for i in app.screen.queue.items] == ["Acme Corp"]  # type: ignore[union-attr]
+
+
+async def test_history_shows_touches(db_path: Path) -> None:
+    ws = open_workspace(db_path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        from textual.widgets import DataTable
+
+        touches = app.screen.query_one("#touches", DataTable)
+        assert touches.row_count == 6
+        assert touches.get_row_at(0)[:2] == ["2026-11-18", "Sam Okafor"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReviewScreen"
+
+
+async def test_palette_runs_a_screen_action(db_path: Path) -> None:
+    ws = open_workspace(db_path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"review: history")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_empty_database_explains_what_to_do(tmp_path: Path) -> None:
+    app = AccountReviewApp(db=tmp_path / "new.db", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WhoScreen)
+        from textual.widgets import Static
+
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "No reps in this database yet" in text
+        assert "accountreview demo" in text
+        await pilot.press("escape")
+        await pilot.pause()
+    assert (tmp_path / "new.db").exists()
