@@ -34,11 +34,12 @@ class QueueScreen(Screen[None]):
         yield Static(id="queue-title", classes="title-line")
         table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_column("Status", key="status", width=11)
-        table.add_column("Account", key="account", width=24)
-        table.add_column("Current / potential", key="size", width=13)
+        table.add_column("Account", key="account", width=20)
+        table.add_column("Cur/Pot", key="size", width=11)
         table.add_column("Stage", key="stage", width=8)
         table.add_column("Attention", key="badges")
         yield table
+        yield Static(id="queue-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -103,6 +104,23 @@ class QueueScreen(Screen[None]):
                 if candidate in open_ids:
                     return candidate
         return open_ids[0]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Spell out the highlighted account's flags below the table (the column is narrow)."""
+        detail = self.query_one("#queue-detail", Static)
+        item = next(
+            (
+                i
+                for i in (self.queue.items if self.queue else [])
+                if i.facts.account.id == event.row_key.value
+            ),
+            None,
+        )
+        if item is None:
+            detail.update("")
+            return
+        flags = "; ".join(item.facts.flags) or "no flags"
+        detail.update(f"{item.facts.account.name} ({item.reason}): {flags}")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
