@@ -70,6 +70,7 @@ def demo_command(
     from accountreview.cli.views import open_home
     from accountreview.paths import default_demo_db
     from accountreview.services.demo import build_demo
+    from accountreview.services.reps import remember_first_rep
     from accountreview.services.setup import clear_demo_target
 
     if scale not in {"demo", "large"}:
@@ -85,8 +86,11 @@ def demo_command(
     summary = build_demo(path, opts.today, scale=scale, seed=seed, progress=bar)
     bar.done()
     out(summary.summary())
+    opts.db = str(path)
+    with workspace(ctx) as ws:
+        if opts.rep is None:
+            remember_first_rep(ws)  # the demo opens straight on a populated queue
     if not no_open:
-        opts.db = str(path)
         out()
         open_home(opts)
 

@@ -71,3 +71,12 @@ def add_rep(
         rep = rep_queries.get_rep(conn, rep_id)
     assert rep is not None
     return rep
+
+
+def remember_first_rep(ws: Workspace) -> RepRow | None:
+    """Remember the first rep (not manager) by name; used to open a fresh demo."""
+    reps = [r for r in rep_queries.list_reps(ws.db.conn) if r.role is RepRole.REP]
+    if not reps:
+        return None
+    remember_rep(ws, reps[0])
+    return reps[0]

@@ -196,17 +196,20 @@ class ReviewScreen(Screen[None]):
         table.clear()
         today = app_of(self).ws.today
         for slot in view.slots:
-            age = "" if slot.last_contact_on is None else f"{(today - slot.last_contact_on).days}d"
+            if slot.name is None:
+                last, age = "", ""
+            elif slot.last_contact_on is None:
+                last, age = "never", "—"
+            else:
+                last = slot.last_contact_on.isoformat()
+                days = (today - slot.last_contact_on).days
+                age = f"{days}d {slot.staleness.value if slot.staleness else ''}"
             table.add_row(
                 str(slot.position),
                 slot.name or "— pick (enter) —",
                 slot.role.label if slot.role else "",
-                slot.last_contact_on.isoformat()
-                if slot.last_contact_on
-                else "never"
-                if slot.name
-                else "",
-                f"{age} {slot.staleness.value}" if slot.staleness and slot.name else "",
+                last,
+                age,
                 slot.next_contact_on.isoformat() if slot.next_contact_on else "",
                 "✓" if slot.confirmed_in_role and slot.name else "",
                 key=str(slot.position),
