@@ -1,7 +1,7 @@
 """Queries on accounts, and the per-account aggregates the facts need."""
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -133,13 +133,23 @@ def get_account(conn: sqlite3.Connection, account_id: str) -> AccountRow | None:
 
 
 def find_accounts(conn: sqlite3.Connection, text: str) -> list[AccountRow]:
-    """Accounts whose id (or a 6+ character id prefix) or exact name (any case) is `text`."""
-    rows = conn.execute(
-        f"{_SELECT} WHERE a.id = ? OR (length(?) >= 6 AND a.id LIKE ? || '%')"
-        " OR a.name = ? COLLATE NOCASE ORDER BY a.name",
-        (text, text, text.lower(), text),
-    ).fetchall()
-    return [AccountRow.from_row(r) for r in rows]
+    """Accounts whose id, exact name, name in any case or 6+ character id prefix is `text`.
+
+    Tried in that order, stopping at the first that matches: the first two use an
+    index, so the usual lookups stay instant on 100k accounts.
+    """
+    for where, params in (
+        ("a.id = ?", (text,)),
+        ("a.name = ?", (text,)),
+        (
+            "a.name = ? COLLATE NOCASE OR (length(?) >= 6 AND a.id >= ? AND a.id < ? || 'g')",
+            (text, text, text.lower(), text.lower()),
+        ),
+    ):
+        rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY a.name, a.id", params).fetchall()
+        if rows:
+            return [AccountRow.from_row(r) for r in rows]
+    return []
 
 
 def list_accounts(
@@ -192,14 +202,23 @@ def aggregates(
     conn: sqlite3.Connection,
     today: date,
     *,
-    account_id: str | None = None,
+    account_ids: Sequence[str] | None = None,
     rep_id: str | None = None,
     top_only: bool = False,
 ) -> dict[str, AccountAggregates]:
-    """Coverage and in-person figures per account, for one account or a filtered list."""
+    """Coverage and in-person figures per account: for the given ids, or a filtered list."""
     params: tuple[object, ...]
-    if account_id is not None:
-        scope, params = "s.account_id = ?", (account_id,)
+    if account_ids is not None:
+        if len(account_ids) > 500:  # stay well under SQLite's limit on bound values
+            merged: dict[str, AccountAggregates] = {}
+            for start in range(0, len(account_ids), 500):
+                chunk = account_ids[start : start + 500]
+                merged.update(aggregates(conn, today, account_ids=chunk))
+            return merged
+        if not account_ids:
+            return {}
+        scope = f"s.account_id IN ({', '.join('?' for _ in account_ids)})"
+        params = tuple(account_ids)
     else:
         where, fparams = _filter(rep_id, top_only)
         scope = f"s.account_id IN (SELECT a.id FROM account a{where})" if where else "1"

@@ -198,7 +198,7 @@ def _flags(f: AccountFacts, today: date, settings: Settings) -> list[str]:
 
 def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
     """Facts of one account."""
-    aggs = account_queries.aggregates(ws.db.conn, ws.today, account_id=account.id)
+    aggs = account_queries.aggregates(ws.db.conn, ws.today, account_ids=[account.id])
     return derive_facts(account, aggs.get(account.id, AccountAggregates()), ws.today, ws.settings)
 
 

@@ -60,7 +60,6 @@ def queue_for(ws: Workspace, rep_id: str, week: IsoWeek) -> Queue:
         lost = account_queries.lost_accounts(
             conn, rep_id=rep_id, lost_after=week.sunday - timedelta(days=grace)
         )
-        aggs = account_queries.aggregates(conn, ws.today, rep_id=rep_id)
         candidates: list[tuple[Any, str]] = [(a, "top account") for a in top]
         seen = {a.id for a in top}
         closed_weeks = review_queries.last_closed_week(conn, [a.id for a in lost])
@@ -71,7 +70,9 @@ def queue_for(ws: Workspace, rep_id: str, week: IsoWeek) -> Queue:
             if closed_weeks.get(a.id, "") >= str(IsoWeek.of(due)):
                 continue  # the follow-up was already reviewed
             candidates.append((a, f"lost: follow-up due {due.isoformat()}"))
-        statuses = review_queries.statuses_for_week(conn, [a.id for a, _ in candidates], str(week))
+        ids = [a.id for a, _ in candidates]
+        statuses = review_queries.statuses_for_week(conn, ids, str(week))
+        aggs = account_queries.aggregates(conn, ws.today, account_ids=ids)
     empty = AccountAggregates()
     items = [
         QueueItem(

@@ -173,7 +173,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         else:
             slots, people = _live_slots(conn, ws, review)
         facts = [_facts(s, account.id, people.get(s.stakeholder_id or "")) for s in slots]
-        aggs = account_queries.aggregates(conn, ws.today, account_id=account.id)
+        aggs = account_queries.aggregates(conn, ws.today, account_ids=[account.id])
         last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
         champions_left = [
             p.name

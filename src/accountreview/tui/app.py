@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from os import PathLike
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,7 +23,7 @@ class AccountReviewApp(App[None]):
     """Walk a rep through the weekly review of each top account."""
 
     TITLE = "accountreview"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
         Binding(
             "ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (all is saved)"

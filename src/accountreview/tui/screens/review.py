@@ -102,6 +102,7 @@ class ReviewScreen(Screen[None]):
         self.account_id = account_id
         self.week = week
         self.view: ReviewView | None = None
+        self._account: AccountRow | None = None
 
     EDIT_ACTIONS = frozenset({"pick", "touch", "plan", "confirm", "left", "clear", "close_review"})
 
@@ -139,11 +140,15 @@ class ReviewScreen(Screen[None]):
 
     @property
     def account(self) -> AccountRow:
-        return resolve_account(app_of(self).ws, self.account_id)
+        """The account, read once per redraw (see `refresh_view`)."""
+        if self._account is None:
+            self._account = resolve_account(app_of(self).ws, self.account_id)
+        return self._account
 
     def refresh_view(self) -> None:
         """Read the review from the services and redraw every part of the screen."""
         ws = app_of(self).ws
+        self._account = None
         account = self.account
         self.view = reviews.review_view(ws, account, self.week)
         self._draw_title(self.view)
