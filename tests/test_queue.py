@@ -65,3 +65,16 @@ def test_queue_command(db_path: Path, seeded: Seeded) -> None:
     assert result.exit_code == 0, result.stderr
     assert f"Ann Lee — week {WEEK}: 0 of 1 closed" in result.stdout
     assert "Acme Corp" in result.stdout
+
+
+def test_queue_command_honours_rep_over_the_remembered_one(db_path: Path, seeded: Seeded) -> None:
+    runner = CliRunner()
+    code = runner.invoke(
+        app, ["--db", str(db_path), "rep", "add", "Bo Ray", "--email", "bo@example.com", "--me"]
+    ).exit_code
+    assert code == 0
+    result = runner.invoke(app, ["--db", str(db_path), "--rep", "Ann Lee", "queue"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Ann Lee")
+    result = runner.invoke(app, ["--db", str(db_path), "queue"])
+    assert result.stdout.startswith("Bo Ray")

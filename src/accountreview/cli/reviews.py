@@ -101,7 +101,7 @@ def queue_command(
     from accountreview.services.reps import require_rep
 
     with workspace(ctx) as ws:
-        rep = require_rep(ws, None)
+        rep = require_rep(ws, options(ctx).rep)
         iso_week = IsoWeek.parse(week) if week else IsoWeek.of(ws.today)
         queue = queue_for(ws, rep.id, iso_week)
     if fmt is Format.json:

@@ -1,0 +1,190 @@
+"""Bulk loading of generated rows: one transaction, plain `executemany`.
+
+Inserting a few million rows row by row through the ORM would take minutes; the
+standard driver's `executemany` with the secondary indexes and triggers set
+aside takes seconds. Their DDL is read back from `sqlite_master` before they
+are dropped and re-executed afterwards, so the schema after a load is exactly
+the one the migrations made. Unique constraints stay in place (they cannot be
+dropped), which is why generated ids should be increasing: each insert then
+appends to the B-tree instead of landing at a random page.
+
+The caller promises consistent rows: foreign keys and CHECK constraints are not
+enforced during the load (`PRAGMA foreign_key_check` and `PRAGMA quick_check`
+verify them afterwards).
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.db.connection import Database
+
+Row = Sequence[object]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "rep": ("id", "name", "email", "role", "manager_id", "created_at"),
+    "account": ("id", "created_at", *ACCOUNT_COLUMNS),
+    "stakeholder": (
+        "id",
+        "account_id",
+        "name",
+        "email",
+        "title",
+        "level",
+        "role",
+        "left_on",
+        "next_contact_on",
+        "created_at",
+    ),
+    "touch": (
+        "id",
+        "stakeholder_id",
+        "touched_on",
+        "channel",
+        "note",
+        "logged_by_id",
+        "created_at",
+    ),
+    "review": (
+        "id",
+        "account_id",
+        "week",
+        "status",
+        "close_count",
+        "opened_at",
+        "opened_by_id",
+        "closed_at",
+        "closed_by_id",
+    ),
+    "review_slot": (
+        "id",
+        "review_id",
+        "position",
+        "stakeholder_id",
+        "confirmed_in_role_on",
+        "updated_at",
+    ),
+    "review_snapshot": (
+        "id",
+        "review_id",
+        "close_number",
+        "position",
+        "stakeholder_id",
+        "name",
+        "title",
+        "level",
+        "role",
+        "last_contact_on",
+        "next_contact_on",
+        "taken_at",
+    ),
+    "audit_log": (
+        "id",
+        "at",
+        "actor_id",
+        "action",
+        "account_id",
+        "review_id",
+        "close_number",
+        "reason",
+    ),
+}
+
+_INSERT = {
+    table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    for table, cols in COLUMNS.items()
+}
+
+# Page cache during a load (KiB); more does not make the load faster.
+LOAD_CACHE_KIB = 64_000
+
+# Relaxed only while loading, each put back afterwards: no fsync, a bigger page cache,
+# no foreign-key lookups, and no per-row CHECK (an `IN (...)` check builds a small
+# temporary table for every row, halving the insert rate). `PRAGMA quick_check`
+# verifies CHECK constraints afterwards and `PRAGMA foreign_key_check` the keys.
+_LOAD_PRAGMAS = {
+    "synchronous": "OFF",
+    "cache_size": f"-{LOAD_CACHE_KIB}",
+    "foreign_keys": "OFF",
+    "ignore_check_constraints": "ON",
+}
+
+
+class BulkLoader:
+    """Inserts rows into the tables of `COLUMNS` (values in the order of its columns)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
+
+    def insert(self, table: str, rows: Iterable[Row]) -> int:
+        """Insert `rows` (a generator is consumed lazily); returns how many."""
+        count = self.conn.executemany(_INSERT[table], rows).rowcount
+        self.counts[table] += count
+        return count
+
+
+def _secondary_ddl(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(type, name, sql) of every index and trigger that can be dropped and re-created.
+
+    Indexes that enforce a PRIMARY KEY or UNIQUE constraint have no SQL and stay.
+    """
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+        " ORDER BY type = 'trigger', name"
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+@contextmanager
+def bulk_load(
+    db: Database, *, on_restore: Callable[[], None] | None = None
+) -> Iterator[BulkLoader]:
+    """A load in one write transaction, secondary indexes and triggers set aside.
+
+    Meant for a database no other connection uses (a new file). The relaxed
+    settings are put back whether the load succeeds or not; on an error nothing
+    is kept. `on_restore` is called before the indexes are rebuilt (the slow tail).
+    """
+    conn = db.conn
+    # Pragmas (foreign_keys above all) cannot change inside a transaction: set them first.
+    saved = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _LOAD_PRAGMAS}
+    # In WAL mode every page would be written twice (to the log, then into the file);
+    # a rollback journal holds only the few pages the file had before the load.
+    wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+    if wal:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    for name, value in _LOAD_PRAGMAS.items():
+        conn.execute(f"PRAGMA {name} = {value}")
+    try:
+        with db.write():
+            ddl = _secondary_ddl(conn)
+            for kind, name, _ in ddl:
+                conn.execute(f'DROP {kind.upper()} "{name}"')
+            yield BulkLoader(conn)
+            if on_restore is not None:
+                on_restore()
+            for _, _, sql in ddl:
+                conn.execute(sql)
+    finally:
+        for name, value in saved.items():
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
+
+
+def schema_objects(conn: sqlite3.Connection) -> dict[str, str]:
+    """Name → SQL of every index and trigger with SQL (to compare before and after a load)."""
+    return {name: sql for _, name, sql in _secondary_ddl(conn)}
+
+
+def count_rows(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per table of `COLUMNS`, and the top accounts as "top_account"."""
+    counts = {
+        table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in COLUMNS
+    }
+    row = conn.execute("SELECT count(*) FROM account WHERE is_top").fetchone()
+    counts["top_account"] = int(row[0])
+    return counts
