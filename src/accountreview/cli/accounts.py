@@ -35,10 +35,13 @@ def accounts_command(
 ) -> None:
     """List accounts with every derived fact (stage, penetration, flags…)."""
     from accountreview.services.facts import list_account_facts
-    from accountreview.services.lookup import resolve_rep
 
     with workspace(ctx) as ws:
-        rep_id = resolve_rep(ws, rep).id if rep else None
+        rep_id = None
+        if rep:
+            from accountreview.services.lookup import resolve_rep
+
+            rep_id = resolve_rep(ws, rep).id
         facts = list_account_facts(ws, rep_id=rep_id, top_only=top)
     if fmt is Format.json:
         write_json([f.to_json() for f in facts])

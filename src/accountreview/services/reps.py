@@ -6,7 +6,6 @@ from accountreview.domain.enums import RepRole
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.errors import InvalidInput
-from accountreview.services.lookup import resolve_rep
 from accountreview.services.workspace import Workspace
 
 CURRENT_REP_KEY = "current_rep_id"
@@ -22,6 +21,8 @@ def current_rep(ws: Workspace, override: str | None = None) -> RepRow | None:
     else the only rep when there is just one. Sets `ws.actor_id`."""
     rep: RepRow | None = None
     if override:
+        from accountreview.services.lookup import resolve_rep  # only when asked: start-up cost
+
         rep = resolve_rep(ws, override)
     else:
         remembered = rep_queries.get_meta(ws.db.conn, CURRENT_REP_KEY)
@@ -61,6 +62,8 @@ def add_rep(
         raise InvalidInput(str(error)) from None
     if "@" not in clean_email:
         raise InvalidInput(f"email: {clean_email!r} is not valid; expected name@company.com")
+    from accountreview.services.lookup import resolve_rep
+
     manager_id = resolve_rep(ws, manager).id if manager else None
     with ws.db.write() as conn:
         if rep_queries.find_reps(conn, clean_email):
