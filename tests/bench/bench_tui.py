@@ -30,7 +30,6 @@ from textual import events
 from textual.app import RenderableType
 from textual.screen import Screen
 
-from accountreview.services.demo import build_demo
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 
@@ -79,6 +78,8 @@ class TimedApp(AccountReviewApp):
 def database(scale: str) -> Path:
     path = BENCH_DIR / f"{scale}.db"
     if not path.exists():
+        from accountreview.services.demo import build_demo
+
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         build_demo(path, TODAY, scale=scale)

@@ -111,8 +111,8 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
         assert db_rows(db_path, "SELECT status, close_count FROM review") == [("closed", 1)]
         assert db_rows(db_path, "SELECT count(*) FROM review_snapshot") == [(5,)]
         assert isinstance(app.screen, ReviewScreen)
-        assert app.screen is not review
         assert app.screen.account.name == "Beta Ltd"
+        assert app.screen.view is not None and app.screen.view.status.value == "not started"
 
         # Back to the queue: one closed; open Acme again and reopen it with a reason.
         await pilot.press("escape")

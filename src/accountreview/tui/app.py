@@ -95,14 +95,28 @@ class AccountReviewApp(App[None]):
 
     def _open_start_account(self) -> None:
         from accountreview.services.lookup import resolve_account
-        from accountreview.tui.screens.review import ReviewScreen
 
         try:
             account = resolve_account(self.ws, self.start_account or "")
         except UserError as error:
             self.notify(str(error), severity="error")
             return
-        self.push_screen(ReviewScreen(account.id, self.week))
+        self.open_review(account.id, self.week)
+
+    def open_review(self, account_id: str, week: IsoWeek) -> None:
+        """Show the review screen for an account and week.
+
+        One review screen is made once and reused: pushing a screen that is already
+        built costs a fraction of building a new one, which keeps `enter` instant.
+        """
+        from accountreview.tui.screens.review import ReviewScreen
+
+        if not self.is_screen_installed("review"):
+            self.install_screen(ReviewScreen(account_id, week), "review")
+        screen = self.get_screen("review")
+        assert isinstance(screen, ReviewScreen)
+        screen.show(account_id, week)
+        self.push_screen(screen)
 
     def action_help(self) -> None:
         """Show every key of the current screen."""

@@ -127,11 +127,9 @@ class QueueScreen(Screen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        from accountreview.tui.screens.review import ReviewScreen
-
         account_id = self.current_account_id()
         if account_id is not None:
-            self.app.push_screen(ReviewScreen(account_id, app_of(self).week))
+            app_of(self).open_review(account_id, app_of(self).week)
 
     def action_week(self, step: int) -> None:
         app_of(self).week = app_of(self).week.shift(step)

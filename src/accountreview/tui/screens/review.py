@@ -136,6 +136,16 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
 
+    def show(self, account_id: str, week: IsoWeek) -> None:
+        """Point the screen at another account (the screen is reused, not rebuilt)."""
+        changed = (account_id, week) != (self.account_id, self.week)
+        self.account_id, self.week = account_id, week
+        self._account = None
+        if self.is_mounted:
+            self.refresh_view()
+            if changed:
+                self.query_one("#slots", DataTable).move_cursor(row=0)
+
     # --- data ---------------------------------------------------------------------
 
     @property
@@ -406,7 +416,7 @@ class ReviewScreen(Screen[None]):
             return
         if queue is not None:
             queue.move_to(next_id)
-        self.app.switch_screen(ReviewScreen(next_id, self.week))
+        self.show(next_id, self.week)
 
     def action_reopen(self) -> None:
         from accountreview.tui.screens.forms import ReasonForm
