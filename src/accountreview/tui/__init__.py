@@ -7,6 +7,6 @@ import os
 # At 120 the same key shows in about half the time; an idle app paints nothing either way.
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
-from accountreview.tui.app import AccountReviewApp  # noqa: E402
+from accountreview.tui.app import AccountReviewApp
 
 __all__ = ["AccountReviewApp"]
