@@ -1,9 +1,13 @@
 """Word lists for the demo data: people, companies, titles, notes.
 
-Plain data, no logic beyond picking a unique company name by number. The
+Plain data, no logic beyond picking unique company names by number. The
 company lists multiply to over 100,000 distinct names, enough for the large
 demo without numbering any of them.
 """
+
+import math
+import random
+from collections.abc import Callable
 
 from accountreview.domain.enums import Level, Role
 
@@ -65,6 +69,18 @@ def company_name(number: int) -> str:
     word, rest = divmod(number % COMPANY_NAME_COUNT, len(COMPANY_TRADES) * len(COMPANY_FORMS))
     trade, form = divmod(rest, len(COMPANY_FORMS))
     return f"{COMPANY_WORDS[word]} {COMPANY_TRADES[trade]} {COMPANY_FORMS[form]}"
+
+
+def company_namer(rng: random.Random) -> Callable[[int], str]:
+    """Company names by account number in an order drawn from `rng`: distinct numbers
+    (below COMPANY_NAME_COUNT) give distinct names."""
+    # An affine map of the numbers is a permutation: distinct accounts, distinct names.
+    while True:
+        step = 1 + int(rng.random() * (COMPANY_NAME_COUNT - 1))
+        if math.gcd(step, COMPANY_NAME_COUNT) == 1:
+            break
+    offset = int(rng.random() * COMPANY_NAME_COUNT)
+    return lambda number: company_name(offset + number * step)
 
 
 def company_domain(name: str) -> str:

@@ -1,21 +1,6 @@
-"""Importing the app's own CSV files (format: `accountreview.io.native_csv`).
+"""How a row of each kind is checked, matched to a stored record and written."""
 
-An import is all-or-nothing: every row is checked and written inside one write
-transaction, which is rolled back if any row has a problem (or on a dry run), so
-a row may refer to a record created by an earlier row of the same file. The file
-is streamed; every problem is reported (the first `MAX_PROBLEMS` in full).
-
-Re-importing a file changes nothing: a row that matches a record updates it only
-when a value differs. Reps match by email, accounts by name (any case),
-stakeholders by (account, email), or by (account, name) when the row has no
-email or its email is new and the named stakeholder has none yet; touches by
-(stakeholder, date, channel, note).
-"""
-
-import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from accountreview.db import accounts as account_queries
@@ -26,99 +11,7 @@ from accountreview.db.importing import StoredStakeholder
 from accountreview.db.records import date_text
 from accountreview.io import native_csv
 from accountreview.io.native_csv import AccountRecord, Row, RowProblem, StakeholderRecord
-from accountreview.services.errors import ImportRejected, InvalidInput
-from accountreview.services.workspace import Workspace
-
-MAX_PROBLEMS = 50
-PROGRESS_EVERY = 1000
-_CACHE_LIMIT = 10_000
-
-Progress = Callable[[str, int, int], None]
-"""Called as progress(stage, done, total) while a long import runs (bytes of the file)."""
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did (or, on a dry run, would do)."""
-
-    kind: str  # "reps" | "accounts" | "stakeholders" | "touches"
-    file: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool
-
-    def summary(self) -> str:
-        """One line, e.g. "accounts.csv: 40 rows — 38 new, 2 updated, 0 unchanged"."""
-        rows = f"{self.rows} row{'' if self.rows == 1 else 's'}"
-        text = (
-            f"{self.file}: {rows} — {self.created} new, {self.updated} updated,"
-            f" {self.unchanged} unchanged"
-        )
-        return text + (" (dry run: nothing saved)" if self.dry_run else "")
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
-
-
-class _Import:
-    """One import in progress: the connection, the counts and the problems found so far."""
-
-    def __init__(self, ws: Workspace, conn: sqlite3.Connection) -> None:
-        self.ws = ws
-        self.conn = conn
-        self.rows = self.created = self.updated = self.unchanged = 0
-        self.problems: list[RowProblem] = []
-        self.more = 0
-        self._cache: dict[tuple[str, str], list[str]] = {}
-
-    def reject(self, problems: Iterable[RowProblem]) -> None:
-        """Note problems; past `MAX_PROBLEMS` they are only counted."""
-        for problem in problems:
-            if len(self.problems) < MAX_PROBLEMS:
-                self.problems.append(problem)
-            else:
-                self.more += 1
-
-    def cached(self, kind: str, text: str, find: Callable[[], list[str]]) -> list[str]:
-        """`find()` remembered by text (only for records the import does not change)."""
-        key = (kind, text)
-        if key not in self._cache:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = find()
-        return self._cache[key]
-
-    def save(
-        self,
-        row: Row,
-        key_column: str,
-        existing_id: str | None,
-        *,
-        same: bool,
-        insert: Callable[[], str],
-        update: Callable[[str], None],
-    ) -> None:
-        """Insert a new record, or update a matched one whose values differ; count it."""
-        if existing_id is None:
-            self._first_match(row, key_column, insert())
-            self.created += 1
-        elif self._first_match(row, key_column, existing_id):
-            if same:
-                self.unchanged += 1
-            else:
-                update(existing_id)
-                self.updated += 1
-
-    def _first_match(self, row: Row, key_column: str, record_id: str) -> bool:
-        earlier = import_queries.earlier_row(self.conn, record_id, row.number)
-        if earlier is not None:
-            self.reject(
-                [row.problem(key_column, f"one row per record (row {earlier} has the same one)")]
-            )
-        return earlier is None
+from accountreview.services.importing.run import ImportRun
 
 
 def _one(
@@ -138,7 +31,7 @@ def _one(
     return None
 
 
-def _rep_id(run: _Import, row: Row, column: str, problems: list[RowProblem]) -> str | None:
+def _rep_id(run: ImportRun, row: Row, column: str, problems: list[RowProblem]) -> str | None:
     text = row.text(column)
     if column == "manager":  # reps change during a reps import: no cache
         ids = import_queries.rep_ids_named(run.conn, text)
@@ -150,7 +43,7 @@ def _rep_id(run: _Import, row: Row, column: str, problems: list[RowProblem]) -> 
     return _one(row, column, ids, problems, unknown=unknown, ambiguous=ambiguous)
 
 
-def _account_id(run: _Import, row: Row, problems: list[RowProblem]) -> str | None:
+def _account_id(run: ImportRun, row: Row, problems: list[RowProblem]) -> str | None:
     text = row.text("account")
     ids = run.cached("account", text, lambda: import_queries.account_ids_named(run.conn, text))
     return _one(
@@ -164,7 +57,7 @@ def _account_id(run: _Import, row: Row, problems: list[RowProblem]) -> str | Non
 
 
 def _manager_id(
-    run: _Import, row: Row, own_email: str | None, own_id: str | None, problems: list[RowProblem]
+    run: ImportRun, row: Row, own_email: str | None, own_id: str | None, problems: list[RowProblem]
 ) -> str | None:
     text = row.text("manager")
     if not text:
@@ -180,7 +73,7 @@ def _manager_id(
     return manager_id
 
 
-def _import_rep(run: _Import, row: Row) -> None:
+def _import_rep(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_rep(row)
     existing = None if record is None else import_queries.rep_by_email(run.conn, record.email)
     own_id = None if existing is None else existing.id
@@ -226,7 +119,7 @@ def _account_values(record: AccountRecord, rep_id: str) -> dict[str, Any]:
     }
 
 
-def _import_account(run: _Import, row: Row) -> None:
+def _import_account(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_account(row)
     rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
     existing_id = None
@@ -256,7 +149,7 @@ def _import_account(run: _Import, row: Row) -> None:
 
 
 def _match_stakeholder(
-    run: _Import, row: Row, account_id: str, record: StakeholderRecord, problems: list[RowProblem]
+    run: ImportRun, row: Row, account_id: str, record: StakeholderRecord, problems: list[RowProblem]
 ) -> StoredStakeholder | None:
     """The stakeholder a row is about: by email, else by name (see the module docstring)."""
     people: list[StoredStakeholder] = []
@@ -274,7 +167,7 @@ def _match_stakeholder(
     return people[0] if people else None
 
 
-def _import_stakeholder(run: _Import, row: Row) -> None:
+def _import_stakeholder(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_stakeholder(row)
     account_id = _account_id(run, row, problems) if row.text("account") else None
     existing = None
@@ -310,7 +203,7 @@ def _import_stakeholder(run: _Import, row: Row) -> None:
     )
 
 
-def _import_touch(run: _Import, row: Row) -> None:
+def _import_touch(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_touch(row, run.ws.today)
     account_id = _account_id(run, row, problems) if row.text("account") else None
     stakeholder_id = None
@@ -346,68 +239,9 @@ def _import_touch(run: _Import, row: Row) -> None:
     run.created += 1
 
 
-_IMPORTERS: dict[str, Callable[[_Import, Row], None]] = {
+IMPORTERS: dict[str, Callable[[ImportRun, Row], None]] = {
     "reps": _import_rep,
     "accounts": _import_account,
     "stakeholders": _import_stakeholder,
     "touches": _import_touch,
 }
-
-
-def _import_rows(run: _Import, source: native_csv.NativeCsv, progress: Progress | None) -> None:
-    """Check and write every row of the file, noting problems instead of stopping."""
-    importer = _IMPORTERS[source.kind]
-    try:
-        for item in source:
-            run.rows += 1
-            if isinstance(item, RowProblem):
-                run.reject([item])
-            else:
-                importer(run, item)
-            if progress is not None and run.rows % PROGRESS_EVERY == 0:
-                progress(source.kind, source.bytes_read, source.size)
-    except native_csv.MalformedCsv as error:
-        run.reject([error.problem])
-    if progress is not None:
-        progress(source.kind, source.size, source.size)
-
-
-def import_file(
-    ws: Workspace, path: Path, *, dry_run: bool = False, progress: Progress | None = None
-) -> ImportReport:
-    """Import one CSV file of the app's own format; the header tells its kind.
-
-    All-or-nothing: raises `ImportRejected` listing every problem (file, row,
-    column, value, what was expected) and writes nothing if any row is bad;
-    `InvalidInput` if the file cannot be read as UTF-8 text. With `dry_run`,
-    everything is checked and counted but nothing is saved. `progress`, if
-    given, is called as progress(kind, bytes_read, file_size) every
-    `PROGRESS_EVERY` rows and once at the end.
-    """
-    run = _Import(ws, ws.db.conn)
-    try:
-        with native_csv.NativeCsv(Path(path)) as source, ws.db.write() as conn:
-            import_queries.start_import(conn, account_names=source.kind != "reps")
-            _import_rows(run, source, progress)
-            if run.problems or run.more:
-                raise ImportRejected(run.problems, more=run.more)
-            import_queries.finish_import(conn)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    except native_csv.UnreadableFile as error:
-        raise InvalidInput(str(error)) from None
-    except native_csv.UnknownHeader as error:
-        raise ImportRejected([str(error)]) from None
-    except native_csv.MalformedCsv as error:  # in the header row (later rows are noted)
-        raise ImportRejected([error.problem]) from None
-    return ImportReport(
-        kind=source.kind,
-        file=source.file,
-        rows=run.rows,
-        created=run.created,
-        updated=run.updated,
-        unchanged=run.unchanged,
-        dry_run=dry_run,
-    )

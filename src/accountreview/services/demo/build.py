@@ -1,0 +1,122 @@
+"""`build_demo`: a new demo database at either scale, and what it made."""
+
+import math
+import os
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from accountreview.db import bulk
+from accountreview.db import reps as rep_queries
+from accountreview.db.connection import open_database
+from accountreview.db.errors import DatabaseProblem
+from accountreview.services.demo.large import LargeBuilder, LargePlan
+from accountreview.services.demo.small import build_small
+from accountreview.services.errors import InvalidInput, Refused
+from accountreview.services.progress import Progress
+from accountreview.services.setup import DEMO_KEY
+
+SCALES = ("demo", "large")
+DEMO_SCALE_KEY = "demo_scale"
+LARGE_FACTOR_ENV = "ACCOUNTREVIEW_LARGE_FACTOR"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What `build_demo` made. `reps` counts every rep, managers included."""
+
+    path: Path
+    scale: str
+    seed: int
+    reps: int
+    accounts: int
+    top_accounts: int
+    stakeholders: int
+    touches: int
+    reviews: int
+    seconds: float
+
+    def summary(self) -> str:
+        """One line for a person."""
+        return (
+            f"Demo database ({self.scale}, seed {self.seed}) at {self.path}: "
+            f"{self.reps:,} reps and managers, {self.accounts:,} accounts "
+            f"({self.top_accounts:,} top), {self.stakeholders:,} stakeholders, "
+            f"{self.touches:,} touches, {self.reviews:,} reviews; built in {self.seconds:.1f} s"
+        )
+
+
+def large_factor() -> float:
+    """The size of the large demo relative to the full one, from the environment."""
+    text = os.environ.get(LARGE_FACTOR_ENV, "").strip()
+    if not text:
+        return 1.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 10):
+        raise InvalidInput(
+            f"{LARGE_FACTOR_ENV}: {text!r} is not valid; expected a number above 0 up to 10"
+            " (1 is the full size)"
+        )
+    return value
+
+
+def build_demo(
+    path: Path,
+    today: date,
+    *,
+    scale: str = "demo",
+    seed: int = 7,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Create a new demo database at `path` (which must not exist yet).
+
+    `progress(stage, done, total)` is called now and then. On any error the
+    half-made file is removed.
+    """
+    if scale not in SCALES:
+        raise InvalidInput(f"scale: {scale!r} is not valid; expected demo or large")
+    plan = LargePlan.scaled(large_factor()) if scale == "large" else None
+    if path.exists():
+        raise Refused(f"{path} already exists; the demo builds a new database only")
+    report = progress or _silent
+    started = time.perf_counter()
+    try:
+        db = open_database(path, create=True)
+    except DatabaseProblem as problem:
+        raise InvalidInput(str(problem)) from None
+    try:
+        # The marker goes first: a build that dies half-way still reads as a demo.
+        with db.write() as conn:
+            rep_queries.set_meta(conn, DEMO_KEY, str(seed))
+            rep_queries.set_meta(conn, DEMO_SCALE_KEY, scale)
+        if plan is None:
+            build_small(db, today, seed, report)
+        else:
+            LargeBuilder(today, seed, plan).load(db, report)
+        counts = bulk.count_rows(db.conn)
+    except BaseException:
+        db.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    db.close()
+    return DemoSummary(
+        path=path,
+        scale=scale,
+        seed=seed,
+        reps=counts["rep"],
+        accounts=counts["account"],
+        top_accounts=counts["top_account"],
+        stakeholders=counts["stakeholder"],
+        touches=counts["touch"],
+        reviews=counts["review"],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """No progress display."""
