@@ -44,13 +44,7 @@ def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None
             f" · penetration {pct(None if facts.penetration is None else facts.penetration * 100)}"
             f" · whitespace {money(facts.whitespace)} · CS tier {facts.cs_tier}",
         ),
-        (
-            "rebate",
-            "—"
-            if facts.rebate_deadline is None
-            else f"deadline {facts.rebate_deadline} · earned {facts.rebate_earned}"
-            + ("" if facts.rebate_days_left is None else f" · {facts.rebate_days_left} days left"),
-        ),
+        ("rebate", _rebate_text(facts)),
         (
             "renewal",
             "—"
@@ -94,6 +88,17 @@ def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None
         for p in people
     ]
     out(table(["stakeholder", "title", "role", "level", "last contact", "next", ""], rows))
+
+
+def _rebate_text(facts: "AccountFacts") -> str:
+    if facts.rebate_deadline is None:
+        return "—"
+    left = facts.rebate_days_left
+    if left is not None:
+        state = f"{left} days left to go live" if left >= 0 else "missed: not live by then"
+    else:
+        state = "earned: live in time" if facts.rebate_earned else "not earned: live too late"
+    return f"deadline {facts.rebate_deadline} · {state}"
 
 
 def print_review(view: "ReviewView") -> None:
