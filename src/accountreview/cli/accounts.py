@@ -36,7 +36,7 @@ def accounts_command(
     """List accounts with every derived fact (stage, penetration, flags…)."""
     from accountreview.services.facts import list_account_facts
 
-    with workspace(ctx) as ws:
+    with workspace(ctx, acting=False) as ws:
         rep_id = None
         if rep:
             from accountreview.services.lookup import resolve_rep
@@ -97,7 +97,7 @@ def account_show(
     from accountreview.services.lookup import resolve_account
     from accountreview.services.stakeholders import stakeholders_of
 
-    with workspace(ctx) as ws:
+    with workspace(ctx, acting=False) as ws:
         row = resolve_account(ws, account)
         facts = account_facts(ws, row)
         people = stakeholders_of(ws, row)

@@ -163,15 +163,23 @@ def db_target(opts: Options) -> str:
 
 
 @contextmanager
-def workspace(ctx: typer.Context, *, create: bool = False) -> "Iterator[Workspace]":
-    """Open the workspace for a command and close it afterwards."""
-    from accountreview.services.reps import current_rep
+def workspace(
+    ctx: typer.Context, *, create: bool = False, acting: bool = True
+) -> "Iterator[Workspace]":
+    """Open the workspace for a command and close it afterwards.
+
+    `acting` commands (those that write) learn who is acting (--rep, or the rep
+    remembered in the database); read-only commands skip that unless --rep is given.
+    """
     from accountreview.services.workspace import open_workspace
 
     opts = options(ctx)
     ws = open_workspace(db_target(opts), opts.today, create=create)
     try:
-        current_rep(ws, opts.rep)
+        if acting or opts.rep:
+            from accountreview.services.reps import current_rep
+
+            current_rep(ws, opts.rep)
         yield ws
     finally:
         ws.close()

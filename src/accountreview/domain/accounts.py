@@ -3,12 +3,15 @@
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ContractKind, Stage
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # --- size -------------------------------------------------------------------
 
@@ -143,16 +146,18 @@ class RenewalView:
     shock: bool
 
 
-def _exact_fraction(pct: float, what: str, low: float, high: float) -> Fraction:
+def _exact_fraction(pct: float, what: str, low: float, high: float) -> "Fraction":
     """A percentage as an exact fraction of one (20 → 1/5), checked to lie in a range."""
+    from fractions import Fraction  # here, not at the top: it slows every CLI start
+
     if not (math.isfinite(pct) and low <= pct <= high):
         raise InvalidValue(what, str(pct), f"a percentage from {low:g} to {high:g}")
     # Through the shortest repr so 12.1 means 121/1000, not its binary neighbour.
     return Fraction(repr(float(pct))) / 100
 
 
-def _round_half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
+def _round_half_up(value: "Fraction") -> int:
+    return math.floor(value + type(value)(1, 2))
 
 
 def renewal_view(
@@ -180,7 +185,8 @@ def renewal_view(
         shock = True
     else:
         perceived = renewal / base - 1
-        shock = (perceived - uplift) * 100 > Fraction(repr(settings.renewal_shock_margin_pts))
+        margin = _exact_fraction(settings.renewal_shock_margin_pts, "margin", 0, 1000) * 100
+        shock = (perceived - uplift) * 100 > margin
     return RenewalView(
         renewal_price=_round_half_up(renewal),
         perceived_base=_round_half_up(base),
