@@ -26,12 +26,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from textual import events
-from textual.app import RenderableType
-from textual.screen import Screen
-
-from accountreview.tui import AccountReviewApp
-from accountreview.tui.screens.queue import QueueScreen
+# The app first, as in real use: it sets Textual's frame rate before Textual loads.
+from accountreview.tui import AccountReviewApp  # isort: skip
+from accountreview.tui.screens.queue import QueueScreen  # isort: skip
+from textual import events  # isort: skip
+from textual.app import RenderableType  # isort: skip
+from textual.screen import Screen  # isort: skip
 
 TODAY = date(2026, 11, 23)
 BENCH_DIR = Path(os.environ.get("ACCOUNTREVIEW_BENCH_DIR", "/tmp/accountreview-bench"))

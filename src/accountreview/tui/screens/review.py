@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from accountreview.db.accounts import AccountRow
 from accountreview.domain.dates import IsoWeek
-from accountreview.domain.enums import ReviewStatus
+from accountreview.domain.enums import ReviewStatus, Staleness
 from accountreview.services import reviews
 from accountreview.services.errors import CloseRefused, UserError
 from accountreview.services.facts import AccountFacts, account_facts
@@ -122,8 +122,8 @@ class ReviewScreen(Screen[None]):
         yield Static(id="facts")
         table: DataTable[str] = DataTable(id="slots", cursor_type="row")
         table.add_column("#", key="pos", width=1)
-        table.add_column("Stakeholder", key="name", width=18)
-        table.add_column("Role", key="role", width=13)
+        table.add_column("Stakeholder", key="name", width=16)
+        table.add_column("Role", key="role", width=15)
         table.add_column("Last", key="last", width=10)
         table.add_column("Age", key="age", width=11)
         table.add_column("Next", key="next", width=10)
@@ -155,14 +155,18 @@ class ReviewScreen(Screen[None]):
             self._account = resolve_account(app_of(self).ws, self.account_id)
         return self._account
 
-    def refresh_view(self) -> None:
-        """Read the review from the services and redraw every part of the screen."""
+    def refresh_view(self, view: ReviewView | None = None) -> None:
+        """Redraw the screen. Given the `view` a slot edit returned, only the review's
+        parts are redrawn (the account's facts do not change when a slot does);
+        without it, everything is read again from the services."""
         ws = app_of(self).ws
-        self._account = None
-        account = self.account
-        self.view = reviews.review_view(ws, account, self.week)
+        if view is None:
+            self._account = None
+            self.view = reviews.review_view(ws, self.account, self.week)
+            self._draw_facts(account_facts(ws, self.account))
+        else:
+            self.view = view
         self._draw_title(self.view)
-        self._draw_facts(account_facts(ws, account))
         self._draw_slots(self.view)
         self._draw_notes(self.view)
         self.refresh_bindings()
@@ -310,10 +314,13 @@ class ReviewScreen(Screen[None]):
         view = self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, position, choice))
         if view is None:
             return
-        self.refresh_view()
+        self.refresh_view(view)
         self.focus_slot(position)
-        if view.slots[position - 1].last_contact_on is None:
+        slot = view.slots[position - 1]
+        if slot.last_contact_on is None:
             self.action_touch()  # a new name needs a last contact: ask at once
+        elif slot.staleness is Staleness.STALE and slot.next_contact_on is None:
+            self.action_plan()  # a stale contact needs a planned next one to close
 
     def _person(self) -> object | None:
         from accountreview.services.lookup import resolve_stakeholder
@@ -347,10 +354,11 @@ class ReviewScreen(Screen[None]):
             return
         slot = self.current_slot()
         ws = app_of(self).ws
-        if self.attempt(
+        view = self.attempt(
             lambda: reviews.confirm_in_role(ws, self.account, self.week, slot.position)
-        ):
-            self.refresh_view()
+        )
+        if view is not None:
+            self.refresh_view(view)
 
     def action_left(self) -> None:
         from accountreview.services.stakeholders import mark_left
@@ -376,8 +384,11 @@ class ReviewScreen(Screen[None]):
             return
         slot = self.current_slot()
         ws = app_of(self).ws
-        if self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, slot.position, None)):
-            self.refresh_view()
+        view = self.attempt(
+            lambda: reviews.set_slot(ws, self.account, self.week, slot.position, None)
+        )
+        if view is not None:
+            self.refresh_view(view)
 
     def action_close_review(self) -> None:
         from accountreview.tui.screens.refusal import RefusalScreen
