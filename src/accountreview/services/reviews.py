@@ -2,7 +2,6 @@
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from accountreview.db import accounts as account_queries
@@ -21,7 +20,7 @@ from accountreview.domain.close_rule import (
 )
 from accountreview.domain.contacts import staleness
 from accountreview.domain.dates import IsoWeek
-from accountreview.domain.enums import Level, ReviewStatus, Role, Staleness
+from accountreview.domain.enums import ReviewStatus, Role, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.errors import CloseRefused, InvalidInput, ReviewIsClosed
@@ -31,19 +30,9 @@ SLOTS = range(1, 6)
 
 
 @dataclass(frozen=True)
-class SlotView:
-    """One of the five positions as a rep sees it."""
+class SlotView(SlotFacts):
+    """One of the five positions as a rep sees it: the rule's facts plus staleness."""
 
-    position: int
-    stakeholder_id: str | None = None
-    name: str | None = None
-    title: str | None = None
-    level: Level | None = None
-    role: Role | None = None
-    last_contact_on: date | None = None
-    next_contact_on: date | None = None
-    left_on: date | None = None
-    confirmed_in_role: bool = False
     staleness: Staleness | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -96,7 +85,11 @@ class ReviewView:
 
 
 def _slot_from_stakeholder(
-    position: int, person: StakeholderRow | None, confirmed: bool, today: date, ws: Workspace
+    position: int,
+    person: StakeholderRow | None,
+    confirmed: bool,
+    ws: Workspace,
+    account_id: str,
 ) -> SlotView:
     if person is None:
         return SlotView(position=position)
@@ -111,7 +104,8 @@ def _slot_from_stakeholder(
         next_contact_on=person.next_contact_on,
         left_on=person.left_on,
         confirmed_in_role=confirmed,
-        staleness=staleness(person.last_contact_on, today, ws.settings),
+        belongs_to_account=person.account_id == account_id,
+        staleness=staleness(person.last_contact_on, ws.today, ws.settings),
     )
 
 
@@ -130,24 +124,8 @@ def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
     )
 
 
-def _facts(slot: SlotView, account_id: str, person: StakeholderRow | None) -> SlotFacts:
-    return SlotFacts(
-        position=slot.position,
-        stakeholder_id=slot.stakeholder_id,
-        name=slot.name,
-        title=slot.title,
-        level=slot.level,
-        role=slot.role,
-        left_on=slot.left_on,
-        last_contact_on=slot.last_contact_on,
-        next_contact_on=slot.next_contact_on,
-        confirmed_in_role=slot.confirmed_in_role,
-        belongs_to_account=person is None or person.account_id == account_id,
-    )
-
-
 def _live_slots(
-    conn: sqlite3.Connection, ws: Workspace, review: ReviewRow | None
+    conn: sqlite3.Connection, ws: Workspace, review: ReviewRow | None, account_id: str
 ) -> tuple[list[SlotView], dict[str, StakeholderRow]]:
     rows = [] if review is None else review_queries.slots_of(conn, review.id)
     by_position = {r.position: r for r in rows}
@@ -158,7 +136,7 @@ def _live_slots(
         row = by_position.get(position)
         person = people.get(row.stakeholder_id) if row and row.stakeholder_id else None
         confirmed = bool(row and row.confirmed_in_role_on)
-        slots.append(_slot_from_stakeholder(position, person, confirmed, ws.today, ws))
+        slots.append(_slot_from_stakeholder(position, person, confirmed, ws, account_id))
     return slots, people
 
 
@@ -171,8 +149,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
             slots = [_slot_from_snapshot(e, ws) for e in snapshot]
             people: dict[str, StakeholderRow] = {}
         else:
-            slots, people = _live_slots(conn, ws, review)
-        facts = [_facts(s, account.id, people.get(s.stakeholder_id or "")) for s in slots]
+            slots, people = _live_slots(conn, ws, review, account.id)
         aggs = account_queries.aggregates(conn, ws.today, account_ids=[account.id])
         last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
         champions_left = [
@@ -186,9 +163,9 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         previous = review_queries.previous_closed_review(conn, account.id, str(week))
         before = [] if previous is None else review_queries.latest_snapshot(conn, previous.id)
     status = ReviewStatus.NOT_STARTED if review is None else review.status
-    blockers = [] if status is ReviewStatus.CLOSED else close_blockers(facts, ws.today, ws.settings)
+    blockers = [] if status is ReviewStatus.CLOSED else close_blockers(slots, ws.today, ws.settings)
     risks = review_risks(
-        facts,
+        slots,
         today=ws.today,
         last_in_person_on=last_in_person,
         champions_left=champions_left,
@@ -205,7 +182,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         slots=slots,
         blockers=blockers,
         risks=risks,
-        changes=what_changed(entries, facts) if entries else [],
+        changes=what_changed(entries, slots) if entries else [],
         close_count=0 if review is None else review.close_count,
     )
 
