@@ -34,6 +34,8 @@ class KeyBar(Static):
     }
     """
 
+    _shown = ""
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.update_keys())
         self.update_keys()
@@ -58,7 +60,10 @@ class KeyBar(Static):
                 continue
             parts.append((key_label(binding), binding.description))
         parts.append(("^p", "Commands"))
-        self.update(self._pack(parts, max(20, self.size.width - 2)))
+        text = self._pack(parts, max(20, self.size.width - 2))
+        if text != self._shown:  # an unchanged bar costs no layout and no extra frame
+            self._shown = text
+            self.update(text)
 
     @staticmethod
     def _pack(parts: list[tuple[str, str]], width: int) -> str:
