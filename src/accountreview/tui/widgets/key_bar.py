@@ -4,6 +4,7 @@ Textual's own Footer shows one line, so at 80 columns a screen with a dozen keys
 loses the last ones off the edge; here every key stays visible.
 """
 
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -40,13 +41,13 @@ class KeyBar(Static):
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.update_keys())
         self.update_keys()
 
-    def on_resize(self) -> None:
-        self.update_keys()
+    def on_resize(self, event: events.Resize) -> None:
+        self.update_keys(event.size.width)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def update_keys(self) -> None:
+    def update_keys(self, width: int | None = None) -> None:
         """Redraw from the screen's bindings, leaving out those the screen hides now."""
         screen = self.screen
         parts: list[tuple[str, str]] = []
@@ -60,7 +61,7 @@ class KeyBar(Static):
                 continue
             parts.append((key_label(binding), binding.description))
         parts.append(("^p", "Commands"))
-        text = self._pack(parts, max(20, self.size.width - 2))
+        text = self._pack(parts, max(20, (width or self.size.width or 80) - 2))
         if text != self._shown:  # an unchanged bar costs no layout and no extra frame
             self._shown = text
             self.update(text)
