@@ -84,7 +84,7 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
         await pilot.press("down", "enter")  # jump to slot 4
         await pilot.pause()
         assert app.screen is review
-        assert review.query_one("#slots").cursor_row == 3  # type: ignore[attr-defined]
+        assert review.query_one("#slots").highlighted == 3  # type: ignore[attr-defined]
         assert db_rows(db_path, "SELECT status FROM review") == [("open",)]
 
         await pilot.press("up")

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from accountreview.db.accounts import AccountRow
 from accountreview.domain.dates import IsoWeek
@@ -120,15 +121,10 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="title-line")
         yield Static(id="facts")
-        table: DataTable[str] = DataTable(id="slots", cursor_type="row")
-        table.add_column("#", key="pos", width=1)
-        table.add_column("Stakeholder", key="name", width=16)
-        table.add_column("Role", key="role", width=15)
-        table.add_column("Last", key="last", width=10)
-        table.add_column("Age", key="age", width=11)
-        table.add_column("Next", key="next", width=10)
-        table.add_column("✓", key="ok", width=1)
-        yield table
+        yield Static(
+            _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
+        )
+        yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
         with VerticalScroll(id="notes"):
             yield Static(id="notes-text")
         yield KeyBar()
@@ -144,7 +140,7 @@ class ReviewScreen(Screen[None]):
         if self.is_mounted:
             self.refresh_view()
             if changed:
-                self.query_one("#slots", DataTable).move_cursor(row=0)
+                self.query_one("#slots", OptionList).highlighted = 0
 
     # --- data ---------------------------------------------------------------------
 
@@ -210,10 +206,11 @@ class ReviewScreen(Screen[None]):
         self.query_one("#facts", Static).update(size + "\n" + " · ".join(parts))
 
     def _draw_slots(self, view: ReviewView) -> None:
-        table = self.query_one("#slots", DataTable)
-        row = table.cursor_row
-        table.clear()
+        # A list of five plain lines: far cheaper to draw than a table of 35 cells.
+        slots = self.query_one("#slots", OptionList)
+        row = slots.highlighted or 0
         today = app_of(self).ws.today
+        lines = []
         for slot in view.slots:
             if slot.name is None:
                 last, age = "", ""
@@ -223,17 +220,19 @@ class ReviewScreen(Screen[None]):
                 last = slot.last_contact_on.isoformat()
                 days = (today - slot.last_contact_on).days
                 age = f"{days}d {slot.staleness.value if slot.staleness else ''}"
-            table.add_row(
-                str(slot.position),
-                slot.name or "— pick (enter) —",
-                slot.role.label if slot.role else "",
-                last,
-                age,
-                slot.next_contact_on.isoformat() if slot.next_contact_on else "",
-                "✓" if slot.confirmed_in_role and slot.name else "",
-                key=str(slot.position),
+            lines.append(
+                _slot_line(
+                    str(slot.position),
+                    slot.name or "— pick (enter) —",
+                    slot.role.label if slot.role else "",
+                    last,
+                    age,
+                    slot.next_contact_on.isoformat() if slot.next_contact_on else "",
+                    "✓" if slot.confirmed_in_role and slot.name else "",
+                )
             )
-        table.move_cursor(row=max(0, min(row, 4)))
+        slots.set_options([Option(line, id=str(n)) for n, line in enumerate(lines, start=1)])
+        slots.highlighted = max(0, min(row, 4))
 
     def _draw_notes(self, view: ReviewView) -> None:
         lines: list[str] = []
@@ -256,7 +255,7 @@ class ReviewScreen(Screen[None]):
 
     def current_slot(self) -> SlotView:
         assert self.view is not None
-        position = self.query_one("#slots", DataTable).cursor_row + 1
+        position = (self.query_one("#slots", OptionList).highlighted or 0) + 1
         return self.view.slots[position - 1]
 
     def attempt(self, action: Callable[[], T]) -> T | None:
@@ -274,15 +273,16 @@ class ReviewScreen(Screen[None]):
         return True
 
     def focus_slot(self, position: int) -> None:
-        self.query_one("#slots", DataTable).move_cursor(row=position - 1)
-        self.query_one("#slots", DataTable).focus()
+        slots = self.query_one("#slots", OptionList)
+        slots.highlighted = position - 1
+        slots.focus()
 
     # --- actions -------------------------------------------------------------------
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_pick()
 
@@ -451,6 +451,15 @@ class ReviewScreen(Screen[None]):
         from accountreview.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.account_id))
+
+
+def _slot_line(*cells: str) -> str:
+    """One row of the slots, in fixed-width columns (names and roles cut to fit)."""
+    widths = (1, 16, 15, 10, 11, 10, 1)
+    return "  ".join(
+        (cell if len(cell) <= width else cell[: width - 1] + "…").ljust(width)
+        for cell, width in zip(cells, widths, strict=True)
+    ).rstrip()
 
 
 def _escape(text: str) -> str:
