@@ -1,6 +1,6 @@
 """Pick one of an account's stakeholders for a slot (type to filter), or add one."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,12 +25,18 @@ class StakeholderPicker(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, people: list[StakeholderRow], position: int, taken: Collection[str | None]
+        self,
+        people: list[StakeholderRow],
+        position: int,
+        taken: Collection[str | None],
+        *,
+        on_choice: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.people = people
         self.position = position
         self.taken = set(taken)
+        self.on_choice = on_choice  # runs before the picker closes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -80,12 +86,19 @@ class StakeholderPicker(ModalScreen[str | None]):
         index = option_list.highlighted
         if index is not None:
             option = option_list.get_option_at_index(index)
-            if not option.disabled:
-                self.dismiss(option.id)
+            if not option.disabled and option.id is not None:
+                self.choose(option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        if event.option.id is not None:
+            self.choose(event.option.id)
+
+    def choose(self, choice: str) -> None:
+        """Hand the choice over (saved at once), then close."""
+        if self.on_choice is not None:
+            self.on_choice(choice)
+        self.dismiss(choice)
 
     def action_move(self, step: int) -> None:
         option_list = self.query_one("#people", OptionList)

@@ -297,26 +297,45 @@ class ReviewScreen(Screen[None]):
         taken = (
             {s.stakeholder_id for s in self.view.slots if s.stakeholder_id} if self.view else set()
         )
-        picker = StakeholderPicker(people, slot.position, taken - {slot.stakeholder_id})
-        self.app.push_screen(picker, lambda choice: self._picked(slot.position, choice))
+        position = slot.position
+        picker = StakeholderPicker(
+            people,
+            position,
+            taken - {slot.stakeholder_id},
+            on_choice=lambda choice: self._save_pick(position, choice),
+        )
+        self.app.push_screen(picker, lambda choice: self._after_pick(position, choice))
 
-    def _picked(self, position: int, choice: str | None) -> None:
-        from accountreview.tui.screens.forms import NewStakeholderForm
-
-        if choice is None:
-            return
+    def _save_pick(self, position: int, choice: str) -> None:
+        """Save the choice while the picker is still up, so that the first frame after
+        it closes already shows the filled slot."""
         if choice == NEW_STAKEHOLDER:
-            self.app.push_screen(
-                NewStakeholderForm(self.account), lambda new_id: self._picked(position, new_id)
-            )
             return
         ws = app_of(self).ws
         view = self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, position, choice))
-        if view is None:
+        if view is not None:
+            self.refresh_view(view)
+            # The picker gives focus back to the slots as it closes: only move the cursor.
+            self.query_one("#slots", OptionList).highlighted = position - 1
+
+    def _after_pick(self, position: int, choice: str | None) -> None:
+        """What follows a pick: the new-stakeholder form, or the contact the slot lacks."""
+        from accountreview.tui.screens.forms import NewStakeholderForm
+
+        if choice is None or self.view is None:
             return
-        self.refresh_view(view)
-        self.focus_slot(position)
-        slot = view.slots[position - 1]
+        if choice == NEW_STAKEHOLDER:
+
+            def added(new_id: object) -> None:
+                if isinstance(new_id, str):
+                    self._save_pick(position, new_id)
+                    self._after_pick(position, new_id)
+
+            self.app.push_screen(NewStakeholderForm(self.account), added)
+            return
+        slot = self.view.slots[position - 1]
+        if slot.stakeholder_id != choice:
+            return  # the save was refused (the reason was shown)
         if slot.last_contact_on is None:
             self.action_touch()  # a new name needs a last contact: ask at once
         elif slot.staleness is Staleness.STALE and slot.next_contact_on is None:
