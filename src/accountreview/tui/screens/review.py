@@ -20,8 +20,8 @@ from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.context import app_of
-from accountreview.tui.screens.pickers import NEW_STAKEHOLDER
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
 T = TypeVar("T")
 
@@ -104,12 +104,16 @@ class ReviewScreen(Screen[None]):
         self.week = week
         self.view: ReviewView | None = None
         self._account: AccountRow | None = None
+        self._picking = False
 
     EDIT_ACTIONS = frozenset({"pick", "touch", "plan", "confirm", "left", "clear", "close_review"})
+    SCREEN_ACTIONS = EDIT_ACTIONS | {"back", "next_account", "reopen", "history"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys only while the review is open; reopen only once it is closed."""
         closed = self.view is not None and self.view.status is ReviewStatus.CLOSED
+        if self._picking and action in self.SCREEN_ACTIONS:
+            return None  # the picker has the keys: escape closes it, enter picks
         if action in self.EDIT_ACTIONS:
             return None if closed else True
         if action == "reopen":
@@ -127,6 +131,7 @@ class ReviewScreen(Screen[None]):
         yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
         with VerticalScroll(id="notes"):
             yield Static(id="notes-text")
+        yield StakeholderPicker()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -288,34 +293,43 @@ class ReviewScreen(Screen[None]):
 
     def action_pick(self) -> None:
         from accountreview.services.stakeholders import stakeholders_of
-        from accountreview.tui.screens.pickers import StakeholderPicker
 
         if not self.editable():
             return
         slot = self.current_slot()
         people = stakeholders_of(app_of(self).ws, self.account)
-        taken = (
-            {s.stakeholder_id for s in self.view.slots if s.stakeholder_id} if self.view else set()
-        )
-        position = slot.position
-        picker = StakeholderPicker(
-            people,
-            position,
-            taken - {slot.stakeholder_id},
-            on_choice=lambda choice: self._save_pick(position, choice),
-        )
-        self.app.push_screen(picker, lambda choice: self._after_pick(position, choice))
+        slots = self.view.slots if self.view else []
+        taken = {s.stakeholder_id for s in slots if s.stakeholder_id} - {slot.stakeholder_id}
+        self.query_one(StakeholderPicker).open(people, slot.position, taken)
+        self._picking = True
+        self.refresh_bindings()
+
+    def on_stakeholder_picker_chosen(self, event: StakeholderPicker.Chosen) -> None:
+        """Close the picker and save in the same step: one redraw shows the filled slot."""
+        event.stop()
+        self._close_picker()
+        self._save_pick(event.position, event.choice)
+        self.focus_slot(event.position)
+        self._after_pick(event.position, event.choice)
+
+    def on_stakeholder_picker_cancelled(self, event: StakeholderPicker.Cancelled) -> None:
+        event.stop()
+        self._close_picker()
+        self.query_one("#slots", OptionList).focus()
+
+    def _close_picker(self) -> None:
+        self.query_one(StakeholderPicker).close()
+        self._picking = False
+        self.refresh_bindings()
 
     def _save_pick(self, position: int, choice: str) -> None:
-        """Save the choice while the picker is still up, so that the first frame after
-        it closes already shows the filled slot."""
+        """Put the chosen stakeholder in the slot and redraw the review."""
         if choice == NEW_STAKEHOLDER:
             return
         ws = app_of(self).ws
         view = self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, position, choice))
         if view is not None:
             self.refresh_view(view)
-            # The picker gives focus back to the slots as it closes: only move the cursor.
             self.query_one("#slots", OptionList).highlighted = position - 1
 
     def _after_pick(self, position: int, choice: str | None) -> None:

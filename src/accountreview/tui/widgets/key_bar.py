@@ -22,7 +22,7 @@ def key_label(binding: Binding) -> str:
 
 
 class KeyBar(Static):
-    """The screen's keys (then the app's), with what each does."""
+    """The keys of the focused widget's panel, the screen and the app, with what each does."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -52,7 +52,13 @@ class KeyBar(Static):
         screen = self.screen
         parts: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for binding in [*screen.BINDINGS, *self.app.BINDINGS]:
+        focused_chain = [
+            node
+            for node in (screen.focused.ancestors_with_self if screen.focused else [])
+            if node is not screen and node is not self.app
+        ]
+        widget_bindings = [b for node in focused_chain for b in getattr(node, "BINDINGS", [])]
+        for binding in [*widget_bindings, *screen.BINDINGS, *self.app.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)

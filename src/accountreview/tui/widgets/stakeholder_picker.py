@@ -1,11 +1,15 @@
-"""Pick one of an account's stakeholders for a slot (type to filter), or add one."""
+"""Pick one of an account's stakeholders for a slot (type to filter), or add one.
 
-from collections.abc import Callable, Collection
+An overlay inside the review screen rather than a screen of its own: closing it
+after a pick then costs a single redraw, so the filled slot shows at once.
+"""
+
+from collections.abc import Collection
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -14,44 +18,56 @@ from accountreview.db.stakeholders import StakeholderRow
 NEW_STAKEHOLDER = "__new__"
 
 
-class StakeholderPicker(ModalScreen[str | None]):
-    """Returns a stakeholder id, NEW_STAKEHOLDER, or None when cancelled."""
+class StakeholderPicker(Vertical):
+    """Posts `Chosen` with a stakeholder id or NEW_STAKEHOLDER, or `Cancelled`."""
 
-    PALETTE_SECTION = "Pick"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="pick.cancel"),
         Binding("down", "move(1)", "Down", id="pick.down", show=False),
         Binding("up", "move(-1)", "Up", id="pick.up", show=False),
     ]
 
-    def __init__(
-        self,
-        people: list[StakeholderRow],
-        position: int,
-        taken: Collection[str | None],
-        *,
-        on_choice: Callable[[str], None] | None = None,
-    ) -> None:
-        super().__init__()
-        self.people = people
-        self.position = position
-        self.taken = set(taken)
-        self.on_choice = on_choice  # runs before the picker closes
+    class Chosen(Message):
+        """A stakeholder (or "add a new one") was picked for slot `position`."""
+
+        def __init__(self, position: int, choice: str) -> None:
+            super().__init__()
+            self.position = position
+            self.choice = choice
+
+    class Cancelled(Message):
+        """The picker was closed without a choice."""
+
+    def __init__(self) -> None:
+        super().__init__(id="picker", classes="dialog")
+        self.people: list[StakeholderRow] = []
+        self.position = 0
+        self.taken: set[str | None] = set()
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(f"Slot {self.position}: who?", classes="dialog-title")
-            yield Input(placeholder="type to filter by name, title, role or email", id="filter")
-            yield OptionList(id="people")
-            yield Static(
-                "enter picks · ↑↓ move · escape cancels · left or already-slotted people are"
-                " greyed out",
-                classes="hint",
-            )
+        yield Static(id="picker-title", classes="dialog-title")
+        yield Input(placeholder="type to filter by name, title, role or email", id="filter")
+        yield OptionList(id="people")
+        yield Static(
+            "enter picks · ↑↓ move · escape cancels · left or already-slotted people are"
+            " greyed out",
+            classes="hint",
+        )
 
-    def on_mount(self) -> None:
+    def open(
+        self, people: list[StakeholderRow], position: int, taken: Collection[str | None]
+    ) -> None:
+        """Show the picker for slot `position`, the filter empty and focused."""
+        self.people, self.position, self.taken = people, position, set(taken)
+        self.query_one("#picker-title", Static).update(f"Slot {position}: who?")
+        field = self.query_one("#filter", Input)
+        field.value = ""
         self.fill("")
-        self.query_one("#filter", Input).focus()
+        self.display = True
+        field.focus()
+
+    def close(self) -> None:
+        self.display = False
 
     def fill(self, text: str) -> None:
         needle = text.strip().lower()
@@ -74,10 +90,10 @@ class StakeholderPicker(ModalScreen[str | None]):
             options.append(Option(prompt, id=p.id, disabled=disabled))
         option_list = self.query_one("#people", OptionList)
         option_list.set_options(options)
-        first_person = 1 if len(options) > 1 and needle else 0
-        option_list.highlighted = first_person
+        option_list.highlighted = 1 if len(options) > 1 and needle else 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
         self.fill(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -87,18 +103,12 @@ class StakeholderPicker(ModalScreen[str | None]):
         if index is not None:
             option = option_list.get_option_at_index(index)
             if not option.disabled and option.id is not None:
-                self.choose(option.id)
+                self.post_message(self.Chosen(self.position, option.id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.choose(event.option.id)
-
-    def choose(self, choice: str) -> None:
-        """Hand the choice over (saved at once), then close."""
-        if self.on_choice is not None:
-            self.on_choice(choice)
-        self.dismiss(choice)
+            self.post_message(self.Chosen(self.position, event.option.id))
 
     def action_move(self, step: int) -> None:
         option_list = self.query_one("#people", OptionList)
@@ -108,4 +118,4 @@ class StakeholderPicker(ModalScreen[str | None]):
             option_list.action_cursor_up()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.post_message(self.Cancelled())
