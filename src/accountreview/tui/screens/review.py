@@ -177,7 +177,8 @@ class ReviewScreen(Screen[None]):
         if view.status is ReviewStatus.CLOSED:
             state = "closed · read-only (o reopens)"
         self.query_one("#review-title", Static).update(
-            f"{view.account_name} · review {view.week} · {state}"
+            f"{view.account_name} · review {view.week} · {state}",
+            layout=False,  # one line, always
         )
 
     def _draw_facts(self, f: AccountFacts) -> None:

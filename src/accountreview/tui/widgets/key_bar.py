@@ -68,9 +68,11 @@ class KeyBar(Static):
             parts.append((key_label(binding), binding.description))
         parts.append(("^p", "Commands"))
         text = self._pack(parts, max(20, (width or self.size.width or 80) - 2))
-        if text != self._shown:  # an unchanged bar costs no layout and no extra frame
+        if text != self._shown:  # an unchanged bar costs no redraw at all
+            # Only a change in the number of lines needs the screen laid out again.
+            same_height = text.count("\n") == self._shown.count("\n") and self._shown != ""
             self._shown = text
-            self.update(text)
+            self.update(text, layout=not same_height)
 
     @staticmethod
     def _pack(parts: list[tuple[str, str]], width: int) -> str:
