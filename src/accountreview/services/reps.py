@@ -3,9 +3,8 @@
 from accountreview.db import reps as rep_queries
 from accountreview.db.reps import RepRow
 from accountreview.domain.enums import RepRole
-from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import clean_text
 from accountreview.services.errors import InvalidInput
+from accountreview.services.fields import email_field, text_field
 from accountreview.services.workspace import Workspace
 
 CURRENT_REP_KEY = "current_rep_id"
@@ -55,13 +54,8 @@ def add_rep(
     ws: Workspace, *, name: str, email: str, role: RepRole, manager: str | None = None
 ) -> RepRow:
     """Add a rep or manager; the email must be new."""
-    try:
-        clean_name = clean_text(name, "name")
-        clean_email = clean_text(email, "email")
-    except InvalidValue as error:
-        raise InvalidInput(str(error)) from None
-    if "@" not in clean_email:
-        raise InvalidInput(f"email: {clean_email!r} is not valid; expected name@company.com")
+    clean_name = text_field(name, "name", required=True) or ""
+    clean_email = email_field(email, required=True) or ""
     from accountreview.services.lookup import resolve_rep
 
     manager_id = resolve_rep(ws, manager).id if manager else None

@@ -8,21 +8,9 @@ from accountreview.db.accounts import AccountRow
 from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel, Level, ReviewStatus, Role
-from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import clean_text
 from accountreview.services.errors import InvalidInput, NotFound
+from accountreview.services.fields import email_field, text_field
 from accountreview.services.workspace import Workspace
-
-
-def _text(value: str | None, what: str, *, required: bool, max_length: int = 200) -> str | None:
-    if value is None or (not required and not value.strip()):
-        if required:
-            raise InvalidInput(f"{what}: required")
-        return None
-    try:
-        return clean_text(value, what, max_length=max_length, required=required)
-    except InvalidValue as error:
-        raise InvalidInput(str(error)) from None
 
 
 def add_stakeholder(
@@ -36,10 +24,8 @@ def add_stakeholder(
     email: str | None = None,
 ) -> StakeholderRow:
     """Add a person to an account; saved at once."""
-    clean_name = _text(name, "name", required=True)
-    clean_email = _text(email, "email", required=False)
-    if clean_email is not None and "@" not in clean_email:
-        raise InvalidInput(f"email: {clean_email!r} is not valid; expected name@company.com")
+    clean_name = text_field(name, "name", required=True)
+    clean_email = email_field(email, required=False)
     with ws.db.write() as conn:
         if clean_email is not None:
             same = stakeholder_queries.find_stakeholders(conn, account.id, clean_email, ws.today)
@@ -52,7 +38,7 @@ def add_stakeholder(
             account_id=account.id,
             name=clean_name or "",
             email=clean_email,
-            title=_text(title, "title", required=False),
+            title=text_field(title, "title", required=False),
             level=level,
             role=role,
         )
@@ -81,7 +67,7 @@ def log_touch(
         raise InvalidInput(
             f"date: {on} is in the future; a contact can only be logged once it happened"
         )
-    clean_note = _text(note, "note", required=False, max_length=2000)
+    clean_note = text_field(note, "note", required=False, max_length=2000)
     with ws.db.write() as conn:
         stakeholder_queries.insert_touch(
             conn,

@@ -89,9 +89,9 @@ class AccountReviewApp(App[None]):
             return
         rep = resolve_rep(self.ws, rep_id)
         remember_rep(self.ws, rep)
-        self.switch_screen(QueueScreen(rep)) if len(self.screen_stack) > 1 else self.push_screen(
-            QueueScreen(rep)
-        )
+        self.push_screen(QueueScreen(rep))
+        if self.start_account:
+            self._open_start_account()
 
     def _open_start_account(self) -> None:
         from accountreview.services.lookup import resolve_account
