@@ -110,3 +110,26 @@ async def test_empty_database_explains_what_to_do(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert (tmp_path / "new.db").exists()
+
+
+async def test_review_screen_follows_a_theme_changed_while_it_was_away(db_path: Path) -> None:
+    """The review screen skips restyling when it comes back, unless the theme changed."""
+    from textual.widgets import Static
+
+    ws = open_workspace(db_path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        before = app.screen.query_one("#review-title", Static).styles.background
+        await pilot.press("escape")
+        await pilot.pause()
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        title = app.screen.query_one("#review-title", Static)
+        assert title.styles.background != before

@@ -3,9 +3,9 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -105,6 +105,7 @@ class ReviewScreen(Screen[None]):
         self.view: ReviewView | None = None
         self._account: AccountRow | None = None
         self._picking = False
+        self._styled_theme = ""
 
     EDIT_ACTIONS = frozenset({"pick", "touch", "plan", "confirm", "left", "clear", "close_review"})
     SCREEN_ACTIONS = EDIT_ACTIONS | {"back", "next_account", "reopen", "history"}
@@ -129,13 +130,25 @@ class ReviewScreen(Screen[None]):
             _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
         )
         yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
-        with VerticalScroll(id="notes"):
-            yield Static(id="notes-text")
+        yield OptionList(id="notes")
         yield StakeholderPicker()
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self._styled_theme = self.app.theme
         self.refresh_view()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Restyle on return only if the theme changed meanwhile.
+
+        Textual applies every CSS rule to every widget again each time a screen
+        comes back, in case the theme changed while it was away. That is about a
+        third of the time it takes to open a review, and this screen comes back
+        for every account; its own classes never change while it is away.
+        """
+        if self.app.theme == self._styled_theme:
+            event.refresh_styles = False
+        self._styled_theme = self.app.theme
 
     def show(self, account_id: str, week: IsoWeek) -> None:
         """Point the screen at another account (the screen is reused, not rebuilt)."""
@@ -241,21 +254,28 @@ class ReviewScreen(Screen[None]):
         slots.highlighted = max(0, min(row, 4))
 
     def _draw_notes(self, view: ReviewView) -> None:
-        lines: list[str] = []
+        lines: list[Option] = []
         if view.status is ReviewStatus.CLOSED:
-            lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
+            lines.append(Option("[b]Closed.[/b] The five are frozen as they stood at closing."))
         elif view.blockers:
-            lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
-            lines.extend(f"[$error]• {_escape(b.text)}[/]" for b in view.blockers)
+            lines.append(Option(f"[b]To close ({len(view.blockers)}):[/b]"))
+            lines.extend(
+                Option(f"[$error]• {_escape(b.text)}[/]", id=f"slot-{b.position or 0}-{n}")
+                for n, b in enumerate(view.blockers)
+            )
         else:
-            lines.append("[b]Ready to close:[/b] press ctrl+d.")
+            lines.append(Option("[b]Ready to close:[/b] press ctrl+d."))
         if view.risks:
-            lines.append("[b]Risks:[/b]")
-            lines.extend(f"[$warning]• {_escape(r)}[/]" for r in view.risks)
+            lines.append(Option("[b]Risks:[/b]"))
+            lines.extend(Option(f"[$warning]• {_escape(r)}[/]") for r in view.risks)
         if view.changes:
-            lines.append("[b]Since last closed review:[/b]")
-            lines.extend(f"• {_escape(c)}" for c in view.changes)
-        self.query_one("#notes-text", Static).update("\n".join(lines))
+            lines.append(Option("[b]Since last closed review:[/b]"))
+            lines.extend(Option(f"• {_escape(c)}") for c in view.changes)
+        # One option a line, in a list of fixed height: new notes change what the list
+        # shows, never its size, so they cost no layout pass.
+        notes = self.query_one("#notes", OptionList)
+        notes.set_options(lines)
+        notes.highlighted = None
 
     # --- helpers -------------------------------------------------------------------
 
@@ -290,7 +310,12 @@ class ReviewScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_pick()
+        if event.option_list.id == "slots":
+            self.action_pick()
+        elif (event.option.id or "").startswith("slot-"):  # a blocker in the notes
+            position = int((event.option.id or "").split("-")[1])
+            if position:
+                self.focus_slot(position)
 
     def action_pick(self) -> None:
         from accountreview.services.stakeholders import stakeholders_of

@@ -36,18 +36,20 @@ class KeyBar(Static):
     """
 
     _shown = ""
+    _lines = 0  # the most lines shown at this width: the bar never shrinks below it
+    _width = 0
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.update_keys())
         self.update_keys()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.update_keys(event.size.width)
+        self.update_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def update_keys(self, width: int | None = None) -> None:
+    def update_keys(self) -> None:
         """Redraw from the screen's bindings, leaving out those the screen hides now."""
         screen = self.screen
         parts: list[tuple[str, str]] = []
@@ -67,12 +69,19 @@ class KeyBar(Static):
                 continue
             parts.append((key_label(binding), binding.description))
         parts.append(("^p", "Commands"))
-        text = self._pack(parts, max(20, (width or self.size.width or 80) - 2))
+        width = self.size.width or 78  # the width inside the padding
+        text = self._pack(parts, max(20, width))
+        if width != self._width:
+            self._width, self._lines = width, 0
+        # A bar that would shrink (a picker open, fewer keys) keeps its height with
+        # blank lines: a change of height costs the whole screen a layout pass.
+        lines = text.count("\n") + 1
+        text += "\n " * max(0, self._lines - lines)
         if text != self._shown:  # an unchanged bar costs no redraw at all
-            # Only a change in the number of lines needs the screen laid out again.
-            same_height = text.count("\n") == self._shown.count("\n") and self._shown != ""
+            grew = lines > self._lines
+            self._lines = max(self._lines, lines)
             self._shown = text
-            self.update(text, layout=not same_height)
+            self.update(text, layout=grew)
 
     @staticmethod
     def _pack(parts: list[tuple[str, str]], width: int) -> str:
