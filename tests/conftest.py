@@ -113,3 +113,24 @@ def seed(ws: Workspace) -> Seeded:
 @pytest.fixture
 def seeded(ws: Workspace) -> Seeded:
     return seed(ws)
+
+
+def content_hash(path: Path) -> str:
+    """A hash of every row of every table, in a stable order: equal means unchanged."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        tables = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        for (table,) in tables:
+            digest.update(table.encode())
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            for row in sorted(rows, key=repr):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()

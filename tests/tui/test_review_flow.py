@@ -1,6 +1,7 @@
 """The whole review walk-through, by keys only, on a real SQLite file."""
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from accountreview.db import accounts as account_queries
@@ -143,6 +144,14 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
         assert db_rows(
             db_path, "SELECT action, reason FROM audit_log WHERE action = 'review.reopened'"
         ) == [("review.reopened", "wrong champion")]
+        # Who, when and why: the rep at the keyboard, a timestamp, the reason typed.
+        ((who, at),) = db_rows(
+            db_path,
+            "SELECT r.name, a.at FROM audit_log a JOIN rep r ON r.id = a.actor_id"
+            " WHERE a.action = 'review.reopened'",
+        )
+        assert who == "Ann Lee"
+        assert datetime.fromisoformat(at).year >= 2026
 
 
 async def test_bad_date_is_shown_at_the_field_and_kept(db_path: Path) -> None:

@@ -100,7 +100,8 @@ def _parse_today(value: str | None) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise typer.BadParameter(f"{shown!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def _show_version(value: bool) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from accountreview.db.errors import DatabaseProblem
 
 BUSY_TIMEOUT_MS = 10_000
+MAX_PATH_LENGTH = 1024
 
 # Every revision this version knows, oldest first (a test checks it against Alembic).
 REVISIONS = ("0001",)
@@ -43,7 +44,24 @@ def path_from_target(target: str | os.PathLike[str]) -> Path:
         text = rest.partition("?")[0]
     if "\x00" in text:
         raise DatabaseProblem("--db: the path contains a NUL character")
-    return Path(text).expanduser()
+    return expand_path(text, "--db")
+
+
+def expand_path(text: str, what: str) -> Path:
+    """A path a user typed, with `~` expanded, checked to be usable as a path at all."""
+    if len(text) > MAX_PATH_LENGTH:
+        raise DatabaseProblem(
+            f"{what}: the path is {len(text):,} characters long; at most {MAX_PATH_LENGTH}"
+        )
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # an unknown ~user
+        raise DatabaseProblem(f"{what}: no home folder for {text.split('/')[0]!r}") from None
+    try:
+        path.exists()
+    except OSError as error:  # a name too long for the file system, and the like
+        raise DatabaseProblem(f"{what}: cannot use {text!r}: {error.strerror}") from None
+    return path
 
 
 def create_private_file(path: Path) -> None:
