@@ -92,18 +92,13 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def backup_file(path: Path, dest: Path) -> None:
-    """Back up the database at `path` to the new file `dest`, safe while others write."""
-    conn = _open_existing(path)
-    try:
-        copy_database(conn, dest)
-    finally:
-        conn.close()
+def backup_file(path: Path, dest: Path, *, read_only: bool = False) -> None:
+    """Copy the database at `path` to the new file `dest`, safe while others write.
 
-
-def copy_backup_file(source: Path, dest: Path) -> None:
-    """Copy a file that is not ours to change (a backup to restore) to `dest`, read-only."""
-    conn = _read_only(source)
+    `read_only` opens the source without the app's connection set-up: for a file
+    that is not ours to change, such as a backup about to be restored.
+    """
+    conn = _read_only(path) if read_only else _open_existing(path)
     try:
         copy_database(conn, dest)
     finally:

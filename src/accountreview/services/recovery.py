@@ -8,6 +8,8 @@ check    integrity, foreign keys, schema version, frozen reviews, row counts
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +18,18 @@ from accountreview.db import maintenance
 from accountreview.db.connection import SCHEMA_HEAD, expand_path, open_database, path_from_target
 from accountreview.db.errors import DatabaseProblem
 from accountreview.db.maintenance import Health
-from accountreview.services.errors import InvalidInput, NotFound, Refused, UserError
+from accountreview.services.errors import InvalidInput, NotFound, Refused
 
 
-def _user_error(problem: DatabaseProblem) -> UserError:
-    return NotFound(str(problem)) if problem.not_found else InvalidInput(str(problem))
+@contextmanager
+def _user_errors(what: str) -> Iterator[None]:
+    """A database problem or a file-system error becomes a message for the user."""
+    try:
+        yield
+    except DatabaseProblem as problem:
+        raise (NotFound if problem.not_found else InvalidInput)(str(problem)) from None
+    except OSError as error:
+        raise InvalidInput(f"{what}: {error.strerror or error}") from None
 
 
 def _stamp(now: datetime | None = None) -> str:
@@ -50,7 +59,7 @@ def backup_database(
 
     The copy is private (0600), complete or absent, and checked after writing.
     """
-    try:
+    with _user_errors("backup"):
         path = path_from_target(target)
         copy = (
             expand_path(os.fspath(dest), "backup")
@@ -64,10 +73,6 @@ def backup_database(
         copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         maintenance.backup_file(path, copy)
         health = maintenance.check_file(copy)
-    except DatabaseProblem as problem:
-        raise _user_error(problem) from None
-    except OSError as error:
-        raise InvalidInput(f"backup: cannot write {dest}: {error.strerror or error}") from None
     if not health.ok:  # the source itself is damaged: say so, keep the copy for rescue
         raise Refused(
             f"The backup {copy} was written, but the database it copies has problems:\n"
@@ -78,10 +83,8 @@ def backup_database(
 
 def check_database(target: str | os.PathLike[str]) -> Health:
     """Check the database without changing it."""
-    try:
+    with _user_errors("check"):
         return maintenance.check_file(path_from_target(target))
-    except DatabaseProblem as problem:
-        raise _user_error(problem) from None
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     The current database is first copied to `NAME.before-restore-STAMP.bak`.
     A backup made by an older version is upgraded (in a scratch copy) first.
     """
-    try:
+    with _user_errors("restore"):
         path = path_from_target(target)
         src = expand_path(os.fspath(source), "restore")
         if src.exists() and path.exists() and src.resolve() == path.resolve():
@@ -125,13 +128,9 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
             maintenance.backup_file(path, kept)
         with tempfile.TemporaryDirectory(prefix="accountreview-restore-") as scratch:
             staged = Path(scratch) / "restore.db"
-            maintenance.copy_backup_file(src, staged)  # with its WAL, if it has one
+            maintenance.backup_file(src, staged, read_only=True)  # with its WAL, if any
             if health.schema != SCHEMA_HEAD:
                 open_database(staged).close()  # upgrade the copy, never the user's file
             maintenance.restore_into(staged, path)
         after = maintenance.check_file(path)
-    except DatabaseProblem as problem:
-        raise _user_error(problem) from None
-    except OSError as error:
-        raise InvalidInput(f"restore: {error.strerror or error}") from None
     return RestoreDone(path, src, kept, after)
