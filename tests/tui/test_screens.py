@@ -133,3 +133,24 @@ async def test_review_screen_follows_a_theme_changed_while_it_was_away(db_path: 
         await pilot.pause()
         title = app.screen.query_one("#review-title", Static)
         assert title.styles.background != before
+
+
+async def test_palette_backs_up_the_database(db_path: Path) -> None:
+    ws = open_workspace(db_path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"back up")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (copy,) = (db_path.parent / "backups").glob("review-*.db")
+        assert sqlite3.connect(copy).execute("SELECT name FROM account").fetchall() == [
+            ("Acme Corp",)
+        ]
+        assert any(str(copy) in str(n.message) for n in app._notifications)

@@ -138,6 +138,24 @@ class AccountReviewApp(App[None]):
         yield SystemCommand("App: help", "key ?", self.action_help)
         yield SystemCommand("App: quit", "key ctrl+q", self.action_quit)
         yield SystemCommand("App: change theme", "light or dark", self.action_change_theme)
+        yield SystemCommand(
+            "App: back up the database", "a private copy in backups/", self.action_backup
+        )
+
+    def action_backup(self) -> None:
+        """Back up the database in a worker thread; the app stays usable meanwhile."""
+        self.notify("Backing up…", timeout=2)
+        self.run_worker(self._backup, thread=True, exclusive=True, group="backup")
+
+    def _backup(self) -> None:
+        from accountreview.services.recovery import backup_database
+
+        try:
+            done = backup_database(self.ws.db.path)
+        except UserError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+        else:
+            self.call_from_thread(self.notify, f"Backed up to {done.copy}", timeout=8)
 
     def on_unmount(self) -> None:
         self.ws.close()
