@@ -1,6 +1,6 @@
 """The command line: `accountreview …`. See `cli.app` for the shared parts."""
 
-from accountreview.cli import accounts, data, reviews  # noqa: F401  (registers the commands)
+from accountreview.cli import accounts, audit, data, reviews  # noqa: F401  (registers the commands)
 from accountreview.cli.app import app
 
 
