@@ -35,3 +35,22 @@ def test_refusal(snap_compare: Callable[..., bool], app: AccountReviewApp) -> No
 
 def test_help(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
     assert snap_compare(app, press=["enter", "question_mark"], terminal_size=SIZE)
+
+
+@pytest.fixture
+def team_app(tmp_path: Path) -> AccountReviewApp:
+    from audit_team import build_team
+
+    path = tmp_path / "team.db"
+    ws = open_workspace(path, TODAY, create=True)
+    build_team(ws)
+    ws.close()
+    return AccountReviewApp(db=path, today=TODAY)
+
+
+def test_audit(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
+    assert snap_compare(team_app, press=["a"], terminal_size=SIZE)
+
+
+def test_audit_rep(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
+    assert snap_compare(team_app, press=["a", "down", "enter"], terminal_size=SIZE)
