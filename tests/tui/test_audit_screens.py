@@ -2,9 +2,11 @@
 history → back; the same numbers as the CLI."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from typer.testing import CliRunner
 
@@ -18,6 +20,7 @@ from accountreview.tui.screens.audit_rep import RepAuditScreen
 from accountreview.tui.screens.history import HistoryScreen
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
+from accountreview.tui.widgets.row_list import RowList
 from audit_team import EXPECTED, build_team
 from conftest import TODAY
 
@@ -33,8 +36,19 @@ def team_db(tmp_path: Path) -> Path:
     return path
 
 
-def rows(table: DataTable[str]) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+def rows(screen: object) -> list[list[str]]:
+    """The rows of the screen's list as shown, cut into cells (two spaces apart or more)."""
+    assert isinstance(screen, AuditScreen | RepAuditScreen)
+    shown = screen.query_one(RowList)
+    lines = [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
+    return [re.split(r"\s{2,}", line) for line in lines]
+
+
+async def settle(app: AccountReviewApp, pilot: Pilot[None]) -> None:
+    """Wait for the audit's worker to read, and for the screen to draw what it read."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def text(screen: object, selector: str) -> str:
@@ -48,42 +62,41 @@ async def test_walk_the_audit_by_keys(team_db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(app, pilot)
         audit = app.screen
         assert isinstance(audit, AuditScreen)
-        table = audit.query_one(DataTable)
-        assert [r[:3] for r in rows(table)] == [
+        assert [r[:3] for r in rows(audit)] == [
             ["Bob None", "0/2", "0%"],
             ["Cat Half", "1/2", "50%"],
             ["Ann Done", "2/2", "100%"],
         ]
-        assert rows(table)[1][4:] == ["1", "2", "1", "1", "1", "1"]
+        assert rows(audit)[1][4:] == ["1", "2", "1", "1", "1", "1"]
         assert "Team 3 of 6 closed (50.0%)" in text(audit, "#audit-team")
         assert "! Bob None · Bolt: not reviewed 2 weeks running" in text(
             audit, "#audit-escalations"
         )
+        assert text(audit, "#audit-detail").startswith("Bob None: 0 closed, 0 open, 2 not started")
 
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.week == WEEK.next()
         assert "week 2026-W49" in text(audit, "#audit-title")
-        assert [r[1] for r in rows(table)] == ["0/2", "0/2", "0/2"]
+        assert [r[1] for r in rows(audit)] == ["0/2", "0/2", "0/2"]
         await pilot.press("left_square_bracket", "left_square_bracket")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "week 2026-W47" in text(audit, "#audit-title")
-        done = {r[0]: r[2] for r in rows(table)}
+        done = {r[0]: r[2] for r in rows(audit)}
         assert done == {"Ann Done": "100%", "Bob None": "50%", "Cat Half": "0%"}
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settle(app, pilot)
 
         await pilot.press("down", "enter")  # Cat Half
-        await pilot.pause()
+        await settle(app, pilot)
         rep = app.screen
         assert isinstance(rep, RepAuditScreen) and rep.rep.name == "Cat Half"
-        accounts = rep.query_one(DataTable)
-        assert rows(accounts) == [
-            ["Coral", "open", "1", "2", "CIO proc", "2 wks, champ left, no mtg"],
-            ["Cedar", "closed", "0", "0", "", ""],
+        assert rows(rep) == [
+            ["Coral", "open", "1", "2", "CIO proc", "2 wks, champ…"],
+            ["Cedar", "closed", "0", "0"],
         ]
         assert "Coral: open · not reviewed 2 weeks running" in text(rep, "#rep-audit-detail")
 
@@ -102,16 +115,60 @@ async def test_walk_the_audit_by_keys(team_db: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is rep
+        assert rep.current_account_id() == review.account_id  # the cursor stayed on Cedar
 
         await pilot.press("h")  # history straight from the rep's list
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
+        assert "Cedar" in str(app.screen.query_one("#history-title", Static).render())
         await pilot.press("escape", "escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is audit
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_the_audit_follows_a_review_closed_in_a_drill_down(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(app, pilot)
+        audit = app.screen
+        assert isinstance(audit, AuditScreen)
+        await pilot.press("enter")  # Bob None
+        await settle(app, pilot)
+        rep = app.screen
+        assert isinstance(rep, RepAuditScreen)
+        await pilot.press("down", "enter")  # Brick: its five are fresh, so it can close
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.account.name == "Brick"
+        from accountreview.services import reviews
+
+        people = {p.name: p.id for p in _stakeholders(app, review)}
+        for position, name in enumerate(sorted(people), start=1):
+            reviews.set_slot(app.ws, review.account, WEEK, position, people[name])
+        review.refresh_view()
+        await pilot.press("ctrl+d")  # closes; Bolt, the only other account, is not closed
+        await pilot.pause()
+        assert app.screen is review and review.account.name == "Bolt"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is rep
+        assert [r[:2] for r in rows(rep)] == [["Bolt", "not started"], ["Brick", "closed"]]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is audit
+        bob = next(r for r in rows(audit) if r[0] == "Bob None")
+        assert bob[1:3] == ["1/2", "50%"]
+
+
+def _stakeholders(app: AccountReviewApp, review: ReviewScreen) -> list:  # type: ignore[type-arg]
+    from accountreview.services.stakeholders import stakeholders_of
+
+    return stakeholders_of(app.ws, review.account)
 
 
 async def test_next_account_follows_the_reps_list(team_db: Path) -> None:
@@ -119,9 +176,9 @@ async def test_next_account_follows_the_reps_list(team_db: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")  # Bob None: Bolt, Brick (neither closed this week)
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         review = app.screen
@@ -144,10 +201,10 @@ async def test_a_rep_sees_only_themselves_and_the_palette_has_the_audit(team_db:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Queue: audit" in titles
         await pilot.press("a")
-        await pilot.pause()
+        await settle(app, pilot)
         audit = app.screen
         assert isinstance(audit, AuditScreen)
-        assert [r[0] for r in rows(audit.query_one(DataTable))] == ["Dan Other"]
+        assert [r[0] for r in rows(audit)] == ["Dan Other"]
         titles = [c.title for c in app.get_system_commands(audit)]
         assert {"Audit: next week", "Audit: prev week", "Audit: rep's accounts"} <= set(titles)
 
@@ -160,9 +217,8 @@ async def test_the_tui_shows_the_numbers_the_cli_prints(team_db: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AuditScreen)
-        shown = rows(app.screen.query_one(DataTable))
+        await settle(app, pilot)
+        shown = rows(app.screen)
     assert [r[0] for r in shown] == list(cli) == list(EXPECTED)
     for r in shown:
         c = cli[r[0]]
@@ -179,9 +235,9 @@ async def test_the_tui_shows_the_numbers_the_cli_prints(team_db: Path) -> None:
                     "no_in_person",
                 )
             ),
-            str(len(c["escalations"]) or ""),
         ]
-        assert [r[1], r[2], *r[4:]] == expected
+        escalations = [str(len(c["escalations"]))] if c["escalations"] else []
+        assert [r[1], r[2], *r[4:]] == expected + escalations
 
 
 async def test_help_lists_the_audit_keys(team_db: Path) -> None:
@@ -190,9 +246,12 @@ async def test_help_lists_the_audit_keys(team_db: Path) -> None:
     app = AccountReviewApp(db=team_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("a", "question_mark")
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = rows(app.screen.query_one(DataTable))
+        table = app.screen.query_one(DataTable)
+        keys = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
         assert ["]", "Next week"] in keys and ["[", "Prev week"] in keys
         assert any(k == "↵" and "top accounts" in action for k, action in keys)

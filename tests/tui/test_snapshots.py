@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
@@ -48,9 +49,17 @@ def team_app(tmp_path: Path) -> AccountReviewApp:
     return AccountReviewApp(db=path, today=TODAY)
 
 
+async def _open_audit(pilot: Pilot[None]) -> None:
+    await pilot.press("a")
+    await pilot.app.workers.wait_for_complete()  # the audit is read in a worker
+    await pilot.pause()
+
+
 def test_audit(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
-    assert snap_compare(team_app, press=["a"], terminal_size=SIZE)
+    assert snap_compare(team_app, run_before=_open_audit, terminal_size=SIZE)
 
 
 def test_audit_rep(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
-    assert snap_compare(team_app, press=["a", "down", "enter"], terminal_size=SIZE)
+    assert snap_compare(
+        team_app, run_before=_open_audit, press=["down", "enter"], terminal_size=SIZE
+    )

@@ -1,17 +1,31 @@
-"""The manager's audit of a week: the team on top, escalations first, a row per rep."""
+"""The manager's audit of a week: the team on top, escalations first, a row per rep.
 
+At the large scale a team's audit takes tens of milliseconds, so it is read in a
+worker thread on a connection of its own: a key answers at once (the new week's
+title), and the numbers follow. Each week read is kept until the data changes, and
+the weeks either side are read ahead, so `[` / `]` and coming back are instant.
+"""
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
 
+from accountreview.domain.dates import IsoWeek
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
 from accountreview.services.errors import UserError
+from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.row_list import RowList, fixed_line
 
 SHOWN_ESCALATIONS = 3  # lines of escalations above the table; the rest are a drill away
+COLUMNS = ("Rep", "Closed", "Done", "Trend", "Stale", "Ovrd", "Uncov", "Left", "NoMtg", "Esc")
+WIDTHS = (14, 6, 4, 8, 5, 4, 5, 4, 5, 3)
+
+Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
 
 
 def done(value: float | None) -> str:
@@ -44,71 +58,97 @@ class AuditScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.audit: WeekAudit | None = None
+        self._left = False
+        # Audits read, by (viewer, week), with the change token they were read under.
+        self._read: dict[Key, tuple[tuple[int, int], WeekAudit]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="audit-title", classes="title-line")
         yield Static(id="audit-team", classes="audit-team")
         yield Static(id="audit-escalations", classes="audit-escalations")
-        table: DataTable[str] = DataTable(id="audit-reps", cursor_type="row", zebra_stripes=True)
-        for label, key, width in (
-            ("Rep", "rep", 13),
-            ("Closed", "closed", 6),
-            ("Done", "done", 4),
-            ("Trend", "trend", 8),
-            ("Stale", "stale", 5),
-            ("Ovrd", "overdue", 4),
-            ("Uncov", "uncovered", 5),
-            ("Left", "left", 4),
-            ("NoMtg", "no_meeting", 5),
-            ("Esc", "escalations", 3),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield Static(fixed_line(COLUMNS, WIDTHS), classes="row-header")
+        yield RowList(WIDTHS, id="audit-reps")
         yield Static(id="audit-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        self.load()  # a review may have been closed, or the week changed, in a drill-down
+        # Back from a drill-down: a review may have been closed, or the week changed.
+        # (A screen also resumes when first shown: on_mount has just loaded it then.)
+        if self._left:
+            self._left = False
+            self.load()
 
     def load(self) -> None:
-        """Read the audit of the app's week and redraw, keeping the highlighted rep."""
+        """Show the audit of the app's week: at once if it was read since the last
+        change, else after a worker has read it (the weeks either side are read too)."""
         app = app_of(self)
-        table = self.query_one(DataTable)
-        keep = self.current_rep_id()
+        token = change_token(app.ws)
+        key: Key = (app.ws.actor_id, app.week)
+        fresh = {k for k, (t, _) in self._read.items() if t == token}
+        if key in fresh:
+            self.show(self._read[key][1])
+        else:
+            self._draw_reading(app.week)
+        ahead = (app.week, app.week.previous(), app.week.next())
+        todo = [w for w in ahead if (app.ws.actor_id, w) not in fresh]
+        if todo:
+            self.read_weeks(todo, token)
+
+    @work(thread=True, exclusive=True, group="audit")
+    def read_weeks(self, weeks: list[IsoWeek], token: tuple[int, int]) -> None:
+        """Read the audits of `weeks` in a thread, first one first, on its own connection."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        ws = reopen_workspace(app_of(self).ws)
         try:
-            self.audit = audit = audit_week(app.ws, app.week)
-        except UserError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
+            for week in weeks:
+                if worker.is_cancelled:
+                    return
+                try:
+                    audit = audit_week(ws, week)
+                except UserError as error:
+                    self.app.call_from_thread(self.notify, str(error), severity="error")
+                    return
+                self.app.call_from_thread(self._arrived, audit, token)
+        finally:
+            ws.close()
+
+    def _arrived(self, audit: WeekAudit, token: tuple[int, int]) -> None:
+        """Keep an audit read by the worker; show it if it is the week on screen."""
+        app = app_of(self)
+        key: Key = (audit.viewer.id, audit.week)
+        self._read[key] = (token, audit)
+        if key == (app.ws.actor_id, app.week) and self.is_current:
+            self.show(audit)
+
+    def _draw_reading(self, week: IsoWeek) -> None:
+        """While the worker reads: the week's title; another week's numbers go."""
+        self.query_one("#audit-title", Static).update(f"Audit · week {week} · reading…")
+        if self.audit is not None and self.audit.week == week:
+            return  # the same week, changed: its numbers stay until the new ones come
+        self.audit = None
+        self.query_one("#audit-team", Static).update(f"Reading the audit of {week}…")
+        self.query_one("#audit-escalations", Static).update("")
+        self.query_one(RowList).show_rows([])
+        self._draw_detail()
+
+    def show(self, audit: WeekAudit) -> None:
+        """Draw an audit, keeping the highlighted rep."""
+        self.audit = audit
         whose = audit.reps[0].rep.name if len(audit.reps) == 1 else f"{audit.viewer.name}'s team"
         self.query_one("#audit-title", Static).update(f"Audit · week {audit.week} · {whose}")
         self._draw_team(audit)
         self._draw_escalations(audit)
-        table.clear()
-        for r in audit.reps:
-            t = r.tally
-            table.add_row(
-                r.rep.name,
-                f"{t.closed}/{t.top_accounts}",
-                done(t.completion_pct),
-                sparkline([p.completion_pct for p in r.trend]),
-                str(t.stale_contacts),
-                str(t.overdue_contacts),
-                str(t.missing_coverage),
-                str(t.champions_left),
-                str(t.no_in_person),
-                str(t.escalations) if t.escalations else "",
-                key=r.rep.id,
-            )
-        if keep is not None and keep in {r.rep.id for r in audit.reps}:
-            table.move_cursor(row=table.get_row_index(keep))
-        if not audit.reps:
-            self.query_one("#audit-detail", Static).update(
-                f"Nobody reports to {audit.viewer.name}. A rep's audit shows only themselves."
-            )
+        reps = self.query_one(RowList)
+        reps.show_rows([(r.rep.id, _rep_cells(r)) for r in audit.reps], keep=reps.highlighted_id)
+        self._draw_detail()
 
     def _draw_team(self, audit: WeekAudit) -> None:
         t = audit.team
@@ -131,21 +171,26 @@ class AuditScreen(Screen[None]):
             lines = ["[$success]No escalations this week.[/]"]
         self.query_one("#audit-escalations", Static).update("\n".join(lines))
 
-    def current_rep_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return None if row_key.value is None else str(row_key.value)
-
     def current_rep(self) -> RepAudit | None:
-        rep_id = self.current_rep_id()
+        rep_id = self.query_one(RowList).highlighted_id
         return None if self.audit is None or rep_id is None else self.audit.rep(rep_id)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._draw_detail()
+
+    def _draw_detail(self) -> None:
         """Spell the highlighted rep's counts out in words (the columns are short)."""
+        detail = self.query_one("#audit-detail", Static)
         r = self.current_rep()
+        if self.audit is not None and not self.audit.reps:
+            detail.update(
+                f"Nobody reports to {_escape(self.audit.viewer.name)}."
+                " A rep's audit shows only themselves."
+            )
+            return
         if r is None or self.audit is None:
+            detail.update("")
             return
         t = r.tally
         lines = [
@@ -160,25 +205,40 @@ class AuditScreen(Screen[None]):
                 "Reopened: "
                 + "; ".join(f"{_escape(x.account)} ({_escape(x.reason or '')})" for x in reopened)
             )
-        self.query_one("#audit-detail", Static).update("\n".join(lines))
+        detail.update("\n".join(lines))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_drill()
 
     def action_drill(self) -> None:
-        from accountreview.tui.screens.audit_rep import RepAuditScreen
-
         r = self.current_rep()
         if r is not None:
-            self.app.push_screen(RepAuditScreen(r.rep))
+            app_of(self).open_rep_audit(r.rep)
 
     def action_week(self, step: int) -> None:
         app_of(self).week = app_of(self).week.shift(step)
         self.load()
 
     def action_refresh(self) -> None:
+        self._read.clear()
         self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _rep_cells(r: RepAudit) -> list[str]:
+    t = r.tally
+    return [
+        r.rep.name,
+        f"{t.closed}/{t.top_accounts}",
+        done(t.completion_pct),
+        sparkline([p.completion_pct for p in r.trend]),
+        str(t.stale_contacts),
+        str(t.overdue_contacts),
+        str(t.missing_coverage),
+        str(t.champions_left),
+        str(t.no_in_person),
+        str(t.escalations) if t.escalations else "",
+    ]

@@ -4,7 +4,7 @@ review (read-only once closed) and its history."""
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.audit import AccountAudit
@@ -13,7 +13,10 @@ from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.row_list import RowList, fixed_line
 
+COLUMNS = ("Account", "Status", "Stale", "Ovrd", "Missing", "Attention")
+WIDTHS = (22, 11, 5, 4, 10, 14)
 _SHORT_ESCALATIONS = {"not reviewed 2 weeks running": "2 wks", "stale champion": "stale champ"}
 
 
@@ -76,32 +79,38 @@ class RepAuditScreen(Screen[None]):
         super().__init__()
         self.rep = rep
         self.audit: RepAudit | None = None
+        self._left = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="rep-audit-title", classes="title-line")
         yield Static(id="rep-audit-summary", classes="audit-team")
-        table: DataTable[str] = DataTable(id="rep-accounts", cursor_type="row", zebra_stripes=True)
-        table.add_column("Account", key="account", width=22)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Stale", key="stale", width=5)
-        table.add_column("Ovrd", key="overdue", width=4)
-        table.add_column("Missing", key="missing", width=10)
-        table.add_column("Attention", key="attention", width=14)
-        yield table
+        yield Static(fixed_line(COLUMNS, WIDTHS), classes="row-header")
+        yield RowList(WIDTHS, id="rep-accounts")
         yield Static(id="rep-audit-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
 
+    def show(self, rep: RepRow) -> None:
+        """Point the (reused) screen at another rep; it reads them when shown."""
+        self.rep = rep
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        self.load()  # the review may have been closed or reopened meanwhile
+        # Back from a drill-down: a review may have been closed, or the week changed.
+        # (A screen also resumes when first shown: on_mount has just loaded it then.)
+        if self._left:
+            self._left = False
+            self.load()
 
     def load(self, keep: str | None = None) -> None:
         """Read this rep's audit for the app's week and redraw, keeping the cursor."""
         app = app_of(self)
-        table = self.query_one(DataTable)
-        keep = keep or self.current_account_id()
+        accounts = self.query_one(RowList)
+        keep = keep or accounts.highlighted_id
         try:
             week_audit = audit_week(app.ws, app.week, rep=self.rep.id)
         except UserError as error:
@@ -119,31 +128,19 @@ class RepAuditScreen(Screen[None]):
             f" {t.missing_coverage} uncovered · {t.no_in_person} no meeting ·"
             f" {t.champions_left} champ left"
         )
-        table.clear()
-        for a in audit.accounts:
-            table.add_row(
-                a.name,
-                a.status.value,
-                str(a.stale_contacts),
-                str(a.overdue_contacts),
-                missing_short(a),
-                attention_short(a),
-                key=a.account_id,
-            )
-        if keep is not None:
-            self.move_to(keep)
+        accounts.show_rows([(a.account_id, _account_cells(a)) for a in audit.accounts], keep=keep)
+        self._draw_detail()
 
     def current_account_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return None if row_key.value is None else str(row_key.value)
+        return self.query_one(RowList).highlighted_id
+
+    def current_account(self) -> AccountAudit | None:
+        account_id = self.current_account_id()
+        accounts = self.audit.accounts if self.audit else []
+        return next((a for a in accounts if a.account_id == account_id), None)
 
     def move_to(self, account_id: str) -> None:
-        table = self.query_one(DataTable)
-        if self.audit is not None and any(a.account_id == account_id for a in self.audit.accounts):
-            table.move_cursor(row=table.get_row_index(account_id))
+        self.query_one(RowList).highlight(account_id)
 
     def next_after(self, account_id: str) -> str | None:
         """The next of the rep's accounts after `account_id` whose review is not closed
@@ -158,19 +155,16 @@ class RepAuditScreen(Screen[None]):
                 return candidate
         return None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._draw_detail()
+
+    def _draw_detail(self) -> None:
         """Spell out the highlighted account (the columns are short)."""
-        a = next(
-            (
-                x
-                for x in (self.audit.accounts if self.audit else [])
-                if x.account_id == event.row_key.value
-            ),
-            None,
-        )
+        a = self.current_account()
         detail = self.query_one("#rep-audit-detail", Static)
         if a is None:
-            detail.update("")
+            detail.update("No top accounts." if self.audit and not self.audit.accounts else "")
             return
         parts = [f"{_escape(a.name)}: {a.status.value}"]
         parts += list(a.escalations)
@@ -181,7 +175,7 @@ class RepAuditScreen(Screen[None]):
             parts.append("no in-person meeting in 180 days")
         detail.update(" · ".join(parts))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_open()
 
@@ -206,3 +200,14 @@ class RepAuditScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _account_cells(a: AccountAudit) -> list[str]:
+    return [
+        a.name,
+        a.status.value,
+        str(a.stale_contacts),
+        str(a.overdue_contacts),
+        missing_short(a),
+        attention_short(a),
+    ]

@@ -146,9 +146,7 @@ class QueueScreen(Screen[None]):
         self.load()
 
     def action_audit(self) -> None:
-        from accountreview.tui.screens.audit import AuditScreen
-
-        self.app.push_screen(AuditScreen())
+        app_of(self).open_audit()
 
     def action_switch_rep(self) -> None:
         from accountreview.services.reps import list_reps
