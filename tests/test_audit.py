@@ -273,3 +273,26 @@ def test_audit_agrees_with_the_account_facts(large_ws: Workspace) -> None:
         assert a.stale_champion == f.stale_champion
         assert a.no_in_person == ("no in-person meeting in 180 days" in f.flags)
     assert as_of(WEEK, TODAY) == TODAY
+
+
+# --- what the audit screen's cache relies on ---------------------------------------------
+
+
+def test_change_token_moves_with_any_write_and_only_then(ws: Workspace, team: Team) -> None:
+    from accountreview.services.workspace import change_token, reopen_workspace
+
+    before = change_token(ws)
+    audit_week(as_manager(ws, team), WEEK)
+    assert change_token(ws) == before  # reading changes nothing
+    with ws.db.write() as conn:
+        conn.execute("UPDATE account SET potential = potential + 1 WHERE name = 'Alpha'")
+    mine = change_token(ws)
+    assert mine != before  # this connection wrote
+    other = reopen_workspace(ws)
+    try:
+        assert other.actor_id == ws.actor_id and other.db.conn is not ws.db.conn
+        with other.db.write() as conn:
+            conn.execute("UPDATE account SET potential = potential + 1 WHERE name = 'Alpha'")
+    finally:
+        other.close()
+    assert change_token(ws) != mine  # another connection wrote

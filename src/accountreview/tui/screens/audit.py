@@ -6,6 +6,8 @@ title), and the numbers follow. Each week read is kept until the data changes, a
 the weeks either side are read ahead, so `[` / `]` and coming back are instant.
 """
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -114,11 +116,20 @@ class AuditScreen(Screen[None]):
                 try:
                     audit = audit_week(ws, week)
                 except UserError as error:
-                    self.app.call_from_thread(self.notify, str(error), severity="error")
+                    self._post(self.notify, str(error), severity="error")
                     return
-                self.app.call_from_thread(self._arrived, audit, token)
+                if not self._post(self._arrived, audit, token):
+                    return
         finally:
             ws.close()
+
+    def _post(self, callback: Callable[..., object], *args: object, **kwargs: object) -> bool:
+        """Run `callback` on the app's thread; False when the app has closed meanwhile."""
+        try:
+            self.app.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:  # the app is no longer running
+            return False
+        return True
 
     def _arrived(self, audit: WeekAudit, token: tuple[int, int]) -> None:
         """Keep an audit read by the worker; show it if it is the week on screen."""
