@@ -107,7 +107,7 @@ GROUP BY team.id
 
 REOPENED_SQL = """
 SELECT l.at, a.name, owner.name, actor.name, l.reason
-FROM rep owner JOIN account a ON a.rep_id = owner.id AND a.is_top = 1
+FROM rep owner CROSS JOIN account a ON a.rep_id = owner.id AND a.is_top = 1
 CROSS JOIN review r ON r.account_id = a.id AND r.week = :week
 JOIN audit_log l ON l.review_id = r.id AND l.action = 'review.reopened'
 LEFT JOIN rep actor ON actor.id = l.actor_id
