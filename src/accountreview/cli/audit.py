@@ -27,7 +27,8 @@ ACCOUNTREVIEW_REP, or the one remembered in the database. A manager sees the rep
 who report to them; a rep sees only themselves. --rep after `audit` narrows the
 audit to one of them and lists their accounts.
 
-Exit codes: 0 ok; with --strict, 3 when any rep is below 100%.
+Exit codes: 0 ok, 2 bad input, 3 a rep you may not audit (or, with --strict,
+anyone below 100%), 4 no such rep.
 """
 
 
@@ -67,6 +68,7 @@ def audit_command(
         False, "--strict", help="Exit with 3 when any rep is below 100% (for scripts and cron)."
     ),
 ) -> None:
+    """The audit command (its help is AUDIT_HELP)."""
     from accountreview.domain.dates import IsoWeek
     from accountreview.services.audit import audit_week
     from accountreview.services.reps import require_rep
