@@ -1,5 +1,7 @@
 """How amounts read on screen and in tables (CLI and TUI alike)."""
 
+from collections.abc import Sequence
+
 
 def money(value: int | None) -> str:
     """A compact amount: 8,000 / 250k / 1.96M."""
@@ -15,3 +17,14 @@ def money(value: int | None) -> str:
 def pct(value: float | None) -> str:
     """A percentage with one decimal, or a dash."""
     return "—" if value is None else f"{value:.1f}%"
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(percentages: Sequence[float | None]) -> str:
+    """One block per value on a fixed 0–100 scale (so reps compare at a glance); · for none."""
+    return "".join(
+        "·" if v is None else _BARS[round(max(0.0, min(100.0, v)) / 100 * (len(_BARS) - 1))]
+        for v in percentages
+    )

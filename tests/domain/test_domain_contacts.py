@@ -109,3 +109,13 @@ def test_in_person_share_of_touches() -> None:
     assert in_person_share(channels) == 0.5
     assert in_person_share(iter([Channel.PHONE])) == 0.0
     assert in_person_share([]) is None
+
+
+def test_stale_champion_when_any_is_stale_or_never_contacted() -> None:
+    from accountreview.domain.contacts import stale_champion
+
+    assert not stale_champion([], TODAY)
+    assert not stale_champion([ago(90), ago(3)], TODAY)
+    assert stale_champion([ago(3), ago(91)], TODAY)
+    assert stale_champion([ago(3), None], TODAY)
+    assert not stale_champion([ago(91)], TODAY, Settings(stale_after_days=120))

@@ -133,6 +133,12 @@ class Database:
             self._depth = 0
             self.conn.execute("COMMIT")
 
+    def change_token(self) -> tuple[int, int]:
+        """A value that changes whenever the data may have: rows this connection changed,
+        and SQLite's `data_version` (bumped by commits of other connections)."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.total_changes, int(version)
+
     def close(self) -> None:
         """Close the connection (pending work was committed by `write`)."""
         self.conn.close()

@@ -62,6 +62,12 @@ def list_reps(conn: sqlite3.Connection) -> list[RepRow]:
     return [RepRow.from_row(r) for r in conn.execute(f"{_REP} ORDER BY name")]
 
 
+def reports_of(conn: sqlite3.Connection, manager_id: str) -> list[RepRow]:
+    """The people whose manager is `manager_id`, by name."""
+    rows = conn.execute(f"{_REP} WHERE manager_id = ? ORDER BY name", (manager_id,))
+    return [RepRow.from_row(r) for r in rows]
+
+
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM app_meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])

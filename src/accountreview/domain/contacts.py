@@ -31,6 +31,19 @@ def staleness(
     return Staleness.STALE
 
 
+def stale_champion(
+    champion_contacts: Iterable[date | None], today: date, settings: Settings = DEFAULT_SETTINGS
+) -> bool:
+    """Whether any current champion was never contacted, or last contacted too long ago.
+
+    ``champion_contacts`` holds each current champion's last contact (None: never).
+    """
+    return any(
+        staleness(d, today, settings) in (Staleness.STALE, Staleness.NEVER)
+        for d in champion_contacts
+    )
+
+
 def cadence_days(role: Role | None, settings: Settings = DEFAULT_SETTINGS) -> int:
     """How often a stakeholder of this role should be contacted, in days."""
     cadence = settings.cadence_days

@@ -7,7 +7,7 @@ from typing import Any
 from accountreview.db import accounts as account_queries
 from accountreview.db.accounts import AccountAggregates, AccountRow
 from accountreview.domain import accounts as rules
-from accountreview.domain.contacts import Coverage, needs_in_person
+from accountreview.domain.contacts import Coverage, needs_in_person, stale_champion
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Stage
 from accountreview.domain.settings import Settings
@@ -167,10 +167,13 @@ def derive_facts(
 
 
 def _champion_is_stale(agg: AccountAggregates, today: date, settings: Settings) -> bool:
+    # The oldest contact decides, unless a champion was never contacted at all.
+    contacts: list[date | None] = []
     if agg.champion_never_contacted:
-        return True
-    oldest = agg.oldest_champion_contact_on
-    return oldest is not None and (today - oldest).days > settings.stale_after_days
+        contacts.append(None)
+    elif agg.oldest_champion_contact_on is not None:
+        contacts.append(agg.oldest_champion_contact_on)
+    return stale_champion(contacts, today, settings)
 
 
 def _flags(f: AccountFacts, today: date, settings: Settings) -> list[str]:

@@ -39,3 +39,16 @@ def open_workspace(
             raise NotFound(str(problem)) from None
         raise InvalidInput(str(problem)) from None
     return Workspace(db=db, today=today, settings=settings)
+
+
+def reopen_workspace(ws: Workspace) -> Workspace:
+    """Another workspace on the same database with a connection of its own, for a worker
+    thread (an SQLite connection stays in the thread that opened it). Close it after use."""
+    other = open_workspace(ws.db.path, ws.today, settings=ws.settings)
+    other.actor_id = ws.actor_id
+    return other
+
+
+def change_token(ws: Workspace) -> tuple[int, int]:
+    """Equal tokens mean nothing was written in between (by this app or another)."""
+    return ws.db.change_token()

@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
@@ -116,6 +117,25 @@ class AccountReviewApp(App[None]):
         screen = self.get_screen("review")
         assert isinstance(screen, ReviewScreen)
         screen.show(account_id, week)
+        self.push_screen(screen)
+
+    def open_audit(self) -> None:
+        """Show the audit of the week (built once and reused: the weeks it read stay)."""
+        from accountreview.tui.screens.audit import AuditScreen
+
+        if not self.is_screen_installed("audit"):
+            self.install_screen(AuditScreen(), "audit")
+        self.push_screen("audit")
+
+    def open_rep_audit(self, rep: RepRow) -> None:
+        """Show one rep's accounts in the audit (one screen, reused like the review's)."""
+        from accountreview.tui.screens.audit_rep import RepAuditScreen
+
+        if not self.is_screen_installed("rep-audit"):
+            self.install_screen(RepAuditScreen(rep), "rep-audit")
+        screen = self.get_screen("rep-audit")
+        assert isinstance(screen, RepAuditScreen)
+        screen.show(rep)
         self.push_screen(screen)
 
     def action_help(self) -> None:

@@ -1,6 +1,6 @@
 """How a screen reaches the app (its workspace, the week shown) with types intact."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.dom import DOMNode
 
@@ -15,3 +15,15 @@ def app_of(node: DOMNode) -> "AccountReviewApp":
     app = node.app
     assert isinstance(app, AccountReviewApp)
     return app
+
+
+@runtime_checkable
+class AccountList(Protocol):
+    """A screen listing accounts that a review was opened from (the queue, a rep's audit):
+    the review's "next account" asks it which comes next."""
+
+    def next_after(self, account_id: str) -> str | None:
+        """The next account after `account_id` whose review is not closed, or None."""
+
+    def move_to(self, account_id: str) -> None:
+        """Put the list's cursor on `account_id`."""

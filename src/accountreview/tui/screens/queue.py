@@ -22,6 +22,13 @@ class QueueScreen(Screen[None]):
         Binding("left_square_bracket", "week(-1)", "Prev week", id="queue.prev", key_display="["),
         Binding("right_square_bracket", "week(1)", "Next week", id="queue.next", key_display="]"),
         Binding("w", "switch_rep", "Switch rep", id="queue.rep"),
+        Binding(
+            "a",
+            "audit",
+            "Audit",
+            id="queue.audit",
+            tooltip="Who completed their reviews this week (a manager sees their reps)",
+        ),
         Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
     ]
 
@@ -137,6 +144,9 @@ class QueueScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_audit(self) -> None:
+        app_of(self).open_audit()
 
     def action_switch_rep(self) -> None:
         from accountreview.services.reps import list_reps

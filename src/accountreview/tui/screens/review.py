@@ -19,7 +19,7 @@ from accountreview.services.facts import AccountFacts, account_facts
 from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
-from accountreview.tui.context import app_of
+from accountreview.tui.context import AccountList, app_of
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
@@ -474,18 +474,18 @@ class ReviewScreen(Screen[None]):
         self.open_next(after_close=False)
 
     def open_next(self, *, after_close: bool) -> None:
-        """Open the next account of the queue that is not closed yet."""
-        from accountreview.tui.screens.queue import QueueScreen
-
-        queue = next((s for s in self.app.screen_stack if isinstance(s, QueueScreen)), None)
-        next_id = queue.next_after(self.account_id) if queue is not None else None
+        """Open the next account not closed yet of the list this review was opened from
+        (the queue, or a rep's accounts in the audit)."""
+        below = reversed(self.app.screen_stack[:-1])
+        source = next((s for s in below if isinstance(s, AccountList)), None)
+        next_id = source.next_after(self.account_id) if source is not None else None
         if next_id is None or next_id == self.account_id:
             if after_close:
-                self.notify("Every review of the queue is closed. Well done.")
+                self.notify("Every review of this list is closed. Well done.")
             self.app.pop_screen()
             return
-        if queue is not None:
-            queue.move_to(next_id)
+        if source is not None:
+            source.move_to(next_id)
         self.show(next_id, self.week)
 
     def action_reopen(self) -> None:

@@ -1,0 +1,255 @@
+"""The manager's audit of a week: the team on top, escalations first, a row per rep.
+
+At the large scale a team's audit takes tens of milliseconds, so it is read in a
+worker thread on a connection of its own: a key answers at once (the new week's
+title), and the numbers follow. Each week read is kept until the data changes, and
+the weeks either side are read ahead, so `[` / `]` and coming back are instant.
+"""
+
+from collections.abc import Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+
+from accountreview.domain.dates import IsoWeek
+from accountreview.services.audit import RepAudit, WeekAudit, audit_week
+from accountreview.services.errors import UserError
+from accountreview.services.workspace import change_token, reopen_workspace
+from accountreview.text import pct, sparkline
+from accountreview.tui.context import app_of
+from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.row_list import RowList, fixed_line
+
+SHOWN_ESCALATIONS = 3  # lines of escalations above the table; the rest are a drill away
+COLUMNS = ("Rep", "Closed", "Done", "Trend", "Stale", "Ovrd", "Uncov", "Left", "NoMtg", "Esc")
+WIDTHS = (14, 6, 4, 8, 5, 4, 5, 4, 5, 3)
+
+Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
+
+
+def done(value: float | None) -> str:
+    """A completion percentage in four cells: 67%, 100%, or a dash."""
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+class AuditScreen(Screen[None]):
+    """Who completed their reviews this week: the team total, escalations, one row per rep."""
+
+    PALETTE_SECTION = "Audit"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="audit.back", tooltip="Back to the queue"),
+        Binding(
+            "enter",
+            "drill",
+            "Rep's accounts",
+            id="audit.drill",
+            tooltip="The highlighted rep's top accounts, each one a key away from its review",
+        ),
+        Binding("left_square_bracket", "week(-1)", "Prev week", id="audit.prev", key_display="["),
+        Binding("right_square_bracket", "week(1)", "Next week", id="audit.next", key_display="]"),
+        Binding("f5", "refresh", "Refresh", id="audit.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.audit: WeekAudit | None = None
+        self._left = False
+        # Audits read, by (viewer, week), with the change token they were read under.
+        self._read: dict[Key, tuple[tuple[int, int], WeekAudit]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="audit-title", classes="title-line")
+        yield Static(id="audit-team", classes="audit-team")
+        yield Static(id="audit-escalations", classes="audit-escalations")
+        yield Static(fixed_line(COLUMNS, WIDTHS), classes="row-header")
+        yield RowList(WIDTHS, id="audit-reps")
+        yield Static(id="audit-detail", classes="hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
+    def on_screen_resume(self) -> None:
+        # Back from a drill-down: a review may have been closed, or the week changed.
+        # (A screen also resumes when first shown: on_mount has just loaded it then.)
+        if self._left:
+            self._left = False
+            self.load()
+
+    def load(self) -> None:
+        """Show the audit of the app's week: at once if it was read since the last
+        change, else after a worker has read it (the weeks either side are read too)."""
+        app = app_of(self)
+        token = change_token(app.ws)
+        key: Key = (app.ws.actor_id, app.week)
+        fresh = {k for k, (t, _) in self._read.items() if t == token}
+        if key in fresh:
+            self.show(self._read[key][1])
+        else:
+            self._draw_reading(app.week)
+        ahead = (app.week, app.week.previous(), app.week.next())
+        todo = [w for w in ahead if (app.ws.actor_id, w) not in fresh]
+        if todo:
+            self.read_weeks(todo, token)
+
+    @work(thread=True, exclusive=True, group="audit")
+    def read_weeks(self, weeks: list[IsoWeek], token: tuple[int, int]) -> None:
+        """Read the audits of `weeks` in a thread, first one first, on its own connection."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        ws = reopen_workspace(app_of(self).ws)
+        try:
+            for week in weeks:
+                if worker.is_cancelled:
+                    return
+                try:
+                    audit = audit_week(ws, week)
+                except UserError as error:
+                    self._post(self.notify, str(error), severity="error")
+                    return
+                if not self._post(self._arrived, audit, token):
+                    return
+        finally:
+            ws.close()
+
+    def _post(self, callback: Callable[..., object], *args: object, **kwargs: object) -> bool:
+        """Run `callback` on the app's thread; False when the app has closed meanwhile."""
+        try:
+            self.app.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:  # the app is no longer running
+            return False
+        return True
+
+    def _arrived(self, audit: WeekAudit, token: tuple[int, int]) -> None:
+        """Keep an audit read by the worker; show it if it is the week on screen."""
+        app = app_of(self)
+        key: Key = (audit.viewer.id, audit.week)
+        self._read[key] = (token, audit)
+        if key == (app.ws.actor_id, app.week) and self.is_current:
+            self.show(audit)
+
+    def _draw_reading(self, week: IsoWeek) -> None:
+        """While the worker reads: the week's title; another week's numbers go."""
+        self.query_one("#audit-title", Static).update(f"Audit · week {week} · reading…")
+        if self.audit is not None and self.audit.week == week:
+            return  # the same week, changed: its numbers stay until the new ones come
+        self.audit = None
+        self.query_one("#audit-team", Static).update(f"Reading the audit of {week}…")
+        self.query_one("#audit-escalations", Static).update("")
+        self.query_one(RowList).show_rows([])
+        self._draw_detail()
+
+    def show(self, audit: WeekAudit) -> None:
+        """Draw an audit, keeping the highlighted rep."""
+        self.audit = audit
+        whose = audit.reps[0].rep.name if len(audit.reps) == 1 else f"{audit.viewer.name}'s team"
+        self.query_one("#audit-title", Static).update(f"Audit · week {audit.week} · {whose}")
+        self._draw_team(audit)
+        self._draw_escalations(audit)
+        reps = self.query_one(RowList)
+        reps.show_rows([(r.rep.id, _rep_cells(r)) for r in audit.reps], keep=reps.highlighted_id)
+        self._draw_detail()
+
+    def _draw_team(self, audit: WeekAudit) -> None:
+        t = audit.team
+        trend = sparkline([p.completion_pct for p in audit.team_trend])
+        self.query_one("#audit-team", Static).update(
+            f"[b]Team[/b] {t.closed} of {t.top_accounts} closed ({pct(t.completion_pct)})"
+            f" · {t.open} open · {t.not_started} not started · trend {trend}"
+        )
+
+    def _draw_escalations(self, audit: WeekAudit) -> None:
+        escalations = audit.escalations
+        lines = [
+            f"[$error]! {_escape(r.rep.name)} · {_escape(a.name)}: {reason}[/]"
+            for r, a, reason in escalations[:SHOWN_ESCALATIONS]
+        ]
+        if len(escalations) > SHOWN_ESCALATIONS:
+            more = len(escalations) - SHOWN_ESCALATIONS
+            lines[-1] = f"[$error]! … and {more + 1} more escalations: enter on a rep shows them[/]"
+        if not lines:
+            lines = ["[$success]No escalations this week.[/]"]
+        self.query_one("#audit-escalations", Static).update("\n".join(lines))
+
+    def current_rep(self) -> RepAudit | None:
+        rep_id = self.query_one(RowList).highlighted_id
+        return None if self.audit is None or rep_id is None else self.audit.rep(rep_id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._draw_detail()
+
+    def _draw_detail(self) -> None:
+        """Spell the highlighted rep's counts out in words (the columns are short)."""
+        detail = self.query_one("#audit-detail", Static)
+        r = self.current_rep()
+        if self.audit is not None and not self.audit.reps:
+            detail.update(
+                f"Nobody reports to {_escape(self.audit.viewer.name)}."
+                " A rep's audit shows only themselves."
+            )
+            return
+        if r is None or self.audit is None:
+            detail.update("")
+            return
+        t = r.tally
+        lines = [
+            f"{_escape(r.rep.name)}: {t.closed} closed, {t.open} open, {t.not_started} not"
+            f" started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
+            f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
+            f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
+        ]
+        reopened = [x for x in self.audit.reopened if x.rep == r.rep.name]
+        if reopened:
+            lines.append(
+                "Reopened: "
+                + "; ".join(f"{_escape(x.account)} ({_escape(x.reason or '')})" for x in reopened)
+            )
+        detail.update("\n".join(lines))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_drill()
+
+    def action_drill(self) -> None:
+        r = self.current_rep()
+        if r is not None:
+            app_of(self).open_rep_audit(r.rep)
+
+    def action_week(self, step: int) -> None:
+        app_of(self).week = app_of(self).week.shift(step)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self._read.clear()
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _rep_cells(r: RepAudit) -> list[str]:
+    t = r.tally
+    return [
+        r.rep.name,
+        f"{t.closed}/{t.top_accounts}",
+        done(t.completion_pct),
+        sparkline([p.completion_pct for p in r.trend]),
+        str(t.stale_contacts),
+        str(t.overdue_contacts),
+        str(t.missing_coverage),
+        str(t.champions_left),
+        str(t.no_in_person),
+        str(t.escalations) if t.escalations else "",
+    ]
