@@ -180,7 +180,7 @@ def _filter(rep_id: str | None, top_only: bool) -> tuple[str, tuple[object, ...]
         clauses.append("a.rep_id = ?")
         params.append(rep_id)
     if top_only:
-        clauses.append("a.is_top")
+        clauses.append("a.is_top = 1")  # "= 1", not a bare column, so the index is used
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
