@@ -1,5 +1,6 @@
 """Shared fixtures: a frozen "today", a real SQLite file per test, a small seeded account."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -113,3 +114,23 @@ def seed(ws: Workspace) -> Seeded:
 @pytest.fixture
 def seeded(ws: Workspace) -> Seeded:
     return seed(ws)
+
+
+def content_hash(ws: Workspace) -> str:
+    """A digest of every row of every table: equal digests, equal content."""
+    conn = ws.db.conn
+    digest = hashlib.sha256()
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    for table in tables:
+        width = len(conn.execute(f"SELECT * FROM {table} LIMIT 0").description)
+        order = ", ".join(str(n) for n in range(1, width + 1))
+        digest.update(table.encode())
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

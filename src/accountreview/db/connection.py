@@ -21,7 +21,7 @@ from accountreview.db.errors import DatabaseProblem
 BUSY_TIMEOUT_MS = 10_000
 
 # Every revision this version knows, oldest first (a test checks it against Alembic).
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
