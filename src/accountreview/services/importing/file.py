@@ -142,12 +142,12 @@ def import_file(
     `PROGRESS_EVERY` rows and once at the end.
     """
     options = options or ImportOptions()
-    fallback = _fallback_rep(ws, options)
     try:
         source, fmt = _open(path, options)
         run = ImportRun(ws, ws.db.conn, fmt, options)
-        run.fallback_rep_id = fallback
         with source, ws.db.write() as conn:
+            if fmt.source != "native" and fmt.kind == "accounts":
+                run.fallback_rep_id = _fallback_rep(ws, options)
             import_queries.start_import(conn, account_names=fmt.kind != "reps")
             _import_rows(run, source, progress)
             finish_crm(run)
@@ -180,7 +180,7 @@ def import_file(
 
 
 def _fallback_rep(ws: Workspace, options: ImportOptions) -> str | None:
-    """The rep named by --rep (checked before any file is read)."""
+    """The rep named by --rep (for a CRM accounts file: it may be in an earlier file)."""
     if not options.rep:
         return None
     from accountreview.services.lookup import resolve_rep
