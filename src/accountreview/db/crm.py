@@ -103,6 +103,15 @@ def person_by_id(conn: sqlite3.Connection, stakeholder_id: str) -> LinkedPerson 
     return None if row is None else _person(row)
 
 
+def has_unlinked_people(conn: sqlite3.Connection, account_id: str) -> bool:
+    """Whether any stakeholder of the account has no CRM link."""
+    row = conn.execute(
+        "SELECT 1 FROM stakeholder WHERE account_id = ? AND crm_source IS NULL LIMIT 1",
+        (account_id,),
+    ).fetchone()
+    return row is not None
+
+
 def unlinked_people(
     conn: sqlite3.Connection, account_id: str, *, email: str | None, name: str
 ) -> list[LinkedPerson]:

@@ -226,6 +226,7 @@ def crm_bool(text: str, what: str) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"\s")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
@@ -247,7 +248,7 @@ def crm_email(text: str, what: str) -> str:
     if cleaned.endswith(">") and "<" in cleaned:
         cleaned = cleaned[cleaned.rindex("<") + 1 : -1].strip()
     local, at, domain = cleaned.partition("@")
-    if not (local and at and domain) or any(c.isspace() for c in cleaned) or len(cleaned) > 200:
+    if not (local and at and domain) or _WHITESPACE.search(cleaned) or len(cleaned) > 200:
         raise InvalidValue(what, text, "an email address such as name@company.com")
     return cleaned
 

@@ -64,21 +64,39 @@ LEAD_PREFIX = "00Q"
 USER_PREFIX = "005"
 
 
+_UPPER_BITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "1" * 26 + "0" * 36
+)
+_KNOWN: dict[str, str] = {}  # text -> 18-character id: an export repeats ids (AccountId…)
+
+
 def _suffix(first15: str) -> str:
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << n for n, c in enumerate(first15[start : start + 5]) if "A" <= c <= "Z")
-        suffix += _ALPHABET[bits]
-    return suffix
+    bits = first15.translate(_UPPER_BITS)
+    return "".join(_ALPHABET[int(bits[start : start + 5][::-1], 2)] for start in (0, 5, 10))
 
 
 def salesforce_id(text: str, what: str = "id") -> str:
     """The 18-character form of a 15- or 18-character Salesforce id (see the docstring)."""
+    known = _KNOWN.get(text)
+    if known is not None:
+        return known
     cleaned = text.strip()
     if _ID.fullmatch(cleaned) is None:
         raise InvalidValue(what, text, _ID_EXPECTED)
     if len(cleaned) == 15:
-        return cleaned + _suffix(cleaned)
+        result = cleaned + _suffix(cleaned)
+    elif _suffix(cleaned[:15]) == cleaned[15:]:
+        result = cleaned  # the usual case: already right
+    else:
+        result = _restore_case(cleaned, text, what)
+    if len(_KNOWN) >= 8192:
+        _KNOWN.clear()
+    _KNOWN[text] = result
+    return result
+
+
+def _restore_case(cleaned: str, text: str, what: str) -> str:
+    """An 18-character id whose case a tool changed, restored from its last 3 characters."""
     body, suffix = cleaned[:15], cleaned[15:].upper()
     restored = []
     for n, char in enumerate(body):

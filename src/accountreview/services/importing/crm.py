@@ -265,7 +265,11 @@ def _import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
                 _merge(run, twin, record)
                 _last_activity(run, twin.id, record)
                 return
-        people = crm_queries.unlinked_people(conn, account_id, email=record.email, name=record.name)
+        people = []
+        if _has_unlinked(run, account_id):
+            people = crm_queries.unlinked_people(
+                conn, account_id, email=record.email, name=record.name
+            )
         if len(people) > 1:
             column = "email" if record.email is not None else "last"
             cells.problem(
@@ -283,6 +287,8 @@ def _import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
     key = "id" if record.crm_id is not None else "email" if record.email else "last"
 
     def insert() -> str:
+        if values.get("crm_id") is None:
+            run.forget("unlinked", account_id)  # this one will be
         return stakeholder_queries.insert_stakeholder(
             conn,
             account_id=account_id,
@@ -308,6 +314,16 @@ def _import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
         _last_activity(run, person_id, record)
 
 
+def _has_unlinked(run: ImportRun, account_id: str) -> bool:
+    """Whether the account has stakeholders with no CRM link (remembered: most have none)."""
+    found = run.cached(
+        "unlinked",
+        account_id,
+        lambda: [account_id] if crm_queries.has_unlinked_people(run.conn, account_id) else [],
+    )
+    return bool(found)
+
+
 def _person_values(record: CrmPerson, existing: LinkedPerson | None) -> dict[str, Any]:
     """What a contact row sets: its non-empty cells, and the title's level and role where empty."""
     values: dict[str, Any] = {"name": record.name}
@@ -329,6 +345,7 @@ def _moved(run: ImportRun, person: LinkedPerson) -> None:
     if person.left_on is None:
         values["left_on"] = run.ws.today.isoformat()
     crm_queries.update_person(run.conn, person.id, values)
+    run.forget("unlinked", person.account_id)
     run.notes["moved to another account (marked as left at the old one)"] += 1
 
 
