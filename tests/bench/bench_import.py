@@ -22,7 +22,6 @@ import argparse
 import csv
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -216,7 +215,7 @@ def main() -> None:
             base = prepared(folder, files, f"base-{kind}", contacts=kind == "tasks")
             work = folder / "work.db"
 
-            def ours(base: Path = base, file: Path = file) -> float:
+            def ours(base: Path = base, file: Path = file, work: Path = work) -> float:
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{work}{suffix}").unlink(missing_ok=True)
                 shutil.copyfile(base, work)
