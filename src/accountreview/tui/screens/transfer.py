@@ -70,13 +70,23 @@ class ImportScreen(_TransferDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Import CSV files", classes="dialog-title")
-            yield Input(placeholder="file(s): data/reps.csv ~/Downloads/Account.csv", id="paths")
-            yield Select(SOURCES, value="", allow_blank=False, id="source")
-            yield Input(placeholder="rep for CRM accounts without a known owner", id="rep")
-            yield Input(placeholder='potential from column, e.g. "Annual Revenue"', id="potential")
+            yield Input(
+                placeholder="file(s): data/reps.csv ~/Downloads/Account.csv",
+                id="paths",
+                compact=True,
+            )
+            yield Select(SOURCES, value="", allow_blank=False, id="source", compact=True)
+            yield Input(
+                placeholder="rep for CRM accounts without a known owner", id="rep", compact=True
+            )
+            yield Input(
+                placeholder='potential from column, e.g. "Annual Revenue"',
+                id="potential",
+                compact=True,
+            )
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static("", id="transfer-error", classes="field-error")
-            yield Static("", id="transfer-result")
+            yield Static("", id="transfer-result", classes="transfer-result")
             yield Static("enter imports · tab next field · escape closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -150,13 +160,13 @@ class ExportScreen(_TransferDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Export to a file (private to you: 0600)", classes="dialog-title")
-            yield Select(EXPORTS, value="accounts", allow_blank=False, id="kind")
-            yield Select(FORMATS, value="csv", allow_blank=False, id="format")
-            yield Input(placeholder="week (optional), e.g. 2026-W47", id="week")
-            yield Input(value="accountreview-export.csv", id="path")
+            yield Select(EXPORTS, value="accounts", allow_blank=False, id="kind", compact=True)
+            yield Select(FORMATS, value="csv", allow_blank=False, id="format", compact=True)
+            yield Input(placeholder="week (optional), e.g. 2026-W47", id="week", compact=True)
+            yield Input(value="accountreview-accounts.csv", id="path", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static("", id="transfer-error", classes="field-error")
-            yield Static("", id="transfer-result")
+            yield Static("", id="transfer-result", classes="transfer-result")
             yield Static("enter exports · tab next field · escape closes", classes="hint")
 
     def on_mount(self) -> None:
