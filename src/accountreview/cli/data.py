@@ -45,8 +45,8 @@ class _Bar:
         self.last = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
+        if not self.enabled or total <= 0 or (done >= total and not self.last):
+            return  # a file done before its first report (a few thousand rows) shows no bar
         filled = int(30 * min(done, total) / total)
         line = f"\r{stage:<14} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
         if line != self.last:
