@@ -23,7 +23,7 @@ Cells
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -294,8 +294,25 @@ _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = (
 )
 
 
+_GUESSED: dict[tuple[str, str], object] = {}  # an export repeats the same titles
+
+
+def _remembered(kind: str, title: str, guess: T) -> T:
+    if len(_GUESSED) >= 4096:
+        _GUESSED.clear()
+    _GUESSED[(kind, title)] = guess
+    return guess
+
+
 def level_from_title(title: str) -> Level | None:
     """The level a job title says (``VP Sales`` -> vp); individual when it says none."""
+    known = _GUESSED.get(("level", title), _GUESSED)
+    if known is not _GUESSED:
+        return known  # type: ignore[return-value]
+    return _remembered("level", title, _level_of(title))
+
+
+def _level_of(title: str) -> Level | None:
     folded = title.casefold()
     if not folded.strip():
         return None
@@ -307,16 +324,15 @@ def level_from_title(title: str) -> Level | None:
 
 def role_from_title(title: str) -> Role | None:
     """The role a job title says plainly (``Head of Procurement`` -> procurement), or None."""
+    known = _GUESSED.get(("role", title), _GUESSED)
+    if known is not _GUESSED:
+        return known  # type: ignore[return-value]
+    return _remembered("role", title, _role_of(title))
+
+
+def _role_of(title: str) -> Role | None:
     folded = title.casefold()
     for role, words in _ROLE_WORDS:
         if words.search(folded):
             return role
-    return None
-
-
-def first_of(values: Mapping[str, T], keys: Sequence[str]) -> T | None:
-    """The value of the first key present."""
-    for key in keys:
-        if key in values:
-            return values[key]
     return None
