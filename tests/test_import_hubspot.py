@@ -48,7 +48,7 @@ def test_contacts_report_what_they_skipped_and_merged(ws: Workspace) -> None:
     report = import_file(ws, HUB / "hubspot-contacts.csv", options=OPTIONS)
     assert report.skipped == {"account not imported": 1, "no account": 1}
     assert report.notes == {
-        "merged into an earlier row with the same email": 1,
+        "merged into a contact with the same email": 1,
         "touches added from Last Activity Date": 6,
     }
     assert "2 skipped (1 account not imported, 1 no account)" in report.summary()
@@ -64,6 +64,20 @@ def test_companies_are_linked_and_sized(ws: Workspace) -> None:
     assert (vandelay.rep_name, vandelay.is_top) == ("Ann Lee", True)
     dunder = resolve_account(ws, "Dunder Mifflin")  # no owner: --rep
     assert dunder.rep_name == "Tom Baker"
+
+
+def test_duplicates_stay_merged_whatever_the_order_of_the_rows(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    prepare(ws)
+    load(ws)
+    before = content_hash(ws)
+    header, *rows = (HUB / "hubspot-contacts.csv").read_text(encoding="utf-8").splitlines()
+    reversed_file = tmp_path / "contacts.csv"
+    reversed_file.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    report = import_file(ws, reversed_file, options=OPTIONS)
+    assert (report.created, report.updated) == (0, 0)
+    assert content_hash(ws) == before
 
 
 def test_duplicate_email_is_one_stakeholder_filled_from_both_rows(ws: Workspace) -> None:

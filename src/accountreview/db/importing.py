@@ -16,9 +16,15 @@ from datetime import date
 from accountreview.db.records import as_date
 from accountreview.db.reps import RepRow
 
+# Pages an import may keep in memory (KiB, as PRAGMA cache_size takes it negated): a
+# long import writes into indexes all over the file, and SQLite's default of 2 MiB
+# makes it read the same pages again and again. A fixed cap: memory stays flat.
+IMPORT_CACHE_KIB = 16_384
+
 
 def start_import(conn: sqlite3.Connection, *, account_names: bool) -> None:
-    """Create the scratch tables (inside the import's transaction)."""
+    """Create the scratch tables (inside the import's transaction), widen the page cache."""
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, row INTEGER NOT NULL)"
     )
@@ -38,6 +44,11 @@ def start_import(conn: sqlite3.Connection, *, account_names: bool) -> None:
         conn.execute("CREATE INDEX temp.ix_import_account_name ON import_account_name (name)")
 
 
+def end_import(conn: sqlite3.Connection) -> None:
+    """Give the page cache back (after COMMIT or ROLLBACK)."""
+    conn.execute("PRAGMA cache_size = -2000")
+
+
 def finish_import(conn: sqlite3.Connection) -> None:
     """Drop the scratch tables."""
     conn.execute("DROP TABLE IF EXISTS temp.import_seen")
@@ -53,12 +64,6 @@ def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | Non
         return None
     found = conn.execute("SELECT row FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
     return int(found[0])
-
-
-def seen_row(conn: sqlite3.Connection, record_id: str) -> int | None:
-    """The file row that matched `record_id`, if one did."""
-    found = conn.execute("SELECT row FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
-    return None if found is None else int(found[0])
 
 
 def note_role(conn: sqlite3.Connection, stakeholder_id: str, rank: int) -> None:

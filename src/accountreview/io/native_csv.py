@@ -64,7 +64,7 @@ stakeholders: account, name, email, title, level, role, left_on
 
 touches: account, stakeholder, on, channel, note
     account      exact name (any case) or id of an account, required
-    stakeholder  name or email of a stakeholder of that account, required
+    stakeholder  id, email or name of a stakeholder of that account, required
     on           date, required, not after today
     channel      in-person, video, phone, email, event or chat, required
     note         text (up to 2000 characters) or empty

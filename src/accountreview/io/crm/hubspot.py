@@ -19,8 +19,9 @@ Contacts
     A contact belongs to the company of ``Associated Company ID`` when the
     export has it, else of ``Associated Company`` (by name; the first one when
     it lists several, separated by ``;``). Contacts are de-duplicated by email:
-    a second row with an email already read for the same company is merged
-    into the first (it only fills what the first left empty). ``Last Activity
+    a contact whose email another contact of the same company already has is
+    merged into that one (it only fills what that one lacks), whatever the
+    order of the rows. ``Last Activity
     Date`` becomes a touch on that day, logged as an email (HubSpot does not
     say which channel), noted "HubSpot: last activity".
 

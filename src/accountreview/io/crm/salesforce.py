@@ -71,8 +71,14 @@ _KNOWN: dict[str, str] = {}  # text -> 18-character id: an export repeats ids (A
 
 
 def _suffix(first15: str) -> str:
+    """Which of each 5 characters are upper case, as a letter of `_ALPHABET` (bit 0 first)."""
     bits = first15.translate(_UPPER_BITS)
-    return "".join(_ALPHABET[int(bits[start : start + 5][::-1], 2)] for start in (0, 5, 10))
+    alphabet = _ALPHABET
+    return (
+        alphabet[int(bits[4::-1], 2)]
+        + alphabet[int(bits[9:4:-1], 2)]
+        + alphabet[int(bits[14:9:-1], 2)]
+    )
 
 
 def salesforce_id(text: str, what: str = "id") -> str:

@@ -260,7 +260,7 @@ def _import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
     linking = False
     if existing is None:
         if run.fmt.source == hubspot.SOURCE and record.email is not None:
-            twin = _seen_twin(run, account_id, record.email)
+            twin = _twin(run, account_id, record.email)
             if twin is not None:
                 _merge(run, twin, record)
                 _last_activity(run, twin.id, record)
@@ -349,16 +349,17 @@ def _moved(run: ImportRun, person: LinkedPerson) -> None:
     run.notes["moved to another account (marked as left at the old one)"] += 1
 
 
-def _seen_twin(run: ImportRun, account_id: str, email: str) -> LinkedPerson | None:
-    """A stakeholder of the account with this email that an earlier row of the file wrote."""
+def _twin(run: ImportRun, account_id: str, email: str) -> LinkedPerson | None:
+    """A stakeholder of the account with this email, linked to another HubSpot record."""
     for person in crm_queries.people_by_email(run.conn, account_id, email):
-        if import_queries.seen_row(run.conn, person.id) is not None:
+        if person.crm_source == hubspot.SOURCE:
             return person
     return None
 
 
 def _merge(run: ImportRun, twin: LinkedPerson, record: CrmPerson) -> None:
-    """A second contact row with the same email: it fills what the first left empty."""
+    """A contact with the email of another one (a duplicate in HubSpot): it only fills
+    what the first left empty."""
     fill: dict[str, object] = {}
     if twin.title is None and record.title:
         fill["title"] = record.title
@@ -368,7 +369,7 @@ def _merge(run: ImportRun, twin: LinkedPerson, record: CrmPerson) -> None:
             fill["role"] = role.value
     if fill:
         crm_queries.update_person(run.conn, twin.id, fill)
-    run.notes["merged into an earlier row with the same email"] += 1
+    run.notes["merged into a contact with the same email"] += 1
     run.unchanged += 1
 
 

@@ -143,6 +143,19 @@ def import_file(
     """
     options = options or ImportOptions()
     try:
+        return _import(ws, path, dry_run, progress, options)
+    finally:
+        import_queries.end_import(ws.db.conn)
+
+
+def _import(
+    ws: Workspace,
+    path: Path,
+    dry_run: bool,
+    progress: Progress | None,
+    options: ImportOptions,
+) -> ImportReport:
+    try:
         source, fmt = _open(path, options)
         run = ImportRun(ws, ws.db.conn, fmt, options)
         with source, ws.db.write() as conn:
