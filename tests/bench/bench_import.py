@@ -11,6 +11,9 @@ contacts and tasks) and prints:
   command-line shell when it is installed, and with Python's sqlite3 module
   doing what ``.import`` does (csv rows, ``executemany`` into a bare table of
   TEXT columns, one transaction, the app's pragmas). Target: >= 0.3x.
+- the floor under any import of contacts: the same rows, already parsed and
+  matched, written with one ``executemany`` into the stakeholder table, whose
+  random primary key and three indexes cost what a bare table's do not.
 - peak memory (``ru_maxrss`` of a fresh process importing the contacts file)
   for the file and for one 10x as long. Target: 10x <= 1.2x the 1x peak.
 
@@ -133,6 +136,41 @@ def time_import(db: Path, file: Path) -> float:
         ws.close()
 
 
+def time_table_floor(db: Path, rows: int) -> float:
+    """The floor under any import of contacts: rows already parsed and matched, written
+    with one `executemany` into the stakeholder table (its primary key, 3 indexes)."""
+    import uuid
+
+    conn = connect(db)
+    try:
+        account_id = conn.execute("SELECT id FROM account LIMIT 1").fetchone()[0]
+        data = [
+            (
+                uuid.uuid4().hex,
+                account_id,
+                f"First{n} Last{n}",
+                f"person{n}@floor.example",
+                "VP Operations",
+                "vp",
+                "2026-11-23 00:00:00.000000",
+                "salesforce",
+                f"floor{n:013d}",
+            )
+            for n in range(rows)
+        ]
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO stakeholder (id, account_id, name, email, title, level, created_at,"
+            " crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            data,
+        )
+        conn.execute("ROLLBACK")
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+
+
 def time_python_import(folder: Path, file: Path) -> float:
     """What `.import` does, with Python's sqlite3: csv rows, executemany, one transaction."""
     path = folder / "bare.db"
@@ -227,6 +265,13 @@ def main() -> None:
             }
             if shell:
                 cases["shell"] = lambda file=file: time_cli_import(folder, file)  # type: ignore[misc]
+            if kind == "contacts":
+
+                def floor(base: Path = base, work: Path = work) -> float:
+                    shutil.copyfile(base, work)
+                    return time_table_floor(work, args.rows)
+
+                cases["floor"] = floor
             result = medians(cases, args.runs)
             rate = {name: args.rows / seconds for name, seconds in result.items()}
             line = f"{file.name:<22} {rate['ours']:>10,.0f} r/s {rate['python']:>9,.0f} r/s"
@@ -234,6 +279,12 @@ def main() -> None:
             if shell:
                 line += f" {rate['shell']:>12,.0f} r/s {rate['ours'] / rate['shell']:>5.2f}x"
             print(line)
+            if "floor" in rate:
+                print(
+                    f"{'':<22} floor: executemany into the stakeholder table alone"
+                    f" {rate['floor']:,.0f} r/s = {rate['floor'] / rate['python']:.2f}x"
+                    " of .import (py)"
+                )
 
         print("\npeak memory of a process importing the contacts file (ru_maxrss)")
         big = make_files(folder / "x10", args.rows * 10) if (folder / "x10").mkdir() is None else {}
