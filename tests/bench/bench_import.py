@@ -11,6 +11,8 @@ contacts and tasks) and prints:
   command-line shell when it is installed, and with Python's sqlite3 module
   doing what ``.import`` does (csv rows, ``executemany`` into a bare table of
   TEXT columns, one transaction, the app's pragmas). Target: >= 0.3x.
+- the ceiling of any row-by-row import in Python: reading and checking every
+  cell of the file, writing nothing.
 - the floor under any import of contacts: the same rows, already parsed and
   matched, written with one ``executemany`` into the stakeholder table, whose
   random primary key and three indexes cost what a bare table's do not.
@@ -171,6 +173,24 @@ def time_table_floor(db: Path, rows: int) -> float:
         conn.close()
 
 
+def time_reading(file: Path) -> float:
+    """Reading and checking every cell, writing nothing: the ceiling of a Python import."""
+    from accountreview.io.crm.fields import CrmCells
+    from accountreview.io.crm.records import READERS, ReadOptions
+    from accountreview.io.csv_source import CsvSource, Row
+    from accountreview.io.detect import detect_format
+
+    start = time.perf_counter()
+    with CsvSource(file) as source:
+        found = detect_format(source.file, source.header)
+        assert found.fields is not None
+        read, options = READERS[found.kind], ReadOptions("salesforce", TODAY)
+        for row in source:
+            if isinstance(row, Row):
+                read(CrmCells(row, found.fields), options)
+    return time.perf_counter() - start
+
+
 def time_python_import(folder: Path, file: Path) -> float:
     """What `.import` does, with Python's sqlite3: csv rows, executemany, one transaction."""
     path = folder / "bare.db"
@@ -272,6 +292,7 @@ def main() -> None:
                     return time_table_floor(work, args.rows)
 
                 cases["floor"] = floor
+            cases["reading"] = lambda file=file: time_reading(file)  # type: ignore[misc]
             result = medians(cases, args.runs)
             rate = {name: args.rows / seconds for name, seconds in result.items()}
             line = f"{file.name:<22} {rate['ours']:>10,.0f} r/s {rate['python']:>9,.0f} r/s"
@@ -279,6 +300,10 @@ def main() -> None:
             if shell:
                 line += f" {rate['shell']:>12,.0f} r/s {rate['ours'] / rate['shell']:>5.2f}x"
             print(line)
+            print(
+                f"{'':<22} ceiling: reading and checking the cells alone"
+                f" {rate['reading']:,.0f} r/s = {rate['reading'] / rate['python']:.2f}x"
+            )
             if "floor" in rate:
                 print(
                     f"{'':<22} floor: executemany into the stakeholder table alone"
