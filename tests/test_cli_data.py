@@ -56,7 +56,7 @@ def test_import_refusal_and_bad_options_have_exit_codes(db_path: Path) -> None:
     code, _, stderr = run(db_path, "import", str(SF / "Account.csv"), "--from", "zoho")
     assert code == 2 and "--from: 'zoho' is not valid" in stderr
     code, _, stderr = run(db_path, "import", str(SF / "Account.csv"), "--from", "hubspot")
-    assert code == 3 and "is not a hubspot file this app reads" in stderr
+    assert code == 3 and "is not one of a HubSpot export this app reads" in stderr
     code, stdout, _ = run(db_path, "import", str(SF / "User.csv"), "--dry-run")
     assert code == 0 and stdout.rstrip().endswith("(dry run: nothing saved)")
 

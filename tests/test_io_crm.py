@@ -220,8 +220,10 @@ def test_delimiter_is_what_the_header_holds_most_of_outside_quotes() -> None:
 
 
 def test_a_forced_source_that_does_not_fit_says_so() -> None:
-    with pytest.raises(UnknownHeader, match="not a hubspot file"):
+    with pytest.raises(UnknownHeader, match="not one of a HubSpot export") as forced:
         detect_format("Account.csv", ["Id", "Name", "OwnerId"], source="hubspot")
+    assert "Columns found: Id, Name, OwnerId" in str(forced.value)
+    assert "reps:" not in str(forced.value) and "Salesforce" not in str(forced.value)
     with pytest.raises(UnknownHeader, match="matches no import format") as caught:
         detect_format("people.csv", ["Name", "Phone"])
     assert "Salesforce (Data Loader or report exports)" in str(caught.value)

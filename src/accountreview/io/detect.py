@@ -75,20 +75,27 @@ def detect_format(
             salesforce.SOURCE, kind, FieldMap(salesforce.FIELDS[kind], header), variant
         )
     if found is None:
-        more: tuple[str, ...] = _CRM_LINES if source is None else ()
-        if source == salesforce.SOURCE:
-            more = _CRM_LINES[:1]
-        elif source == hubspot.SOURCE:
-            more = _CRM_LINES[1:]
-        message = unknown_header_message(file, header, more=more)
-        if source is not None:
-            message = message.replace(
-                "matches no import format", f"is not a {source} file this app reads"
-            )
-        raise UnknownHeader(message)
+        raise UnknownHeader(_unknown(file, header, source))
     if potential_from and found.kind == "accounts":
         return _with_potential(file, found, header, potential_from)
     return found
+
+
+def _unknown(file: str, header: list[str], source: str | None) -> str:
+    """What the header holds and what is accepted (only the forced source's, if one is)."""
+    if source in (None, "native"):
+        return unknown_header_message(file, header, more=_CRM_LINES if source is None else ())
+    name = _SOURCE_NAMES[source]
+    found = ", ".join(cell.strip() for cell in header if cell.strip()) or "none"
+    accepted = _CRM_LINES[0] if source == salesforce.SOURCE else _CRM_LINES[1]
+    return "\n    ".join(
+        (
+            f"{file}, row 1: the header is not one of a {name} export this app reads.",
+            f"Columns found: {found}",
+            "Expected one of:",
+            accepted,
+        )
+    )
 
 
 def _with_potential(file: str, found: FileFormat, header: list[str], column: str) -> FileFormat:
