@@ -16,7 +16,9 @@ first (see `crm`).
 Where each part lives: `file` (import_file, detect_file and the report),
 `run` (the options, counts, problems and matching of one import), `kinds`
 (how a native row of each kind is checked, matched and written), `crm` (the
-same for CRM exports). What a file holds is read in `accountreview.io`.
+same for CRM exports: the rules, then `crm_accounts` for users and accounts,
+`crm_people` for contacts, contact roles and activities). What a file holds is
+read in `accountreview.io`.
 """
 
 from accountreview.services.importing.file import (
