@@ -89,30 +89,8 @@ def import_account(run: ImportRun, cells: CrmCells, record: Any) -> None:
     """An account or company: matched by CRM id, else linked by name, else added."""
     assert isinstance(record, CrmAccount)
     conn, source = run.conn, run.fmt.source
-    existing = (
-        None
-        if record.crm_id is None
-        else crm_queries.find_linked(conn, "account", source, record.crm_id)
-    )
-    linking = False
-    if existing is None:
-        matches = crm_queries.unlinked_accounts_named(conn, record.name)
-        if len(matches) > 1:
-            cells.problem(
-                "name", f"a name at most one account has ({len(matches)} accounts have this one)"
-            )
-        existing = matches[0] if matches else None
-        linking = existing is not None and record.crm_id is not None
-    rep_id = owner_rep(run, cells, record.owner)
-    if rep_id is None and existing is None and not cells.problems:
-        rep_id = run.fallback_rep_id
-        if rep_id is None:
-            column = "owner" if "owner" in cells.fields else "name"
-            cells.problem(
-                column, _NO_OWNER[source], cells.text("owner") if column == "owner" else ""
-            )
-        else:
-            run.notes["given to --rep (no owner that is a known rep)"] += 1
+    existing, linking = _match_account(run, cells, record)
+    rep_id = _account_rep(run, cells, record, existing)
     if cells.problems:
         run.reject(cells.problems)
         return
@@ -123,27 +101,22 @@ def import_account(run: ImportRun, cells: CrmCells, record: Any) -> None:
         values["potential"] = record.potential
     if run.options.top:
         values["is_top"] = 1
+    stored = {} if existing is None else account_queries.stored_values(conn, existing)
     same = (
-        existing is not None
-        and not linking
-        and all(
-            account_queries.stored_values(conn, existing).get(k) == v for k, v in values.items()
-        )
+        existing is not None and not linking and all(stored.get(k) == v for k, v in values.items())
     )
-    link = (source, record.crm_id) if record.crm_id is not None else None
+    link = {} if record.crm_id is None else {"crm_source": source, "crm_id": record.crm_id}
 
     def insert() -> str:
-        new_id = account_queries.insert_account(
-            conn, {**values, **({"crm_source": source, "crm_id": record.crm_id} if link else {})}
-        )
+        new_id = account_queries.insert_account(conn, {**values, **link})
         import_queries.remember_account_name(conn, new_id, record.name)
         return new_id
 
     def update(account_id: str) -> None:
         account_queries.update_account(conn, account_id, values)
         import_queries.remember_account_name(conn, account_id, record.name)
-        if linking and link is not None:
-            crm_queries.link(conn, "account", account_id, *link)
+        if linking and record.crm_id is not None:
+            crm_queries.link(conn, "account", account_id, source, record.crm_id)
 
     key = "id" if record.crm_id is not None else "name"
     run.save(
@@ -155,6 +128,38 @@ def import_account(run: ImportRun, cells: CrmCells, record: Any) -> None:
         update=update,
         label=cells.fields.label(key),
     )
+
+
+def _match_account(run: ImportRun, cells: CrmCells, record: CrmAccount) -> tuple[str | None, bool]:
+    """The stored account a row is (by CRM id, else an unlinked one by name), and whether
+    the row links it to its CRM id now."""
+    if record.crm_id is not None:
+        found = crm_queries.find_linked(run.conn, "account", run.fmt.source, record.crm_id)
+        if found is not None:
+            return found, False
+    matches = crm_queries.unlinked_accounts_named(run.conn, record.name)
+    if len(matches) > 1:
+        expected = f"a name at most one account has ({len(matches)} accounts have this one)"
+        cells.problem("name", expected)
+    existing = matches[0] if matches else None
+    return existing, existing is not None and record.crm_id is not None
+
+
+def _account_rep(
+    run: ImportRun, cells: CrmCells, record: CrmAccount, existing: str | None
+) -> str | None:
+    """The rep the row gives the account: its owner, else (for a new account) --rep;
+    None keeps a stored account's rep. A new account with neither is a problem."""
+    rep_id = owner_rep(run, cells, record.owner)
+    if rep_id is not None or existing is not None or cells.problems:
+        return rep_id
+    if run.fallback_rep_id is None:
+        column = "owner" if "owner" in cells.fields else "name"
+        shown = cells.text("owner") if column == "owner" else ""
+        cells.problem(column, _NO_OWNER[run.fmt.source], shown)
+        return None
+    run.notes["given to --rep (no owner that is a known rep)"] += 1
+    return run.fallback_rep_id
 
 
 def column_of(cells: CrmCells, field: str) -> str:
