@@ -13,9 +13,11 @@ from datetime import date
 
 from accountreview.db.accounts import ACCOUNT_COLUMNS
 
+# Names two accounts share (any case), found once per query: a lookup per row could not
+# use the (case-sensitive) name index and would scan every account.
 _ACCOUNT_REF = (
-    "CASE WHEN (SELECT count(*) FROM account a2 WHERE a2.name = a.name COLLATE NOCASE) > 1"
-    " THEN a.id ELSE a.name END"
+    "CASE WHEN lower(a.name) IN (SELECT lower(name) FROM account GROUP BY lower(name)"
+    " HAVING count(*) > 1) THEN a.id ELSE a.name END"
 )
 _PERSON_REF = (
     "CASE WHEN s.email IS NOT NULL AND (SELECT count(*) FROM stakeholder s2"
