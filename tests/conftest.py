@@ -1,5 +1,7 @@
 """Shared fixtures: a frozen "today", a real SQLite file per test, a small seeded account."""
 
+import hashlib
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -115,22 +117,28 @@ def seeded(ws: Workspace) -> Seeded:
     return seed(ws)
 
 
-def content_hash(path: Path) -> str:
-    """A hash of every row of every table, in a stable order: equal means unchanged."""
-    import hashlib
-    import sqlite3
+def content_hash(db: "Workspace | Path") -> str:
+    """A digest of every row of every table: equal digests, equal content.
 
-    conn = sqlite3.connect(path)
+    Takes an open workspace (its own connection sees its own writes) or a file.
+    """
+    conn = db.db.conn if isinstance(db, Workspace) else sqlite3.connect(db)
     try:
         digest = hashlib.sha256()
-        tables = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        ).fetchall()
-        for (table,) in tables:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        for table in tables:
+            width = len(conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description)
+            order = ", ".join(str(n) for n in range(1, width + 1))
             digest.update(table.encode())
-            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
-            for row in sorted(rows, key=repr):
-                digest.update(repr(row).encode())
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
+                digest.update(repr(tuple(row)).encode())
         return digest.hexdigest()
     finally:
-        conn.close()
+        if not isinstance(db, Workspace):
+            conn.close()

@@ -1,7 +1,6 @@
 """Importing the app's own CSV files, on a real SQLite file: counts, idempotence, rejection."""
 
 import csv
-import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from accountreview.services.errors import ImportRejected, InvalidInput
 from accountreview.services.importing import ImportReport, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace, open_workspace
-from conftest import TODAY
+from conftest import TODAY, content_hash
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 KINDS = ("reps", "accounts", "stakeholders", "touches")
@@ -27,26 +26,6 @@ SAMPLE_ROWS = {"reps": 3, "accounts": 8, "stakeholders": 25, "touches": 30}
 
 def sample(kind: str) -> Path:
     return DATA / f"{kind}.csv"
-
-
-def content_hash(ws: Workspace) -> str:
-    """A digest of every row of every table: equal digests, equal content."""
-    conn = ws.db.conn
-    digest = hashlib.sha256()
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name"
-        )
-    ]
-    for table in tables:
-        width = len(conn.execute(f"SELECT * FROM {table} LIMIT 0").description)
-        order = ", ".join(str(n) for n in range(1, width + 1))
-        digest.update(table.encode())
-        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
-            digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
 
 
 def load(ws: Workspace, *kinds: str) -> list[ImportReport]:
@@ -372,16 +351,35 @@ def test_missing_file_is_invalid_input(ws: Workspace, tmp_path: Path) -> None:
         import_file(ws, tmp_path)
 
 
-def test_file_not_utf8_is_invalid_input_and_changes_nothing(ws: Workspace, tmp_path: Path) -> None:
+def test_windows_1252_file_is_read_as_such(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "reps.csv"
     good = "".join(f"Rep {n},rep{n}@example.com,rep,\n" for n in range(3000))
     path.write_bytes(
-        ("name,email,role,manager\n" + good + "José,j@example.com,rep,\n").encode("latin-1")
+        ("name,email,role,manager\n" + good + "José Muñoz,j@example.com,rep,\n").encode("cp1252")
     )
+    assert import_file(ws, path).created == 3001
+    assert rep_queries.find_reps(ws.db.conn, "j@example.com")[0].name == "José Muñoz"
+
+
+def test_file_of_mixed_encodings_is_invalid_input_and_changes_nothing(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "reps.csv"
+    good = "".join(f"Rep {n},rep{n}@example.com,rep,\n" for n in range(3000))
+    utf8 = "Zoë,z@example.com,rep,\n".encode()
+    latin = "José,j@example.com,rep,\n".encode("latin-1")
+    path.write_bytes(("name,email,role,manager\n" + good).encode() + utf8 + latin)
     snapshot = content_hash(ws)
-    with pytest.raises(InvalidInput, match=r"not UTF-8.*line 3002"):
+    with pytest.raises(InvalidInput, match=r"mixes UTF-8.*line 3003"):
         import_file(ws, path)
     assert content_hash(ws) == snapshot
+
+
+def test_bytes_of_no_known_encoding_are_invalid_input(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "reps.csv"
+    path.write_bytes(b"name,email,role,manager\nAnn\x81,a@example.com,rep,\n")
+    with pytest.raises(InvalidInput, match=r"neither UTF-8 nor Windows-1252.*0x81 on line 2"):
+        import_file(ws, path)
 
 
 def test_progress_is_reported(ws: Workspace) -> None:

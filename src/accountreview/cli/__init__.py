@@ -1,6 +1,7 @@
 """The command line: `accountreview …`. See `cli.app` for the shared parts."""
 
-from accountreview.cli import accounts, audit, data, recovery, reviews  # noqa: F401  (registers)
+# Importing a command module registers its commands.
+from accountreview.cli import accounts, audit, data, exporting, recovery, reviews  # noqa: F401
 from accountreview.cli.app import app
 
 

@@ -45,8 +45,8 @@ class _Bar:
         self.last = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
+        if not self.enabled or total <= 0 or (done >= total and not self.last):
+            return  # a file done before its first report (a few thousand rows) shows no bar
         filled = int(30 * min(done, total) / total)
         line = f"\r{stage:<14} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
         if line != self.last:
@@ -100,23 +100,66 @@ def import_command(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(
         ...,
-        help="CSV file(s): reps, accounts, stakeholders or "
-        "touches (the kind is told by the header).",
+        help="CSV file(s): the app's own (reps, accounts, stakeholders, touches) or CRM exports"
+        " (Salesforce, HubSpot); the header tells which.",
+    ),
+    source: str | None = typer.Option(
+        None,
+        "--from",
+        metavar="native|salesforce|hubspot",
+        help="Read the files as this source's exports [default: told by each header].",
+    ),
+    rep: str | None = typer.Option(
+        None,
+        "--rep",
+        "-r",
+        help="Give new CRM accounts whose owner is not a known rep to this rep.",
+    ),
+    potential_from: str | None = typer.Option(
+        None,
+        "--potential-from",
+        metavar="COLUMN",
+        help='Take CRM accounts\' potential size from this column (e.g. "Annual Revenue").',
+    ),
+    top: bool = typer.Option(
+        False, "--top", help="Mark the accounts of CRM files as top accounts (reviewed weekly)."
+    ),
+    day_first: bool = typer.Option(
+        False, "--day-first", help="Read CRM dates like 03/04/2026 as 3 April (not March 4)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file(s); save nothing."),
 ) -> None:
-    """Import the app's own CSV files. All-or-nothing per file: a bad row changes nothing.
+    """Import CSV files: the app's own format, or Salesforce and HubSpot exports.
 
-    Files are imported in the order given (reps, accounts, stakeholders, touches);
+    All-or-nothing per file: a bad row changes nothing. Files are imported in the
+    order their kinds need (reps, accounts, contacts, contact roles, activities);
     each file is one transaction, so an earlier good file stays imported.
     """
-    from accountreview.services.importing import import_file
+    from accountreview.services.importing import (
+        ImportOptions,
+        detect_file,
+        import_file,
+        in_import_order,
+    )
 
+    if source is not None and source.casefold() not in {"native", "salesforce", "hubspot"}:
+        raise fail(f"--from: {source!r} is not valid; expected native, salesforce or hubspot", 2)
+    options = ImportOptions(
+        source=None if source is None else source.casefold(),
+        rep=rep,
+        potential_from=potential_from,
+        top=top,
+        day_first=day_first,
+    )
     with workspace(ctx, create=True) as ws:
-        for path in files:
+        found = in_import_order([detect_file(path, options) for path in files])
+        for detected in found:
+            out(f"Reading {detected.describe()}")
             bar = _Bar()
             try:
-                report = import_file(ws, path, dry_run=dry_run, progress=bar)
+                report = import_file(
+                    ws, detected.path, dry_run=dry_run, progress=bar, options=options
+                )
             finally:
                 bar.done()
             out(report.summary())

@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from accountreview.io.export_csv import FORMULA_START, safe_cell
 from accountreview.text import money, pct
 
-__all__ = ["Format", "money", "pct", "safe_cell", "table", "write_csv", "write_json"]
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = [
+    "FORMULA_START",
+    "Format",
+    "money",
+    "pct",
+    "safe_cell",
+    "table",
+    "write_csv",
+    "write_json",
+]
 
 
 class Format(StrEnum):
@@ -41,13 +49,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: i
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in body
     )
     return "\n".join(lines)
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise a cell a spreadsheet would run as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

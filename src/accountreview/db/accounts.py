@@ -101,10 +101,10 @@ _SELECT = "SELECT a.*, r.name AS rep_name FROM account a JOIN rep r ON r.id = a.
 
 
 def insert_account(conn: sqlite3.Connection, values: Mapping[str, Any]) -> str:
-    """Insert an account from stored-form values keyed by column name."""
+    """Insert an account from stored-form values keyed by column name (and its CRM link)."""
     account_id = new_id()
     values = {**ACCOUNT_DEFAULTS, **values}
-    columns = [c for c in ACCOUNT_COLUMNS if c in values]
+    columns = [c for c in (*ACCOUNT_COLUMNS, "crm_source", "crm_id") if c in values]
     conn.execute(
         f"INSERT INTO account (id, created_at, {', '.join(columns)})"
         f" VALUES (?, ?, {', '.join('?' for _ in columns)})",

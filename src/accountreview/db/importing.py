@@ -1,10 +1,11 @@
 """Queries an import needs: matching file rows to records, and its scratch tables.
 
-Two TEMP tables live for the length of one import transaction (they vanish on
+TEMP tables live for the length of one import transaction (they vanish on
 ROLLBACK and are dropped before COMMIT): the account names in a case-insensitive
 index (the schema's index on `account.name` is case-sensitive, so a NOCASE
-lookup would scan every account for each row), and the records already matched
-by a row of the file (to refuse a second row for the same record). Both keep
+lookup would scan every account for each row), the records already matched
+by a row of the file (to refuse a second row for the same record), and the
+best contact role seen per stakeholder (written when the file ends). They keep
 memory flat however long the file is.
 """
 
@@ -15,13 +16,24 @@ from datetime import date
 from accountreview.db.records import as_date
 from accountreview.db.reps import RepRow
 
+# Pages an import may keep in memory (KiB, as PRAGMA cache_size takes it negated): a
+# long import writes into indexes all over the file, and SQLite's default of 2 MiB
+# makes it read the same pages again and again. A fixed cap: memory stays flat.
+IMPORT_CACHE_KIB = 16_384
+
 
 def start_import(conn: sqlite3.Connection, *, account_names: bool) -> None:
-    """Create the scratch tables (inside the import's transaction)."""
+    """Create the scratch tables (inside the import's transaction), widen the page cache."""
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, row INTEGER NOT NULL)"
     )
     conn.execute("DELETE FROM temp.import_seen")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_role"
+        " (stakeholder_id TEXT PRIMARY KEY, rank INTEGER NOT NULL)"
+    )
+    conn.execute("DELETE FROM temp.import_role")
     if account_names:
         conn.execute("DROP TABLE IF EXISTS temp.import_account_name")
         conn.execute(
@@ -32,19 +44,44 @@ def start_import(conn: sqlite3.Connection, *, account_names: bool) -> None:
         conn.execute("CREATE INDEX temp.ix_import_account_name ON import_account_name (name)")
 
 
+def end_import(conn: sqlite3.Connection) -> None:
+    """Give the page cache back (after COMMIT or ROLLBACK)."""
+    conn.execute("PRAGMA cache_size = -2000")
+
+
 def finish_import(conn: sqlite3.Connection) -> None:
     """Drop the scratch tables."""
     conn.execute("DROP TABLE IF EXISTS temp.import_seen")
     conn.execute("DROP TABLE IF EXISTS temp.import_account_name")
+    conn.execute("DROP TABLE IF EXISTS temp.import_role")
 
 
 def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | None:
     """The file row that already matched `record_id`; else remember `row` and return None."""
+    before = conn.total_changes
+    conn.execute("INSERT OR IGNORE INTO temp.import_seen (id, row) VALUES (?, ?)", (record_id, row))
+    if conn.total_changes != before:
+        return None
     found = conn.execute("SELECT row FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
-    if found is not None:
-        return int(found[0])
-    conn.execute("INSERT INTO temp.import_seen (id, row) VALUES (?, ?)", (record_id, row))
-    return None
+    return int(found[0])
+
+
+def note_role(conn: sqlite3.Connection, stakeholder_id: str, rank: int) -> None:
+    """Remember the best (lowest) role rank a row of the file gave a stakeholder."""
+    conn.execute(
+        "INSERT INTO temp.import_role (stakeholder_id, rank) VALUES (?, ?)"
+        " ON CONFLICT (stakeholder_id) DO UPDATE SET rank = min(rank, excluded.rank)",
+        (stakeholder_id, rank),
+    )
+
+
+def noted_roles(conn: sqlite3.Connection) -> list[tuple[str, int, str | None]]:
+    """(stakeholder id, best rank, stored role) of every stakeholder given a role."""
+    rows = conn.execute(
+        "SELECT r.stakeholder_id, r.rank, s.role FROM temp.import_role r"
+        " JOIN stakeholder s ON s.id = r.stakeholder_id ORDER BY r.stakeholder_id"
+    ).fetchall()
+    return [(r[0], int(r[1]), r[2]) for r in rows]
 
 
 _REP = "SELECT id, name, email, role, manager_id FROM rep"
@@ -107,9 +144,13 @@ class StoredStakeholder:
     level: str | None
     role: str | None
     left_on: date | None
+    crm_source: str | None = None
+    crm_id: str | None = None
 
 
-_STAKEHOLDER = "SELECT id, name, email, title, level, role, left_on FROM stakeholder"
+_STAKEHOLDER = (
+    "SELECT id, name, email, title, level, role, left_on, crm_source, crm_id FROM stakeholder"
+)
 
 
 def _stakeholders(rows: list[sqlite3.Row]) -> list[StoredStakeholder]:
@@ -122,9 +163,16 @@ def _stakeholders(rows: list[sqlite3.Row]) -> list[StoredStakeholder]:
             level=r["level"],
             role=r["role"],
             left_on=as_date(r["left_on"]),
+            crm_source=r["crm_source"],
+            crm_id=r["crm_id"],
         )
         for r in rows
     ]
+
+
+def stakeholders_by_id(conn: sqlite3.Connection, stakeholder_id: str) -> list[StoredStakeholder]:
+    """The stakeholder with this id (a list of at most one)."""
+    return _stakeholders(conn.execute(f"{_STAKEHOLDER} WHERE id = ?", (stakeholder_id,)).fetchall())
 
 
 def stakeholders_by_email(
@@ -150,10 +198,15 @@ def stakeholders_by_name(
 
 
 def stakeholder_ids_named(conn: sqlite3.Connection, account_id: str, text: str) -> list[str]:
-    """Ids of the account's stakeholders whose email or name (any case) is `text`.
+    """Ids of the account's stakeholders whose id, email or name (any case) is `text`.
 
-    An email match wins over a name match.
+    An id match wins over an email match, which wins over a name match.
     """
+    row = conn.execute(
+        "SELECT id FROM stakeholder WHERE id = ? AND account_id = ?", (text, account_id)
+    ).fetchone()
+    if row is not None:
+        return [row[0]]
     by_email = stakeholders_by_email(conn, account_id, text)
     people = by_email or stakeholders_by_name(conn, account_id, text)
     return [p.id for p in people]

@@ -19,7 +19,10 @@ from sqlmodel import Field, SQLModel
 
 class Rep(SQLModel, table=True):
     __tablename__ = "rep"
-    __table_args__ = (CheckConstraint("role IN ('rep', 'manager')", name="rep_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('rep', 'manager')", name="rep_role"),
+        Index("uq_rep_crm", "crm_source", "crm_id", unique=True),
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     name: str
@@ -27,6 +30,8 @@ class Rep(SQLModel, table=True):
     role: str = "rep"
     manager_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
     created_at: datetime
+    crm_source: str | None = None
+    crm_id: str | None = None
 
 
 class Account(SQLModel, table=True):
@@ -36,6 +41,7 @@ class Account(SQLModel, table=True):
         CheckConstraint("contract IS NULL OR contract IN ('annual', 'monthly')", name="contract"),
         Index("ix_account_rep_top", "rep_id", "is_top"),
         Index("ix_account_lost_on", "lost_on"),
+        Index("uq_account_crm", "crm_source", "crm_id", unique=True),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -59,11 +65,16 @@ class Account(SQLModel, table=True):
     procurement_signoff_on: date | None = None
     penetration_target_pct: float | None = None
     created_at: datetime
+    crm_source: str | None = None
+    crm_id: str | None = None
 
 
 class Stakeholder(SQLModel, table=True):
     __tablename__ = "stakeholder"
-    __table_args__ = (Index("ix_stakeholder_account_name", "account_id", "name"),)
+    __table_args__ = (
+        Index("ix_stakeholder_account_name", "account_id", "name"),
+        Index("uq_stakeholder_crm", "crm_source", "crm_id", unique=True),
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     account_id: uuid.UUID = Field(foreign_key="account.id")
@@ -75,6 +86,8 @@ class Stakeholder(SQLModel, table=True):
     left_on: date | None = None
     next_contact_on: date | None = None
     created_at: datetime
+    crm_source: str | None = None
+    crm_id: str | None = None
 
 
 class Touch(SQLModel, table=True):
@@ -85,6 +98,7 @@ class Touch(SQLModel, table=True):
             "channel IN ('in-person', 'video', 'phone', 'email', 'event', 'chat')",
             name="touch_channel",
         ),
+        Index("uq_touch_crm", "crm_source", "crm_id", unique=True),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -94,6 +108,8 @@ class Touch(SQLModel, table=True):
     note: str | None = None
     logged_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
     created_at: datetime
+    crm_source: str | None = None
+    crm_id: str | None = None
 
 
 class Review(SQLModel, table=True):

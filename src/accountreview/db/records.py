@@ -11,8 +11,9 @@ def new_id() -> str:
 
 
 def now_text() -> str:
-    """The current UTC time in the stored form."""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The current UTC time in the stored form (``2026-11-23 09:14:02.123456``)."""
+    # isoformat is several times faster than strftime; an import calls this per row.
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def as_date(value: object) -> date | None:

@@ -76,11 +76,13 @@ def insert_stakeholder(
     level: Level | None,
     role: Role | None,
     left_on: date | None = None,
+    crm_source: str | None = None,
+    crm_id: str | None = None,
 ) -> str:
     stakeholder_id = new_id()
     conn.execute(
         "INSERT INTO stakeholder (id, account_id, name, email, title, level, role, left_on,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             stakeholder_id,
             account_id,
@@ -91,6 +93,8 @@ def insert_stakeholder(
             None if role is None else role.value,
             date_text(left_on),
             now_text(),
+            crm_source,
+            crm_id,
         ),
     )
     return stakeholder_id
@@ -187,12 +191,24 @@ def insert_touch(
     channel: Channel,
     note: str | None,
     logged_by_id: str | None,
+    crm_source: str | None = None,
+    crm_id: str | None = None,
 ) -> str:
     touch_id = new_id()
     conn.execute(
         "INSERT INTO touch (id, stakeholder_id, touched_on, channel, note, logged_by_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (touch_id, stakeholder_id, on.isoformat(), channel.value, note, logged_by_id, now_text()),
+        " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            touch_id,
+            stakeholder_id,
+            on.isoformat(),
+            channel.value,
+            note,
+            logged_by_id,
+            now_text(),
+            crm_source,
+            crm_id,
+        ),
     )
     return touch_id
 

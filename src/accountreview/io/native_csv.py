@@ -1,8 +1,10 @@
 """The app's own CSV format: one file per kind of record, the kind told by the header.
 
 File
-    UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8" writes one).
-    Comma-separated; a cell holding a comma, a double quote or a line break is
+    UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8" writes one);
+    also UTF-16 or Windows-1252, and semicolons or tabs instead of commas, as
+    Excel saves them (see `accountreview.io.csv_source`).
+    A cell holding a comma, a double quote or a line break is
     quoted with double quotes, a quote inside it doubled (RFC 4180). The first row
     is the header. Rows are numbered as a spreadsheet shows them: the header is
     row 1, the first data row is row 2; a blank line is a row (and is skipped), a
@@ -11,7 +13,8 @@ File
 Header
     The set of column names tells the kind: any order, any case, a space or hyphen
     counts as an underscore (``List Price`` is ``list_price``). It must be exactly
-    the set of one kind below. A column with an empty header is ignored and its
+    the set of one kind below, plus, for accounts, stakeholders and touches, the
+    optional pair ``crm_source, crm_id`` (below). A column with an empty header is ignored and its
     cells must be empty. A row with fewer cells than the header reads the missing
     ones as empty; a row with more is refused.
 
@@ -61,11 +64,23 @@ stakeholders: account, name, email, title, level, role, left_on
 
 touches: account, stakeholder, on, channel, note
     account      exact name (any case) or id of an account, required
-    stakeholder  name or email of a stakeholder of that account, required
+    stakeholder  id, email or name of a stakeholder of that account, required
     on           date, required, not after today
     channel      in-person, video, phone, email, event or chat, required
     note         text (up to 2000 characters) or empty
     A touch is identified by (stakeholder, on, channel, note).
+
+crm_source, crm_id (optional, accounts, stakeholders and touches)
+    The CRM record the row was imported from: ``salesforce`` with its id (15 or
+    18 characters) or ``hubspot`` with its record id; both empty for a record
+    made in the app. `accountreview export` writes them, so that a file moved
+    to another database keeps its links, and a later CRM import there updates
+    the record instead of adding a copy. A row with a CRM id is matched by it
+    first.
+
+A cell starting with a quote followed by ``=``, ``+``, ``-``, ``@`` (how our
+exports neutralise what a spreadsheet would run as a formula) is read without
+the quote.
 
 An import is all-or-nothing and re-importing the same file changes nothing; those
 rules, and the matching of references, are the import service's
@@ -77,20 +92,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import TypeVar, cast
 
 from accountreview.domain.dates import parse_date
 from accountreview.domain.enums import Channel, ContractKind, Level, RepRole, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text, parse_bool, parse_money, parse_percent
-from accountreview.io.csv_source import CsvSource, normalise_column
+from accountreview.io.crm.records import CrmLink, crm_link
 
 # What `NativeCsv` yields and raises, so that its callers need this module alone.
 from accountreview.io.csv_source import MalformedCsv as MalformedCsv
 from accountreview.io.csv_source import Row as Row
 from accountreview.io.csv_source import RowProblem as RowProblem
 from accountreview.io.csv_source import UnreadableFile as UnreadableFile
+from accountreview.io.csv_source import normalise_column
 
 T = TypeVar("T")
 EnumT = TypeVar("EnumT", RepRole, Level, Role, Channel, ContractKind)
@@ -122,21 +137,49 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "touches": ("account", "stakeholder", "on", "channel", "note"),
 }
 NOTE_MAX_LENGTH = 2000
+CRM_SOURCES = ("salesforce", "hubspot")
 _EMAIL_EXPECTED = "an email address such as name@company.com"
+
+
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reps": (),
+    "accounts": ("crm_source", "crm_id"),
+    "stakeholders": ("crm_source", "crm_id"),
+    "touches": ("crm_source", "crm_id"),
+}
 
 
 class UnknownHeader(Exception):
     """The header row matches none of the kinds; the message lists what was found and wanted."""
 
 
-def detect_kind(file: str, header: list[str]) -> str:
-    """The kind whose column set the header has; `UnknownHeader` otherwise."""
+def native_kind(header: list[str]) -> str | None:
+    """The kind whose columns the header has (each once; the optional ones may be left out)."""
     names = [normalise_column(cell) for cell in header if cell.strip()]
     found = set(names)
-    if len(found) == len(names):
-        for kind, columns in COLUMNS.items():
-            if found == set(columns):
-                return kind
+    if len(found) != len(names):
+        return None
+    for kind, columns in COLUMNS.items():
+        if set(columns) <= found <= set(columns) | set(OPTIONAL_COLUMNS[kind]):
+            return kind
+    return None
+
+
+def detect_kind(file: str, header: list[str]) -> str:
+    """The kind whose column set the header has; `UnknownHeader` otherwise."""
+    kind = native_kind(header)
+    if kind is None:
+        raise UnknownHeader(unknown_header_message(file, header))
+    return kind
+
+
+def unknown_header_message(file: str, header: list[str], *, more: tuple[str, ...] = ()) -> str:
+    """What a header that matches no kind holds, what is closest and what is accepted.
+
+    `more` adds lines on other formats (the CRM exports) to the list of what is accepted.
+    """
+    names = [normalise_column(cell) for cell in header if cell.strip()]
+    found = set(names)
     lines = [f"{file}, row 1: the header matches no import format."]
     if not names:
         lines.append("The first row is empty; it must be the header.")
@@ -147,26 +190,16 @@ def detect_kind(file: str, header: list[str]) -> str:
             lines.append(f"Named twice: {', '.join(twice)}")
         kind = max(COLUMNS, key=lambda k: len(found & set(COLUMNS[k])))
         missing = [c for c in COLUMNS[kind] if c not in found]
-        extra = [n for n in names if n not in COLUMNS[kind]]
+        allowed = (*COLUMNS[kind], *OPTIONAL_COLUMNS[kind])
+        extra = [n for n in names if n not in allowed]
         lines.append(
             f"Closest is {kind}: missing {', '.join(missing) or 'nothing'};"
             f" not expected {', '.join(extra) or 'nothing'}"
         )
     lines.append("Expected the columns of one of these (any order, any case):")
     lines.extend(f"  {kind}: {', '.join(columns)}" for kind, columns in COLUMNS.items())
-    raise UnknownHeader("\n    ".join(lines))
-
-
-class NativeCsv(CsvSource):
-    """An open native CSV file: its kind (told by the header), then its data rows."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        try:
-            self.kind = detect_kind(self.file, self.header)
-        except BaseException:
-            self.close()
-            raise
+    lines.extend(more)
+    return "\n    ".join(lines)
 
 
 class _Cells:
@@ -205,6 +238,22 @@ class _Cells:
 
     def percent(self, column: str) -> float | None:
         return self.read(column, lambda t: parse_percent(t, column))
+
+    def crm(self) -> CrmLink | None:
+        """The optional `crm_source` and `crm_id` pair: both, or neither."""
+        source, crm_id = self.row.text("crm_source"), self.row.text("crm_id")
+        if not source and not crm_id:
+            return None
+        if not source or not crm_id:
+            empty = "crm_id" if source else "crm_source"
+            self.problems.append(
+                self.row.problem(empty, "a value when the other CRM column has one")
+            )
+            return None
+        if source.casefold() not in CRM_SOURCES:
+            self.problems.append(self.row.problem("crm_source", "salesforce or hubspot"))
+            return None
+        return self.read("crm_id", lambda t: crm_link(source, t))
 
 
 _MEMBERS: dict[tuple[type[StrEnum], str], StrEnum] = {}
@@ -257,6 +306,7 @@ class AccountRecord:
     cio_signoff_on: date | None
     procurement_signoff_on: date | None
     penetration_target_pct: float | None
+    crm: CrmLink | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +318,7 @@ class StakeholderRecord:
     level: Level | None
     role: Role | None
     left_on: date | None
+    crm: CrmLink | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +328,7 @@ class TouchRecord:
     on: date
     channel: Channel
     note: str | None
+    crm: CrmLink | None = None
 
 
 # Reference cells (rep, manager, account, stakeholder) are only checked for presence
@@ -309,6 +361,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
     cio_signoff_on = cells.date("cio_signoff_on")
     procurement_signoff_on = cells.date("procurement_signoff_on")
     target = cells.percent("penetration_target_pct")
+    crm = cells.crm()
     if name is None or rep is None or cells.problems:
         return None, cells.problems
     record = AccountRecord(
@@ -331,6 +384,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
         cio_signoff_on=cio_signoff_on,
         procurement_signoff_on=procurement_signoff_on,
         penetration_target_pct=target,
+        crm=crm,
     )
     return record, []
 
@@ -345,9 +399,10 @@ def read_stakeholder(row: Row) -> tuple[StakeholderRecord | None, list[RowProble
     level = cells.read("level", lambda t: _member(Level, t, "level"))
     role = cells.read("role", lambda t: _member(Role, t, "role"))
     left_on = cells.date("left_on")
+    crm = cells.crm()
     if account is None or name is None or cells.problems:
         return None, cells.problems
-    return StakeholderRecord(account, name, email, title, level, role, left_on), []
+    return StakeholderRecord(account, name, email, title, level, role, left_on, crm), []
 
 
 def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProblem]]:
@@ -361,6 +416,7 @@ def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProbl
         cells.problems.append(row.problem("on", expected))
     channel = cells.read("channel", lambda t: _member(Channel, t, "channel"), required=True)
     note = cells.text("note", max_length=NOTE_MAX_LENGTH)
+    crm = cells.crm()
     if account is None or stakeholder is None or on is None or channel is None or cells.problems:
         return None, cells.problems
-    return TouchRecord(account, stakeholder, on, channel, note), []
+    return TouchRecord(account, stakeholder, on, channel, note, crm), []

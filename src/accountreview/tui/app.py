@@ -45,6 +45,22 @@ class AccountReviewApp(App[None]):
             show=False,
             tooltip="Command palette: every action by name",
         ),
+        Binding(
+            "ctrl+g",
+            "import_data",
+            "Import…",
+            id="app.import",
+            show=False,
+            tooltip="Import… CSV files: the app's own, Salesforce or HubSpot exports",
+        ),
+        Binding(
+            "ctrl+e",
+            "export_data",
+            "Export…",
+            id="app.export",
+            show=False,
+            tooltip="Export… CSV, JSON, a calendar of next contacts, Salesforce Tasks",
+        ),
     ]
 
     def __init__(
@@ -145,6 +161,20 @@ class AccountReviewApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_import_data(self) -> None:
+        """Import CSV files (in a worker, with progress)."""
+        from accountreview.tui.screens.transfer import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
+
+    def action_export_data(self) -> None:
+        """Export data to a file (in a worker)."""
+        from accountreview.tui.screens.transfer import ExportScreen
+
+        if not isinstance(self.screen, ExportScreen):
+            self.push_screen(ExportScreen())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key of the current screen, titled "Screen: action"."""
         section = getattr(screen, "PALETTE_SECTION", "App")
@@ -156,6 +186,16 @@ class AccountReviewApp(App[None]):
                     partial(screen.run_action, binding.action),
                 )
         yield SystemCommand("App: help", "key ?", self.action_help)
+        yield SystemCommand(
+            "App: import…",
+            "key ^g · the app's own CSV, Salesforce, HubSpot",
+            self.action_import_data,
+        )
+        yield SystemCommand(
+            "App: export…",
+            "key ^e · CSV, JSON, calendar, Salesforce Tasks",
+            self.action_export_data,
+        )
         yield SystemCommand("App: quit", "key ctrl+q", self.action_quit)
         yield SystemCommand("App: change theme", "light or dark", self.action_change_theme)
         yield SystemCommand(

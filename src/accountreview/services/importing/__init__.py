@@ -1,4 +1,4 @@
-"""Importing the app's own CSV files (format: `accountreview.io.native_csv`).
+"""Importing CSV files: the app's own format and CRM exports (Salesforce, HubSpot).
 
 An import is all-or-nothing: every row is checked and written inside one write
 transaction, which is rolled back if any row has a problem (or on a dry run), so
@@ -6,18 +6,40 @@ a row may refer to a record created by an earlier row of the same file. The file
 is streamed; every problem is reported (the first `MAX_PROBLEMS` in full).
 
 Re-importing a file changes nothing: a row that matches a record updates it only
-when a value differs. Reps match by email, accounts by name (any case),
-stakeholders by (account, email), or by (account, name) when the row has no
-email or its email is new and the named stakeholder has none yet; touches by
-(stakeholder, date, channel, note).
+when a value differs. In the native format, reps match by email, accounts by
+name (any case), stakeholders by (account, email), or by (account, name) when
+the row has no email or its email is new and the named stakeholder has none
+yet; touches by (stakeholder, date, channel, note); a row with a CRM id
+(`crm_source`, `crm_id`) is matched by it first. CRM exports match by CRM id
+first (see `crm`).
 
-Where each part lives: `file` (import_file and its report), `run` (the
-counts, problems and matching of one import), `kinds` (how a row of each
-kind is checked, matched and written).
+Where each part lives: `file` (import_file, detect_file and the report),
+`run` (the options, counts, problems and matching of one import), `kinds`
+(how a native row of each kind is checked, matched and written), `crm` (the
+same for CRM exports: the rules, then `crm_accounts` for users and accounts,
+`crm_people` for contacts, contact roles and activities). What a file holds is
+read in `accountreview.io`.
 """
 
-from accountreview.services.importing.file import PROGRESS_EVERY, ImportReport, import_file
-from accountreview.services.importing.run import MAX_PROBLEMS
+from accountreview.services.importing.file import (
+    PROGRESS_EVERY,
+    Detected,
+    ImportReport,
+    detect_file,
+    import_file,
+    in_import_order,
+)
+from accountreview.services.importing.run import MAX_PROBLEMS, ImportOptions
 from accountreview.services.progress import Progress
 
-__all__ = ["MAX_PROBLEMS", "PROGRESS_EVERY", "ImportReport", "Progress", "import_file"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "PROGRESS_EVERY",
+    "Detected",
+    "ImportOptions",
+    "ImportReport",
+    "Progress",
+    "detect_file",
+    "import_file",
+    "in_import_order",
+]

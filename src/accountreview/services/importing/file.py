@@ -1,14 +1,18 @@
 """`import_file`: one CSV file imported all-or-nothing, and the report of what it did."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from accountreview.db import importing as import_queries
-from accountreview.io import native_csv
-from accountreview.io.native_csv import RowProblem
+from accountreview.io.crm import salesforce
+from accountreview.io.csv_source import CsvSource, MalformedCsv, RowProblem, UnreadableFile
+from accountreview.io.detect import FileFormat, detect_format
+from accountreview.io.native_csv import UnknownHeader
 from accountreview.services.errors import ImportRejected, InvalidInput
+from accountreview.services.importing.crm import finish_crm, import_crm_row
 from accountreview.services.importing.kinds import IMPORTERS
-from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.run import ImportOptions, ImportRun
 from accountreview.services.progress import Progress
 from accountreview.services.workspace import Workspace
 
@@ -19,13 +23,17 @@ PROGRESS_EVERY = 1000
 class ImportReport:
     """What an import did (or, on a dry run, would do)."""
 
-    kind: str  # "reps" | "accounts" | "stakeholders" | "touches"
+    kind: str  # "reps" | "accounts" | "stakeholders" | "touches" | "contact-roles"
     file: str
     rows: int
     created: int
     updated: int
     unchanged: int
     dry_run: bool
+    source: str = "native"
+    title: str = ""  # the format in words, e.g. "Salesforce contacts (report export)"
+    skipped: dict[str, int] = field(default_factory=dict)  # why -> rows
+    notes: dict[str, int] = field(default_factory=dict)  # what else happened -> times
 
     def summary(self) -> str:
         """One line, e.g. "accounts.csv: 40 rows — 38 new, 2 updated, 0 unchanged"."""
@@ -34,16 +42,73 @@ class ImportReport:
             f"{self.file}: {rows} — {self.created} new, {self.updated} updated,"
             f" {self.unchanged} unchanged"
         )
+        if self.skipped:
+            reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
+            text += f", {sum(self.skipped.values())} skipped ({reasons})"
+        if self.notes:
+            text += "; " + ", ".join(f"{n} {what}" for what, n in sorted(self.notes.items()))
         return text + (" (dry run: nothing saved)" if self.dry_run else "")
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A file about to be imported: its format and how its bytes are text."""
+
+    path: Path
+    format: FileFormat
+    text_form: str  # e.g. "UTF-8 with BOM, comma-separated"
+
+    def describe(self) -> str:
+        """E.g. "contacts.csv: Salesforce contacts (report export); UTF-8, comma-separated"."""
+        return f"{self.path.name}: {self.format.title}; {self.text_form}"
 
 
 class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
-def _import_rows(run: ImportRun, source: native_csv.NativeCsv, progress: Progress | None) -> None:
+def _open(path: Path, options: ImportOptions) -> tuple[CsvSource, FileFormat]:
+    """The open file and its format (told by the header, or --from)."""
+    source = CsvSource(Path(path))
+    try:
+        fmt = detect_format(
+            source.file,
+            source.header,
+            source=options.source,
+            potential_from=options.potential_from,
+        )
+    except BaseException:
+        source.close()
+        raise
+    if fmt.source == salesforce.SOURCE and fmt.variant == "report export":
+        source.footer = salesforce.is_footer
+    return source, fmt
+
+
+def detect_file(path: Path, options: ImportOptions | None = None) -> Detected:
+    """What a file is, from its header alone (`InvalidInput`/`ImportRejected` if unreadable)."""
+    try:
+        source, fmt = _open(path, options or ImportOptions())
+    except UnreadableFile as error:
+        raise InvalidInput(str(error)) from None
+    except UnknownHeader as error:
+        raise ImportRejected([str(error)]) from None
+    except MalformedCsv as error:
+        raise ImportRejected([error.problem]) from None
+    source.close()
+    return Detected(Path(path), fmt, source.form.label)
+
+
+def in_import_order(found: Sequence[Detected]) -> list[Detected]:
+    """Files in the order their kinds refer to each other (reps, accounts, stakeholders,
+    contact roles, touches); files of one kind keep the order given."""
+    return sorted(found, key=lambda d: d.format.order)
+
+
+def _import_rows(run: ImportRun, source: CsvSource, progress: Progress | None) -> None:
     """Check and write every row of the file, noting problems instead of stopping."""
-    importer = IMPORTERS[source.kind]
+    importer = import_crm_row if run.fmt.source != "native" else IMPORTERS[run.fmt.kind]
+    stage = run.fmt.title
     try:
         for item in source:
             run.rows += 1
@@ -52,30 +117,53 @@ def _import_rows(run: ImportRun, source: native_csv.NativeCsv, progress: Progres
             else:
                 importer(run, item)
             if progress is not None and run.rows % PROGRESS_EVERY == 0:
-                progress(source.kind, source.bytes_read, source.size)
-    except native_csv.MalformedCsv as error:
+                progress(stage, source.bytes_read, source.size)
+    except MalformedCsv as error:
         run.reject([error.problem])
     if progress is not None:
-        progress(source.kind, source.size, source.size)
+        progress(stage, source.size, source.size)
 
 
 def import_file(
-    ws: Workspace, path: Path, *, dry_run: bool = False, progress: Progress | None = None
+    ws: Workspace,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Import one CSV file of the app's own format; the header tells its kind.
+    """Import one CSV file: the app's own format or a CRM export; the header tells which.
 
     All-or-nothing: raises `ImportRejected` listing every problem (file, row,
     column, value, what was expected) and writes nothing if any row is bad;
-    `InvalidInput` if the file cannot be read as UTF-8 text. With `dry_run`,
+    `InvalidInput` if the file cannot be read as text. With `dry_run`,
     everything is checked and counted but nothing is saved. `progress`, if
-    given, is called as progress(kind, bytes_read, file_size) every
+    given, is called as progress(what, bytes_read, file_size) every
     `PROGRESS_EVERY` rows and once at the end.
     """
-    run = ImportRun(ws, ws.db.conn)
+    options = options or ImportOptions()
     try:
-        with native_csv.NativeCsv(Path(path)) as source, ws.db.write() as conn:
-            import_queries.start_import(conn, account_names=source.kind != "reps")
+        return _import(ws, path, dry_run, progress, options)
+    finally:
+        import_queries.end_import(ws.db.conn)
+
+
+def _import(
+    ws: Workspace,
+    path: Path,
+    dry_run: bool,
+    progress: Progress | None,
+    options: ImportOptions,
+) -> ImportReport:
+    try:
+        source, fmt = _open(path, options)
+        run = ImportRun(ws, ws.db.conn, fmt, options)
+        with source, ws.db.write() as conn:
+            if fmt.source != "native" and fmt.kind == "accounts":
+                run.fallback_rep_id = _fallback_rep(ws, options)
+            import_queries.start_import(conn, account_names=fmt.kind != "reps")
             _import_rows(run, source, progress)
+            finish_crm(run)
             if run.problems or run.more:
                 raise ImportRejected(run.problems, more=run.more)
             import_queries.finish_import(conn)
@@ -83,18 +171,31 @@ def import_file(
                 raise _DryRun
     except _DryRun:
         pass
-    except native_csv.UnreadableFile as error:
+    except UnreadableFile as error:
         raise InvalidInput(str(error)) from None
-    except native_csv.UnknownHeader as error:
+    except UnknownHeader as error:
         raise ImportRejected([str(error)]) from None
-    except native_csv.MalformedCsv as error:  # in the header row (later rows are noted)
+    except MalformedCsv as error:  # in the header row (later rows are noted)
         raise ImportRejected([error.problem]) from None
     return ImportReport(
-        kind=source.kind,
+        kind=fmt.kind,
         file=source.file,
         rows=run.rows,
         created=run.created,
         updated=run.updated,
         unchanged=run.unchanged,
         dry_run=dry_run,
+        source=fmt.source,
+        title=fmt.title,
+        skipped=dict(run.skipped),
+        notes=dict(run.notes),
     )
+
+
+def _fallback_rep(ws: Workspace, options: ImportOptions) -> str | None:
+    """The rep named by --rep (for a CRM accounts file: it may be in an earlier file)."""
+    if not options.rep:
+        return None
+    from accountreview.services.lookup import resolve_rep
+
+    return resolve_rep(ws, options.rep).id

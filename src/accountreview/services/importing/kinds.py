@@ -1,15 +1,21 @@
 """How a row of each kind is checked, matched to a stored record and written."""
 
+import sqlite3
 from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from accountreview.db import accounts as account_queries
+from accountreview.db import crm as crm_queries
 from accountreview.db import importing as import_queries
 from accountreview.db import reps as rep_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.importing import StoredStakeholder
 from accountreview.db.records import date_text
+from accountreview.domain.enums import Channel
 from accountreview.io import native_csv
+from accountreview.io.crm.records import CrmLink
 from accountreview.io.native_csv import AccountRecord, Row, RowProblem, StakeholderRecord
 from accountreview.services.importing.run import ImportRun
 
@@ -123,7 +129,9 @@ def _import_account(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_account(row)
     rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
     existing_id = None
-    if record is not None:
+    if record is not None and record.crm is not None:
+        existing_id = crm_queries.find_linked(run.conn, "account", *_link(record.crm))
+    if record is not None and existing_id is None:
         matches = import_queries.account_ids_by_name(run.conn, record.name)
         if len(matches) > 1:
             expected = f"a name at most one account has ({len(matches)} accounts have this one)"
@@ -134,6 +142,9 @@ def _import_account(run: ImportRun, row: Row) -> None:
         return
     values = _account_values(record, rep_id)
     conn = run.conn
+    link = None if record.crm is None else _link(record.crm)
+    if link is not None:
+        values.update(crm_source=link[0], crm_id=link[1])
 
     def insert() -> str:
         new_id = account_queries.insert_account(conn, values)
@@ -144,19 +155,48 @@ def _import_account(run: ImportRun, row: Row) -> None:
         account_queries.update_account(conn, account_id, values)
         import_queries.remember_account_name(conn, account_id, record.name)
 
-    same = existing_id is not None and account_queries.stored_values(conn, existing_id) == values
-    run.save(row, "name", existing_id, same=same, insert=insert, update=update)
+    def update_all(account_id: str) -> None:
+        update(account_id)
+        if link is not None:
+            crm_queries.link(conn, "account", account_id, *link)
+
+    same = existing_id is not None and _stored_account(conn, existing_id, link) == values
+    run.save(row, "name", existing_id, same=same, insert=insert, update=update_all)
+
+
+def _link(crm: CrmLink) -> tuple[str, str]:
+    return crm.source, crm.id
+
+
+def _stored_account(
+    conn: sqlite3.Connection, account_id: str, link: tuple[str, str] | None
+) -> dict[str, Any]:
+    stored = account_queries.stored_values(conn, account_id)
+    if link is not None:
+        found = crm_queries.crm_of(conn, "account", account_id)
+        stored.update(crm_source=found and found[0], crm_id=found and found[1])
+    return stored
 
 
 def _match_stakeholder(
     run: ImportRun, row: Row, account_id: str, record: StakeholderRecord, problems: list[RowProblem]
 ) -> StoredStakeholder | None:
-    """The stakeholder a row is about: by email, else by name (see the module docstring)."""
+    """The stakeholder a row is about: by CRM id, email, else name (see the module docstring)."""
     people: list[StoredStakeholder] = []
-    if record.email is not None:
+    if record.crm is not None:
+        linked = crm_queries.person_by_crm(run.conn, *_link(record.crm))
+        if linked is not None and linked.account_id != account_id:
+            expected = "the CRM id of a stakeholder of this account (it is another account's)"
+            problems.append(row.problem("crm_id", expected))
+            return None
+        if linked is not None:
+            people = import_queries.stakeholders_by_id(run.conn, linked.id)
+    if not people and record.email is not None:
         people = import_queries.stakeholders_by_email(run.conn, account_id, record.email)
     if not people:
         people = import_queries.stakeholders_by_name(run.conn, account_id, record.name)
+        if record.crm is not None:
+            people = [p for p in people if p.crm_source is None]
         if record.email is not None:
             people = [p for p in people if p.email is None]
     if len(people) > 1:
@@ -184,10 +224,13 @@ def _import_stakeholder(run: ImportRun, row: Row) -> None:
         "role": record.role,
         "left_on": record.left_on,
     }
+    if record.crm is not None:
+        fields.update(crm_source=record.crm.source, crm_id=record.crm.id)
     same = existing is not None and (
         (existing.name, existing.email, existing.title, existing.level, existing.role)
         == (record.name, record.email, record.title, record.level, record.role)
         and existing.left_on == record.left_on
+        and (record.crm is None or (existing.crm_source, existing.crm_id) == _link(record.crm))
     )
     run.save(
         row,
@@ -197,9 +240,7 @@ def _import_stakeholder(run: ImportRun, row: Row) -> None:
         insert=lambda: stakeholder_queries.insert_stakeholder(
             run.conn, account_id=account_id, **fields
         ),
-        update=lambda person_id: stakeholder_queries.update_stakeholder(
-            run.conn, person_id, **fields
-        ),
+        update=lambda person_id: crm_queries.update_person(run.conn, person_id, _stored(fields)),
     )
 
 
@@ -222,21 +263,87 @@ def _import_touch(run: ImportRun, row: Row) -> None:
     if record is None or stakeholder_id is None or problems:
         run.reject(problems)
         return
+    link = None if record.crm is None else _link(record.crm)
+    save_touch(
+        run,
+        stakeholder_id,
+        on=record.on,
+        channel=record.channel,
+        note=record.note,
+        link=link,
+        logged_by_id=run.ws.actor_id,
+    )
+
+
+def save_touch(
+    run: ImportRun,
+    stakeholder_id: str,
+    *,
+    on: date,
+    channel: Channel,
+    note: str | None,
+    link: tuple[str, str] | None,
+    logged_by_id: str | None,
+) -> None:
+    """Add a touch, or match it: by its CRM id, else by (stakeholder, date, channel, note).
+
+    A matched touch with no CRM link yet is linked; one linked to this CRM record
+    whose conversation differs is updated.
+    """
     conn = run.conn
-    if stakeholder_queries.touch_exists(
-        conn, stakeholder_id, record.on, record.channel, record.note
-    ):
-        run.unchanged += 1
+    existing = None if link is None else crm_queries.touch_by_crm(conn, *link)
+    values = (stakeholder_id, on.isoformat(), channel.value, note)
+    if existing is not None:
+        if (
+            existing.stakeholder_id,
+            existing.touched_on,
+            existing.channel,
+            existing.note,
+        ) == values:
+            run.unchanged += 1
+            return
+        crm_queries.update_touch(
+            conn,
+            existing.id,
+            stakeholder_id=stakeholder_id,
+            on=values[1],
+            channel=values[2],
+            note=note,
+            crm=link,
+        )
+        run.updated += 1
+        return
+    twin = crm_queries.same_touch(conn, *values)
+    if twin is not None:
+        if link is not None and twin.crm_source is None:
+            crm_queries.link(conn, "touch", twin.id, *link)
+            run.updated += 1
+        else:
+            run.unchanged += 1
         return
     stakeholder_queries.insert_touch(
         conn,
         stakeholder_id=stakeholder_id,
-        on=record.on,
-        channel=record.channel,
-        note=record.note,
-        logged_by_id=run.ws.actor_id,
+        on=on,
+        channel=channel,
+        note=note,
+        logged_by_id=logged_by_id,
+        crm_source=None if link is None else link[0],
+        crm_id=None if link is None else link[1],
     )
     run.created += 1
+
+
+def _stored(fields: dict[str, Any]) -> dict[str, object]:
+    """Stakeholder values as stored (enums as their values, dates as text)."""
+    return {
+        key: value.value
+        if isinstance(value, StrEnum)
+        else date_text(value)
+        if isinstance(value, date)
+        else value
+        for key, value in fields.items()
+    }
 
 
 IMPORTERS: dict[str, Callable[[ImportRun, Row], None]] = {

@@ -1,0 +1,136 @@
+"""Running an export: to an open stream, or to a new private file (0600)."""
+
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from accountreview.db import exporting as export_queries
+from accountreview.io.export_csv import write_csv
+from accountreview.io.export_json import write_json_list
+from accountreview.io.ics import write_calendar
+from accountreview.services.errors import InvalidInput
+from accountreview.services.exporting import calendar, crm_tasks, follow_ups, records
+from accountreview.services.exporting.request import ExportReport, ExportRequest, check_request
+from accountreview.services.workspace import Workspace
+
+_ENCODINGS = {"csv": "utf-8", "json": "utf-8", "ics": "utf-8"}
+
+
+def export_data(ws: Workspace, request: ExportRequest, stream: TextIO) -> ExportReport:
+    """Write one export to `stream` (CSV starts with a byte-order mark); report what it wrote."""
+    check_request(request)
+    rep_id = None
+    if request.rep:
+        from accountreview.services.lookup import resolve_rep
+
+        rep_id = resolve_rep(ws, request.rep).id
+    skipped: Counter[str] = Counter()
+    with ws.db.read() as conn:
+        count = _write(ws, conn, request, rep_id, stream, skipped)
+    return ExportReport(request.kind, _format_name(request), count, skipped=dict(skipped))
+
+
+def _format_name(request: ExportRequest) -> str:
+    return request.shape or request.chosen_format
+
+
+def _write(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    request: ExportRequest,
+    rep_id: str | None,
+    stream: TextIO,
+    skipped: Counter[str],
+) -> int:
+    kind, fmt, week = request.kind, request.chosen_format, request.week
+    start, end = (None, None) if week is None else (week.monday, week.sunday)
+    if kind == "accounts":
+        rows = export_queries.accounts(conn, rep_id=rep_id)
+        if fmt == "json":
+            return write_json_list(stream, records.account_objects(rows))
+        return write_csv(stream, records.HEADERS[kind], records.account_rows(rows))
+    if kind == "stakeholders":
+        rows = export_queries.stakeholders(conn, rep_id=rep_id, today=ws.today)
+        if fmt == "json":
+            return write_json_list(stream, records.stakeholder_objects(rows))
+        return write_csv(stream, records.HEADERS[kind], records.stakeholder_rows(rows))
+    if kind == "touches":
+        rows = export_queries.touches(conn, rep_id=rep_id, start=start, end=end)
+        if request.shape == "salesforce-tasks":
+            return write_csv(stream, crm_tasks.HEADER, crm_tasks.task_rows(rows, skipped))
+        if fmt == "json":
+            return write_json_list(stream, records.touch_objects(rows))
+        return write_csv(stream, records.HEADERS[kind], records.touch_rows(rows))
+    if kind == "reviews":
+        rows = export_queries.review_slots(
+            conn, rep_id=rep_id, week=None if week is None else str(week), today=ws.today
+        )
+        if fmt == "json":
+            return write_json_list(stream, records.review_objects(rows))
+        return _review_count(stream, rows)
+    if kind == "next-contacts":
+        rows = export_queries.next_contacts(
+            conn, rep_id=rep_id, today=ws.today, start=start, end=end
+        )
+        if fmt == "ics":
+            return write_calendar(
+                stream, calendar.events(rows), name="Next contacts", stamp=ws.today
+            )
+        if fmt == "json":
+            return write_json_list(stream, calendar.objects(rows))
+        return write_csv(stream, calendar.HEADER, calendar.rows_of(rows))
+    rows = export_queries.lost_accounts(conn, rep_id=rep_id, today=ws.today)
+    if fmt == "json":
+        return write_json_list(stream, follow_ups.objects(conn, rows, ws.today, ws.settings))
+    return write_csv(
+        stream,
+        follow_ups.header(ws.settings),
+        follow_ups.rows_of(conn, rows, ws.today, ws.settings),
+    )
+
+
+def _review_count(stream: TextIO, rows: Iterator[sqlite3.Row]) -> int:
+    """Write review slot rows; count reviews, not slots (rows come grouped by review)."""
+    count = 0
+    last: str | None = None
+
+    def counted() -> Iterator[sqlite3.Row]:
+        nonlocal count, last
+        for row in rows:
+            if row["review_id"] != last:
+                count, last = count + 1, row["review_id"]
+            yield row
+
+    write_csv(stream, records.HEADERS["reviews"], records.review_rows(counted()))
+    return count
+
+
+def export_to_file(ws: Workspace, request: ExportRequest, path: Path) -> ExportReport:
+    """Write one export to a new file readable by its owner only (0600).
+
+    The export is written beside `path` under a temporary name and moved over
+    `path` once complete: a failed export leaves any earlier file as it was.
+    """
+    check_request(request)
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidInput(f"-o: {path} is a folder; give a file name")
+    if not path.parent.exists():
+        raise InvalidInput(f"-o: no folder {path.parent}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise InvalidInput(f"-o: cannot write {path}: {error.strerror}") from None
+    try:
+        encoding = _ENCODINGS[request.chosen_format]
+        with open(fd, "w", encoding=encoding, newline="") as stream:
+            report = export_data(ws, request, stream)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return ExportReport(report.kind, report.format, report.rows, str(path), report.skipped)
