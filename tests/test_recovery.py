@@ -295,3 +295,22 @@ def test_shell_characters_in_paths_are_just_characters(tmp_path: Path) -> None:
     assert run(db, "restore", str(copy), "--yes")[0] == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("pwned")]
     assert not [p for p in Path.cwd().iterdir() if p.name.startswith("pwned")]
+
+
+def test_backup_from_the_first_schema_is_upgraded_as_it_is_restored(
+    db_path: Path, seeded: Seeded, tmp_path: Path
+) -> None:
+    old = tmp_path / "old-backup.db"
+    conn = sqlite3.connect(old)
+    conn.executescript((FIXTURES / "schema-0001.sql").read_text())
+    conn.close()
+    old_before = content_hash(old)
+    code, stdout, stderr = run(db_path, "restore", str(old), "--yes")
+    assert code == 0, stderr
+    assert f"schema {SCHEMA_HEAD}" in stdout
+    assert content_hash(old) == old_before, "the backup itself must not be changed"
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 3
+    conn.close()
+    assert run(db_path, "check")[0] == 0
