@@ -121,3 +121,34 @@ async def test_export_writes_a_private_calendar(db_path: Path, tmp_path: Path) -
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     (event,) = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Contact Sam Okafor (Acme Logistics)"
+
+
+async def test_unusable_paths_are_refused_at_the_field(db_path: Path) -> None:
+    """An unknown ~user or a name too long for the disk is a message, not a crash."""
+    native(db_path)
+    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#paths", Input).value = "~nosuchuser_here/accounts.csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no home folder" in text_of(screen, "#transfer-error")
+        screen.query_one("#paths", Input).value = "x" * 300 + ".csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "cannot use" in text_of(screen, "#transfer-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#path", Input).value = "~nosuchuser_here/out.csv"
+        screen.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no home folder" in text_of(screen, "#transfer-error")
+        assert app.is_running

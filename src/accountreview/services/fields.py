@@ -1,5 +1,7 @@
 """Text a user typed, checked for the services: a bad value becomes `InvalidInput`."""
 
+from pathlib import Path
+
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.errors import InvalidInput
@@ -25,3 +27,15 @@ def email_field(value: str | None, *, required: bool) -> str | None:
     if email is not None and "@" not in email:
         raise InvalidInput(f"email: {email!r} is not valid; expected name@company.com")
     return email
+
+
+def path_field(value: str, what: str) -> Path:
+    """A file path typed in the app: `~` expanded; an unknown `~user` or an unusable
+    name is an `InvalidInput`, never a crash."""
+    from accountreview.db.connection import expand_path
+    from accountreview.db.errors import DatabaseProblem
+
+    try:
+        return expand_path(value, what)
+    except DatabaseProblem as problem:
+        raise InvalidInput(str(problem)) from None

@@ -19,6 +19,7 @@ from textual.widgets import Input, ProgressBar, Select, Static
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
+from accountreview.services.fields import path_field
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.context import app_of
 
@@ -96,10 +97,13 @@ class ImportScreen(_TransferDialog):
         event.stop()
         try:
             paths = [
-                Path(p).expanduser() for p in shlex.split(self.query_one("#paths", Input).value)
+                path_field(p, "files") for p in shlex.split(self.query_one("#paths", Input).value)
             ]
         except ValueError as error:
             self.show(f"files: {error}", error=True)
+            return
+        except UserError as error:
+            self.show(str(error), error=True)
             return
         if not paths:
             self.show("files: give at least one CSV file", error=True)
@@ -200,7 +204,11 @@ class ExportScreen(_TransferDialog):
         except (InvalidValue, UserError) as error:
             self.show(str(error), error=True)
             return
-        path = Path(self.query_one("#path", Input).value.strip() or "export").expanduser()
+        try:
+            path = path_field(self.query_one("#path", Input).value.strip() or "export", "file")
+        except UserError as error:
+            self.show(str(error), error=True)
+            return
         self.show("Exporting…")
         self.run_export(request, path)
 
