@@ -10,12 +10,12 @@ released at the same instant), then:
 - the real app driven by keys, and `accountreview import` of 5,000-row files
   run again and again until the app is done: the app's edits wait for the
   import's write lock. Pilot waits for the app to be idle after every key, so
-  an app edit takes about half a second; 30 edits (ACCOUNTREVIEW_TWO_WRITERS_TUI_EDITS)
+  an app edit takes about half a second; 15 edits (ACCOUNTREVIEW_TWO_WRITERS_TUI_EDITS)
   span several imports, which is what this proves.
 
 Every command and edit must succeed (no "database is locked", no error exit),
 the two must have overlapped in time, and afterwards the database must hold
-exactly what both confirmed (`crash.harness.read_facts`). The writers work on
+exactly what both confirmed (`crash.facts.read_facts`). The writers work on
 different accounts, so each fact has one writer and its final value is known.
 """
 
@@ -24,12 +24,12 @@ import os
 from pathlib import Path
 
 from conftest import TODAY
-from crash import harness
-from crash.harness import Facts
+from crash import data, facts
+from crash.facts import Facts
 from crash.runner import ChildRun, python, run_together
 
 EDITS = int(os.environ.get("ACCOUNTREVIEW_TWO_WRITERS_EDITS") or 1000)
-TUI_EDITS = int(os.environ.get("ACCOUNTREVIEW_TWO_WRITERS_TUI_EDITS") or 30)
+TUI_EDITS = int(os.environ.get("ACCOUNTREVIEW_TWO_WRITERS_TUI_EDITS") or 15)
 IMPORT_ROWS = 5000
 
 
@@ -51,14 +51,14 @@ def assert_succeeded(run: ChildRun, who: str) -> None:
 def assert_holds_exactly(db: Path, before: Facts, runs: list[ChildRun]) -> int:
     """The database holds the state before plus every confirmed edit of each writer."""
     expected = dict(before)
-    keys_of = [{key for _, facts in confirmed(run) for key in facts} for run in runs]
+    keys_of = [{key for _, edit in confirmed(run) for key in edit} for run in runs]
     assert not keys_of[0] & keys_of[1], "the writers must not share a fact"
     for run in runs:
-        for _, facts in confirmed(run):
-            expected.update(facts)
-    actual, problems = harness.check_database(db)
+        for _, edit in confirmed(run):
+            expected.update(edit)
+    actual, problems = facts.check_database(db)
     assert not problems, "\n".join(problems)
-    assert actual == expected, harness.difference(actual, expected)
+    assert actual == expected, facts.difference(actual, expected)
     return len(actual)
 
 
@@ -70,8 +70,8 @@ def switches(a: list[float], b: list[float]) -> int:
 
 def test_services_and_cli_write_at_once_and_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "two.db"
-    harness.seed_database(db, TODAY)
-    before, _ = harness.check_database(db)
+    data.seed_database(db, TODAY)
+    before, _ = facts.check_database(db)
     common, cli = ["--edits", EDITS, "--wait"], ["--via", "cli"]
     runs = run_together(
         [
@@ -82,7 +82,7 @@ def test_services_and_cli_write_at_once_and_lose_nothing(tmp_path: Path) -> None
     for run, who in zip(runs, ("services writer", "CLI writer"), strict=True):
         assert_succeeded(run, who)
         assert len(confirmed(run)) == EDITS, who
-    facts = assert_holds_exactly(db, before, runs)
+    checked = assert_holds_exactly(db, before, runs)
 
     a, b = ([at for at, _ in confirmed(run)] for run in runs)
     both_from, both_until = max(a[0], b[0]), min(a[-1], b[-1])
@@ -91,7 +91,7 @@ def test_services_and_cli_write_at_once_and_lose_nothing(tmp_path: Path) -> None
     print(
         f"\ntwo writers: services {EDITS} edits in {a[-1]:.1f} s, CLI {EDITS} commands in"
         f" {b[-1]:.1f} s; while both ran: {a_during} + {b_during} edits, {switches(a, b)}"
-        f" switches between them; {facts} facts checked; refused (unchanged):"
+        f" switches between them; {checked} facts checked; refused (unchanged):"
         f" {sum(k == 'X' for r in runs for _, k, _ in r.lines)}"
     )
     assert both_until > both_from
@@ -101,8 +101,8 @@ def test_services_and_cli_write_at_once_and_lose_nothing(tmp_path: Path) -> None
 
 def test_app_and_big_imports_write_at_once_and_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "two.db"
-    harness.seed_database(db, TODAY, bulk_accounts=10)
-    before, _ = harness.check_database(db)
+    data.seed_database(db, TODAY, bulk_accounts=10)
+    before, _ = facts.check_database(db)
     bulk = ",".join(str(n) for n in range(7, 17))  # the app's snapshots stay the app's
     importing = ["--rows", IMPORT_ROWS, "--accounts", bulk, "--wait"]
     runs = run_together(
@@ -116,7 +116,7 @@ def test_app_and_big_imports_write_at_once_and_lose_nothing(tmp_path: Path) -> N
     assert_succeeded(app, "the app")
     assert_succeeded(imports, "the imports")
     assert len(confirmed(app)) == TUI_EDITS
-    facts = assert_holds_exactly(db, before, runs)
+    checked = assert_holds_exactly(db, before, runs)
 
     starts = [at for at, kind, _ in imports.lines if kind == "W"]
     ends = [at for at, _ in confirmed(imports)]
@@ -125,7 +125,7 @@ def test_app_and_big_imports_write_at_once_and_lose_nothing(tmp_path: Path) -> N
     print(
         f"\ntwo writers: the app made {TUI_EDITS} edits in {confirmed(app)[-1][0]:.1f} s"
         f" while {len(ends)} imports of {IMPORT_ROWS} rows ran ({len(ends) * IMPORT_ROWS} rows);"
-        f" {during} app edits saved during an import; {facts} facts checked"
+        f" {during} app edits saved during an import; {checked} facts checked"
     )
     assert len(ends) >= 2
     assert during >= min(TUI_EDITS // 3, 10), "the app and the imports did not overlap"

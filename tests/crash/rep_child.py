@@ -10,7 +10,7 @@ can close and reopens closed ones, over this week and the three before.
 `--via cli` runs the same edits as `accountreview` commands (Typer's
 CliRunner, in this process), one command per edit. Each edit is announced (W)
 before it is made and confirmed (D) once it returned, i.e. once it is
-committed; see `crash.harness` for the protocol. It runs until killed, or for
+committed; see `crash.protocol` for the protocol. It runs until killed, or for
 N confirmed edits.
 """
 
@@ -32,8 +32,8 @@ from accountreview.services.lookup import resolve_account
 from accountreview.services.reps import current_rep
 from accountreview.services.reviews import ReviewView
 from accountreview.services.workspace import Workspace, open_workspace
-from crash import harness
-from crash.harness import Facts
+from crash import data, facts, protocol
+from crash.facts import Facts
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Rep:
 
     def label(self) -> str:
         self.count += 1
-        return f"{harness.TRACKED_NOTE}{self.tag}:{self.count}"
+        return f"{facts.TRACKED_NOTE}{self.tag}:{self.count}"
 
     def step(self) -> bool:
         """Make one edit; True when it was confirmed, False when refused."""
@@ -76,16 +76,16 @@ class Rep:
         view = reviews.review_view(self.ws, account, week)
         people = people_service.stakeholders_of(self.ws, account)
         edit = self.choose(account, week, view, people)
-        harness.say("W", [edit.facts])
+        protocol.say("W", [edit.facts])
         try:
             if self.via == "cli":
                 self.run_command(edit.command)
             else:
                 edit.service()
         except UserError as error:
-            harness.say("X", f"{edit.name}: {error}".replace("\n", " "))
+            protocol.say("X", f"{edit.name}: {error}".replace("\n", " "))
             return False
-        harness.say("D", [edit.facts])
+        protocol.say("D", [edit.facts])
         return True
 
     def run_command(self, command: list[str]) -> None:
@@ -177,7 +177,7 @@ class Rep:
         person = self.rng.choice(contacted or fit)
         return Edit(
             "set_slot",
-            harness.slot_set(view, position, person.name),
+            facts.slot_set(view, position, person.name),
             lambda: reviews.set_slot(self.ws, account, week, position, person.id),
             ["review", account.name, "--week", str(week), "--slot", f"{position}={person.name}"],
         )
@@ -185,7 +185,7 @@ class Rep:
     def clear(self, account: AccountRow, week: IsoWeek, view: ReviewView, position: int) -> Edit:
         return Edit(
             "clear",
-            harness.slot_set(view, position, None),
+            facts.slot_set(view, position, None),
             lambda: reviews.set_slot(self.ws, account, week, position, None),
             ["review", account.name, "--week", str(week), "--slot", f"{position}="],
         )
@@ -193,7 +193,7 @@ class Rep:
     def confirm(self, account: AccountRow, week: IsoWeek, view: ReviewView, position: int) -> Edit:
         return Edit(
             "confirm",
-            harness.slot_confirmed(view, position, self.ws.today),
+            facts.slot_confirmed(view, position, self.ws.today),
             lambda: reviews.confirm_in_role(self.ws, account, week, position),
             ["review", account.name, "--week", str(week), "--confirm", str(position)],
         )
@@ -206,7 +206,7 @@ class Rep:
         command += ["--channel", channel.value, "--note", note]
         return Edit(
             "touch",
-            harness.touch_logged(person, on, channel.value, note),
+            facts.touch_logged(person, on, channel.value, note),
             lambda: people_service.log_touch(self.ws, person, on=on, channel=channel, note=note),
             command,
         )
@@ -214,7 +214,7 @@ class Rep:
     def plan_next(self, account: AccountRow, person: StakeholderRow, on: date | None) -> Edit:
         return Edit(
             "next",
-            harness.person_state(account.name, person, next_on=on),
+            facts.person_state(account.name, person, next_on=on),
             lambda: people_service.set_next_contact(self.ws, person, on),
             ["stakeholder", "next", account.name, person.name, "--on", _date_or_none(on)],
         )
@@ -223,7 +223,7 @@ class Rep:
         this_week = reviews.review_view(self.ws, account, IsoWeek.of(self.ws.today))
         return Edit(
             "left",
-            harness.person_left(this_week, person, self.ws.today),
+            facts.person_left(this_week, person, self.ws.today),
             lambda: people_service.mark_left(self.ws, person),
             ["stakeholder", "left", account.name, person.name],
         )
@@ -231,7 +231,7 @@ class Rep:
     def back(self, account: AccountRow, person: StakeholderRow) -> Edit:
         return Edit(
             "back",
-            harness.person_state(account.name, person, left_on=None),
+            facts.person_state(account.name, person, left_on=None),
             lambda: people_service.mark_back(self.ws, person),
             ["stakeholder", "back", account.name, person.name],
         )
@@ -241,7 +241,7 @@ class Rep:
         self.count += 1
         return Edit(
             "add",
-            harness.person_added(account.name, name),
+            facts.person_added(account.name, name),
             lambda: people_service.add_stakeholder(self.ws, account, name=name),
             ["stakeholder", "add", account.name, name],
         )
@@ -249,7 +249,7 @@ class Rep:
     def close(self, account: AccountRow, week: IsoWeek, view: ReviewView) -> Edit:
         return Edit(
             "close",
-            harness.review_closed(view),
+            facts.review_closed(view),
             lambda: reviews.close_review(self.ws, account, week),
             ["review", account.name, "--week", str(week), "--close"],
         )
@@ -258,7 +258,7 @@ class Rep:
         reason = f"reason {self.label()}"
         return Edit(
             "reopen",
-            harness.review_reopened(view, reason),
+            facts.review_reopened(view, reason),
             lambda: reviews.reopen_review(self.ws, account, week, reason),
             ["review", account.name, "--week", str(week), "--reopen", "--reason", reason],
         )
@@ -281,9 +281,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     ws = open_workspace(args.db, args.today)
     current_rep(ws)
-    accounts = [resolve_account(ws, harness.account_name(int(n))) for n in args.accounts.split(",")]
+    accounts = [resolve_account(ws, data.account_name(int(n))) for n in args.accounts.split(",")]
     rep = Rep(ws, random.Random(args.seed), args.tag, accounts, args.via)
-    harness.say("R")
+    protocol.say("R")
     if args.wait:
         sys.stdin.readline()
     done = 0

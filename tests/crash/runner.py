@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crash import harness
+from crash import protocol
 
 TESTS = Path(__file__).resolve().parents[1]
 Line = tuple[float, str, Any]  # (seconds since start, kind, payload)
@@ -33,11 +33,12 @@ def python(module: str, *args: object) -> list[str]:
 
 @dataclass
 class Cue:
-    """When to send SIGKILL: a delay after start, after "ready", or after the n-th confirmation."""
+    """When to send SIGKILL: a delay after start, or after "ready", or `jitter` seconds
+    after the n-th line of a kind (the n-th confirmation "D", progress report "P")."""
 
     after_start: float | None = None
     after_ready: float | None = None
-    after_confirmed: int | None = None
+    after_line: tuple[str, int] | None = None
     jitter: float = 0.0
 
     def __str__(self) -> str:
@@ -45,7 +46,8 @@ class Cue:
             return f"{self.after_start * 1000:.0f} ms after start"
         if self.after_ready is not None:
             return f"{self.after_ready * 1000:.0f} ms after ready"
-        return f"{self.jitter * 1000:.1f} ms after confirmation {self.after_confirmed}"
+        kind, count = self.after_line or ("?", 0)
+        return f"{self.jitter * 1000:.1f} ms after {kind} line {count}"
 
 
 @dataclass
@@ -68,7 +70,7 @@ def run_child(
     command: list[str],
     cue: Cue | None,
     *,
-    translate: Callable[[str], tuple[str, Any]] = harness.parse_line,
+    translate: Callable[[str], tuple[str, Any]] = protocol.parse_line,
     stdin: int | None = subprocess.DEVNULL,
     timeout: float = 120.0,
 ) -> ChildRun:
@@ -83,7 +85,8 @@ def run_child(
         os.set_blocking(fd, False)
         start = time.monotonic()
         deadline = None if cue is None or cue.after_start is None else start + cue.after_start
-        buffer, confirmed, ended = b"", 0, False
+        buffer, ended = b"", False
+        counts: dict[str, int] = {}
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             while not ended:
@@ -109,10 +112,9 @@ def run_child(
                         continue
                     if kind == "R" and cue.after_ready is not None:
                         deadline = time.monotonic() + cue.after_ready
-                    if kind == "D":
-                        confirmed += 1
-                        if confirmed == cue.after_confirmed:
-                            deadline = time.monotonic() + cue.jitter
+                    counts[kind] = counts.get(kind, 0) + 1
+                    if cue.after_line == (kind, counts[kind]):
+                        deadline = time.monotonic() + cue.jitter
         run.returncode = child.wait()
         run.seconds = time.monotonic() - start
         os.set_blocking(fd, True)
@@ -168,7 +170,7 @@ def run_together(
                 chunk = os.read(key.fd, 65536)
                 lines, buffers[n] = _split(buffers[n] + chunk)
                 for text in lines:
-                    kind, payload = harness.parse_line(text)
+                    kind, payload = protocol.parse_line(text)
                     runs[n].lines.append((time.monotonic() - (released or start), kind, payload))
                     if kind == "R":
                         ready.add(n)

@@ -10,7 +10,7 @@ starts one child process on it and kills it at a random moment:
 
 After each kill the database must pass `PRAGMA integrity_check` and
 `foreign_key_check`, and hold exactly what the children confirmed: every
-fact `crash.harness.read_facts` reads (slots, reviews, snapshots, audit rows,
+fact `crash.facts.read_facts` reads (slots, reviews, snapshots, audit rows,
 stakeholders, logged touches, rows per import file) must equal the confirmed
 state, or that state plus the edit that was in flight, whole. An import is
 therefore all its rows or none of them.
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accountreview.services.importing import PROGRESS_EVERY
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY
-from crash import harness
-from crash.harness import Facts, Groups
+from crash import data, facts
+from crash.facts import Facts, Groups
 from crash.runner import ChildRun, Cue, python, run_child
 
 KILLS = int(os.environ.get("ACCOUNTREVIEW_CRASH_KILLS") or 200)
@@ -69,16 +70,18 @@ class Ledger:
             elif kind == "X":
                 pending = None
                 self.totals["edits refused (checked unchanged)"] += 1
-            elif kind not in {"R"}:
+            elif kind not in {"R", "P"}:
                 raise AssertionError(f"{what}: unexpected output {payload!r}")
-        actual, problems = harness.check_database(self.db)
-        assert not problems, f"{what}: the database is damaged:\n" + "\n".join(problems)
-        applied = harness.explain(actual, self.expected, pending)
+        actual, problems = facts.check_database(self.db)
+        broken = "\n".join(problems)
+        assert not problems, f"{what}: the database is damaged or breaks a rule:\n{broken}"
+        applied = facts.explain(actual, self.expected, pending)
         assert applied is not None, (
             f"{what}: the database does not hold what was confirmed (plus, at most, the edit"
-            f" in flight, whole):\n{harness.difference(actual, self.expected)}"
+            f" in flight, whole):\n{facts.difference(actual, self.expected)}"
             f"\nedit in flight: {pending}"
         )
+        self.totals["facts compared"] += len(actual)
         if pending is not None:
             self.totals["kills during an edit"] += 1
             whole = "in" if applied == len(pending) else "out" if applied == 0 else "partly in"
@@ -96,8 +99,8 @@ def check_run(run: ChildRun, what: str) -> None:
 class Rounds:
     """Runs one kind of child at a time on the shared database, with a seeded kill cue."""
 
-    def __init__(self, db: Path, tmp: Path, rng: random.Random, ledger: Ledger) -> None:
-        self.db, self.tmp, self.rng, self.ledger = db, tmp, rng, ledger
+    def __init__(self, db: Path, tmp: Path, rng: random.Random) -> None:
+        self.db, self.tmp, self.rng = db, tmp, rng
         self.import_seconds = 0.0
         self.import_key = ""
 
@@ -108,7 +111,7 @@ class Rounds:
         elif roll < 0.6:
             cue = Cue(after_ready=self.rng.uniform(0.0, 0.25))
         else:
-            cue = Cue(after_confirmed=self.rng.randint(1, 60), jitter=self.rng.uniform(0, 0.004))
+            cue = Cue(after_line=("D", self.rng.randint(1, 60)), jitter=self.rng.uniform(0, 0.004))
         seed = self.rng.randrange(2**31)
         command = python("crash.rep_child", self.db, TODAY, seed, f"s{n}")
         return run_child(command, cue), f"service child (seed {seed}), killed {cue}"
@@ -117,14 +120,29 @@ class Rounds:
         if self.rng.random() < 0.5:
             cue = Cue(after_ready=self.rng.uniform(0.0, 1.2))
         else:
-            cue = Cue(after_confirmed=self.rng.randint(1, 3), jitter=self.rng.uniform(0, 0.2))
+            cue = Cue(after_line=("D", self.rng.randint(1, 3)), jitter=self.rng.uniform(0, 0.2))
         seed = self.rng.randrange(2**31)
         command = python("crash.tui_child", self.db, TODAY, seed, f"t{n}")
         return run_child(command, cue, timeout=60), f"TUI child (seed {seed}), killed {cue}"
 
-    def importing(self, n: int, *, kill: bool = True) -> tuple[ChildRun, str]:
-        tag = f"{self.rng.randrange(16**6):06x}n{n}"
-        path = harness.write_touch_import(
+    def importing(self, n: int) -> tuple[ChildRun, str]:
+        """Half the time the CLI, killed at a random time; else `import_file` in a child,
+        killed after a random progress report (so inside the import's transaction)."""
+        if self.rng.random() < 0.5:
+            return self.import_by_cli(n)
+        progress = self.rng.randint(1, max(1, IMPORT_ROWS // PROGRESS_EVERY))
+        cue = Cue(after_line=("P", progress), jitter=self.rng.uniform(0, 0.05))
+        seed, accounts = self.rng.randrange(2**31), ",".join(map(str, IMPORTED_ACCOUNTS))
+        command = python("crash.import_child", self.db, TODAY, seed, f"c{n}")
+        command += ["--via", "service", "--rows", str(IMPORT_ROWS), "--at-least", "1"]
+        command += ["--accounts", accounts]
+        self.import_key = f"import {facts.IMPORT_NOTE}c{n}n0"
+        run = run_child(command, cue)
+        return run, f"`import_file` of {IMPORT_ROWS} rows (seed {seed}), killed {cue}"
+
+    def import_by_cli(self, n: int, *, kill: bool = True) -> tuple[ChildRun, str]:
+        tag = f"c{n}"
+        path = data.write_touch_import(
             self.tmp / f"touches-{n}.csv",
             tag,
             IMPORT_ROWS,
@@ -134,7 +152,7 @@ class Rounds:
             seed=self.rng.randrange(2**31),
         )
         cue = Cue(after_start=self.rng.uniform(0.1, 0.9) * self.import_seconds) if kill else None
-        self.import_key = f"import {harness.IMPORT_NOTE}{tag}"
+        self.import_key = f"import {facts.IMPORT_NOTE}{tag}"
         groups = [{self.import_key: IMPORT_ROWS}]
 
         def translate(line: str) -> tuple[str, Any]:
@@ -152,16 +170,16 @@ class Rounds:
 def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> None:
     started = time.monotonic()
     db = tmp_path / "crash.db"
-    harness.seed_database(db, TODAY, accounts=ACCOUNTS, people=PEOPLE, bulk_accounts=BULK_ACCOUNTS)
-    facts, problems = harness.check_database(db)
+    data.seed_database(db, TODAY, accounts=ACCOUNTS, people=PEOPLE, bulk_accounts=BULK_ACCOUNTS)
+    initial, problems = facts.check_database(db)
     assert not problems
     rng = random.Random(SEED)
-    ledger = Ledger(db, facts)
-    rounds = Rounds(db, tmp_path, rng, ledger)
+    ledger = Ledger(db, initial)
+    rounds = Rounds(db, tmp_path, rng)
     print(f"\ncrash test: seed {SEED} (ACCOUNTREVIEW_CRASH_SEED={SEED} replays it), {KILLS} kills")
 
     # One import runs to the end: it must be whole, and it times the others' kill window.
-    run, what = rounds.importing(0, kill=False)
+    run, what = rounds.import_by_cli(0, kill=False)
     check_run(run, what)
     ledger.settle(run, what)
     rounds.import_seconds = run.seconds
@@ -187,6 +205,8 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
         if kind == "import":
             whole = ledger.expected.get(rounds.import_key) == IMPORT_ROWS
             totals["imports checked all-or-nothing"] += 1
+            if run.killed and any(kind == "P" for _, kind, _ in run.lines):
+                totals["imports killed after a progress report (inside the transaction)"] += 1
             totals["imports found whole" if whole else "imports found absent"] += 1
         if n % 10 == 0:  # the app itself opens it (and checkpoints the WAL)
             open_workspace(db, TODAY).close()

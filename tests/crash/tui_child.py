@@ -7,7 +7,7 @@ the queue: opens a review, picks stakeholders into slots by typing their name,
 logs contacts with `t`, plans next contacts with `n`, confirms with `c`, adds
 a new stakeholder from the picker, marks people as left with `l`, closes with
 ctrl+d and reopens with `o`. Each edit is announced (W) before the key that
-saves it and confirmed (D) once the app shows the result; see `crash.harness`.
+saves it and confirmed (D) once the app shows the result; see `crash.protocol`.
 """
 
 import argparse
@@ -30,8 +30,8 @@ from accountreview.tui.screens.forms import NextContactForm, TouchForm
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
 from accountreview.tui.widgets.stakeholder_picker import StakeholderPicker
-from crash import harness
-from crash.harness import Groups
+from crash import facts, protocol
+from crash.facts import Groups
 
 
 def needle(person: StakeholderRow, people: list[StakeholderRow]) -> str:
@@ -59,7 +59,7 @@ class Rep:
 
     def label(self) -> str:
         self.count += 1
-        return f"{harness.TRACKED_NOTE}{self.tag}:{self.count}"
+        return f"{facts.TRACKED_NOTE}{self.tag}:{self.count}"
 
     async def keys(self, *keys: str) -> None:
         await self.pilot.press(*keys)
@@ -67,12 +67,12 @@ class Rep:
 
     async def edit(self, groups: Groups, keys: list[str], saved: Callable[[], bool]) -> bool:
         """Announce, press the keys that save, and confirm if the app shows it saved."""
-        harness.say("W", groups)
+        protocol.say("W", groups)
         await self.keys(*keys)
         if saved():
-            harness.say("D", groups)
+            protocol.say("D", groups)
             return True
-        harness.say("X", f"not saved: {groups}")
+        protocol.say("X", f"not saved: {groups}")
         return False
 
     # --- one step ------------------------------------------------------------------------
@@ -170,7 +170,7 @@ class Rep:
         if index is None or options.get_option_at_index(index).id != person.id:
             await self.keys("escape")  # the filter did not single them out
             return None
-        groups = [harness.slot_set(view, slot.position, person.name)]
+        groups = [facts.slot_set(view, slot.position, person.name)]
         position = slot.position
         return await self.edit(
             groups, ["enter"], lambda: self.slot_name(screen, position) == person.name
@@ -189,8 +189,8 @@ class Rep:
         self.count += 1
         await self.keys(*name)
         groups = [
-            harness.person_added(view.account_name, name),
-            harness.slot_set(view, position, name),
+            facts.person_added(view.account_name, name),
+            facts.slot_set(view, position, name),
         ]
         return await self.edit(groups, ["enter"], lambda: self.slot_name(screen, position) == name)
 
@@ -207,7 +207,7 @@ class Rep:
         await self.keys(*when, "shift+tab", *note)  # back from the first field: the note
         on = self.today - timedelta(days=days)
         channel = str(form.query_one("#channel", Select).value)
-        groups = [harness.touch_logged(form.person, on, channel, note)]
+        groups = [facts.touch_logged(form.person, on, channel, note)]
         return await self.edit(groups, ["enter"], lambda: self.app.screen is not form)
 
     async def plan(self, screen: ReviewScreen) -> bool | None:
@@ -223,14 +223,14 @@ class Rep:
         on = None if days is None else self.today + timedelta(days=days)
         account = self.app.get_screen("review")
         assert isinstance(account, ReviewScreen)  # the forms open from the review
-        groups = [harness.person_state(account.account.name, form.person, next_on=on)]
+        groups = [facts.person_state(account.account.name, form.person, next_on=on)]
         return await self.edit(groups, ["enter"], lambda: self.app.screen is not form)
 
     async def confirm(self, screen: ReviewScreen) -> bool | None:
         view = screen.view
         assert view is not None
         position = screen.current_slot().position
-        groups = [harness.slot_confirmed(view, position, self.today)]
+        groups = [facts.slot_confirmed(view, position, self.today)]
 
         def saved() -> bool:
             return screen.view is not None and screen.view.slots[position - 1].confirmed_in_role
@@ -241,14 +241,14 @@ class Rep:
         view = screen.view
         assert view is not None
         position = screen.current_slot().position
-        groups = [harness.slot_set(view, position, None)]
+        groups = [facts.slot_set(view, position, None)]
         return await self.edit(groups, ["x"], lambda: self.slot_name(screen, position) is None)
 
     async def left(self, screen: ReviewScreen, people: list[StakeholderRow]) -> bool | None:
         slot = screen.current_slot()
         person = next(p for p in people if p.id == slot.stakeholder_id)
         this_week = reviews.review_view(self.app.ws, screen.account, self.this_week)
-        groups = [harness.person_left(this_week, person, self.today)]
+        groups = [facts.person_left(this_week, person, self.today)]
         await self.keys("l")
 
         def saved() -> bool:
@@ -261,7 +261,7 @@ class Rep:
         view = screen.view
         assert view is not None
         account, week = screen.account, screen.week
-        groups = [harness.review_closed(view)]
+        groups = [facts.review_closed(view)]
 
         def saved() -> bool:
             now = reviews.review_view(self.app.ws, account, week)
@@ -274,7 +274,7 @@ class Rep:
         assert view is not None
         reason = self.label()
         await self.keys("o", *reason)
-        groups = [harness.review_reopened(view, reason)]
+        groups = [facts.review_reopened(view, reason)]
 
         def saved() -> bool:
             return screen.view is not None and screen.view.status is ReviewStatus.OPEN
@@ -287,7 +287,7 @@ async def drive(args: argparse.Namespace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         rep = Rep(app, pilot, random.Random(args.seed), args.tag)
-        harness.say("R")
+        protocol.say("R")
         if args.wait:
             await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         done = 0

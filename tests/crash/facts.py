@@ -1,159 +1,38 @@
-"""What the crash and two-writer tests share: a seeded database, its facts, the line protocol.
+"""Facts: what the database must hold, read whole from a database or announced by an edit.
 
-A child process that edits the database says what it is about to do and what
-it did, one line each on stdout, flushed:
+A fact is one thing, named by a readable key, with a JSON value:
 
-    R                       ready (the database is open)
-    W [{"key": value}, ...] about to make an edit: the facts it will set, in
-                            groups; each group is one transaction (most edits
-                            are one group, an edit that saves twice has two)
-    D [{"key": value}, ...] the edit returned, so it is committed: same facts
-    X message               the edit was refused (it must change nothing)
+    review <account> <week>                 [status, close count]
+    slot <account> <week> <position>        [stakeholder name or null, confirmed-in-role date]
+    snap <account> <week> <close number>    [[position, name, last contact], ... five]
+    audit <account> <week> <action> <n>     the reason (null for a close)
+    person <name>                           [account, left on, next contact on]
+    touch <note>                            [name, on, channel] (notes starting "k:")
+    import imp-<tag>                        rows of that import file in the database
 
-A *fact* is one thing the database must hold, named by a readable key
-("slot Crash Account 1 2026-W48 3" -> ["Ada Norland", null]). `read_facts`
-reads every fact of a database, so a test compares the whole state with what
-the children confirmed, not a sample of it.
+`read_facts` reads every fact of a database in one snapshot, so a test compares
+the whole state with what was confirmed, not a sample of it; a row that must be
+unique but is not shows as ["DUP", count]. The functions at the end give the
+facts that one edit sets, computed from what the rep saw before making it.
 """
 
-import csv
-import json
 import sqlite3
-import sys
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from accountreview.domain.enums import ReviewStatus
+
+if TYPE_CHECKING:
+    from accountreview.db.stakeholders import StakeholderRow
+    from accountreview.services.reviews import ReviewView
 
 Facts = dict[str, Any]
-Groups = list[Facts]
+Groups = list[Facts]  # an edit's facts, one group per transaction
 
-REP_NAME = "Rita Crash"
-REP_EMAIL = "rita@crash.example"
-FIRST_NAMES = ("Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy")
-LAST_NAMES = ("Norland", "Ostrom", "Pryce", "Quade", "Rusk", "Stroud", "Tolle", "Umber")
-ROLES = (
-    "champion",
-    "executive-sponsor",
-    "cio-office",
-    "procurement",
-    "economic-buyer",
-    "finance",
-    "user",
-    "security",
-    "legal",
-)
-LEVELS = ("director", "executive", "vp", "manager", "vp", "manager", "individual", "manager", "vp")
-CHANNELS = ("in-person", "video", "phone", "email", "event", "chat")
 TRACKED_NOTE = "k:"  # touches logged by a child: their note starts with this
 IMPORT_NOTE = "imp-"  # touches of a generated import file: "imp-<tag> <row>"
-REP_COLUMNS = ("name", "email", "role", "manager")
-ACCOUNT_COLUMNS = (
-    "name", "rep", "top", "potential", "current", "list_price", "discount_pct", "rebate_pct",
-    "uplift_pct", "signed_on", "live_on", "paid_on", "lost_on", "churned_on", "contract",
-    "contract_start", "cio_signoff_on", "procurement_signoff_on", "penetration_target_pct",
-)  # fmt: skip
-STAKEHOLDER_COLUMNS = ("account", "name", "email", "title", "level", "role", "left_on")
-TOUCH_COLUMNS = ("account", "stakeholder", "on", "channel", "note")
-
-
-def account_name(n: int) -> str:
-    return f"Crash Account {n}"
-
-
-def person_name(account: int, n: int) -> str:
-    """Unique in the database, and no name is part of another (the TUI filters by text)."""
-    last = LAST_NAMES[(account - 1) % len(LAST_NAMES)]
-    if account > len(LAST_NAMES):
-        last += f"-{account}"
-    return f"{FIRST_NAMES[n]} {last}"
-
-
-# --- the seeded database ------------------------------------------------------------------
-
-
-def _write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def seed_files(
-    folder: Path, today: date, *, accounts: int, people: int, bulk_accounts: int = 0
-) -> list[Path]:
-    """The app's own CSV files for one rep, `accounts` top accounts, `people` stakeholders each.
-
-    Every stakeholder has one touch, 3 to 115 days old, so some are stale (a
-    close then needs a planned next contact). `bulk_accounts` more accounts,
-    not top, hold most of the touches that big imports add.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    reps = _write_csv(folder / "reps.csv", REP_COLUMNS, [[REP_NAME, REP_EMAIL, "rep", ""]])
-    account_rows = []
-    for a in range(1, accounts + bulk_accounts + 1):
-        top = "yes" if a <= accounts else "no"
-        values = {"name": account_name(a), "rep": REP_NAME, "top": top, "potential": 2_000_000}
-        values.update(current=40_000 * a, signed_on="2025-01-10", live_on="2025-02-01")
-        account_rows.append([values.get(column, "") for column in ACCOUNT_COLUMNS])
-    accounts_csv = _write_csv(folder / "accounts.csv", ACCOUNT_COLUMNS, account_rows)
-    people_rows, touch_rows = [], []
-    for a in range(1, accounts + bulk_accounts + 1):
-        for n in range(people):
-            name = person_name(a, n)
-            email = name.lower().replace(" ", ".") + "@crash.example"
-            people_rows.append([account_name(a), name, email, "", LEVELS[n], ROLES[n], ""])
-            on = today - timedelta(days=3 + (13 * n + 7 * a) % 113)
-            touch_rows.append([account_name(a), name, on.isoformat(), CHANNELS[n % 6], "seed"])
-    stakeholders = _write_csv(folder / "stakeholders.csv", STAKEHOLDER_COLUMNS, people_rows)
-    touches = _write_csv(folder / "touches.csv", TOUCH_COLUMNS, touch_rows)
-    return [reps, accounts_csv, stakeholders, touches]
-
-
-def seed_database(
-    db: Path, today: date, *, accounts: int = 6, people: int = 9, bulk_accounts: int = 0
-) -> None:
-    """Create `db` and fill it through the real import (see `seed_files`)."""
-    from accountreview.services.importing import import_file
-    from accountreview.services.workspace import open_workspace
-
-    ws = open_workspace(db, today, create=True)
-    try:
-        folder = db.parent / "seed"
-        for path in seed_files(
-            folder, today, accounts=accounts, people=people, bulk_accounts=bulk_accounts
-        ):
-            import_file(ws, path)
-    finally:
-        ws.close()
-
-
-def write_touch_import(
-    path: Path, tag: str, rows: int, today: date, *, accounts: Sequence[int], people: int, seed: int
-) -> Path:
-    """A large touches file in the native format: `rows` new touches, notes "imp-<tag> <n>",
-    for people of `accounts` (account numbers, drawn at random)."""
-    import random
-
-    rng = random.Random(seed)
-    lines = []
-    for n in range(rows):
-        a = rng.choice(accounts)
-        on = today - timedelta(days=rng.randrange(0, 400))
-        lines.append(
-            [
-                account_name(a),
-                person_name(a, rng.randrange(people)),
-                on.isoformat(),
-                rng.choice(CHANNELS),
-                f"{IMPORT_NOTE}{tag} {n}",
-            ]
-        )
-    return _write_csv(path, TOUCH_COLUMNS, lines)
-
-
-# --- reading the facts of a database --------------------------------------------------------
 
 
 def _put(facts: Facts, key: str, value: Any) -> None:
@@ -258,7 +137,10 @@ def rule_problems(facts: Mapping[str, Any]) -> list[str]:
 
 
 def check_database(path: Path) -> tuple[Facts, list[str]]:
-    """Open `path` read-only (leaving any WAL for the next process to recover) and check it."""
+    """Read every fact of `path`, and what is wrong with it: integrity, foreign keys, rules.
+
+    The connection is read-only, so it leaves a crashed process's WAL in place for
+    the next process to recover (a read-write one would checkpoint it on close)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         problems = integrity_problems(conn)
@@ -294,39 +176,20 @@ def difference(actual: Facts, expected: Facts, limit: int = 12) -> str:
     return "\n".join(lines[:limit]) + more
 
 
-# --- the child side of the protocol -----------------------------------------------------------
-
-
-def say(kind: str, payload: object = None) -> None:
-    """Write one protocol line and flush it at once."""
-    text = kind if payload is None else f"{kind} {json.dumps(payload)}"
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def parse_line(line: str) -> tuple[str, Any]:
-    kind, _, rest = line.partition(" ")
-    if kind in {"W", "D"}:
-        return kind, json.loads(rest)
-    return kind, rest
-
-
-# --- the facts an edit sets (the children announce these) ---------------------------------
+# --- the facts an edit sets ------------------------------------------------------------------
 
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def review_of(view: Any) -> str:
+def review_of(view: "ReviewView") -> str:
     """A review's name in fact keys: "<account> <week>"."""
     return f"{view.account_name} {view.week}"
 
 
-def _opened(view: Any) -> Facts:
+def _opened(view: "ReviewView") -> Facts:
     """An edit of a review not started yet creates it with five empty slots."""
-    from accountreview.domain.enums import ReviewStatus
-
     if view.status is not ReviewStatus.NOT_STARTED:
         return {}
     review = review_of(view)
@@ -335,31 +198,29 @@ def _opened(view: Any) -> Facts:
     return facts
 
 
-def slot_set(view: Any, position: int, name: str | None) -> Facts:
+def slot_set(view: "ReviewView", position: int, name: str | None) -> Facts:
     """`set_slot`: the slot holds `name` (or nothing), not confirmed in role."""
     return {**_opened(view), f"slot {review_of(view)} {position}": [name, None]}
 
 
-def slot_confirmed(view: Any, position: int, today: date) -> Facts:
+def slot_confirmed(view: "ReviewView", position: int, today: date) -> Facts:
     name = view.slots[position - 1].name
     return {f"slot {review_of(view)} {position}": [name, today.isoformat()]}
 
 
-def touch_logged(person: Any, on: date, channel: str, note: str) -> Facts:
+def touch_logged(person: "StakeholderRow", on: date, channel: str, note: str) -> Facts:
     return {f"touch {note}": [person.name, on.isoformat(), channel]}
 
 
-def person_state(account: str, person: Any, **changes: date | None) -> Facts:
+def person_state(account: str, person: "StakeholderRow", **changes: date | None) -> Facts:
     """A stakeholder's left / next-contact dates after an edit (`left_on=`, `next_on=`)."""
     left_on = changes.get("left_on", person.left_on)
     next_on = changes.get("next_on", person.next_contact_on)
     return {f"person {person.name}": [account, _iso(left_on), _iso(next_on)]}
 
 
-def person_left(this_week: Any, person: Any, today: date) -> Facts:
+def person_left(this_week: "ReviewView", person: "StakeholderRow", today: date) -> Facts:
     """`mark_left`: left today, and out of any slot of this week's review if it is open."""
-    from accountreview.domain.enums import ReviewStatus
-
     facts = person_state(this_week.account_name, person, left_on=today)
     if this_week.status is ReviewStatus.OPEN:
         for slot in this_week.slots:
@@ -372,7 +233,7 @@ def person_added(account: str, name: str) -> Facts:
     return {f"person {name}": [account, None, None]}
 
 
-def review_closed(view: Any) -> Facts:
+def review_closed(view: "ReviewView") -> Facts:
     """`close_review`: closed once more, the five frozen as they stand, an audit row."""
     review, number = review_of(view), view.close_count + 1
     snapshot = [[s.position, s.name, _iso(s.last_contact_on)] for s in view.slots]
@@ -383,7 +244,7 @@ def review_closed(view: Any) -> Facts:
     }
 
 
-def review_reopened(view: Any, reason: str) -> Facts:
+def review_reopened(view: "ReviewView", reason: str) -> Facts:
     review, number = review_of(view), view.close_count
     return {
         f"review {review}": ["open", number],
