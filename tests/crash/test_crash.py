@@ -205,7 +205,7 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
         if kind == "import":
             whole = ledger.expected.get(rounds.import_key) == IMPORT_ROWS
             totals["imports checked all-or-nothing"] += 1
-            if run.killed and any(kind == "P" for _, kind, _ in run.lines):
+            if run.killed and any(k == "P" for _, k, _ in run.lines):
                 totals["imports killed after a progress report (inside the transaction)"] += 1
             totals["imports found whole" if whole else "imports found absent"] += 1
         if n % 10 == 0:  # the app itself opens it (and checkpoints the WAL)
