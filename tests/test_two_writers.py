@@ -17,12 +17,26 @@ Every command and edit must succeed (no "database is locked", no error exit),
 the two must have overlapped in time, and afterwards the database must hold
 exactly what both confirmed (`crash.facts.read_facts`). The writers work on
 different accounts, so each fact has one writer and its final value is known.
+
+Last, a writer that keeps the lock past the busy timeout (an import of more than
+~100,000 rows holds it over 10 s): a save in the app or the CLI is then refused
+with a message saying the database is busy, nothing is saved, and the app stays up.
 """
 
 import itertools
 import os
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
+from accountreview.cli import app as cli_app
+from accountreview.db import connection
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY
 from crash import data, facts
 from crash.facts import Facts
@@ -129,3 +143,64 @@ def test_app_and_big_imports_write_at_once_and_lose_nothing(tmp_path: Path) -> N
     )
     assert len(ends) >= 2
     assert during >= min(TUI_EDITS // 3, 10), "the app and the imports did not overlap"
+
+
+# --- a writer that holds the lock longer than the busy timeout -----------------------------
+#
+# Every write waits up to BUSY_TIMEOUT_MS for the lock, then gives up. A large import
+# (over ~100,000 rows) holds it longer than the 10 s default; these tests hold it with
+# a raw connection and lower the timeout, so they take a fraction of a second.
+
+
+@pytest.fixture
+def locked_by_another_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Path, sqlite3.Connection]]:
+    """A seeded database whose write lock another connection holds (until it lets go)."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
+    db = tmp_path / "busy.db"
+    data.seed_database(db, TODAY)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    yield db, holder
+    holder.close()
+
+
+async def test_an_app_save_that_waits_out_the_lock_is_refused_with_a_message(
+    locked_by_another_program: tuple[Path, sqlite3.Connection],
+) -> None:
+    db, holder = locked_by_another_program
+    app = AccountReviewApp(db=db, today=TODAY)
+    shown: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **options: Any) -> None:
+        shown.append(message)
+        notify(message, **options)
+
+    app.notify = spy  # type: ignore[method-assign]
+    filled = "SELECT count(*) FROM review_slot WHERE stakeholder_id IS NOT NULL"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # the first review of the queue
+        await pilot.press("enter", "down", "enter")  # slot 1: the first person listed
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen), "the app must stay up"
+        assert any("database is busy" in text for text in shown), shown
+        assert holder.execute(filled).fetchone() == (0,)
+
+        holder.execute("ROLLBACK")  # the other program is done: the same keys save
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert holder.execute(filled).fetchone() == (1,)
+
+
+def test_a_cli_edit_that_waits_out_the_lock_says_so_without_a_traceback(
+    locked_by_another_program: tuple[Path, sqlite3.Connection],
+) -> None:
+    db, holder = locked_by_another_program
+    touch = ["touch", data.account_name(1), data.person_name(1, 0), "--on", "today", "-c", "video"]
+    result = CliRunner().invoke(cli_app, ["--db", str(db), *touch])
+    assert result.exit_code == 1
+    assert "database is busy" in result.output and "Traceback" not in result.output
+    logged = holder.execute("SELECT count(*) FROM touch WHERE touched_on = ?", (str(TODAY),))
+    assert logged.fetchone() == (0,), "nothing was saved"
