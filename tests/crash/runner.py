@@ -71,14 +71,17 @@ def run_child(
     cue: Cue | None,
     *,
     translate: Callable[[str], tuple[str, Any]] = protocol.parse_line,
-    stdin: int | None = subprocess.DEVNULL,
     timeout: float = 120.0,
 ) -> ChildRun:
     """Start `command`, read its lines as they come, SIGKILL it at `cue` (or let it end)."""
     run = ChildRun()
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=errors, stdin=stdin, env=child_env()
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=child_env(),
         )
         assert child.stdout is not None
         fd = child.stdout.fileno()
