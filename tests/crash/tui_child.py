@@ -221,9 +221,9 @@ class Rep:
         typed = [] if days is None else list(f"+{days}d")
         await self.keys("ctrl+u", *typed)
         on = None if days is None else self.today + timedelta(days=days)
-        account = self.app.get_screen("review")
-        assert isinstance(account, ReviewScreen)  # the forms open from the review
-        groups = [facts.person_state(account.account.name, form.person, next_on=on)]
+        review = self.app.get_screen("review")
+        assert isinstance(review, ReviewScreen)  # the forms open from the review
+        groups = [facts.person_state(review.account.name, form.person, next_on=on)]
         return await self.edit(groups, ["enter"], lambda: self.app.screen is not form)
 
     async def confirm(self, screen: ReviewScreen) -> bool | None:
