@@ -1,9 +1,11 @@
 """Opening the SQLite database: where it is, how each connection is set up.
 
-Every connection runs in WAL mode with foreign keys on, a 5 s busy timeout and
+Every connection runs in WAL mode with foreign keys on, a 10 s busy timeout and
 `synchronous=FULL` (a committed edit survives a power cut). Writes go through
 `Database.write()`, which starts with `BEGIN IMMEDIATE` so that a second writer
-waits for the lock instead of failing at once with "database is locked".
+waits for the lock instead of failing at once with "database is locked". If the
+lock is still held when the timeout runs out (a long import), the write raises
+`Database.busy_error` (`DatabaseBusy` unless its owner chose another error).
 
 Only the standard library is imported here: a CLI command must start in a
 fraction of the time that importing SQLAlchemy takes. Alembic is loaded only
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from accountreview.db.errors import DatabaseProblem
+from accountreview.db.errors import DatabaseBusy, DatabaseProblem
 
 BUSY_TIMEOUT_MS = 10_000
 MAX_PATH_LENGTH = 1024
@@ -92,6 +94,9 @@ def connect(path: Path) -> sqlite3.Connection:
 class Database:
     """One open database: a connection plus transaction helpers."""
 
+    # Raised with a message when a write waited the whole busy timeout for the lock.
+    busy_error: type[Exception] = DatabaseBusy
+
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
@@ -107,7 +112,7 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         self._depth = 1
         try:
             yield self.conn
@@ -118,6 +123,18 @@ class Database:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+
+    def _begin_immediate(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # also its extended codes
+                raise
+            raise self.busy_error(
+                f"The database is busy: another program has been writing to it for over"
+                f" {BUSY_TIMEOUT_MS / 1000:g} s (a large import?). Nothing was saved;"
+                " try again when it is done."
+            ) from None
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -7,3 +7,7 @@ class DatabaseProblem(Exception):
     def __init__(self, message: str, *, not_found: bool = False) -> None:
         super().__init__(message)
         self.not_found = not_found
+
+
+class DatabaseBusy(DatabaseProblem):
+    """Another connection held the write lock for longer than the busy timeout."""

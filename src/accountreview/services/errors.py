@@ -33,6 +33,10 @@ class Ambiguous(UserError):
         self.matches = list(matches)
 
 
+class Busy(UserError):
+    """Another program (a large import) kept the database locked too long; nothing was saved."""
+
+
 class NotFound(UserError):
     """No record matches."""
 

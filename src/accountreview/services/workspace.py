@@ -7,7 +7,7 @@ from datetime import date
 from accountreview.db.connection import Database, open_database
 from accountreview.db.errors import DatabaseProblem
 from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
-from accountreview.services.errors import InvalidInput, NotFound
+from accountreview.services.errors import Busy, InvalidInput, NotFound
 
 
 @dataclass
@@ -38,6 +38,7 @@ def open_workspace(
         if problem.not_found:
             raise NotFound(str(problem)) from None
         raise InvalidInput(str(problem)) from None
+    db.busy_error = Busy  # a save that waited too long is told to the user, not a crash
     return Workspace(db=db, today=today, settings=settings)
 
 
