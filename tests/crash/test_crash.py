@@ -158,6 +158,8 @@ class Rounds:
         def translate(line: str) -> tuple[str, Any]:
             if line.startswith(f"{path.name}: {IMPORT_ROWS} rows"):
                 return "D", groups  # printed once the import is committed
+            if line.startswith(f"Reading {path.name}: touches"):
+                return "R", line  # the detected kind, printed before the import starts
             return "?", line
 
         command = python("accountreview", "--db", self.db, "--today", TODAY, "import", path)
