@@ -154,3 +154,30 @@ async def test_palette_backs_up_the_database(db_path: Path) -> None:
             ("Acme Corp",)
         ]
         assert any(str(copy) in str(n.message) for n in app._notifications)
+
+
+async def test_review_notes_scroll_by_keys_when_they_do_not_fit(db_path: Path) -> None:
+    from accountreview.tui.widgets.note_lines import NoteLines
+
+    ws = open_workspace(db_path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = app.screen.query_one("#notes", NoteLines)
+        assert "Slot 5: no stakeholder named" in notes.plain
+        assert notes.virtual_size.height > notes.scrollable_content_region.height
+        assert notes.scroll_offset.y == 0
+        notes.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert notes.scroll_offset.y == notes.max_scroll_y > 0
+        # A slot edit shows new notes from the top again.
+        await pilot.press("shift+tab")
+        await pilot.press("enter", *"Sam Okafor", "enter")
+        await pilot.pause()
+        assert "Slot 1: no stakeholder named" not in notes.plain
+        assert notes.scroll_offset.y == 0

@@ -21,6 +21,7 @@ from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.context import AccountList, app_of
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.note_lines import NoteLines
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
 T = TypeVar("T")
@@ -130,7 +131,7 @@ class ReviewScreen(Screen[None]):
             _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
         )
         yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
-        yield OptionList(id="notes")
+        yield NoteLines(id="notes")
         yield StakeholderPicker()
         yield KeyBar()
 
@@ -254,28 +255,21 @@ class ReviewScreen(Screen[None]):
         slots.highlighted = max(0, min(row, 4))
 
     def _draw_notes(self, view: ReviewView) -> None:
-        lines: list[Option] = []
+        lines: list[str] = []
         if view.status is ReviewStatus.CLOSED:
-            lines.append(Option("[b]Closed.[/b] The five are frozen as they stood at closing."))
+            lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
         elif view.blockers:
-            lines.append(Option(f"[b]To close ({len(view.blockers)}):[/b]"))
-            lines.extend(
-                Option(f"[$error]• {_escape(b.text)}[/]", id=f"slot-{b.position or 0}-{n}")
-                for n, b in enumerate(view.blockers)
-            )
+            lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
+            lines.extend(f"[$error]• {_escape(b.text)}[/]" for b in view.blockers)
         else:
-            lines.append(Option("[b]Ready to close:[/b] press ctrl+d."))
+            lines.append("[b]Ready to close:[/b] press ctrl+d.")
         if view.risks:
-            lines.append(Option("[b]Risks:[/b]"))
-            lines.extend(Option(f"[$warning]• {_escape(r)}[/]") for r in view.risks)
+            lines.append("[b]Risks:[/b]")
+            lines.extend(f"[$warning]• {_escape(r)}[/]" for r in view.risks)
         if view.changes:
-            lines.append(Option("[b]Since last closed review:[/b]"))
-            lines.extend(Option(f"• {_escape(c)}") for c in view.changes)
-        # One option a line, in a list of fixed height: new notes change what the list
-        # shows, never its size, so they cost no layout pass.
-        notes = self.query_one("#notes", OptionList)
-        notes.set_options(lines)
-        notes.highlighted = None
+            lines.append("[b]Since last closed review:[/b]")
+            lines.extend(f"• {_escape(c)}" for c in view.changes)
+        self.query_one("#notes", NoteLines).set_lines(lines)
 
     # --- helpers -------------------------------------------------------------------
 
@@ -310,12 +304,7 @@ class ReviewScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_list.id == "slots":
-            self.action_pick()
-        elif (event.option.id or "").startswith("slot-"):  # a blocker in the notes
-            position = int((event.option.id or "").split("-")[1])
-            if position:
-                self.focus_slot(position)
+        self.action_pick()
 
     def action_pick(self) -> None:
         from accountreview.services.stakeholders import stakeholders_of

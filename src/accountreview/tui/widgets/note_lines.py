@@ -1,0 +1,81 @@
+"""Lines of text in an area of fixed size that scrolls when they do not fit.
+
+The review's notes (what blocks closing, risks, what changed) change with every
+slot edit. In a Static their height would change too, and Textual would lay the
+whole screen out a second time; in an OptionList each line is a styled option,
+re-rendered one by one. Here the lines are one piece of text, rendered at once,
+and the widget's size never depends on them.
+"""
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
+
+
+class NoteLines(ScrollView, can_focus=True):
+    """Markup lines; `set_lines` replaces them. Focus it to scroll with the arrow keys."""
+
+    DEFAULT_CSS = """
+    NoteLines {
+        height: 1fr;
+        padding: 0 1;
+        overflow-x: hidden;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._source: tuple[str, ...] = ()
+        self._content = Content("")
+        self._strips: list[Strip] = []
+        self._width = -1
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The markup lines shown."""
+        return self._source
+
+    @property
+    def plain(self) -> str:
+        """The text shown, without styles."""
+        return self._content.plain
+
+    def set_lines(self, lines: Sequence[str]) -> None:
+        """Show `lines` (Textual markup), scrolled back to the top if they changed."""
+        source = tuple(lines)
+        if source == self._source:
+            return
+        self._source = source
+        self._content = Content.from_markup("\n".join(source))
+        self._width = -1
+        self._layout_lines()
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def _rendered(self, width: int) -> list[Strip]:
+        if width != self._width:
+            strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
+            self._strips = [s.extend_cell_length(width) for s in strips]
+            self._width = width
+        return self._strips
+
+    def _layout_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width > 0:
+            self.virtual_size = Size(width, len(self._rendered(width)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_lines()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        strips = self._rendered(width)
+        index = y + round(self.scroll_offset.y)
+        if 0 <= index < len(strips):
+            return strips[index].apply_style(self.rich_style)
+        return Strip.blank(width, self.rich_style)
