@@ -23,6 +23,14 @@ def two_reps(path: Path) -> None:
     ws.close()
 
 
+def seeded_app(path: Path) -> AccountReviewApp:
+    """The app on a new database holding the seed account (one rep: no who-am-I)."""
+    ws = open_workspace(path, TODAY, create=True)
+    seed(ws)
+    ws.close()
+    return AccountReviewApp(db=path, today=TODAY)
+
+
 async def test_who_am_i_is_asked_once_and_remembered(db_path: Path) -> None:
     two_reps(db_path)
     app = AccountReviewApp(db=db_path, today=TODAY)
@@ -60,10 +68,7 @@ async def test_rep_option_overrides_and_w_switches(db_path: Path) -> None:
 
 
 async def test_history_shows_touches(db_path: Path) -> None:
-    ws = open_workspace(db_path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = seeded_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter", "h")
@@ -80,10 +85,7 @@ async def test_history_shows_touches(db_path: Path) -> None:
 
 
 async def test_palette_runs_a_screen_action(db_path: Path) -> None:
-    ws = open_workspace(db_path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = seeded_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -116,10 +118,7 @@ async def test_review_screen_follows_a_theme_changed_while_it_was_away(db_path: 
     """The review screen skips restyling when it comes back, unless the theme changed."""
     from textual.widgets import Static
 
-    ws = open_workspace(db_path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = seeded_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -136,10 +135,7 @@ async def test_review_screen_follows_a_theme_changed_while_it_was_away(db_path: 
 
 
 async def test_palette_backs_up_the_database(db_path: Path) -> None:
-    ws = open_workspace(db_path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = seeded_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
@@ -159,10 +155,7 @@ async def test_palette_backs_up_the_database(db_path: Path) -> None:
 async def test_review_notes_scroll_by_keys_when_they_do_not_fit(db_path: Path) -> None:
     from accountreview.tui.widgets.note_lines import NoteLines
 
-    ws = open_workspace(db_path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = seeded_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -173,6 +166,7 @@ async def test_review_notes_scroll_by_keys_when_they_do_not_fit(db_path: Path) -
         assert notes.scroll_offset.y == 0
         notes.focus()
         await pilot.press("end")
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         assert notes.scroll_offset.y == notes.max_scroll_y > 0
         # A slot edit shows new notes from the top again.

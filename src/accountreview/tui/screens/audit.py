@@ -20,6 +20,7 @@ from accountreview.services.errors import UserError
 from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
+from accountreview.tui.markup import escape
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.row_list import RowList, fixed_line
 
@@ -33,10 +34,6 @@ Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
 def done(value: float | None) -> str:
     """A completion percentage in four cells: 67%, 100%, or a dash."""
     return "—" if value is None else f"{value:.0f}%"
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 class AuditScreen(Screen[None]):
@@ -172,7 +169,7 @@ class AuditScreen(Screen[None]):
     def _draw_escalations(self, audit: WeekAudit) -> None:
         escalations = audit.escalations
         lines = [
-            f"[$error]! {_escape(r.rep.name)} · {_escape(a.name)}: {reason}[/]"
+            f"[$error]! {escape(r.rep.name)} · {escape(a.name)}: {reason}[/]"
             for r, a, reason in escalations[:SHOWN_ESCALATIONS]
         ]
         if len(escalations) > SHOWN_ESCALATIONS:
@@ -196,7 +193,7 @@ class AuditScreen(Screen[None]):
         r = self.current_rep()
         if self.audit is not None and not self.audit.reps:
             detail.update(
-                f"Nobody reports to {_escape(self.audit.viewer.name)}."
+                f"Nobody reports to {escape(self.audit.viewer.name)}."
                 " A rep's audit shows only themselves."
             )
             return
@@ -205,7 +202,7 @@ class AuditScreen(Screen[None]):
             return
         t = r.tally
         lines = [
-            f"{_escape(r.rep.name)}: {t.closed} closed, {t.open} open, {t.not_started} not"
+            f"{escape(r.rep.name)}: {t.closed} closed, {t.open} open, {t.not_started} not"
             f" started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
             f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
@@ -214,7 +211,7 @@ class AuditScreen(Screen[None]):
         if reopened:
             lines.append(
                 "Reopened: "
-                + "; ".join(f"{_escape(x.account)} ({_escape(x.reason or '')})" for x in reopened)
+                + "; ".join(f"{escape(x.account)} ({escape(x.reason or '')})" for x in reopened)
             )
         detail.update("\n".join(lines))
 

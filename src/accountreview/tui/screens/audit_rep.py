@@ -12,6 +12,7 @@ from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
+from accountreview.tui.markup import escape
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.row_list import RowList, fixed_line
 
@@ -40,10 +41,6 @@ def attention_short(a: AccountAudit) -> str:
     if a.no_in_person:
         notes.append("no mtg")
     return ", ".join(notes)
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 class RepAuditScreen(Screen[None]):
@@ -166,11 +163,11 @@ class RepAuditScreen(Screen[None]):
         if a is None:
             detail.update("No top accounts." if self.audit and not self.audit.accounts else "")
             return
-        parts = [f"{_escape(a.name)}: {a.status.value}"]
+        parts = [f"{escape(a.name)}: {a.status.value}"]
         parts += list(a.escalations)
         missing = a.coverage.missing()
         parts.append("missing " + ", ".join(missing) if missing else "full coverage")
-        parts += [f"champion {_escape(name)} left" for name in a.champions_left]
+        parts += [f"champion {escape(name)} left" for name in a.champions_left]
         if a.no_in_person:
             parts.append("no in-person meeting in 180 days")
         detail.update(" · ".join(parts))

@@ -20,6 +20,7 @@ from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.context import AccountList, app_of
+from accountreview.tui.markup import escape
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.note_lines import NoteLines
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
@@ -260,15 +261,15 @@ class ReviewScreen(Screen[None]):
             lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
         elif view.blockers:
             lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
-            lines.extend(f"[$error]• {_escape(b.text)}[/]" for b in view.blockers)
+            lines.extend(f"[$error]• {escape(b.text)}[/]" for b in view.blockers)
         else:
             lines.append("[b]Ready to close:[/b] press ctrl+d.")
         if view.risks:
             lines.append("[b]Risks:[/b]")
-            lines.extend(f"[$warning]• {_escape(r)}[/]" for r in view.risks)
+            lines.extend(f"[$warning]• {escape(r)}[/]" for r in view.risks)
         if view.changes:
             lines.append("[b]Since last closed review:[/b]")
-            lines.extend(f"• {_escape(c)}" for c in view.changes)
+            lines.extend(f"• {escape(c)}" for c in view.changes)
         self.query_one("#notes", NoteLines).set_lines(lines)
 
     # --- helpers -------------------------------------------------------------------
@@ -508,7 +509,3 @@ def _slot_line(*cells: str) -> str:
         (cell if len(cell) <= width else cell[: width - 1] + "…").ljust(width)
         for cell, width in zip(cells, widths, strict=True)
     ).rstrip()
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
