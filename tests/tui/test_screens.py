@@ -175,3 +175,40 @@ async def test_review_notes_scroll_by_keys_when_they_do_not_fit(db_path: Path) -
         await pilot.pause()
         assert "Slot 1: no stakeholder named" not in notes.plain
         assert notes.scroll_offset.y == 0
+
+
+async def test_picker_takes_what_is_typed_while_focus_stays_on_the_slots(db_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from accountreview.tui.widgets.stakeholder_picker import StakeholderPicker
+
+    app = seeded_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # the review, then the picker on slot 1
+        await pilot.pause()
+        picker = app.screen.query_one(StakeholderPicker)
+        slots = app.screen.query_one("#slots", OptionList)
+        people = picker.query_one("#people", OptionList)
+        assert picker.display and app.focused is slots
+        # Letters that are keys of the review screen (t, n, c, l, x, h, o) are text here.
+        await pilot.press(*"tnclxho")
+        await pilot.pause()
+        assert picker.text == "tnclxho" and picker.display
+        assert people.option_count == 1  # only "add a new stakeholder"
+        await pilot.press("ctrl+u", *"pxa", "backspace", "backspace")
+        await pilot.pause()
+        assert picker.text == "p"
+        await pilot.press("backspace", *"okafor")
+        await pilot.pause()
+        assert [o.prompt for o in people._options][1].startswith("Sam Okafor")
+        await pilot.press("escape")  # cancels: nothing saved, the screen stays
+        await pilot.pause()
+        assert not picker.display and type(app.screen).__name__ == "ReviewScreen"
+        assert app.screen.view is not None and app.screen.view.slots[0].name is None
+        await pilot.press("down", "enter", *"a", "down", "down", "up", "enter")
+        await pilot.pause()
+        # Slot 2, filtered by "a": Carla Diaz, then down twice and up once: the second match.
+        view = app.screen.view
+        assert view is not None and view.slots[1].name is not None
+        assert app.focused is slots and slots.highlighted == 1

@@ -115,7 +115,7 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys only while the review is open; reopen only once it is closed."""
         closed = self.view is not None and self.view.status is ReviewStatus.CLOSED
-        if self._picking and action in self.SCREEN_ACTIONS:
+        if self._picking and action in self.SCREEN_ACTIONS - {"back"}:
             return None  # the picker has the keys: escape closes it, enter picks
         if action in self.EDIT_ACTIONS:
             return None if closed else True
@@ -301,7 +301,16 @@ class ReviewScreen(Screen[None]):
     # --- actions -------------------------------------------------------------------
 
     def action_back(self) -> None:
+        if self._picking:
+            self.query_one(StakeholderPicker).post_message(StakeholderPicker.Cancelled())
+            return
         self.app.pop_screen()
+
+    def on_key(self, event: events.Key) -> None:
+        """While the picker is open, what is typed is for it (focus stays on the slots)."""
+        if self._picking and self.query_one(StakeholderPicker).take_key(event.key, event.character):
+            event.stop()
+            event.prevent_default()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

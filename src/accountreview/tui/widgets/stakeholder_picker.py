@@ -1,31 +1,27 @@
 """Pick one of an account's stakeholders for a slot (type to filter), or add one.
 
-An overlay inside the review screen rather than a screen of its own: closing it
-after a pick then costs a single redraw, so the filled slot shows at once.
+An overlay inside the review screen rather than a screen of its own, and it never
+takes the focus: the review screen hands it the keys typed while it is open
+(`take_key`). Closing it after a pick then costs a single redraw with no focus
+change, so the filled slot shows at once.
 """
 
 from collections.abc import Collection
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from accountreview.db.stakeholders import StakeholderRow
+from accountreview.tui.markup import escape
 
 NEW_STAKEHOLDER = "__new__"
 
 
 class StakeholderPicker(Vertical):
     """Posts `Chosen` with a stakeholder id or NEW_STAKEHOLDER, or `Cancelled`."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="pick.cancel"),
-        Binding("down", "move(1)", "Down", id="pick.down", show=False),
-        Binding("up", "move(-1)", "Up", id="pick.up", show=False),
-    ]
 
     class Chosen(Message):
         """A stakeholder (or "add a new one") was picked for slot `position`."""
@@ -43,14 +39,17 @@ class StakeholderPicker(Vertical):
         self.people: list[StakeholderRow] = []
         self.position = 0
         self.taken: set[str | None] = set()
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="picker-title", classes="dialog-title")
-        yield Input(placeholder="type to filter by name, title, role or email", id="filter")
-        yield OptionList(id="people")
+        yield Static(id="filter")
+        people = OptionList(id="people")
+        people.can_focus = False  # the keys come through `take_key`
+        yield people
         yield Static(
-            "enter picks · ↑↓ move · escape cancels · left or already-slotted people are"
-            " greyed out",
+            "type to filter · enter picks · ↑↓ move · backspace · escape cancels ·"
+            " left or already-slotted people are greyed out",
             classes="hint",
         )
 
@@ -60,11 +59,8 @@ class StakeholderPicker(Vertical):
         """Show the picker for slot `position`, the filter empty and focused."""
         self.people, self.position, self.taken = people, position, set(taken)
         self.query_one("#picker-title", Static).update(f"Slot {position}: who?")
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        self.fill("")
+        self.set_text("")
         self.display = True
-        field.focus()
 
     def close(self) -> None:
         self.display = False
@@ -92,12 +88,32 @@ class StakeholderPicker(Vertical):
         option_list.set_options(options)
         option_list.highlighted = 1 if len(options) > 1 and needle else 0
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.fill(event.value)
+    def set_text(self, text: str) -> None:
+        """Filter by `text` and show it with a cursor."""
+        self.text = text
+        shown = escape(text) if text else "[dim]type to filter by name, title, role or email[/]"
+        self.query_one("#filter", Static).update(f"› {shown}[reverse] [/]")
+        self.fill(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def take_key(self, key: str, character: str | None) -> bool:
+        """Act on a key typed while the picker is open; False if it is not the picker's."""
+        if key == "escape":
+            self.post_message(self.Cancelled())
+        elif key == "enter":
+            self.choose()
+        elif key in ("down", "up"):
+            self.action_move(1 if key == "down" else -1)
+        elif key == "backspace":
+            self.set_text(self.text[:-1])
+        elif key == "ctrl+u":
+            self.set_text("")
+        elif character is not None and character.isprintable() and len(self.text) < 100:
+            self.set_text(self.text + character)
+        else:
+            return False
+        return True
+
+    def choose(self) -> None:
         option_list = self.query_one("#people", OptionList)
         index = option_list.highlighted
         if index is not None:
@@ -116,6 +132,3 @@ class StakeholderPicker(Vertical):
             option_list.action_cursor_down()
         else:
             option_list.action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
