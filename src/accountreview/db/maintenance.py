@@ -38,11 +38,16 @@ class Health:
         return not self.problems
 
 
-def _open_existing(path: Path) -> sqlite3.Connection:
+def _existing_file(path: Path, missing: str) -> None:
+    """Refuse a path that is missing (`missing` names what was expected) or a folder."""
     if not path.exists():
-        raise DatabaseProblem(f"No database at {path}", not_found=True)
+        raise DatabaseProblem(f"No {missing} at {path}", not_found=True)
     if path.is_dir():
         raise DatabaseProblem(f"{path} is a directory, not a database file")
+
+
+def _open_existing(path: Path) -> sqlite3.Connection:
+    _existing_file(path, "database")
     try:
         return connect(path)
     except sqlite3.OperationalError as error:
@@ -51,10 +56,7 @@ def _open_existing(path: Path) -> sqlite3.Connection:
 
 def _read_only(path: Path) -> sqlite3.Connection:
     """Open a file that is not (yet) ours to change: a backup being checked or restored."""
-    if not path.exists():
-        raise DatabaseProblem(f"No file at {path}", not_found=True)
-    if path.is_dir():
-        raise DatabaseProblem(f"{path} is a directory, not a database file")
+    _existing_file(path, "file")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

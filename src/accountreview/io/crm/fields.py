@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import MAX_MONEY, parse_money
+from accountreview.domain.values import MAX_MONEY, parse_bool, parse_money
 from accountreview.io.csv_source import Row, RowProblem
 
 T = TypeVar("T")
@@ -211,18 +211,12 @@ def crm_money(text: str, what: str) -> int:
     return amount
 
 
-_TRUE = frozenset({"true", "1", "yes", "y", "x"})
-_FALSE = frozenset({"false", "0", "no", "n", ""})
-
-
 def crm_bool(text: str, what: str) -> bool:
-    """A CRM's checkbox: true/false, 1/0, yes/no."""
-    folded = text.strip().casefold()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise InvalidValue(what, text, "true or false")
+    """A CRM's checkbox: true/false, 1/0, yes/no (the app's own yes/no rule)."""
+    try:
+        return parse_bool(text, what)
+    except InvalidValue:
+        raise InvalidValue(what, text, "true or false") from None
 
 
 _SPACES = re.compile(r"\s+")
