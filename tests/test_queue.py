@@ -60,6 +60,24 @@ def test_follow_up_reviewed_already_leaves_the_queue(ws: Workspace, seeded: Seed
     assert "Lost 90" not in [i.facts.account.name for i in queue_for(ws, seeded.rep_id, WEEK).items]
 
 
+def test_follow_up_closed_this_week_stays_in_the_queue_as_closed(
+    ws: Workspace, seeded: Seeded
+) -> None:
+    """Closing it must count as progress ("1 of 2 closed"), not make it vanish."""
+    lost = add(ws, seeded, "Lost 90", lost_on=(TODAY - timedelta(days=90)).isoformat())
+    before = queue_for(ws, seeded.rep_id, WEEK)
+    assert before.headline == "0 of 2 closed"
+    ws.db.conn.execute(
+        "INSERT INTO review (id, account_id, week, status, close_count, opened_at)"
+        " VALUES ('r1', ?, ?, 'closed', 1, '2026-11-23')",
+        (lost, str(WEEK)),
+    )
+    after = queue_for(ws, seeded.rep_id, WEEK)
+    assert after.headline == "1 of 2 closed"
+    statuses = {i.facts.account.name: i.status for i in after.items}
+    assert statuses["Lost 90"] is ReviewStatus.CLOSED
+
+
 def test_queue_command(db_path: Path, seeded: Seeded) -> None:
     result = CliRunner().invoke(app, ["--db", str(db_path), "queue"])
     assert result.exit_code == 0, result.stderr

@@ -67,8 +67,10 @@ def queue_for(ws: Workspace, rep_id: str, week: IsoWeek) -> Queue:
             due = due_follow_up(a.lost_on, week, ws.settings)
             if a.id in seen or due is None:
                 continue
-            if closed_weeks.get(a.id, "") >= str(IsoWeek.of(due)):
-                continue  # the follow-up was already reviewed
+            closed = closed_weeks.get(a.id, "")
+            if closed >= str(IsoWeek.of(due)) and closed != str(week):
+                continue  # the follow-up was reviewed in another week
+            # (closed this very week, it stays: shown as closed, counted in "N of M")
             candidates.append((a, f"lost: follow-up due {due.isoformat()}"))
         ids = [a.id for a, _ in candidates]
         statuses = review_queries.statuses_for_week(conn, ids, str(week))
