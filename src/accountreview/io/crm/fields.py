@@ -32,7 +32,7 @@ from typing import TypeVar
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import MAX_MONEY, parse_bool, parse_money
-from accountreview.io.csv_source import Row, RowProblem
+from accountreview.io.csv_source import NEUTRALISED_START, Row, RowProblem
 
 T = TypeVar("T")
 
@@ -115,7 +115,12 @@ class CrmCells:
     def text(self, field: str) -> str:
         """The trimmed cell of `field` ("" when the file has no such column)."""
         column = self.fields.columns.get(field)
-        return "" if column is None else self.row.text(column)
+        if column is None:
+            return ""
+        text = self.row.cells.get(column, "").strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in NEUTRALISED_START:
+            return text[1:]  # as `Row.text` reads it (inlined: this runs per cell)
+        return text
 
     def problem(self, field: str, expected: str, value: str | None = None) -> None:
         """Note a problem with `field`'s cell."""
@@ -226,7 +231,10 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 def crm_text(text: str, max_length: int = 200) -> str:
     """Free text from a CRM on one line: spaces folded, control characters dropped, cut."""
-    folded = _SPACES.sub(" ", text).strip()
+    if text.isprintable() and "  " not in text:
+        folded = text.strip()  # the usual cell: nothing to fold or drop
+    else:
+        folded = _SPACES.sub(" ", text).strip()
     if not folded.isprintable():
         folded = "".join(
             c for c in folded if unicodedata.category(c) not in _DROPPED_CATEGORIES

@@ -67,18 +67,16 @@ USER_PREFIX = "005"
 _UPPER_BITS = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "1" * 26 + "0" * 36
 )
+# Which of 5 characters are upper case ("10010": the 1st and 4th) -> its suffix letter.
+_LETTER_OF_BITS = {f"{n:05b}"[::-1]: _ALPHABET[n] for n in range(32)}
 _KNOWN: dict[str, str] = {}  # text -> 18-character id: an export repeats ids (AccountId…)
 
 
 def _suffix(first15: str) -> str:
     """Which of each 5 characters are upper case, as a letter of `_ALPHABET` (bit 0 first)."""
     bits = first15.translate(_UPPER_BITS)
-    alphabet = _ALPHABET
-    return (
-        alphabet[int(bits[4::-1], 2)]
-        + alphabet[int(bits[9:4:-1], 2)]
-        + alphabet[int(bits[14:9:-1], 2)]
-    )
+    letter = _LETTER_OF_BITS
+    return letter[bits[:5]] + letter[bits[5:10]] + letter[bits[10:15]]
 
 
 def salesforce_id(text: str, what: str = "id") -> str:
@@ -87,9 +85,10 @@ def salesforce_id(text: str, what: str = "id") -> str:
     if known is not None:
         return known
     cleaned = text.strip()
-    if _ID.fullmatch(cleaned) is None:
+    size = len(cleaned)
+    if size not in (15, 18) or not (cleaned.isascii() and cleaned.isalnum()):
         raise InvalidValue(what, text, _ID_EXPECTED)
-    if len(cleaned) == 15:
+    if size == 15:
         result = cleaned + _suffix(cleaned)
     elif _suffix(cleaned[:15]) == cleaned[15:]:
         result = cleaned  # the usual case: already right
