@@ -66,6 +66,11 @@ def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | Non
     return int(found[0])
 
 
+def remember_rows(conn: sqlite3.Connection, seen: list[tuple[str, int]]) -> None:
+    """Remember (record id, file row) of records this import just added (see `earlier_row`)."""
+    conn.executemany("INSERT OR IGNORE INTO temp.import_seen (id, row) VALUES (?, ?)", seen)
+
+
 def note_role(conn: sqlite3.Connection, stakeholder_id: str, rank: int) -> None:
     """Remember the best (lowest) role rank a row of the file gave a stakeholder."""
     conn.execute(

@@ -1,13 +1,15 @@
 """Stored forms: new ids, timestamps and dates as the database keeps them."""
 
+import os
 from datetime import UTC, date, datetime
 
 
 def new_id() -> str:
-    """A new UUID in the stored form (32 hex characters)."""
-    import uuid  # imported here: it costs read-only commands a few ms at start-up
-
-    return uuid.uuid4().hex
+    """A new random (version 4) UUID in the stored form (32 hex characters)."""
+    raw = bytearray(os.urandom(16))  # what uuid.uuid4() does, at a third of the cost
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 def now_text() -> str:

@@ -66,6 +66,41 @@ _SELECT = (
 )
 
 
+_INSERT_STAKEHOLDER = (
+    "INSERT INTO stakeholder (id, account_id, name, email, title, level, role, left_on,"
+    " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def stakeholder_row(
+    *,
+    account_id: str,
+    name: str,
+    email: str | None,
+    title: str | None,
+    level: Level | None,
+    role: Role | None,
+    left_on: date | None = None,
+    crm_source: str | None = None,
+    crm_id: str | None = None,
+    created_at: str | None = None,
+) -> tuple[str | None, ...]:
+    """A new stakeholder's stored row, with a new id first (for `insert_stakeholders`)."""
+    return (
+        new_id(),
+        account_id,
+        name,
+        email,
+        title,
+        None if level is None else level.value,
+        None if role is None else role.value,
+        date_text(left_on),
+        created_at or now_text(),
+        crm_source,
+        crm_id,
+    )
+
+
 def insert_stakeholder(
     conn: sqlite3.Connection,
     *,
@@ -79,25 +114,24 @@ def insert_stakeholder(
     crm_source: str | None = None,
     crm_id: str | None = None,
 ) -> str:
-    stakeholder_id = new_id()
-    conn.execute(
-        "INSERT INTO stakeholder (id, account_id, name, email, title, level, role, left_on,"
-        " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            stakeholder_id,
-            account_id,
-            name,
-            email,
-            title,
-            None if level is None else level.value,
-            None if role is None else role.value,
-            date_text(left_on),
-            now_text(),
-            crm_source,
-            crm_id,
-        ),
+    row = stakeholder_row(
+        account_id=account_id,
+        name=name,
+        email=email,
+        title=title,
+        level=level,
+        role=role,
+        left_on=left_on,
+        crm_source=crm_source,
+        crm_id=crm_id,
     )
-    return stakeholder_id
+    conn.execute(_INSERT_STAKEHOLDER, row)
+    return str(row[0])
+
+
+def insert_stakeholders(conn: sqlite3.Connection, rows: list[tuple[str | None, ...]]) -> None:
+    """Many new stakeholders at once (rows from `stakeholder_row`)."""
+    conn.executemany(_INSERT_STAKEHOLDER, rows)
 
 
 def update_stakeholder(
@@ -183,6 +217,37 @@ def list_stakeholders(
     return [StakeholderRow.from_row(r) for r in rows]
 
 
+_INSERT_TOUCH = (
+    "INSERT INTO touch (id, stakeholder_id, touched_on, channel, note, logged_by_id,"
+    " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def touch_row(
+    *,
+    stakeholder_id: str,
+    on: date,
+    channel: Channel,
+    note: str | None,
+    logged_by_id: str | None,
+    crm_source: str | None = None,
+    crm_id: str | None = None,
+    created_at: str | None = None,
+) -> tuple[str | None, ...]:
+    """A new touch's stored row, with a new id first (for `insert_touches`)."""
+    return (
+        new_id(),
+        stakeholder_id,
+        on.isoformat(),
+        channel.value,
+        note,
+        logged_by_id,
+        created_at or now_text(),
+        crm_source,
+        crm_id,
+    )
+
+
 def insert_touch(
     conn: sqlite3.Connection,
     *,
@@ -194,23 +259,22 @@ def insert_touch(
     crm_source: str | None = None,
     crm_id: str | None = None,
 ) -> str:
-    touch_id = new_id()
-    conn.execute(
-        "INSERT INTO touch (id, stakeholder_id, touched_on, channel, note, logged_by_id,"
-        " created_at, crm_source, crm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            touch_id,
-            stakeholder_id,
-            on.isoformat(),
-            channel.value,
-            note,
-            logged_by_id,
-            now_text(),
-            crm_source,
-            crm_id,
-        ),
+    row = touch_row(
+        stakeholder_id=stakeholder_id,
+        on=on,
+        channel=channel,
+        note=note,
+        logged_by_id=logged_by_id,
+        crm_source=crm_source,
+        crm_id=crm_id,
     )
-    return touch_id
+    conn.execute(_INSERT_TOUCH, row)
+    return str(row[0])
+
+
+def insert_touches(conn: sqlite3.Connection, rows: list[tuple[str | None, ...]]) -> None:
+    """Many new touches at once (rows from `touch_row`)."""
+    conn.executemany(_INSERT_TOUCH, rows)
 
 
 def touch_exists(

@@ -62,15 +62,19 @@ def import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
             run.reject(cells.problems)
         return
     conn, source = run.conn, run.fmt.source
-    existing = (
-        None if record.crm_id is None else crm_queries.person_by_crm(conn, source, record.crm_id)
-    )
+    existing = None
+    if record.crm_id is not None:
+        if run.held(("person-crm", record.crm_id)):
+            run.write_held()
+        existing = crm_queries.person_by_crm(conn, source, record.crm_id)
     if existing is not None and existing.account_id != account_id:
         _moved(run, existing)
         existing = None
     linking = False
     if existing is None:
         if run.fmt.source == hubspot.SOURCE and record.email is not None:
+            if run.held(("person-email", account_id, record.email.casefold())):
+                run.write_held()
             twin = _twin(run, account_id, record.email)
             if twin is not None:
                 _merge(run, twin, record)
@@ -120,11 +124,12 @@ def _unlinked_match(
 def _insert_person(
     run: ImportRun, account_id: str, values: dict[str, Any], record: CrmPerson
 ) -> str:
-    """A new stakeholder, with the level and role its title says."""
-    if values.get("crm_id") is None:
-        run.forget("unlinked", account_id)  # this one will be
-    return stakeholder_queries.insert_stakeholder(
-        run.conn,
+    """A new stakeholder, with the level and role its title says.
+
+    One linked to its CRM record is written with the next batch (see `ImportRun.add_later`),
+    findable meanwhile by its CRM id, its id and (for HubSpot twins) its email.
+    """
+    row = stakeholder_queries.stakeholder_row(
         account_id=account_id,
         name=values["name"],
         email=values.get("email"),
@@ -133,7 +138,19 @@ def _insert_person(
         role=role_from_title(record.title or ""),
         crm_source=values.get("crm_source"),
         crm_id=values.get("crm_id"),
+        created_at=run.started_at,
     )
+    person_id = str(row[0])
+    crm_id = values.get("crm_id")
+    if crm_id is None:
+        run.forget("unlinked", account_id)  # this one will be
+        stakeholder_queries.insert_stakeholders(run.conn, [row])
+        return person_id
+    keys: list[tuple[str, ...]] = [("person-crm", crm_id), ("person-id", person_id)]
+    if record.email is not None:
+        keys.append(("person-email", account_id, record.email.casefold()))
+    run.add_later(person=row, keys=keys)
+    return person_id
 
 
 def _has_unlinked(run: ImportRun, account_id: str) -> bool:
@@ -200,6 +217,8 @@ def _last_activity(run: ImportRun, person_id: str, record: CrmPerson) -> None:
     on = record.last_activity_on
     if on is None or on > run.ws.today:
         return
+    if run.holds(person_id):
+        run.write_held()  # the touch refers to it
     note = hubspot.LAST_ACTIVITY_NOTE
     if crm_queries.same_touch(run.conn, person_id, on.isoformat(), Channel.EMAIL.value, note):
         return
@@ -276,26 +295,20 @@ def import_activity(run: ImportRun, cells: CrmCells, record: Any) -> None:
     if cells.problems:
         run.reject(cells.problems)
         return
-    link = None
-    if record.crm_id is not None:
-        if not _first_row(run, cells, "touch:" + record.crm_id):
-            return
-        link = (run.fmt.source, record.crm_id)
     save_touch(
         run,
         person_id,
         on=record.on,
         channel=record.channel,
         note=record.note,
-        link=link,
+        link=None if record.crm_id is None else (run.fmt.source, record.crm_id),
         logged_by_id=logged_by,
+        row=cells.row,
+        first_row=lambda earlier: _second_row(run, cells, earlier),
     )
 
 
-def _first_row(run: ImportRun, cells: CrmCells, key: str) -> bool:
-    """Whether this is the file's first row for `key` (a problem for a second)."""
-    earlier = import_queries.earlier_row(run.conn, key, cells.row.number)
-    if earlier is not None:
-        cells.problem("id", f"one row per record (row {earlier} has the same one)")
-        run.reject(cells.problems)
-    return earlier is None
+def _second_row(run: ImportRun, cells: CrmCells, earlier: int) -> None:
+    """A second row for the same activity (`earlier` had it first) is a problem."""
+    cells.problem("id", f"one row per record (row {earlier} has the same one)")
+    run.reject(cells.problems)

@@ -163,6 +163,7 @@ def _import(
                 run.fallback_rep_id = _fallback_rep(ws, options)
             import_queries.start_import(conn, account_names=fmt.kind != "reps")
             _import_rows(run, source, progress)
+            run.write_held()
             finish_crm(run)
             if run.problems or run.more:
                 raise ImportRejected(run.problems, more=run.more)

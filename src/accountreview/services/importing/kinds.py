@@ -284,16 +284,30 @@ def save_touch(
     note: str | None,
     link: tuple[str, str] | None,
     logged_by_id: str | None,
+    row: Row | None = None,
+    first_row: Callable[[int], None] | None = None,
 ) -> None:
     """Add a touch, or match it: by its CRM id, else by (stakeholder, date, channel, note).
 
     A matched touch with no CRM link yet is linked; one linked to this CRM record
-    whose conversation differs is updated.
+    whose conversation differs is updated. A new touch is written with the next
+    batch (`ImportRun.add_later`). Given the file `row`, a second row for the same
+    CRM id is not saved: `first_row` is called with the row that had it first.
     """
     conn = run.conn
-    existing = None if link is None else crm_queries.touch_by_crm(conn, *link)
+    existing = None
+    if link is not None:
+        if run.held(("touch-crm", *link)):
+            run.write_held()
+        existing = crm_queries.touch_by_crm(conn, *link)
     values = (stakeholder_id, on.isoformat(), channel.value, note)
     if existing is not None:
+        if row is not None and link is not None:
+            earlier = run.earlier_row("touch:" + link[1], row.number)
+            if earlier is not None:
+                if first_row is not None:
+                    first_row(earlier)
+                return
         if (
             existing.stakeholder_id,
             existing.touched_on,
@@ -313,6 +327,11 @@ def save_touch(
         )
         run.updated += 1
         return
+    if row is not None and link is not None:
+        run.added("touch:" + link[1], row.number)  # no earlier row has this CRM id
+    same = ("touch", *values[:3], note or "")
+    if run.held(same):
+        run.write_held()
     twin = crm_queries.same_touch(conn, *values)
     if twin is not None:
         if link is not None and twin.crm_source is None:
@@ -321,8 +340,7 @@ def save_touch(
         else:
             run.unchanged += 1
         return
-    stakeholder_queries.insert_touch(
-        conn,
+    new = stakeholder_queries.touch_row(
         stakeholder_id=stakeholder_id,
         on=on,
         channel=channel,
@@ -330,7 +348,9 @@ def save_touch(
         logged_by_id=logged_by_id,
         crm_source=None if link is None else link[0],
         crm_id=None if link is None else link[1],
+        created_at=run.started_at,
     )
+    run.add_later(touch=new, keys=[same] if link is None else [same, ("touch-crm", *link)])
     run.created += 1
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from accountreview.db import importing as import_queries
+from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.records import now_text
 from accountreview.io.crm.records import ReadOptions
 from accountreview.io.csv_source import Row, RowProblem
 from accountreview.io.detect import FileFormat
@@ -13,6 +15,8 @@ from accountreview.services.workspace import Workspace
 
 MAX_PROBLEMS = 50
 _CACHE_LIMIT = 10_000
+# New stakeholders and touches held back to be written together (see `ImportRun.add_later`).
+BATCH_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,74 @@ class ImportRun:
         self.problems: list[RowProblem] = []
         self.more = 0
         self._cache: dict[tuple[str, str], list[str]] = {}
+        # When the import ran: the creation time of every record it adds (they appear
+        # together, at its commit).
+        self.started_at = now_text()
+        self._new_people: list[tuple[str | None, ...]] = []
+        self._new_touches: list[tuple[str | None, ...]] = []
+        self._new_seen: dict[str, int] = {}
+        self._new_keys: set[tuple[str, ...]] = set()
+
+    # -- new records written in batches ----------------------------------------------------
+    #
+    # Most rows of a long file add a record. Rather than one INSERT each, a new stakeholder
+    # or touch is held back and written with the next batch (one executemany per table,
+    # stakeholders first: touches may refer to them). While held back it is invisible to
+    # queries, so each is held under the keys it could be looked up by (`held`): a row
+    # about to look a record up by such a key calls `write_held` first, and reads the
+    # database as if every earlier row had been written at once. All of it is inside the
+    # import's transaction: all-or-nothing is unchanged.
+
+    def add_later(
+        self,
+        person: tuple[str | None, ...] | None = None,
+        touch: tuple[str | None, ...] | None = None,
+        *,
+        keys: Iterable[tuple[str, ...]] = (),
+    ) -> None:
+        """Hold back a new stakeholder or touch row, findable by `keys`."""
+        if person is not None:
+            self._new_people.append(person)
+        if touch is not None:
+            self._new_touches.append(touch)
+        self._new_keys.update(keys)
+        if len(self._new_people) + len(self._new_touches) >= BATCH_ROWS:
+            self.write_held()
+
+    def added(self, key: str, row: int) -> None:
+        """Note that file row `row` added the record `key` (see `earlier_row`)."""
+        self._new_seen[key] = row
+        if len(self._new_seen) >= BATCH_ROWS:
+            self.write_held()
+
+    def earlier_row(self, key: str, row: int) -> int | None:
+        """The file row that already added or matched the record `key`; else note `row` as
+        the one that did, and return None."""
+        earlier = self._new_seen.get(key)
+        if earlier is not None:
+            return earlier
+        return import_queries.earlier_row(self.conn, key, row)
+
+    def held(self, key: tuple[str, ...]) -> bool:
+        """Whether a record held back can be found by `key`."""
+        return key in self._new_keys
+
+    def holds(self, record_id: str) -> bool:
+        """Whether the stakeholder `record_id` is held back (not in the database yet)."""
+        return ("person-id", record_id) in self._new_keys
+
+    def write_held(self) -> None:
+        """Write every record held back."""
+        if self._new_people:
+            stakeholder_queries.insert_stakeholders(self.conn, self._new_people)
+            self._new_people.clear()
+        if self._new_touches:
+            stakeholder_queries.insert_touches(self.conn, self._new_touches)
+            self._new_touches.clear()
+        if self._new_seen:
+            import_queries.remember_rows(self.conn, list(self._new_seen.items()))
+            self._new_seen.clear()
+        self._new_keys.clear()
 
     def reject(self, problems: Iterable[RowProblem]) -> None:
         """Note problems; past `MAX_PROBLEMS` they are only counted."""
@@ -97,7 +169,7 @@ class ImportRun:
         """
         if existing_id is None:
             new_id = insert()
-            self._first_match(row, key_column, new_id, label)
+            self.added(new_id, row.number)  # a new id: no earlier row can have it
             self.created += 1
             return new_id
         if not self._first_match(row, key_column, existing_id, label):
@@ -110,7 +182,7 @@ class ImportRun:
         return existing_id
 
     def _first_match(self, row: Row, key_column: str, record_id: str, label: str | None) -> bool:
-        earlier = import_queries.earlier_row(self.conn, record_id, row.number)
+        earlier = self.earlier_row(record_id, row.number)
         if earlier is not None:
             expected = f"one row per record (row {earlier} has the same one)"
             self.reject(
