@@ -259,3 +259,16 @@ def test_hubspot_contacts_with_one_email_merge_across_batches(
         conn.close()
     assert merged == ("F1 L1", "Chief Financial Officer", "executive")
     assert total == 8
+
+
+def test_touches_of_one_day_from_one_import_list_the_later_row_first(
+    contacts: Workspace, tmp_path: Path, batch: int
+) -> None:
+    from accountreview.db.stakeholders import touches_of
+    from accountreview.services.lookup import resolve_account, resolve_stakeholder
+
+    rows = [task(n, 4, subject=f"Call number {n}") for n in (0, 20, 40)]  # one day, one contact
+    import_file(contacts, tasks_file(tmp_path, rows))
+    person = resolve_stakeholder(contacts, resolve_account(contacts, "Company 0"), "First4 Last4")
+    notes = [t.note for t in touches_of(contacts.db.conn, person.id)]
+    assert notes == ["Call number 40", "Call number 20", "Call number 0"]

@@ -291,7 +291,7 @@ def touch_exists(
 def touches_of(conn: sqlite3.Connection, stakeholder_id: str, limit: int = 200) -> list[TouchRow]:
     rows = conn.execute(
         "SELECT id, stakeholder_id, touched_on, channel, note FROM touch"
-        " WHERE stakeholder_id = ? ORDER BY touched_on DESC, created_at DESC LIMIT ?",
+        " WHERE stakeholder_id = ? ORDER BY touched_on DESC, created_at DESC, rowid DESC LIMIT ?",
         (stakeholder_id, limit),
     ).fetchall()
     return [TouchRow.from_row(r) for r in rows]
@@ -312,7 +312,7 @@ def touches_of_account(conn: sqlite3.Connection, account_id: str, limit: int) ->
     rows = conn.execute(
         "SELECT t.touched_on, s.name, t.channel, t.note FROM touch t"
         " JOIN stakeholder s ON s.id = t.stakeholder_id WHERE s.account_id = ?"
-        " ORDER BY t.touched_on DESC, t.created_at DESC LIMIT ?",
+        " ORDER BY t.touched_on DESC, t.created_at DESC, t.rowid DESC LIMIT ?",
         (account_id, limit),
     ).fetchall()
     return [TouchLine(date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]

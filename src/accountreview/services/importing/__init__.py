@@ -3,7 +3,9 @@
 An import is all-or-nothing: every row is checked and written inside one write
 transaction, which is rolled back if any row has a problem (or on a dry run), so
 a row may refer to a record created by an earlier row of the same file. The file
-is streamed; every problem is reported (the first `MAX_PROBLEMS` in full).
+is streamed; every problem is reported (the first `MAX_PROBLEMS` in full). New
+stakeholders and touches are written 1,000 at a time, and every record an import
+adds has the import's start as its creation time (see `run.ImportRun.add_later`).
 
 Re-importing a file changes nothing: a row that matches a record updates it only
 when a value differs. In the native format, reps match by email, accounts by
