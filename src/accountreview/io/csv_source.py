@@ -89,6 +89,14 @@ class MalformedCsv(Exception):
         self.problem = problem
 
 
+def cell_text(cell: str) -> str:
+    """A cell trimmed, and as it was before our exports neutralised it for spreadsheets."""
+    text = cell.strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in NEUTRALISED_START:
+        return text[1:]
+    return text
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row: its spreadsheet number and its cells by column name (untrimmed)."""
@@ -99,10 +107,7 @@ class Row:
 
     def text(self, column: str) -> str:
         """The trimmed cell (a cell neutralised by our exports as it was before)."""
-        text = self.cells.get(column, "").strip()
-        if len(text) > 1 and text[0] == "'" and text[1] in NEUTRALISED_START:
-            return text[1:]
-        return text
+        return cell_text(self.cells.get(column, ""))
 
     def problem(self, column: str | None, expected: str, value: str | None = None) -> RowProblem:
         """A problem with a cell of this row (its value unless another is given)."""

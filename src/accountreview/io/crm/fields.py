@@ -32,7 +32,7 @@ from typing import TypeVar
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import MAX_MONEY, parse_bool, parse_money
-from accountreview.io.csv_source import NEUTRALISED_START, Row, RowProblem
+from accountreview.io.csv_source import Row, RowProblem, cell_text
 
 T = TypeVar("T")
 
@@ -115,12 +115,7 @@ class CrmCells:
     def text(self, field: str) -> str:
         """The trimmed cell of `field` ("" when the file has no such column)."""
         column = self.fields.columns.get(field)
-        if column is None:
-            return ""
-        text = self.row.cells.get(column, "").strip()
-        if len(text) > 1 and text[0] == "'" and text[1] in NEUTRALISED_START:
-            return text[1:]  # as `Row.text` reads it (inlined: this runs per cell)
-        return text
+        return "" if column is None else cell_text(self.row.cells.get(column, ""))
 
     def problem(self, field: str, expected: str, value: str | None = None) -> None:
         """Note a problem with `field`'s cell."""

@@ -58,7 +58,6 @@ from accountreview.io.crm.fields import Field
 SOURCE = "salesforce"
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-_ID = re.compile(r"[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?")
 _ID_EXPECTED = "a Salesforce id of 15 or 18 letters and digits"
 LEAD_PREFIX = "00Q"
 USER_PREFIX = "005"
@@ -79,16 +78,20 @@ def _suffix(first15: str) -> str:
     return letter[bits[:5]] + letter[bits[5:10]] + letter[bits[10:15]]
 
 
+def _id_shaped(text: str) -> bool:
+    """Whether `text` has an id's form: 15 or 18 ASCII letters and digits."""
+    return len(text) in (15, 18) and text.isascii() and text.isalnum()
+
+
 def salesforce_id(text: str, what: str = "id") -> str:
     """The 18-character form of a 15- or 18-character Salesforce id (see the docstring)."""
     known = _KNOWN.get(text)
     if known is not None:
         return known
     cleaned = text.strip()
-    size = len(cleaned)
-    if size not in (15, 18) or not (cleaned.isascii() and cleaned.isalnum()):
+    if not _id_shaped(cleaned):
         raise InvalidValue(what, text, _ID_EXPECTED)
-    if size == 15:
+    if len(cleaned) == 15:
         result = cleaned + _suffix(cleaned)
     elif _suffix(cleaned[:15]) == cleaned[15:]:
         result = cleaned  # the usual case: already right
@@ -117,7 +120,7 @@ def _restore_case(cleaned: str, text: str, what: str) -> str:
 
 def looks_like_id(text: str) -> bool:
     """Whether a cell is a Salesforce id (e.g. an ``OwnerId``) rather than a name."""
-    return _ID.fullmatch(text.strip()) is not None and any(c.isdigit() for c in text)
+    return _id_shaped(text.strip()) and any(c.isdigit() for c in text)
 
 
 # -- the kinds of file --------------------------------------------------------------------
