@@ -27,8 +27,8 @@ _CRM_LINES = (
     " Accounts (Id and Name, or Account Name), Contacts (FirstName/LastName and AccountId"
     " or Account Name), Tasks/Events (WhoId, ActivityDate, Subject…),"
     " OpportunityContactRole (ContactId, Role)",
-    "  HubSpot exports: companies (Record ID, Company name), contacts (Record ID,"
-    " First Name, Last Name, Email, Associated Company…)",
+    "  HubSpot exports: companies (Record ID or Company ID, Company name), contacts"
+    " (Record ID or Contact ID, First Name, Last Name, Email, Associated Company or its id…)",
 )
 
 
@@ -80,6 +80,9 @@ def detect_format(
     found: FileFormat | None = None
     if source in (None, hubspot.SOURCE) and (kind := hubspot.kind_of(keys)) is not None:
         found = FileFormat(hubspot.SOURCE, kind, FieldMap(hubspot.FIELDS[kind], header), "export")
+        if missing := hubspot.lacking(kind, found.fields or FieldMap((), ())):
+            what = f"HubSpot {hubspot.TITLES[kind]}"
+            raise UnknownHeader(f"{file}, row 1: {what}: " + "; ".join(missing))
     elif source in (None, salesforce.SOURCE) and (kind := salesforce.kind_of(keys)) is not None:
         api = all(" " not in cell.strip() and ":" not in cell for cell in header if cell.strip())
         variant = "Data Loader export" if api else "report export"
