@@ -160,3 +160,45 @@ def test_the_cli_imports_the_report(db_path: Path) -> None:
     assert done.exit_code == 0, done.stderr
     assert "Salesforce accounts with contacts (report export)" in done.stdout
     assert "7 rows — 10 new, 0 updated, 0 unchanged" in done.stdout
+
+
+def test_labels_with_object_prefixes_import_alike(ws: Workspace, tmp_path: Path) -> None:
+    reps_only(ws)
+    header, *rows = REPORT.read_text(encoding="utf-8-sig").splitlines()
+    prefixed = header.replace('"Account Owner"', '"Account: Account Owner"')
+    for label in ("First Name", "Last Name", "Title", "Email", "Contact ID"):
+        prefixed = prefixed.replace(f'"{label}"', f'"Contact: {label}"')
+    path = tmp_path / "prefixed.csv"
+    path.write_text("\n".join([prefixed, *rows]) + "\n", encoding="utf-8")
+    report = import_file(ws, path, options=OPTIONS)
+    assert (report.kind, counts(report)) == ("accounts-contacts", (7, 10, 0, 0, {}))
+    assert people(ws, "Dunder Mifflin") == ["Michael Scott", "Pam Beesly"]
+
+
+def test_an_account_cell_is_checked_on_every_row_of_the_account(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The account is written from its first row; a bad cell on a later one still refuses."""
+    reps_only(ws)
+    lines = REPORT.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace("$2,500,000.00", "lots")  # Acme's second row (row 3)
+    path = tmp_path / "report.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = content_hash(ws)
+    with pytest.raises(ImportRejected) as caught:
+        import_file(ws, path, options=OPTIONS)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
+        (3, "Potential ARR", "lots")
+    ]
+    assert content_hash(ws) == before
+
+
+def test_an_account_id_of_15_or_18_characters_is_one_account(ws: Workspace, tmp_path: Path) -> None:
+    reps_only(ws)
+    lines = REPORT.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace('"0015g00000QkAcM"', '"0015g00000QkAcMAAV"')
+    path = tmp_path / "report.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_file(ws, path, options=OPTIONS)
+    assert counts(report) == (7, 10, 0, 0, {})
+    assert people(ws, "Acme Logistics") == ["Grace Hopper", "Linda Ng"]

@@ -15,6 +15,10 @@ Files
     ============== ================================================ =============
     users          ``Username`` and ``Email``                       reps
     accounts       ``Account Name``, or ``Name`` with ``Id``        accounts
+    accounts with  a contact's name, ``Account Name`` or ``Account     accounts and
+    contacts       ID``, and an account-only column (``Account        stakeholders
+                   Owner``, ``Billing City``…): a report of both,
+                   short rows for accounts with no contact
     contacts       a first/last/full name and ``AccountId`` or      stakeholders
                    ``Account Name``
     activities     ``WhoId``, or ``Subject``, a date and            touches
@@ -30,6 +34,12 @@ Ids
     (`salesforce_id`): a report's ``0015g00000AbCdE`` and Data Loader's
     ``0015g00000AbCdEAAV`` are the same account, and an 18-character id whose
     case a spreadsheet changed is restored from its last 3 characters.
+
+    An id's first 3 characters, its key prefix, tell the object it is of
+    (`KEY_PREFIXES`: ``001`` Account, ``003`` Contact, ``005`` User…). Each id
+    column of `FIELDS` names the objects its ids may be of, and an id of any
+    other object is a problem (`check_object`): an Account file's ``Id`` is an
+    Account's, a Task's ``WhatId`` an Account's or an Opportunity's.
 
 Contact roles
     `ROLES` is the one table from an opportunity contact role to ours. A

@@ -32,6 +32,8 @@ contact of that account, if the row has one; all in the file's one transaction.
 from collections.abc import Callable
 from typing import Any
 
+from accountreview.domain.errors import InvalidValue
+from accountreview.io.crm import salesforce
 from accountreview.io.crm.fields import CrmCells
 from accountreview.io.crm.records import READERS as RECORD_READERS
 from accountreview.io.crm.records import (
@@ -65,8 +67,9 @@ def import_crm_row(run: ImportRun, row: Row) -> None:
         _import_record(run, cells, run.fmt.kind)
 
 
-def _import_record(run: ImportRun, cells: CrmCells, kind: str) -> None:
-    """Read a record of `kind` from the cells, then write it (or count the skip)."""
+def _import_record(run: ImportRun, cells: CrmCells, kind: str) -> bool:
+    """Read a record of `kind` from the cells, then write it (or count the skip);
+    whether its cells were good."""
     record = RECORD_READERS[kind](cells, run.read_options)
     if cells.problems or record is None:
         run.reject(cells.problems)
@@ -74,6 +77,7 @@ def _import_record(run: ImportRun, cells: CrmCells, kind: str) -> None:
         run.skip(record.reason)
     else:
         _WRITERS[type(record)](run, cells, record)
+    return not cells.problems
 
 
 def _import_account_and_contact(run: ImportRun, row: Row) -> None:
@@ -83,17 +87,31 @@ def _import_account_and_contact(run: ImportRun, row: Row) -> None:
     assert run.fmt.fields is not None
     account = CrmCells(row, run.fmt.fields.part("account"))
     contact = CrmCells(row, run.fmt.fields.part("contact"))
-    key = account.text("id") or account.text("name").casefold()
+    key = _account_key(account)
     if not key:
         _import_record(run, account, "accounts")  # refused: it says what the row lacks
         return
     if run.earlier_row("report-account:" + key, row.number) is None:
         run.notes["accounts read"] += 1
-        _import_record(run, account, "accounts")
+        good = _import_record(run, account, "accounts")
+    else:  # written at its first row; its cells here are checked all the same
+        good = RECORD_READERS["accounts"](account, run.read_options) is not None
+        run.reject(account.problems)
+    if not good:
+        return  # the account's cells are the contact's account cells too: said once
     if any(contact.text(field) for field in _CONTACT_CELLS):
         _import_record(run, contact, "stakeholders")
     else:
         run.notes["accounts with no contact"] += 1
+
+
+def _account_key(account: CrmCells) -> str:
+    """What tells a report's rows of one account: its id (either length), else its name."""
+    text = account.text("id")
+    try:
+        return salesforce.salesforce_id(text) if text else account.text("name").casefold()
+    except InvalidValue:
+        return text  # not an id: the account's reader says so
 
 
 def finish_crm(run: ImportRun) -> None:
