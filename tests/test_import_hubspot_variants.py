@@ -51,6 +51,11 @@ CONTACT_VARIANTS_BY_NAME = {
         "Last Activity Date": "Last Contacted",
     },
 }
+# A contacts export as HubSpot writes it today: the primary company's id, and its name after.
+REAL_HEADER = (
+    "Record ID,First Name,Last Name,Email,Job Title,Phone Number,Contact owner,"
+    "Primary Associated Company ID,Last Activity Date,Lead Status,Create Date,Associated Company"
+)
 CONTACT_VARIANTS_BY_ID = {
     label: {"Associated Company": label}
     for label in (
@@ -58,6 +63,7 @@ CONTACT_VARIANTS_BY_ID = {
         "Associated Company IDs",
         "Associated Company IDs (Primary)",
         "Primary Associated Company ID",
+        "Associated Company Record ID",
         "Record ID - Company",
     )
 }
@@ -80,7 +86,7 @@ def rewrite(source: Path, target: Path, labels: dict[str, str], *, company_ids: 
 def records(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
     """What the database holds, without its generated ids."""
     conn = ws.db.conn
-    return {
+    found = {
         "accounts": conn.execute(
             "SELECT a.name, r.name, a.potential, a.crm_source, a.crm_id FROM account a"
             " JOIN rep r ON r.id = a.rep_id ORDER BY a.name"
@@ -94,6 +100,7 @@ def records(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
             " JOIN stakeholder s ON s.id = t.stakeholder_id ORDER BY s.name, t.touched_on"
         ).fetchall(),
     }
+    return {table: [tuple(row) for row in rows] for table, rows in found.items()}
 
 
 def imported(ws: Workspace, companies: Path, contacts: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -203,3 +210,23 @@ def test_a_header_still_unknown_names_what_it_lacks(
         (problem,) = caught.value.problems
         assert str(problem).startswith(f"export.csv, row 1: {message}"), str(problem)
     assert content_hash(ws) == before
+
+
+def test_a_company_by_id_is_taken_before_its_name(
+    ws: Workspace, tmp_path: Path, expected: dict[str, list[tuple[object, ...]]]
+) -> None:
+    """Both columns, as HubSpot writes them: the id wins (a name can be ambiguous or stale)."""
+    with (HUB / "hubspot-contacts.csv").open(encoding="utf-8", newline="") as handle:
+        old_header, *rows = list(csv.reader(handle))
+    header = REAL_HEADER.split(",")
+    contacts = tmp_path / "contacts.csv"
+    with contacts.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            cell = dict(zip(old_header, row, strict=True))
+            names = [n.strip() for n in cell["Associated Company"].split(";") if n.strip()]
+            cell["Primary Associated Company ID"] = COMPANY_IDS[names[0]] if names else ""
+            cell["Associated Company"] = "Stale Name Inc" if names else ""  # never read
+            writer.writerow([cell.get(c, "") for c in header])
+    assert imported(ws, HUB / "hubspot-companies.csv", contacts) == expected

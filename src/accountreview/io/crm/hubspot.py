@@ -84,6 +84,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "Associated Company IDs (Primary)",
             "Associated Company ID (Primary)",
             "Primary Associated Company ID",
+            "Associated Company Record ID",
             "Record ID - Company",
             "Company ID",
         ),
