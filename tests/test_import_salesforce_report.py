@@ -42,6 +42,27 @@ def native(ws: Workspace) -> None:
         import_file(ws, DATA / f"{kind}.csv")
 
 
+def edited(folder: Path, line: int, old: str, new: str) -> Path:
+    """The report with `old` replaced by `new` on one line (0: the header)."""
+    lines = REPORT.read_text(encoding="utf-8-sig").splitlines()
+    assert old in lines[line]
+    lines[line] = lines[line].replace(old, new)
+    path = folder / "report.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def refused(
+    ws: Workspace, path: Path, options: ImportOptions = OPTIONS
+) -> list[tuple[object, ...]]:
+    """Where each problem of a refused import is; the database is unchanged."""
+    before = content_hash(ws)
+    with pytest.raises(ImportRejected) as caught:
+        import_file(ws, path, options=options)
+    assert content_hash(ws) == before
+    return [(p.row, p.column, p.value) for p in caught.value.problems]
+
+
 def counts(report: ImportReport) -> tuple[object, ...]:
     return (report.rows, report.created, report.updated, report.unchanged, report.skipped)
 
@@ -84,13 +105,8 @@ def test_owners_are_reps_and_an_unknown_owner_goes_to_rep(ws: Workspace) -> None
 
 def test_without_rep_an_unknown_owner_is_refused_and_nothing_changes(ws: Workspace) -> None:
     reps_only(ws)
-    before = content_hash(ws)
-    with pytest.raises(ImportRejected) as caught:
-        import_file(ws, REPORT, options=ImportOptions(potential_from="Potential ARR"))
-    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
-        (8, "Account Owner", "Dana Former")
-    ]
-    assert content_hash(ws) == before
+    without_rep = ImportOptions(potential_from="Potential ARR")
+    assert refused(ws, REPORT, without_rep) == [(8, "Account Owner", "Dana Former")]
 
 
 def test_stored_records_are_linked_not_copied(ws: Workspace) -> None:
@@ -135,18 +151,8 @@ def test_contacts_of_an_account_met_again_later_in_the_file(ws: Workspace, tmp_p
 
 def test_a_bad_contact_cell_refuses_the_whole_file(ws: Workspace, tmp_path: Path) -> None:
     reps_only(ws)
-    text = REPORT.read_text(encoding="utf-8-sig").replace(
-        "pam.beesly@dunder-mifflin.example", "pam at dunder"
-    )
-    path = tmp_path / "report.csv"
-    path.write_text(text, encoding="utf-8")
-    before = content_hash(ws)
-    with pytest.raises(ImportRejected) as caught:
-        import_file(ws, path, options=OPTIONS)
-    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
-        (5, "Email", "pam at dunder")
-    ]
-    assert content_hash(ws) == before
+    path = edited(tmp_path, 4, "pam.beesly@dunder-mifflin.example", "pam at dunder")
+    assert refused(ws, path) == [(5, "Email", "pam at dunder")]
 
 
 def test_the_cli_imports_the_report(db_path: Path) -> None:
@@ -180,25 +186,13 @@ def test_an_account_cell_is_checked_on_every_row_of_the_account(
 ) -> None:
     """The account is written from its first row; a bad cell on a later one still refuses."""
     reps_only(ws)
-    lines = REPORT.read_text(encoding="utf-8-sig").splitlines()
-    lines[2] = lines[2].replace("$2,500,000.00", "lots")  # Acme's second row (row 3)
-    path = tmp_path / "report.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    before = content_hash(ws)
-    with pytest.raises(ImportRejected) as caught:
-        import_file(ws, path, options=OPTIONS)
-    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
-        (3, "Potential ARR", "lots")
-    ]
-    assert content_hash(ws) == before
+    path = edited(tmp_path, 2, "$2,500,000.00", "lots")  # Acme's second row (row 3)
+    assert refused(ws, path) == [(3, "Potential ARR", "lots")]
 
 
 def test_an_account_id_of_15_or_18_characters_is_one_account(ws: Workspace, tmp_path: Path) -> None:
     reps_only(ws)
-    lines = REPORT.read_text(encoding="utf-8-sig").splitlines()
-    lines[2] = lines[2].replace('"0015g00000QkAcM"', '"0015g00000QkAcMAAV"')
-    path = tmp_path / "report.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = edited(tmp_path, 2, '"0015g00000QkAcM"', '"0015g00000QkAcMAAV"')
     report = import_file(ws, path, options=OPTIONS)
     assert counts(report) == (7, 10, 0, 0, {})
     assert people(ws, "Acme Logistics") == ["Grace Hopper", "Linda Ng"]
