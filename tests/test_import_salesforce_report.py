@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from accountreview.cli import app
 from accountreview.services.errors import ImportRejected
-from accountreview.services.importing import ImportOptions, ImportReport, import_file
+from accountreview.services.importing import ImportOptions, ImportReport, detect_file, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace
 from conftest import content_hash
@@ -74,6 +74,13 @@ def test_the_report_is_told_by_its_header(ws: Workspace) -> None:
         "accounts-contacts",
         "Salesforce accounts with contacts (report export)",
     )
+
+
+def test_only_this_report_may_have_short_rows() -> None:
+    """The CSV reader is told to take a short row (an account alone) for this kind only."""
+    assert detect_file(REPORT).format.short_rows
+    others = ("report-contacts-excel.csv", "report-accounts.csv", "Contact.csv", "Account.csv")
+    assert not any(detect_file(REPORT.parent / name).format.short_rows for name in others)
 
 
 def test_accounts_with_and_without_contacts_are_imported(ws: Workspace) -> None:
