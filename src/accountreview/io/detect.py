@@ -79,10 +79,11 @@ def detect_format(
     keys = header_keys(header)
     found: FileFormat | None = None
     if source in (None, hubspot.SOURCE) and (kind := hubspot.kind_of(keys)) is not None:
-        found = FileFormat(hubspot.SOURCE, kind, FieldMap(hubspot.FIELDS[kind], header), "export")
-        if missing := hubspot.lacking(kind, found.fields or FieldMap((), ())):
+        fields = FieldMap(hubspot.FIELDS[kind], header)
+        if missing := hubspot.lacking(kind, fields):
             what = f"HubSpot {hubspot.TITLES[kind]}"
             raise UnknownHeader(f"{file}, row 1: {what}: " + "; ".join(missing))
+        found = FileFormat(hubspot.SOURCE, kind, fields, "export")
     elif source in (None, salesforce.SOURCE) and (kind := salesforce.kind_of(keys)) is not None:
         api = all(" " not in cell.strip() and ":" not in cell for cell in header if cell.strip())
         variant = "Data Loader export" if api else "report export"

@@ -93,6 +93,7 @@ class FieldMap:
         self.columns: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.objects: dict[str, tuple[str, ...]] = {}
+        self._parts: dict[str, FieldMap] = {}
         for field in fields:
             for alias in field.aliases:
                 if alias in by_alias:
@@ -107,7 +108,9 @@ class FieldMap:
     def part(self, prefix: str) -> "FieldMap":
         """The fields named ``prefix.NAME``, as NAME, and the unprefixed ones: one record's
         columns in a file whose rows hold two (an account and its contact)."""
-        part = FieldMap((), ())
+        if prefix in self._parts:
+            return self._parts[prefix]
+        part = self._parts[prefix] = FieldMap((), ())
         for name, column in self.columns.items():
             head, dot, rest = name.rpartition(".")
             if dot and head != prefix:
