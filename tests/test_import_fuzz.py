@@ -50,6 +50,8 @@ BEFORE: dict[str, list[Path]] = {
     "salesforce/Task.csv": [*NATIVE, SF / "User.csv", SF / "Account.csv", SF / "Contact.csv"],
     "salesforce/report-activities-unicode.txt": [*NATIVE, SF / "Account.csv", SF / "Contact.csv"],
     "hubspot/hubspot-contacts.csv": [*NATIVE, HUB / "hubspot-companies.csv"],
+    "salesforce/report-accounts-with-contacts.csv": [*NATIVE],
+    "hubspot/hubspot-contacts-company-ids.csv": [*NATIVE, HUB / "hubspot-companies-company-id.csv"],
 }
 
 
@@ -73,6 +75,17 @@ TYPED: list[tuple[str, str, Callable[[str], bool]]] = [
     ("salesforce/report-accounts.csv", "Potential ARR", _fails(lambda t: crm_money(t, "m"))),
     ("salesforce/OpportunityContactRole.csv", "Role", _fails(contact_role)),
     ("hubspot/hubspot-contacts.csv", "Email", _fails(lambda t: crm_email(t, "e"))),
+    ("salesforce/report-accounts-with-contacts.csv", "Account ID", _fails(salesforce_id)),
+    (
+        "salesforce/report-accounts-with-contacts.csv",
+        "Potential ARR",
+        _fails(lambda t: crm_money(t, "m")),
+    ),
+    (
+        "hubspot/hubspot-contacts-company-ids.csv",
+        "Email Address",
+        _fails(lambda t: crm_email(t, "e")),
+    ),
 ]
 
 

@@ -224,10 +224,19 @@ class CsvSource:
     problem, so that a row is never silently dropped).
     """
 
-    def __init__(self, path: Path, *, footer: Callable[[list[str]], bool] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        footer: Callable[[list[str]], bool] | None = None,
+        allow_short_rows: bool = False,
+    ) -> None:
         self.file = path.name
         self.path = path
         self.footer = footer
+        # Whether a row may have fewer cells than the header, its missing cells empty (a
+        # kind whose rows may be short sets it once the header told the kind).
+        self.allow_short_rows = allow_short_rows
         self.footer_rows = 0
         try:
             self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()/__exit__

@@ -18,15 +18,17 @@ from accountreview.io.crm.fields import Field, FieldMap, header_keys, squash, sq
 from accountreview.io.native_csv import UnknownHeader, native_kind, unknown_header_message
 
 SOURCES = ("native", "salesforce", "hubspot")
-KINDS = ("reps", "accounts", "stakeholders", "contact-roles", "touches")
+KINDS = ("reps", "accounts", "accounts-contacts", "stakeholders", "contact-roles", "touches")
+# Kinds whose rows are (or hold) accounts; rows of "accounts-contacts" may be short.
+ACCOUNT_KINDS = ("accounts", "accounts-contacts")
 _SOURCE_NAMES = {"native": "", "salesforce": "Salesforce", "hubspot": "HubSpot"}
 _CRM_LINES = (
     "  Salesforce (Data Loader or report exports): Users (Username, Email),"
     " Accounts (Id and Name, or Account Name), Contacts (FirstName/LastName and AccountId"
     " or Account Name), Tasks/Events (WhoId, ActivityDate, Subject…),"
     " OpportunityContactRole (ContactId, Role)",
-    "  HubSpot exports: companies (Record ID, Company name), contacts (Record ID,"
-    " First Name, Last Name, Email, Associated Company…)",
+    "  HubSpot exports: companies (Record ID or Company ID, Company name), contacts"
+    " (Record ID or Contact ID, First Name, Last Name, Email, Associated Company or its id…)",
 )
 
 
@@ -53,6 +55,16 @@ class FileFormat:
         """Where the kind comes in an import of several files (what it refers to first)."""
         return KINDS.index(self.kind)
 
+    @property
+    def has_accounts(self) -> bool:
+        """Whether the file's rows are (or hold) accounts."""
+        return self.kind in ACCOUNT_KINDS
+
+    @property
+    def short_rows(self) -> bool:
+        """Whether a row may have fewer cells than the header (an account with no contact)."""
+        return self.kind == "accounts-contacts"
+
 
 def detect_format(
     file: str, header: list[str], *, source: str | None = None, potential_from: str | None = None
@@ -67,7 +79,11 @@ def detect_format(
     keys = header_keys(header)
     found: FileFormat | None = None
     if source in (None, hubspot.SOURCE) and (kind := hubspot.kind_of(keys)) is not None:
-        found = FileFormat(hubspot.SOURCE, kind, FieldMap(hubspot.FIELDS[kind], header), "export")
+        fields = FieldMap(hubspot.FIELDS[kind], header)
+        if missing := hubspot.lacking(kind, fields):
+            what = f"HubSpot {hubspot.TITLES[kind]}"
+            raise UnknownHeader(f"{file}, row 1: {what}: " + "; ".join(missing))
+        found = FileFormat(hubspot.SOURCE, kind, fields, "export")
     elif source in (None, salesforce.SOURCE) and (kind := salesforce.kind_of(keys)) is not None:
         api = all(" " not in cell.strip() and ":" not in cell for cell in header if cell.strip())
         variant = "Data Loader export" if api else "report export"
@@ -76,7 +92,7 @@ def detect_format(
         )
     if found is None:
         raise UnknownHeader(_unknown(file, header, source))
-    if potential_from and found.kind == "accounts":
+    if potential_from and found.has_accounts:
         return _with_potential(file, found, header, potential_from)
     return found
 

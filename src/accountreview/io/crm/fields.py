@@ -57,10 +57,23 @@ def squash_label(header: str) -> str:
 
 @dataclass(frozen=True)
 class Field:
-    """A field a kind of file reads, and the header aliases it is known by (squashed)."""
+    """A field a kind of file reads, and the header aliases it is known by (squashed).
+
+    `objects`, for a column of Salesforce ids, names the objects its ids may be of
+    (``("Account",)``; see `salesforce.KEY_PREFIXES`); `labels` are the header labels
+    a message names when a file has no column for the field.
+    """
 
     name: str
     aliases: tuple[str, ...]
+    objects: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @classmethod
+    def labelled(cls, name: str, *labels: str) -> "Field":
+        """A field known by these header labels (as the CRM writes them), in this order."""
+        aliases = tuple(dict.fromkeys(squash_label(label) for label in labels))
+        return cls(name, aliases, labels=labels)
 
 
 class FieldMap:
@@ -79,14 +92,34 @@ class FieldMap:
             by_alias.setdefault(squash_label(label), entry)
         self.columns: dict[str, str] = {}
         self.labels: dict[str, str] = {}
+        self.objects: dict[str, tuple[str, ...]] = {}
+        self._parts: dict[str, FieldMap] = {}
         for field in fields:
             for alias in field.aliases:
                 if alias in by_alias:
                     self.columns[field.name], self.labels[field.name] = by_alias[alias]
+                    if field.objects:
+                        self.objects[field.name] = field.objects
                     break
 
     def __contains__(self, field: str) -> bool:
         return field in self.columns
+
+    def part(self, prefix: str) -> "FieldMap":
+        """The fields named ``prefix.NAME``, as NAME, and the unprefixed ones: one record's
+        columns in a file whose rows hold two (an account and its contact)."""
+        if prefix in self._parts:
+            return self._parts[prefix]
+        part = self._parts[prefix] = FieldMap((), ())
+        for name, column in self.columns.items():
+            head, dot, rest = name.rpartition(".")
+            if dot and head != prefix:
+                continue
+            short = rest if dot else name
+            part.columns[short], part.labels[short] = column, self.labels[name]
+            if name in self.objects:
+                part.objects[short] = self.objects[name]
+        return part
 
     def label(self, field: str) -> str:
         """The field's column as the header wrote it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from accountreview.domain.enums import Channel, Role
+from accountreview.domain.errors import InvalidValue
 from accountreview.io.crm import hubspot, salesforce
 from accountreview.io.crm.fields import (
     CrmCells,
@@ -61,8 +62,6 @@ class CrmLink:
 
 def crm_link(source: str, text: str, what: str = "crm_id") -> CrmLink:
     """A link from a source name and an id as a file holds them (`InvalidValue` if bad)."""
-    from accountreview.domain.errors import InvalidValue
-
     folded = source.strip().casefold()
     if folded == salesforce.SOURCE:
         return CrmLink(folded, salesforce.salesforce_id(text, what))
@@ -123,6 +122,31 @@ class CrmContactRole:
 
 CrmRecord = CrmUser | CrmAccount | CrmPerson | CrmActivity | CrmContactRole
 Read = CrmRecord | Skip | None
+
+
+def check_ids(cells: CrmCells, options: ReadOptions) -> None:
+    """Note a problem for each Salesforce id of the wrong object: an id column holds ids
+    of the objects its field names (``AccountId``: Account, ``WhatId``: Account or
+    Opportunity), told by their key prefix (`salesforce.KEY_PREFIXES`). A cell that is
+    not an id (an owner's name) is left to the reader, which says what is wrong with it."""
+    if options.source != salesforce.SOURCE:
+        return
+    checked: set[str] = set()
+    for field, objects in cells.fields.objects.items():
+        column = cells.fields.columns[field]
+        text = cells.text(field)
+        if column in checked or not salesforce.looks_like_id(text):
+            continue
+        checked.add(column)
+        what = cells.fields.label(field)
+        try:
+            crm_id = salesforce.salesforce_id(text, what)
+        except InvalidValue:
+            continue  # not an id at all: the reader of the field says so
+        try:
+            salesforce.check_object(crm_id, objects, what)
+        except InvalidValue as error:
+            cells.problem(field, error.expected)
 
 
 def _id(cells: CrmCells, options: ReadOptions, field: str, *, required: bool = False) -> str | None:

@@ -15,6 +15,10 @@ Files
     ============== ================================================ =============
     users          ``Username`` and ``Email``                       reps
     accounts       ``Account Name``, or ``Name`` with ``Id``        accounts
+    accounts with  a contact's name, ``Account Name`` or ``Account     accounts and
+    contacts       ID``, and an account-only column (``Account        stakeholders
+                   Owner``, ``Billing City``…): a report of both,
+                   short rows for accounts with no contact
     contacts       a first/last/full name and ``AccountId`` or      stakeholders
                    ``Account Name``
     activities     ``WhoId``, or ``Subject``, a date and            touches
@@ -30,6 +34,12 @@ Ids
     (`salesforce_id`): a report's ``0015g00000AbCdE`` and Data Loader's
     ``0015g00000AbCdEAAV`` are the same account, and an 18-character id whose
     case a spreadsheet changed is restored from its last 3 characters.
+
+    An id's first 3 characters, its key prefix, tell the object it is of
+    (`KEY_PREFIXES`: ``001`` Account, ``003`` Contact, ``005`` User…). Each id
+    column of `FIELDS` names the objects its ids may be of, and an id of any
+    other object is a problem (`check_object`): an Account file's ``Id`` is an
+    Account's, a Task's ``WhatId`` an Account's or an Opportunity's.
 
 Contact roles
     `ROLES` is the one table from an opportunity contact role to ours. A
@@ -118,6 +128,43 @@ def _restore_case(cleaned: str, text: str, what: str) -> str:
     return result + suffix
 
 
+# The first 3 characters of an id tell the object it is of: the one table of them.
+KEY_PREFIXES: dict[str, str] = {
+    "Account": "001",
+    "Contact": "003",
+    "User": "005",
+    "Opportunity": "006",
+    "OpportunityContactRole": "00K",
+    "Lead": LEAD_PREFIX,
+    "Task": "00T",
+    "Event": "00U",
+}
+_OBJECT_OF_PREFIX = {prefix: name for name, prefix in KEY_PREFIXES.items()}
+_OBJECT_WORDS = {"OpportunityContactRole": "Opportunity Contact Role"}
+
+
+def object_of(crm_id: str) -> str | None:
+    """The object an id is of, by its key prefix (None for one not in `KEY_PREFIXES`)."""
+    return _OBJECT_OF_PREFIX.get(crm_id[:3])
+
+
+def check_object(crm_id: str, objects: tuple[str, ...], what: str) -> None:
+    """Refuse (`InvalidValue`) an id whose key prefix is not of one of `objects`."""
+    found = object_of(crm_id)
+    if found in objects:
+        return
+    words = " or ".join(_OBJECT_WORDS.get(name, name) for name in objects)
+    prefixes = " or ".join(f"{KEY_PREFIXES[name]}…" for name in objects)
+    expected = f"{_a(words)} id ({prefixes})"
+    if found is not None:
+        expected += f", not {_a(_OBJECT_WORDS.get(found, found))} id"
+    raise InvalidValue(what, crm_id, expected)
+
+
+def _a(words: str) -> str:
+    return ("an " if words[0] in "AEIOU" else "a ") + words
+
+
 def looks_like_id(text: str) -> bool:
     """Whether a cell is a Salesforce id (e.g. an ``OwnerId``) rather than a name."""
     return _id_shaped(text.strip()) and any(c.isdigit() for c in text)
@@ -127,34 +174,55 @@ def looks_like_id(text: str) -> bool:
 
 _DATES = ("activitydate", "date", "duedate", "activitydatetime", "startdatetime", "startdate")
 
+_ACCOUNT, _CONTACT, _USER = ("Account",), ("Contact",), ("User",)
+_CONTACT_FIELDS = (
+    Field("first", ("firstname",)),
+    Field("last", ("lastname",)),
+    Field("full", ("fullname", "name", "contactname")),
+    Field("email", ("email",)),
+    Field("title", ("title",)),
+)
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "reps": (
-        Field("id", ("id", "userid")),
+        Field("id", ("id", "userid"), _USER),
         Field("name", ("name", "fullname")),
         Field("first", ("firstname",)),
         Field("last", ("lastname",)),
         Field("email", ("email",)),
         Field("active", ("isactive", "active")),
+        Field("manager", ("managerid",), _USER),
     ),
     "accounts": (
-        Field("id", ("id", "accountid")),
+        Field("id", ("id", "accountid"), _ACCOUNT),
         Field("name", ("name", "accountname")),
-        Field("owner", ("ownerid", "accountowner", "owner", "accountownerid", "ownername")),
+        Field("owner", ("ownerid", "accountowner", "owner", "accountownerid", "ownername"), _USER),
+        Field("parent", ("parentid",), _ACCOUNT),
+    ),
+    "accounts-contacts": (
+        Field("account.id", ("accountid",), _ACCOUNT),
+        Field("account.name", ("accountname",)),
+        Field("account.owner", ("accountowner", "accountownerid", "ownerid"), _USER),
+        Field("contact.id", ("contactid",), _CONTACT),
+        Field("contact.account_id", ("accountid",), _ACCOUNT),
+        Field("contact.account_name", ("accountname",)),
+        *(Field("contact." + f.name, f.aliases) for f in _CONTACT_FIELDS if f.name != "full"),
+        Field("contact.full", ("fullname", "contactname")),
+        Field("contact.owner", ("contactowner", "contactownerid"), _USER),
     ),
     "stakeholders": (
-        Field("id", ("id", "contactid")),
-        Field("account_id", ("accountid",)),
+        Field("id", ("id", "contactid"), _CONTACT),
+        Field("account_id", ("accountid",), _ACCOUNT),
         Field("account_name", ("accountname", "account")),
-        Field("first", ("firstname",)),
-        Field("last", ("lastname",)),
-        Field("full", ("fullname", "name", "contactname")),
-        Field("email", ("email",)),
-        Field("title", ("title",)),
+        *_CONTACT_FIELDS,
+        Field("owner", ("ownerid", "contactownerid"), _USER),
+        Field("reports_to", ("reportstoid",), _CONTACT),
     ),
     "touches": (
-        Field("id", ("id", "activityid", "taskid", "eventid")),
-        Field("who", ("whoid", "contactid", "nameid")),
-        Field("account_id", ("accountid",)),
+        Field("id", ("id", "activityid", "taskid", "eventid"), ("Task", "Event")),
+        Field("who", ("whoid", "contactid", "nameid"), ("Contact", "Lead")),
+        Field("what", ("whatid", "opportunityid", "relatedtoid"), ("Account", "Opportunity")),
+        Field("account_id", ("accountid",), _ACCOUNT),
         Field("date", _DATES),
         Field("subject", ("subject",)),
         Field("description", ("description", "fullcomments", "comments")),
@@ -163,11 +231,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("status", ("status",)),
         Field("closed", ("isclosed",)),
         Field("location", ("location",)),
-        Field("owner", ("ownerid", "assigned", "assignedto", "owner")),
+        Field("owner", ("ownerid", "assigned", "assignedto", "owner"), _USER),
     ),
     "contact-roles": (
-        Field("id", ("id",)),
-        Field("contact", ("contactid",)),
+        Field("id", ("id",), ("OpportunityContactRole",)),
+        Field("contact", ("contactid",), _CONTACT),
+        Field("opportunity", ("opportunityid",), ("Opportunity",)),
         Field("role", ("role", "contactrole")),
     ),
 }
@@ -175,6 +244,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 TITLES = {
     "reps": "users",
     "accounts": "accounts",
+    "accounts-contacts": "accounts with contacts",
     "stakeholders": "contacts",
     "touches": "activities",
     "contact-roles": "opportunity contact roles",
@@ -190,10 +260,32 @@ def kind_of(keys: set[str]) -> str | None:
     if "username" in keys and "email" in keys:
         return "reps"
     if keys & {"firstname", "lastname", "fullname"} and keys & {"accountid", "accountname"}:
-        return "stakeholders"
+        return "accounts-contacts" if keys & _ACCOUNT_ONLY else "stakeholders"
     if "accountname" in keys or ("name" in keys and "id" in keys):
         return "accounts"
     return None
+
+
+# Columns of an account that a contacts file does not have: a file with them and a
+# contact's name is an "Accounts with Contacts" report (see the module docstring).
+_ACCOUNT_ONLY = frozenset(
+    {
+        "accountowner",
+        "accountownerid",
+        "accounttype",
+        "accountnumber",
+        "accountsite",
+        "annualrevenue",
+        "industry",
+        "billingstreet",
+        "billingcity",
+        "billingstate",
+        "billingstateprovince",
+        "billingzippostalcode",
+        "billingpostalcode",
+        "billingcountry",
+    }
+)
 
 
 def is_footer(record: list[str]) -> bool:

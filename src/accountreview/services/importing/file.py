@@ -82,6 +82,7 @@ def _open(path: Path, options: ImportOptions) -> tuple[CsvSource, FileFormat]:
         raise
     if fmt.source == salesforce.SOURCE and fmt.variant == "report export":
         source.footer = salesforce.is_footer
+    source.allow_short_rows = fmt.short_rows
     return source, fmt
 
 
@@ -159,7 +160,7 @@ def _import(
         source, fmt = _open(path, options)
         run = ImportRun(ws, ws.db.conn, fmt, options)
         with source, ws.db.write() as conn:
-            if fmt.source != "native" and fmt.kind == "accounts":
+            if fmt.source != "native" and fmt.has_accounts:
                 run.fallback_rep_id = _fallback_rep(ws, options)
             import_queries.start_import(conn, account_names=fmt.kind != "reps")
             _import_rows(run, source, progress)
