@@ -73,7 +73,7 @@ ROWS: dict[str, tuple[list[str], list[str]]] = {
         [
             sf_id("00T"),
             sf_id("003"),
-            sf_id("006"),
+            sf_id("500"),  # WhatId: a Case (any object; see test_what_id_may_be_of_any_object)
             sf_id("001"),
             "Call",
             "2026-11-02",
@@ -83,7 +83,7 @@ ROWS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "Event.csv": (
         ["Id", "WhoId", "WhatId", "Subject", "ActivityDate", "Location", "OwnerId"],
-        [sf_id("00U"), sf_id("003"), sf_id("001"), "Visit", "2026-11-02", "HQ", sf_id("005")],
+        [sf_id("00U"), sf_id("003"), sf_id("701"), "Visit", "2026-11-02", "HQ", sf_id("005")],
     ),
     "OpportunityContactRole.csv": (
         ["Id", "OpportunityId", "ContactId", "Role"],
@@ -123,12 +123,10 @@ COLUMNS = [
     ("Contact.csv", "ReportsToId", ("Contact",)),
     ("Task.csv", "Id", ("Task", "Event")),
     ("Task.csv", "WhoId", ("Contact", "Lead")),
-    ("Task.csv", "WhatId", ("Account", "Opportunity")),
     ("Task.csv", "AccountId", ("Account",)),
     ("Task.csv", "OwnerId", ("User",)),
     ("Event.csv", "Id", ("Task", "Event")),
     ("Event.csv", "WhoId", ("Contact", "Lead")),
-    ("Event.csv", "WhatId", ("Account", "Opportunity")),
     ("Event.csv", "OwnerId", ("User",)),
     ("OpportunityContactRole.csv", "Id", ("Opportunity Contact Role",)),
     ("OpportunityContactRole.csv", "OpportunityId", ("Opportunity",)),
@@ -238,3 +236,15 @@ def test_any_prefix_is_refused_unless_of_the_column_object(
     assert refused == ([] if allowed else [(2, column, crm_id)])
     assert content_hash(native) == before
     event("accepted (an id of the column's object)" if allowed else "refused, database unchanged")
+
+
+@pytest.mark.parametrize("name", ["Task.csv", "Event.csv"])
+@pytest.mark.parametrize("prefix", [*PREFIX.values(), *UNKNOWN_PREFIXES])
+def test_what_id_may_be_of_any_object(
+    native: Workspace, tmp_path: Path, name: str, prefix: str
+) -> None:
+    """A Task or Event is about an Account, an Opportunity, a Case, a Campaign or a custom
+    object: its WhatId is never a reason to refuse the file."""
+    path, _ = with_id(name, "WhatId", prefix, tmp_path)
+    report = import_file(native, path, options=OPTIONS)  # refused: raises ImportRejected
+    assert (report.kind, report.rows) == ("touches", 1)

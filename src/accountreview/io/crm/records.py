@@ -126,8 +126,8 @@ Read = CrmRecord | Skip | None
 
 def check_ids(cells: CrmCells, options: ReadOptions) -> None:
     """Note a problem for each Salesforce id of the wrong object: an id column holds ids
-    of the objects its field names (``AccountId``: Account, ``WhatId``: Account or
-    Opportunity), told by their key prefix (`salesforce.KEY_PREFIXES`). A cell that is
+    of the objects its field names (``AccountId``: Account, ``WhoId``: Contact or
+    Lead), told by their key prefix (`salesforce.KEY_PREFIXES`). A cell that is
     not an id (an owner's name) is left to the reader, which says what is wrong with it."""
     if options.source != salesforce.SOURCE:
         return

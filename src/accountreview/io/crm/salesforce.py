@@ -39,7 +39,9 @@ Ids
     (`KEY_PREFIXES`: ``001`` Account, ``003`` Contact, ``005`` User…). Each id
     column of `FIELDS` names the objects its ids may be of, and an id of any
     other object is a problem (`check_object`): an Account file's ``Id`` is an
-    Account's, a Task's ``WhatId`` an Account's or an Opportunity's.
+    Account's, a Task's ``WhoId`` a Contact's or a Lead's. A Task's ``WhatId``
+    may be of any object (an Account, an Opportunity, a Case, a Campaign, a
+    custom object), so it is not checked.
 
 Contact roles
     `ROLES` is the one table from an opportunity contact role to ours. A
@@ -221,7 +223,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "touches": (
         Field("id", ("id", "activityid", "taskid", "eventid"), ("Task", "Event")),
         Field("who", ("whoid", "contactid", "nameid"), ("Contact", "Lead")),
-        Field("what", ("whatid", "opportunityid", "relatedtoid"), ("Account", "Opportunity")),
+        # WhatId may be of any object (a Case, a Campaign, a custom object): not checked.
+        Field("what", ("whatid", "opportunityid", "relatedtoid")),
         Field("account_id", ("accountid",), _ACCOUNT),
         Field("date", _DATES),
         Field("subject", ("subject",)),
