@@ -73,7 +73,8 @@ def apply_review_edits(
 
     Raises `CommandRefused` listing every reason (a bad value, an unknown or duplicate
     stakeholder, a closed review, the close rule) when any step is refused; then
-    nothing at all is saved.
+    nothing at all is saved. The close rule is tried only when every edit applied:
+    it would otherwise judge slots that the command did not get.
     """
     problems: list[UserError] = []
     with ws.db.write():
@@ -88,7 +89,9 @@ def apply_review_edits(
                 _attempt(problems, partial(reviews.set_slot, ws, account, week, position, who))
         for position in edits.confirms:
             _attempt(problems, partial(reviews.confirm_in_role, ws, account, week, position))
-        if edits.close:
+        if edits.close and problems:  # the close rule would judge slots that were refused
+            problems.append(InvalidInput("closing was not tried: fix the above first"))
+        elif edits.close:
             _attempt(problems, lambda: reviews.close_review(ws, account, week))
         if problems:
             raise CommandRefused(problems)
