@@ -236,38 +236,14 @@ def test_people_can_swap_slots_in_one_command(db: Path) -> None:
 
 # --- a failure in the last write of a multi-row command ------------------------------
 
+FILL = [a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")]  # closable
+REST = ["-s", "3=Ivan Petrov", "-s", "4=Paula Moss", "-s", "5=Uma Reyes"]  # with Carla, Sam
 INJECTED = [
     # (the write that fails, the command whose earlier writes must not be kept)
     ("INSERT ON app_meta", ["rep", "add", "Bo Diaz", "--email", "bo@example.com", "--me"]),
-    (
-        "INSERT ON audit_log",
-        [
-            "review",
-            "Acme Corp",
-            "--week",
-            "2026-W49",
-            *[a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")],
-            "--close",
-        ],
-    ),
-    (
-        "INSERT ON review_snapshot",
-        [
-            "review",
-            "Acme Corp",
-            "--slot",
-            "3=Ivan Petrov",
-            "--slot",
-            "4=Paula Moss",
-            "--slot",
-            "5=Uma Reyes",
-            "--close",
-        ],
-    ),
-    (
-        "INSERT ON audit_log",
-        ["review", "Acme Corp", "--week", LAST_WEEK, "--reopen", "--reason", "typo"],
-    ),
+    ("INSERT ON audit_log", ["review", "Acme Corp", "--week", "2026-W49", *FILL, "--close"]),
+    ("INSERT ON review_snapshot", ["review", "Acme Corp", *REST, "--close"]),
+    ("INSERT ON audit_log", ["review", "Acme Corp", *REOPEN]),
     ("UPDATE ON review_slot", ["stakeholder", "left", "Acme Corp", "Sam Okafor"]),
     ("INSERT ON stakeholder WHEN NEW.name = 'Person 19'", ["import", "{dir}/good.csv"]),
 ]
@@ -280,10 +256,10 @@ def test_a_failure_in_the_last_write_keeps_none_of_the_earlier_ones(
     import sqlite3
 
     (tmp_path / "good.csv").write_text(GOOD_STAKEHOLDERS, encoding="utf-8")
-    event, _, when = write.partition(" WHEN ")
+    on, _, when = write.partition(" WHEN ")
     conn = sqlite3.connect(db)
     conn.execute(
-        f"CREATE TRIGGER injected_failure BEFORE {event} {'WHEN ' + when if when else ''}"
+        f"CREATE TRIGGER injected_failure BEFORE {on} {'WHEN ' + when if when else ''}"
         " BEGIN SELECT RAISE(ABORT, 'injected failure: the disk is full'); END"
     )
     conn.commit()
