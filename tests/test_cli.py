@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from accountreview import __version__
 from accountreview.cli import app
 from accountreview.services.workspace import Workspace
-from conftest import Seeded
+from conftest import Seeded, content_hash
 
 runner = CliRunner()
 
@@ -84,7 +84,10 @@ def test_accounts_formats(db_path: Path, seeded: Seeded) -> None:
     assert code == 0 and "Acme Corp" in stdout and "1 account(s)" in stdout
 
 
-def test_close_refused_through_cli_lists_every_reason(db_path: Path, seeded: Seeded) -> None:
+def test_close_refused_through_cli_lists_every_reason_and_saves_nothing(
+    db_path: Path, ws: Workspace, seeded: Seeded
+) -> None:
+    before = content_hash(ws)
     code, stdout, stderr = run(
         db_path,
         "review",
@@ -98,19 +101,19 @@ def test_close_refused_through_cli_lists_every_reason(db_path: Path, seeded: See
         "json",
     )
     assert code == 3
-    view = json.loads(stdout)
-    assert view["status"] == "open"
-    assert view["slots"][0]["stakeholder"] == "Carla Diaz"
-    assert view["slots"][0]["staleness"] == "fresh"
+    assert stdout == ""  # no review is shown as if it were saved
     for reason in (
         "Slot 2: Nina Park has no last-contact date",
         "Slot 3: no stakeholder named",
         "Slot 4: no stakeholder named",
         "Slot 5: no stakeholder named",
     ):
-        assert reason in view["blockers"]
         assert reason in stderr
+    assert "Nothing was saved" in stderr
     assert "Traceback" not in stderr
+    assert content_hash(ws) == before  # the two slots were not kept either
+    code, stdout, _ = run(db_path, "review", "Acme Corp", "--status", "-f", "json")
+    assert code == 0 and json.loads(stdout)["status"] == "not started"
 
 
 def test_close_and_reopen_through_cli(db_path: Path, seeded: Seeded) -> None:

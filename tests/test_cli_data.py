@@ -106,5 +106,5 @@ def test_export_piped_into_head_stops_quietly(db_path: Path) -> None:
     producer.stdout.readline()
     producer.stdout.close()
     _, stderr = producer.communicate(timeout=60)
-    assert producer.returncode == 0
+    assert producer.returncode in (0, 141)  # 141 once the pipe closed (test_cli_exits.py)
     assert b"Traceback" not in stderr and b"error" not in stderr

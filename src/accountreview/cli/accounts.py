@@ -271,12 +271,15 @@ def rep_add(
     me: bool = typer.Option(False, "--me", help="Remember this rep as the one using the app."),
 ) -> None:
     """Add a rep or a manager."""
-    from accountreview.services.reps import add_rep, remember_rep
+    from accountreview.services.reps import add_rep
 
     with workspace(ctx) as ws:
         rep = add_rep(
-            ws, name=name, email=email, role=RepRole.parse(role, "--role"), manager=manager
+            ws,
+            name=name,
+            email=email,
+            role=RepRole.parse(role, "--role"),
+            manager=manager,
+            remember=me,
         )
-        if me:
-            remember_rep(ws, rep)
     out(f"Added {rep.role.value} {rep.name} <{rep.email}>")

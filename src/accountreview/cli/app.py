@@ -25,12 +25,26 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The exit codes scripts can rely on; README.md has the same table (a test compares them).
+EXIT_CODES = {
+    0: "ok",
+    1: "an unexpected error (a bug: please report it), or answered no",
+    2: "bad usage or input; nothing saved",
+    3: "refused by a rule, or a damaged database/backup (each problem listed)",
+    4: "not found",
+    5: "the database is busy (another program is writing); nothing saved",
+    6: "cannot write: disk full, read-only, permission denied; nothing saved",
+    141: "the output pipe was closed (`queue | head -1`); ends quietly",
+}
+EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(f"  {c:<4} {m}" for c, m in EXIT_CODES.items())
+PIPE_CLOSED = 141
+
 app = typer.Typer(
     name="accountreview",
     help=(
         "The weekly review of your top accounts: name five stakeholders and when you last "
         "spoke to each, or the review does not close.\n\n"
-        "Exit codes: 0 ok, 2 bad usage or input, 3 refused by a rule, 4 not found."
+        "Every command is all-or-nothing: a refused command changes nothing.\n\n" + EXIT_CODES_HELP
     ),
     no_args_is_help=False,
     add_completion=False,
@@ -55,14 +69,30 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def output_closed() -> typer.Exit:
+    """The Exit for a closed stdout: 141, as a tool killed by SIGPIPE, and quietly.
+
+    Stdout is pointed at /dev/null so that flushing what is still buffered (now or
+    when the interpreter exits) cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test runner): nothing to flush
+        pass
+    return typer.Exit(PIPE_CLOSED)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn every error into a message and an exit code; never a traceback."""
     from accountreview.domain.errors import InvalidValue
-    from accountreview.services.errors import UserError
+    from accountreview.services.errors import UserError, busy_from
 
     try:
         yield
+    except BrokenPipeError:  # the reader stopped early (`| head -1`): not an error
+        raise output_closed() from None
     except UserError as error:
         raise fail(str(error), error.exit_code) from None
     except InvalidValue as error:
@@ -70,6 +100,9 @@ def user_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as error:  # the last line of defence: a message, not a traceback
+        busy = busy_from(error)
+        if busy is not None:
+            raise fail(str(busy), busy.exit_code) from None
         if os.environ.get("ACCOUNTREVIEW_DEBUG"):
             traceback.print_exc()
         raise fail(
@@ -186,6 +219,18 @@ def workspace(
         ws.close()
 
 
+# A single write larger than a pipe can take may end without an error when the reader
+# goes away (what did not fit is dropped); writes of at most this size each fail with
+# BrokenPipeError instead, so `| head -1` ends the command with 141, as promised.
+WRITE_CHUNK = 64 * 1024
+
+
+def write_out(text: str) -> None:
+    """Write `text` to stdout in pieces a pipe takes whole."""
+    for start in range(0, len(text), WRITE_CHUNK):
+        sys.stdout.write(text[start : start + WRITE_CHUNK])
+
+
 def out(text: str = "") -> None:
     """Write a line to stdout."""
-    sys.stdout.write(text + "\n")
+    write_out(text + "\n")

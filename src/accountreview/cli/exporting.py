@@ -1,12 +1,11 @@
 """`accountreview export`: accounts, stakeholders, touches, reviews, next contacts, follow-ups."""
 
-import os
 import sys
 from pathlib import Path
 
 import typer
 
-from accountreview.cli.app import command, fail, out, workspace
+from accountreview.cli.app import command, fail, out, output_closed, workspace
 
 
 @command("export")
@@ -68,8 +67,7 @@ def export_command(
         try:
             report = export_data(ws, request, sys.stdout)
             sys.stdout.flush()
-        except BrokenPipeError:  # the reader stopped early (`| head`): not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
+        except BrokenPipeError:  # the reader stopped early (`| head`): exit 141, quietly
+            raise output_closed() from None
     if report.skipped:
         typer.echo(report.summary(), err=True)

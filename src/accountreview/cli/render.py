@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from accountreview.cli.app import write_out
 from accountreview.io.export_csv import FORMULA_START, safe_cell
 from accountreview.text import money, pct
 
@@ -20,6 +21,7 @@ __all__ = [
     "table",
     "write_csv",
     "write_json",
+    "write_out",
 ]
 
 
@@ -57,7 +59,7 @@ def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    sys.stdout.write(buffer.getvalue())
+    write_out(buffer.getvalue())
 
 
 def write_json(data: Any) -> None:
@@ -67,4 +69,4 @@ def write_json(data: Any) -> None:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    sys.stdout.write(text + "\n")
+    write_out(text + "\n")

@@ -10,11 +10,19 @@ from accountreview.cli.render import Format, write_json
 SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3= empties it."
 
 
-def _parse_slot(text: str) -> tuple[int, str | None]:
-    number, sep, who = text.partition("=")
-    if not sep or number.strip() not in {"1", "2", "3", "4", "5"}:
-        raise fail(f"--slot: {text!r} is not valid; expected N=STAKEHOLDER with N from 1 to 5", 2)
-    return int(number), who.strip() or None
+def _parse_slots(texts: list[str]) -> list[tuple[int, str | None]]:
+    """Every --slot as (position, stakeholder or None); all bad ones named in one error."""
+    slots: list[tuple[int, str | None]] = []
+    bad: list[str] = []
+    for text in texts:
+        number, sep, who = text.partition("=")
+        if not sep or number.strip() not in {"1", "2", "3", "4", "5"}:
+            bad.append(f"--slot: {text!r} is not valid; expected N=STAKEHOLDER with N from 1 to 5")
+        else:
+            slots.append((int(number), who.strip() or None))
+    if bad:
+        raise fail("\n".join([*bad, "Nothing was saved."]), 2)
+    return slots
 
 
 @command("review")
@@ -41,20 +49,29 @@ def review_command(
     reason: str | None = typer.Option(None, "--reason", help="Why the review is reopened."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Look at, fill, close or reopen an account's review for a week."""
+    """Look at, fill, close or reopen an account's review for a week.
+
+    All the actions of one command are saved together or not at all: if any is refused
+    (an unknown stakeholder, a duplicate, a closed review, the close rule), every reason
+    is listed and nothing is saved, not even the slots before it.
+    """
     from accountreview.cli.views import print_review
     from accountreview.domain.dates import IsoWeek
     from accountreview.services import reviews
-    from accountreview.services.errors import CloseRefused
-    from accountreview.services.lookup import resolve_account, resolve_stakeholder
+    from accountreview.services.lookup import resolve_account
+    from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 
     if close and reopen:
-        raise fail("--close and --reopen cannot be used together", 2)
+        raise fail("--close and --reopen cannot be used together; nothing was saved", 2)
     if reopen and not (reason and reason.strip()):
         raise fail("--reopen needs --reason: say why the closed review is reopened", 2)
-    slots = [_parse_slot(s) for s in slot]
-    acting = bool(slots or confirm or close or reopen)
-    if not acting and not status and sys.stdout.isatty() and sys.stdin.isatty():
+    edits = ReviewEdits(
+        reopen_reason=reason if reopen else None,
+        slots=_parse_slots(slot),
+        confirms=confirm,
+        close=close,
+    )
+    if not edits.writes and not status and sys.stdout.isatty() and sys.stdin.isatty():
         from accountreview.cli.views import run_tui
 
         run_tui(options(ctx), account=account, week=week)
@@ -64,26 +81,14 @@ def review_command(
         row = resolve_account(ws, account)
         if ws.actor_id is None:
             ws.actor_id = row.rep_id  # the owner acts unless --rep says otherwise
-        if reopen:
-            reviews.reopen_review(ws, row, iso_week, reason or "")
-        for position, who in slots:
-            person_id = resolve_stakeholder(ws, row, who).id if who else None
-            reviews.set_slot(ws, row, iso_week, position, person_id)
-        for position in confirm:
-            reviews.confirm_in_role(ws, row, iso_week, position)
-        refused: CloseRefused | None = None
-        if close:
-            try:
-                reviews.close_review(ws, row, iso_week)
-            except CloseRefused as error:
-                refused = error
-        view = reviews.review_view(ws, row, iso_week)
+        if edits.writes:
+            view = apply_review_edits(ws, row, iso_week, edits)
+        else:
+            view = reviews.review_view(ws, row, iso_week)
     if fmt is Format.json:
         write_json(view.to_json())
     else:
         print_review(view)
-    if refused is not None:
-        raise fail(str(refused), refused.exit_code)
     if close:
         typer.echo(f"Closed: {view.account_name} {view.week}", err=True)
 

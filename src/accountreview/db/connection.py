@@ -104,13 +104,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (`BEGIN IMMEDIATE`); nested calls join the outer one."""
+        """A write transaction (`BEGIN IMMEDIATE`). A nested call is a savepoint inside the
+        outer transaction: if its block fails, only its own changes are rolled back and the
+        error goes on to the caller, which decides (the outer block commits or not)."""
         if self._depth:
+            name = f"nested_{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
                 yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled everything back already
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                raise
             finally:
                 self._depth -= 1
+                if self.conn.in_transaction:
+                    self.conn.execute(f"RELEASE {name}")
             return
         self._begin_immediate()
         self._depth = 1

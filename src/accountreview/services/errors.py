@@ -36,6 +36,8 @@ class Ambiguous(UserError):
 class Busy(UserError):
     """Another program (a large import) kept the database locked too long; nothing was saved."""
 
+    exit_code = 5
+
 
 class NotFound(UserError):
     """No record matches."""
@@ -47,6 +49,20 @@ class Refused(UserError):
     """A rule refuses the action."""
 
     exit_code = 3
+
+
+class CommandRefused(UserError):
+    """Some steps of one command were refused, so none was saved; `reasons` lists each.
+
+    The exit code is that of the first reason (2 bad input, 3 a rule, 4 not found).
+    """
+
+    def __init__(self, reasons: Sequence[UserError]) -> None:
+        unique = list({str(r): r for r in reasons}.values())
+        lines = "\n".join("  - " + str(r).replace("\n", "\n  ") for r in unique)
+        super().__init__(f"Nothing was saved: {len(unique)} problem(s):\n{lines}")
+        self.reasons = unique
+        self.exit_code = unique[0].exit_code
 
 
 class CloseRefused(Refused):
@@ -77,3 +93,22 @@ class ImportRejected(Refused):
         )
         self.problems = list(problems)
         self.more = more
+
+
+BUSY_MESSAGE = (
+    "The database is busy: another program kept it locked for too long (a large import?)."
+    " Nothing was saved; try again when it is done."
+)
+
+
+def busy_from(error: BaseException) -> Busy | None:
+    """A `Busy` for an SQLite "database is locked" that escaped a layer (also when wrapped,
+    as SQLAlchemy does in `.orig`); None for any other error."""
+    import sqlite3
+
+    cause = getattr(error, "orig", error)
+    if isinstance(cause, sqlite3.OperationalError):
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF == sqlite3.SQLITE_BUSY:
+            return Busy(BUSY_MESSAGE)
+    return None

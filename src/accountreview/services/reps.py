@@ -51,9 +51,16 @@ def require_rep(ws: Workspace, override: str | None) -> RepRow:
 
 
 def add_rep(
-    ws: Workspace, *, name: str, email: str, role: RepRole, manager: str | None = None
+    ws: Workspace,
+    *,
+    name: str,
+    email: str,
+    role: RepRole,
+    manager: str | None = None,
+    remember: bool = False,
 ) -> RepRow:
-    """Add a rep or manager; the email must be new."""
+    """Add a rep or manager; the email must be new. With `remember`, they are also
+    remembered as the one using the app, in the same transaction."""
     clean_name = text_field(name, "name", required=True) or ""
     clean_email = email_field(email, required=True) or ""
     from accountreview.services.lookup import resolve_rep
@@ -66,7 +73,9 @@ def add_rep(
             conn, name=clean_name, email=clean_email, role=role, manager_id=manager_id
         )
         rep = rep_queries.get_rep(conn, rep_id)
-    assert rep is not None
+        assert rep is not None
+        if remember:
+            remember_rep(ws, rep)
     return rep
 
 

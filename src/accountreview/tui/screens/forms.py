@@ -1,6 +1,8 @@
 """Small forms in a dialog: log a touch, plan a next contact, add a stakeholder,
 give a reason, confirm. Invalid input is shown at the field and never lost."""
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,10 +11,11 @@ from textual.widgets import Input, Select, Static
 
 from accountreview.db.accounts import AccountRow
 from accountreview.db.stakeholders import StakeholderRow
-from accountreview.domain.dates import parse_quick_date
+from accountreview.domain.dates import IsoWeek, parse_quick_date
 from accountreview.domain.enums import Channel, Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
+from accountreview.services.review_edits import add_to_slot
 from accountreview.services.stakeholders import add_stakeholder, log_touch, set_next_contact
 from accountreview.tui.context import app_of
 
@@ -106,11 +109,13 @@ class NextContactForm(_Form):
 
 
 class NewStakeholderForm(_Form):
-    """Add a stakeholder in place: name, title, level, role, email."""
+    """Add a stakeholder in place: name, title, level, role, email. Given a review's slot,
+    the new person goes into it in the same save: both are saved, or neither."""
 
-    def __init__(self, account: AccountRow) -> None:
+    def __init__(self, account: AccountRow, slot: tuple[IsoWeek, int] | None = None) -> None:
         super().__init__()
         self.account = account
+        self.slot = slot
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -127,20 +132,24 @@ class NewStakeholderForm(_Form):
         event.stop()
         level = self.query_one("#level", Select).value
         role = self.query_one("#role", Select).value
+        fields: dict[str, Any] = {
+            "name": self.query_one("#name", Input).value,
+            "title": self.query_one("#title", Input).value or None,
+            "email": self.query_one("#email", Input).value or None,
+            "level": Level(str(level)) if isinstance(level, str) else None,
+            "role": Role(str(role)) if isinstance(role, str) else None,
+        }
+        ws = app_of(self).ws
         try:
-            person = add_stakeholder(
-                app_of(self).ws,
-                self.account,
-                name=self.query_one("#name", Input).value,
-                title=self.query_one("#title", Input).value or None,
-                email=self.query_one("#email", Input).value or None,
-                level=Level(str(level)) if isinstance(level, str) else None,
-                role=Role(str(role)) if isinstance(role, str) else None,
-            )
+            if self.slot is None:
+                new_id = add_stakeholder(ws, self.account, **fields).id
+            else:
+                week, position = self.slot
+                new_id = add_to_slot(ws, self.account, week, position, **fields)
         except (InvalidValue, UserError) as error:
             self.show_error(str(error))
             return
-        self.dismiss(person.id)
+        self.dismiss(new_id)
 
 
 class ReasonForm(_Form):

@@ -366,11 +366,13 @@ class ReviewScreen(Screen[None]):
         if choice == NEW_STAKEHOLDER:
 
             def added(new_id: object) -> None:
-                if isinstance(new_id, str):
-                    self._save_pick(position, new_id)
+                if isinstance(new_id, str):  # added and put in the slot, in one save
+                    self.refresh_view()
+                    self.query_one("#slots", OptionList).highlighted = position - 1
                     self._after_pick(position, new_id)
 
-            self.app.push_screen(NewStakeholderForm(self.account), added)
+            form = NewStakeholderForm(self.account, (self.week, position))
+            self.app.push_screen(form, added)
             return
         slot = self.view.slots[position - 1]
         if slot.stakeholder_id != choice:
