@@ -15,8 +15,9 @@ Header
     counts as an underscore (``List Price`` is ``list_price``). It must be exactly
     the set of one kind below, plus, for accounts, stakeholders and touches, the
     optional pair ``crm_source, crm_id`` (below). A column with an empty header is ignored and its
-    cells must be empty. A row with fewer cells than the header reads the missing
-    ones as empty; a row with more is refused.
+    cells must be empty. Every row has a cell for each column (empty or not): a
+    row with fewer cells than the header is refused, naming the columns it lacks;
+    a row with more is refused unless the extra cells are empty.
 
 Cell types
     text      one line, at most 200 characters (a touch note: 2000), no control

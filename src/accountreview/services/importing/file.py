@@ -82,6 +82,7 @@ def _open(path: Path, options: ImportOptions) -> tuple[CsvSource, FileFormat]:
         raise
     if fmt.source == salesforce.SOURCE and fmt.variant == "report export":
         source.footer = salesforce.is_footer
+    source.short_rows = fmt.short_rows
     return source, fmt
 
 
