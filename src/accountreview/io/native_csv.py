@@ -79,9 +79,11 @@ crm_source, crm_id (optional, accounts, stakeholders and touches)
     the record instead of adding a copy. A row with a CRM id is matched by it
     first.
 
-A cell starting with a quote followed by ``=``, ``+``, ``-``, ``@`` (how our
-exports neutralise what a spreadsheet would run as a formula) is read without
-the quote.
+A cell starting with a quote followed by ``=``, ``+``, ``-``, ``@``, a tab, a CR
+or another quote is read without that one quote: that is how our exports
+neutralise what a spreadsheet would run as a formula, and a text that itself
+starts with a quote (see `accountreview.io.export_csv`), so ``''=x`` reads as
+``'=x`` and ``'=x`` as ``=x``.
 
 An import is all-or-nothing and re-importing the same file changes nothing; those
 rules, and the matching of references, are the import service's
