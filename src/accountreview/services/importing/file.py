@@ -1,6 +1,7 @@
 """`import_file`: one CSV file imported all-or-nothing, and the report of what it did."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +107,28 @@ def in_import_order(found: Sequence[Detected]) -> list[Detected]:
     return sorted(found, key=lambda d: d.format.order)
 
 
+@contextmanager
+def import_session(ws: Workspace, *, dry_run: bool) -> Iterator[None]:
+    """Where the files of one import command are imported, one after the other.
+
+    A real run saves each file in its own transaction, so a file sees what the
+    earlier ones saved. A dry run must check each file as the real run would: the
+    session is one write transaction around all of them, and each file's dry run
+    leaves its changes in it for the next file to see (accounts see the reps of
+    the file before); the whole session is rolled back at the end, so nothing is
+    saved whether every file was good or one was refused.
+    """
+    if not dry_run:
+        yield
+        return
+    try:
+        with ws.db.write():
+            yield
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
 def _import_rows(run: ImportRun, source: CsvSource, progress: Progress | None) -> None:
     """Check and write every row of the file, noting problems instead of stopping."""
     importer = import_crm_row if run.fmt.source != "native" else IMPORTERS[run.fmt.kind]
@@ -140,7 +163,8 @@ def import_file(
     `InvalidInput` if the file cannot be read as text. With `dry_run`,
     everything is checked and counted but nothing is saved. `progress`, if
     given, is called as progress(what, bytes_read, file_size) every
-    `PROGRESS_EVERY` rows and once at the end.
+    `PROGRESS_EVERY` rows and once at the end. Several files of one dry run are
+    imported inside `import_session`, so that each sees the earlier ones.
     """
     options = options or ImportOptions()
     try:
