@@ -5,10 +5,10 @@ What any importer of CSV files needs, whatever the columns mean:
 - A regular file, its encoding and its delimiter (`accountreview.io.text_file`):
   a folder, a FIFO, a device or an empty file is refused at once.
 - Limits, checked before any work that grows with the file: the header row
-  at most `HEADER_MAX_BYTES` (64 KiB) and `MAX_COLUMNS` (500) columns, read
+  at most `HEADER_MAX_BYTES` (128 KiB) and `MAX_COLUMNS` (2,000) columns, read
   from the file's first bytes before the encoding pass reads it all; any other
   row at most `ROW_MAX_CHARS` (1 MiB) and a cell at most `CELL_MAX_CHARS`
-  (128 KiB). A row is never read past its limit, so one enormous line costs
+  (131,072 characters). A row is never read past its limit, so one enormous line costs
   no more memory than the limit. A NUL character (a binary file) is refused.
 - RFC 4180 quoting, strictly: a quoted cell must be closed (an unterminated
   quote on the last line is an error, not a cell that swallows the rest of
@@ -58,8 +58,11 @@ from accountreview.io.text_file import sniff_delimiter as sniff_delimiter
 __all__ = ["TextForm", "UnreadableFile", "sniff_delimiter"]
 
 _MAX_SHOWN = 60
-HEADER_MAX_BYTES = 64 * 1024
-MAX_COLUMNS = 500
+# A CRM's "export every field" has hundreds of columns (Salesforce allows 800 custom
+# fields per object, HubSpot 1,000 custom properties besides its own): room for those,
+# none for a header that would take minutes to match.
+HEADER_MAX_BYTES = 128 * 1024
+MAX_COLUMNS = 2000
 ROW_MAX_CHARS = 1 << 20
 CELL_MAX_CHARS = 128 * 1024
 csv.field_size_limit(CELL_MAX_CHARS)
@@ -174,7 +177,7 @@ class _Lines:
 
 
 def _size_words(limit: int) -> str:
-    """64 KiB, 1 MiB: a limit as the README states it."""
+    """128 KiB, 1 MiB: a limit as the README states it."""
     if limit % (1 << 20) == 0:
         return f"{limit >> 20} MiB"
     return f"{limit >> 10} KiB"
@@ -208,7 +211,7 @@ def check_header(file: str, head: bytes, complete: bool) -> str:
         limit = _size_words(HEADER_MAX_BYTES)
         raise lines._problem(f"the header row of at most {limit}; this one is longer")
     if len(header) > MAX_COLUMNS:
-        expected = f"a header of at most {MAX_COLUMNS} columns; this one has {len(header):,}"
+        expected = f"a header of at most {MAX_COLUMNS:,} columns; this one has {len(header):,}"
         raise MalformedCsv(RowProblem(file, 1, None, "", expected))
     return delimiter
 
