@@ -166,13 +166,14 @@ class _Lines:
             raise StopIteration
         self.used += len(line)
         if "\0" in line:
-            raise self._problem("text without NUL characters (is this a binary file?)")
+            raise self.problem("text without NUL characters (is this a binary file?)")
         if self.used > self.limit:
             what = "the header row" if self.row == 1 else "a row"
-            raise self._problem(f"{what} of at most {_size_words(self.limit)}; this one is longer")
+            raise self.problem(f"{what} of at most {_size_words(self.limit)}; this one is longer")
         return line
 
-    def _problem(self, expected: str) -> "MalformedCsv":
+    def problem(self, expected: str) -> "MalformedCsv":
+        """The problem `expected` of the row being read."""
         return MalformedCsv(RowProblem(self.file, self.row, None, "", expected))
 
 
@@ -209,7 +210,7 @@ def check_header(file: str, head: bytes, complete: bool) -> str:
         header = []  # the header's quoted cell goes on past the limit
     if not complete and lines.used >= len(text.removeprefix("\ufeff")):
         limit = _size_words(HEADER_MAX_BYTES)
-        raise lines._problem(f"the header row of at most {limit}; this one is longer")
+        raise lines.problem(f"the header row of at most {limit}; this one is longer")
     if len(header) > MAX_COLUMNS:
         expected = f"a header of at most {MAX_COLUMNS:,} columns; this one has {len(header):,}"
         raise MalformedCsv(RowProblem(file, 1, None, "", expected))
@@ -300,6 +301,7 @@ class CsvSource:
 
     def __iter__(self) -> Iterator[Row | RowProblem]:
         """Each non-blank data row, or the problem of a row whose shape is wrong."""
+        width, unnamed = len(self._columns), "" in self._columns
         in_footer = False
         while (record := self._next_record()) is not None:
             if not any(cell.strip() for cell in record):
@@ -316,23 +318,24 @@ class CsvSource:
                         "no data after the report's footer (its totals and notes)",
                     )
                 continue
-            problem = self._shape_problem(record)
-            if problem is not None:
-                yield problem
-                continue
+            if len(record) != width or unnamed:
+                problem = self._shape_problem(record)
+                if problem is not None:
+                    yield problem
+                    continue
             cells = {c: v for c, v in zip(self._columns, record, strict=False) if c}
             yield Row(self.file, self._number, cells)
 
     def _shape_problem(self, record: list[str]) -> RowProblem | None:
         """Why a record does not fit the header: too few cells, or a cell outside it."""
         columns, width = self._columns, len(self._columns)
-        shown = self.form.delimiter.join(record)
         missing = [self.label(c) for c in columns[len(record) :] if c]
         if missing and not self.short_rows:
             expected = (
                 f"a cell for each of the header's {width} columns; this row has"
                 f" {len(record)}, missing {', '.join(missing)}"
             )
+            shown = self.form.delimiter.join(record)
             return RowProblem(self.file, self._number, None, shown, expected)
         if len(record) > width or "" in columns:
             stray = [
