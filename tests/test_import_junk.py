@@ -33,6 +33,7 @@ from accountreview.io.csv_source import (
     Row,
     RowProblem,
 )
+from accountreview.io.text_file import UnreadableFile, open_regular
 from accountreview.services.importing import import_file
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY, content_hash
@@ -150,6 +151,11 @@ def test_a_device_a_folder_and_a_socket_are_refused_at_once(db: Path, tmp_path: 
             sock.bind(str(sock_path))
             assert_refused(db, sock_path, code=2, says=r"is a socket, not a CSV file")
     assert_refused(db, tmp_path / "missing.csv", code=2, says=r"missing.csv: no such file")
+
+
+def test_a_name_that_no_file_can_have_is_refused() -> None:
+    with pytest.raises(UnreadableFile, match="is not a file name"):
+        open_regular(Path("a\x00b.csv"))  # the CLI cannot pass one; an API caller can
 
 
 def test_a_fifo_with_no_writer_is_refused_without_waiting(db: Path, tmp_path: Path) -> None:

@@ -81,11 +81,13 @@ def open_regular(path: Path) -> BinaryIO:
     """The file at `path` open for reading, if it is a regular file (see the module docstring)."""
     try:
         _refuse_kind(path, os.stat(path).st_mode)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UnreadableFile(f"{path}: no such file") from None
     except OSError as error:
         raise UnreadableFile(f"Cannot read {path}: {error.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise UnreadableFile(f"{str(path)!r} is not a file name") from None
     try:
         _refuse_kind(path, os.fstat(fd).st_mode)
     except BaseException:
