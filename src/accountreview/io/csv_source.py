@@ -75,7 +75,8 @@ _CSV_ERRORS = {
     "unexpected end of data": "a closing quote for the quoted cell that starts on this row",
     "expected after": "a delimiter after a quoted cell's closing quote"
     " (a quote inside a quoted cell is written twice)",
-    "field larger than field limit": f"cells of at most {CELL_MAX_CHARS:,} characters",
+    "field larger than field limit": f"cells of at most {CELL_MAX_CHARS:,} characters"
+    " (is a quote opened on this row never closed?)",
 }
 
 
