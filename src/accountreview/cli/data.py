@@ -134,11 +134,14 @@ def import_command(
     All-or-nothing per file: a bad row changes nothing. Files are imported in the
     order their kinds need (reps, accounts, contacts, contact roles, activities);
     each file is one transaction, so an earlier good file stays imported.
+    --dry-run checks the files as that run would (each sees the ones before it)
+    and saves none of them.
     """
     from accountreview.services.importing import (
         ImportOptions,
         detect_file,
         import_file,
+        import_session,
         in_import_order,
     )
 
@@ -151,7 +154,7 @@ def import_command(
         top=top,
         day_first=day_first,
     )
-    with workspace(ctx, create=True) as ws:
+    with workspace(ctx, create=True) as ws, import_session(ws, dry_run=dry_run):
         found = in_import_order([detect_file(path, options) for path in files])
         for detected in found:
             out(f"Reading {detected.describe()}")

@@ -2,65 +2,82 @@
 
 What any importer of CSV files needs, whatever the columns mean:
 
-- The encoding, told by the bytes: UTF-8 with or without a byte-order mark
-  (Excel's "CSV UTF-8" writes one), UTF-16 with a byte-order mark (Excel's
-  "Unicode text"), else Windows-1252 (Excel's plain "CSV" on Windows). A file
-  without a mark is checked in one streamed pass before it is read: if it is
-  not valid UTF-8 it is read as Windows-1252, unless it also holds UTF-8
-  sequences (a file of mixed encodings) or bytes Windows-1252 does not define;
-  then it is `UnreadableFile`, naming the line of the first bad byte.
-- The delimiter, told by the header line: comma, semicolon (Excel in a locale
-  whose decimal mark is a comma) or tab (Excel's "Unicode text"), whichever
-  the header holds most of outside quotes; a comma on a tie.
-- RFC 4180 quoting, CRLF or LF line ends; a row the CSV reader cannot parse is
-  `MalformedCsv`.
+- A regular file, its encoding and its delimiter (`accountreview.io.text_file`):
+  a folder, a FIFO, a device or an empty file is refused at once.
+- Limits, checked before any work that grows with the file: the header row
+  at most `HEADER_MAX_BYTES` (128 KiB) and `MAX_COLUMNS` (2,000) columns, read
+  from the file's first bytes before the encoding pass reads it all; any other
+  row at most `ROW_MAX_CHARS` (1 MiB) and a cell at most `CELL_MAX_CHARS`
+  (131,072 characters). A row is never read past its limit, so one enormous line costs
+  no more memory than the limit. A NUL character (a binary file) is refused.
+- RFC 4180 quoting, strictly: a quoted cell must be closed (an unterminated
+  quote on the last line is an error, not a cell that swallows the rest of
+  the line), and a closing quote is followed by a delimiter or the line end;
+  CRLF or LF line ends. A row the CSV reader cannot parse is `MalformedCsv`.
 - Rows numbered as a spreadsheet shows them: the header is row 1, the first
   data row is row 2; a blank line is a row (and is skipped), a line break
   inside a quoted cell is not.
 - Header cells as column names (`normalise_column`): trimmed, any case, a
   space or hyphen counts as an underscore. A column with an empty header is
-  ignored and its cells must be empty; a row with fewer cells than the header
-  reads the missing ones as empty; a row with more is refused.
-- A cell that an export of ours neutralised for spreadsheets (a quote before
-  a leading ``=``, ``+``, ``-``, ``@``, tab or CR) reads back as it was.
+  ignored and its cells must be empty.
+- Every row has a cell for each named column of the header: a shorter row is
+  a problem naming the columns it lacks, unless the file's kind declares that
+  its rows may stop early (`short_rows`: e.g. a report that joins two
+  records, where a record without the second leaves its cells off); a longer
+  row is a problem unless its extra cells are empty.
+- A cell that an export of ours neutralised for spreadsheets reads back as it
+  was: one leading quote is dropped when what follows starts with ``=``,
+  ``+``, ``-``, ``@``, a tab, a CR or another quote (`cell_text`; the writing
+  side is `accountreview.io.export_csv.safe_cell`).
 - Optionally, a report footer (`footer`): from the first row it recognises,
   the rest of the file is the footer and is not data.
 
 Which columns a file must have, and what their cells hold, is the caller's.
 """
 
-import codecs
 import csv
 import io
-import re
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TextIO
+
+from accountreview.io.text_file import (
+    ENCODING_LABELS,
+    TextForm,
+    UnreadableFile,
+    first_bad_byte,
+    head_encoding,
+    open_regular,
+    sniff_encoding,
+)
+from accountreview.io.text_file import sniff_delimiter as sniff_delimiter
+
+__all__ = ["TextForm", "UnreadableFile", "sniff_delimiter"]
 
 _MAX_SHOWN = 60
-_CHUNK = 1 << 20
-# The characters our exports neutralise with a leading quote (see `io.export_csv`).
+# A CRM's "export every field" has hundreds of columns (Salesforce allows 800 custom
+# fields per object, HubSpot 1,000 custom properties besides its own): room for those,
+# none for a header that would take minutes to match.
+HEADER_MAX_BYTES = 128 * 1024
+MAX_COLUMNS = 2000
+ROW_MAX_CHARS = 1 << 20
+CELL_MAX_CHARS = 128 * 1024
+csv.field_size_limit(CELL_MAX_CHARS)
+# What a spreadsheet would run as a formula; our exports put a quote before it.
 NEUTRALISED_START = ("=", "+", "-", "@", "\t", "\r")
-# A valid UTF-8 sequence of two to four bytes: in a file that is not UTF-8, its
-# presence means the file mixes encodings (reading it as Windows-1252 would garble it).
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-_ENCODING_LABELS = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-16": "UTF-16",
-    "utf-16-le": "UTF-16",
-    "utf-16-be": "UTF-16",
-    "cp1252": "Windows-1252",
+# What a leading quote of ours escapes: a formula start, or a quote (so that a value
+# that itself starts with a quote, e.g. `'=x`, is written `''=x` and reads back).
+GUARDED_START = (*NEUTRALISED_START, "'")
+_CSV_ERRORS = {
+    "unexpected end of data": "a closing quote for the quoted cell that starts on this row",
+    "expected after": "a delimiter after a quoted cell's closing quote"
+    " (a quote inside a quoted cell is written twice)",
+    "field larger than field limit": f"cells of at most {CELL_MAX_CHARS:,} characters"
+    " (is a quote opened on this row never closed?)",
 }
-_DELIMITER_LABELS = {",": "comma", ";": "semicolon", "\t": "tab"}
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as text (missing, a folder, no permission, bad bytes)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,8 @@ class RowProblem:
         where = f"{self.file}, row {self.row}"
         if self.column is not None:
             where += f", column {self.column!r}"
+        elif not self.value:
+            return f"{where}: expected {self.expected}"
         shown = self.value if len(self.value) <= _MAX_SHOWN else self.value[:_MAX_SHOWN] + "…"
         return f"{where}: {shown!r} is not valid; expected {self.expected}"
 
@@ -90,9 +109,10 @@ class MalformedCsv(Exception):
 
 
 def cell_text(cell: str) -> str:
-    """A cell trimmed, and as it was before our exports neutralised it for spreadsheets."""
+    """A cell trimmed, and as it was before our exports neutralised it for spreadsheets:
+    exactly one leading quote dropped when a formula start or another quote follows."""
     text = cell.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in NEUTRALISED_START:
+    if len(text) > 1 and text[0] == "'" and text[1] in GUARDED_START:
         return text[1:]
     return text
 
@@ -120,100 +140,82 @@ def normalise_column(name: str) -> str:
     return "_".join(name.replace("\ufeff", "").replace("-", " ").casefold().split())
 
 
-@dataclass(frozen=True)
-class TextForm:
-    """How a file's bytes are text: its encoding and its delimiter."""
+class _Lines:
+    """The text's lines for the CSV reader, each row (record) held to a limit.
 
-    encoding: str
-    delimiter: str
+    A line is never read past what is left of its row's limit, so one enormous
+    line costs no more than the limit; a NUL character ends the reading.
+    """
 
-    @property
-    def label(self) -> str:
-        """In words, e.g. "Windows-1252, semicolon-separated"."""
-        encoding = _ENCODING_LABELS.get(self.encoding, self.encoding)
-        return f"{encoding}, {_DELIMITER_LABELS[self.delimiter]}-separated"
+    def __init__(self, text: TextIO, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.row = 1
+        self.limit = HEADER_MAX_BYTES
+        self.used = 0
 
+    def start(self, row: int, limit: int) -> None:
+        """The next record is row `row`, of at most `limit` characters."""
+        self.row, self.limit, self.used = row, limit, 0
 
-def sniff_encoding(path: Path, head: bytes) -> str:
-    """The encoding of the file whose first bytes are `head` (see the module docstring)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = head[:200]
-    if len(sample) >= 4:
-        odd_nuls = sample[1::2].count(0) / (len(sample) // 2)
-        even_nuls = sample[0::2].count(0) / ((len(sample) + 1) // 2)
-        if odd_nuls > 0.4 and even_nuls < 0.1:
-            return "utf-16-le"
-        if even_nuls > 0.4 and odd_nuls < 0.1:
-            return "utf-16-be"
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    bad = _first_bad_byte(path, "utf-8")
-    if _has_utf8_sequence(path):
-        raise UnreadableFile(
-            f"{path} mixes UTF-8 with another encoding ({bad}); save it as"
-            ' "CSV UTF-8" and import it again'
-        )
-    if _decodes(path, "cp1252"):
-        return "cp1252"
-    raise UnreadableFile(
-        f"{path} is neither UTF-8 nor Windows-1252 text ({_first_bad_byte(path, 'cp1252')});"
-        ' save it as "CSV UTF-8"'
-    )
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit - self.used + 1)
+        if not line:
+            raise StopIteration
+        self.used += len(line)
+        if "\0" in line:
+            raise self.problem("text without NUL characters (is this a binary file?)")
+        if self.used > self.limit:
+            what = "the header row" if self.row == 1 else "a row"
+            raise self.problem(f"{what} of at most {_size_words(self.limit)}; this one is longer")
+        return line
+
+    def problem(self, expected: str) -> "MalformedCsv":
+        """The problem `expected` of the row being read."""
+        return MalformedCsv(RowProblem(self.file, self.row, None, "", expected))
 
 
-def _decodes(path: Path, encoding: str) -> bool:
-    """Whether the whole file decodes (read in chunks: memory stays flat)."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _size_words(limit: int) -> str:
+    """128 KiB, 1 MiB: a limit as the README states it."""
+    if limit % (1 << 20) == 0:
+        return f"{limit >> 20} MiB"
+    return f"{limit >> 10} KiB"
+
+
+def _parse_error(file: str, row: int, error: csv.Error) -> "MalformedCsv":
+    """A CSV reader's error as the problem of a row, in words."""
+    text = str(error)
+    expected = next((words for key, words in _CSV_ERRORS.items() if key in text), None)
+    return MalformedCsv(RowProblem(file, row, None, "", expected or f"valid CSV ({text})"))
+
+
+def check_header(file: str, head: bytes, complete: bool) -> str:
+    """The delimiter of a file whose first bytes are `head` (the whole file if `complete`),
+    once its header row is within the limits; `MalformedCsv` otherwise.
+
+    Reads `head` alone, so a header of 100,000 columns or a file of one enormous line is
+    refused before anything reads the rest of the file. Delimiters and quotes are ASCII:
+    bytes without a byte-order mark are read as Latin-1 here, whatever the encoding.
+    """
+    text = head[: HEADER_MAX_BYTES + 1].decode(head_encoding(head) or "latin-1", "replace")
+    delimiter = sniff_delimiter(text)
+    lines = _Lines(io.StringIO(text.removeprefix("\ufeff"), newline=""), file)
     try:
-        with open(path, "rb") as raw:
-            while chunk := raw.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    except OSError as error:
-        raise UnreadableFile(f"Cannot read {path}: {error.strerror}") from None
-    return True
-
-
-def _has_utf8_sequence(path: Path) -> bool:
-    with open(path, "rb") as raw:
-        tail = b""
-        while chunk := raw.read(_CHUNK):
-            if _UTF8_SEQUENCE.search(tail + chunk):
-                return True
-            tail = chunk[-3:]
-    return False
-
-
-def _first_bad_byte(path: Path, encoding: str) -> str:
-    """Where the first byte that does not decode is (decoding in chunks only says which chunk)."""
-    try:
-        with open(path, "rb") as raw:
-            for number, line in enumerate(raw, start=1):
-                try:
-                    line.decode(encoding)
-                except UnicodeDecodeError as error:
-                    return f"byte 0x{line[error.start]:02x} on line {number}"
-    except OSError:
-        pass
-    return "it holds bytes that do not decode"
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """The delimiter the header line holds most of outside quotes (a comma on a tie)."""
-    counts = dict.fromkeys(_DELIMITER_LABELS, 0)
-    quoted = False
-    for char in first_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(counts.values())
-    return "," if best == 0 or counts[","] == best else max(counts, key=counts.__getitem__)
+        header = next(csv.reader(lines, delimiter=delimiter, strict=True), [])
+    except csv.Error as error:
+        if complete:
+            raise _parse_error(file, 1, error) from None
+        header = []  # the header's quoted cell goes on past the limit
+    if not complete and lines.used >= len(text.removeprefix("\ufeff")):
+        limit = _size_words(HEADER_MAX_BYTES)
+        raise lines.problem(f"the header row of at most {limit}; this one is longer")
+    if len(header) > MAX_COLUMNS:
+        expected = f"a header of at most {MAX_COLUMNS:,} columns; this one has {len(header):,}"
+        raise MalformedCsv(RowProblem(file, 1, None, "", expected))
+    return delimiter
 
 
 class CsvSource:
@@ -221,7 +223,9 @@ class CsvSource:
 
     `footer`, if given, tells a record that starts a report's footer: that record
     and every later one are not data (a later record that looks like data is a
-    problem, so that a row is never silently dropped).
+    problem, so that a row is never silently dropped). `short_rows` accepts a row
+    with fewer cells than the header (the missing ones read as empty): only for a
+    kind of file whose rows may stop early (see the module docstring).
     """
 
     def __init__(
@@ -229,28 +233,23 @@ class CsvSource:
         path: Path,
         *,
         footer: Callable[[list[str]], bool] | None = None,
-        allow_short_rows: bool = False,
+        short_rows: bool = False,
     ) -> None:
         self.file = path.name
         self.path = path
         self.footer = footer
-        # Whether a row may have fewer cells than the header, its missing cells empty (a
-        # kind whose rows may be short sets it once the header told the kind).
-        self.allow_short_rows = allow_short_rows
+        self.short_rows = short_rows
         self.footer_rows = 0
+        self._raw = open_regular(path)
         try:
-            self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()/__exit__
-        except FileNotFoundError:
-            raise UnreadableFile(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise UnreadableFile(f"{path} is a folder, not a CSV file") from None
-        except OSError as error:
-            raise UnreadableFile(f"Cannot read {path}: {error.strerror}") from None
-        try:
-            self.size = _size(self._raw)
+            self.size = os.fstat(self._raw.fileno()).st_size
+            if self.size == 0:
+                expected = "a header row; the file is empty"
+                raise MalformedCsv(RowProblem(self.file, 1, None, "", expected))
             self.form = self._sniff()
             self._text = io.TextIOWrapper(self._raw, encoding=self.form.encoding, newline="")
-            self._reader = csv.reader(self._text, delimiter=self.form.delimiter)
+            self._lines = _Lines(self._text, self.file)
+            self._reader = csv.reader(self._lines, delimiter=self.form.delimiter, strict=True)
             self._number = 0
             self.header: list[str] = self._next_record() or []
         except BaseException:
@@ -264,17 +263,12 @@ class CsvSource:
         self._columns = [normalise_column(cell) if cell.strip() else "" for cell in self.header]
 
     def _sniff(self) -> TextForm:
-        if not self._raw.seekable():
-            return TextForm("utf-8-sig", ",")
-        head = self._raw.read(4096)
+        """The header's limits from the first bytes alone, then the encoding (a full pass)."""
+        head = self._raw.read(HEADER_MAX_BYTES + 1)
+        delimiter = check_header(self.file, head, complete=len(head) == self.size)
+        encoding = sniff_encoding(self._raw, self.path, head)
         self._raw.seek(0)
-        encoding = sniff_encoding(self.path, head)
-        try:
-            with open(self.path, encoding=encoding, newline="") as text:
-                first_line = text.readline()
-        except (UnicodeDecodeError, OSError):
-            first_line = ""
-        return TextForm(encoding, sniff_delimiter(first_line))
+        return TextForm(encoding, delimiter)
 
     def label(self, column: str) -> str:
         """A column as the header wrote it (for messages)."""
@@ -289,18 +283,18 @@ class CsvSource:
             return 0
 
     def _next_record(self) -> list[str] | None:
+        row = self._number + 1
+        self._lines.start(row, HEADER_MAX_BYTES if row == 1 else ROW_MAX_CHARS)
         try:
             record = next(self._reader, None)
         except UnicodeDecodeError:
             raise UnreadableFile(
-                f"{self.path} is not {_ENCODING_LABELS.get(self.form.encoding)} text"
-                f" ({_first_bad_byte(self.path, self.form.encoding)}); save it as"
+                f"{self.path} is not {ENCODING_LABELS.get(self.form.encoding)} text"
+                f" ({first_bad_byte(self._raw, self.form.encoding)}); save it as"
                 ' "CSV UTF-8"'
             ) from None
         except csv.Error as error:
-            raise MalformedCsv(
-                RowProblem(self.file, self._number + 1, None, "", f"valid CSV ({error})")
-            ) from None
+            raise _parse_error(self.file, row, error) from None
         except OSError as error:
             raise UnreadableFile(f"Cannot read {self.path}: {error.strerror}") from None
         self._number += 1
@@ -308,8 +302,7 @@ class CsvSource:
 
     def __iter__(self) -> Iterator[Row | RowProblem]:
         """Each non-blank data row, or the problem of a row whose shape is wrong."""
-        width = len(self._columns)
-        columns = self._columns
+        width, unnamed = len(self._columns), "" in self._columns
         in_footer = False
         while (record := self._next_record()) is not None:
             if not any(cell.strip() for cell in record):
@@ -326,23 +319,36 @@ class CsvSource:
                         "no data after the report's footer (its totals and notes)",
                     )
                 continue
-            if len(record) > width or "" in columns:
-                stray = [
-                    cell
-                    for n, cell in enumerate(record)
-                    if cell.strip() and (n >= width or not columns[n])
-                ]
-                if stray:
-                    yield RowProblem(
-                        self.file,
-                        self._number,
-                        None,
-                        stray[0],
-                        "no cell outside the header's columns",
-                    )
+            if len(record) != width or unnamed:
+                problem = self._shape_problem(record)
+                if problem is not None:
+                    yield problem
                     continue
-            cells = {c: v for c, v in zip(columns, record, strict=False) if c}
+            cells = {c: v for c, v in zip(self._columns, record, strict=False) if c}
             yield Row(self.file, self._number, cells)
+
+    def _shape_problem(self, record: list[str]) -> RowProblem | None:
+        """Why a record does not fit the header: too few cells, or a cell outside it."""
+        columns, width = self._columns, len(self._columns)
+        missing = [self.label(c) for c in columns[len(record) :] if c]
+        if missing and not self.short_rows:
+            expected = (
+                f"a cell for each of the header's {width} columns; this row has"
+                f" {len(record)}, missing {', '.join(missing)}"
+            )
+            shown = self.form.delimiter.join(record)
+            return RowProblem(self.file, self._number, None, shown, expected)
+        if len(record) > width or "" in columns:
+            stray = [
+                n + 1
+                for n, cell in enumerate(record)
+                if cell.strip() and (n >= width or not columns[n])
+            ]
+            if stray:
+                n = stray[0]
+                expected = f"no cell outside the header's columns (this is cell {n})"
+                return RowProblem(self.file, self._number, None, record[n - 1], expected)
+        return None
 
     def close(self) -> None:
         """Close the file."""
@@ -358,12 +364,3 @@ class CsvSource:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _size(raw: io.BufferedReader) -> int:
-    """The file's size in bytes (1 for a pipe, whose size is unknown)."""
-    if not raw.seekable():
-        return 1
-    size = raw.seek(0, io.SEEK_END)
-    raw.seek(0)
-    return max(1, size)

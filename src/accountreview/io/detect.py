@@ -34,7 +34,13 @@ _CRM_LINES = (
 
 @dataclass(frozen=True)
 class FileFormat:
-    """What a file is: its source, its kind, and (for a CRM export) where each field is."""
+    """What a file is: its source, its kind, and (for a CRM export) where each field is.
+
+    `short_rows`: the kind's rows may stop before the header's last columns (a report
+    that joins two records, whose first record may come without a second); for every
+    other kind a row with fewer cells than the header is a problem naming the row
+    (`accountreview.io.csv_source.CsvSource`).
+    """
 
     source: str
     kind: str

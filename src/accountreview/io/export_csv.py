@@ -2,10 +2,13 @@
 
 - UTF-8 with a byte-order mark, so Excel reads accents right; RFC 4180 quoting
   and CRLF line ends.
-- A text cell that a spreadsheet would run as a formula (starting with ``=``,
-  ``+``, ``-``, ``@``, a tab or a CR) is neutralised with a leading quote
-  (``'=1+2``). Our importers read such a cell back without the quote
-  (`accountreview.io.csv_source.Row.text`), so an export re-imports unchanged.
+- The formula guard. A text cell that a spreadsheet would run as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, a tab or a CR) gets a leading quote
+  (``'=1+2``); so does a text that already starts with a quote (``'=x`` is
+  written ``''=x``, ``'hi`` is written ``''hi``). Our importers drop exactly one
+  leading quote when what follows is a formula start or a quote
+  (`accountreview.io.csv_source.cell_text`), so every value reads back exactly
+  as it was: a quote they drop is always one this guard added.
 - None is an empty cell; a float with no fraction is written without one
   (``20`` rather than ``20.0``).
 """
@@ -14,15 +17,16 @@ import csv
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from accountreview.io.csv_source import NEUTRALISED_START
+from accountreview.io.csv_source import GUARDED_START, NEUTRALISED_START
 
 FORMULA_START = NEUTRALISED_START
 BOM = "\ufeff"
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise a cell a spreadsheet would run as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Neutralise a cell a spreadsheet would run as a formula, or one that starts with a
+    quote (prefix a quote; see the module docstring)."""
+    if isinstance(value, str) and value.startswith(GUARDED_START):
         return "'" + value
     return value
 

@@ -15,8 +15,9 @@ Header
     counts as an underscore (``List Price`` is ``list_price``). It must be exactly
     the set of one kind below, plus, for accounts, stakeholders and touches, the
     optional pair ``crm_source, crm_id`` (below). A column with an empty header is ignored and its
-    cells must be empty. A row with fewer cells than the header reads the missing
-    ones as empty; a row with more is refused.
+    cells must be empty. Every row has a cell for each column (empty or not): a
+    row with fewer cells than the header is refused, naming the columns it lacks;
+    a row with more is refused unless the extra cells are empty.
 
 Cell types
     text      one line, at most 200 characters (a touch note: 2000), no control
@@ -78,9 +79,11 @@ crm_source, crm_id (optional, accounts, stakeholders and touches)
     the record instead of adding a copy. A row with a CRM id is matched by it
     first.
 
-A cell starting with a quote followed by ``=``, ``+``, ``-``, ``@`` (how our
-exports neutralise what a spreadsheet would run as a formula) is read without
-the quote.
+A cell starting with a quote followed by ``=``, ``+``, ``-``, ``@``, a tab, a CR
+or another quote is read without that one quote: that is how our exports
+neutralise what a spreadsheet would run as a formula, and a text that itself
+starts with a quote (see `accountreview.io.export_csv`), so ``''=x`` reads as
+``'=x`` and ``'=x`` as ``=x``.
 
 An import is all-or-nothing and re-importing the same file changes nothing; those
 rules, and the matching of references, are the import service's

@@ -29,6 +29,7 @@ from accountreview.services.importing.file import (
     ImportReport,
     detect_file,
     import_file,
+    import_session,
     in_import_order,
 )
 from accountreview.services.importing.run import MAX_PROBLEMS, ImportOptions
@@ -43,5 +44,6 @@ __all__ = [
     "Progress",
     "detect_file",
     "import_file",
+    "import_session",
     "in_import_order",
 ]

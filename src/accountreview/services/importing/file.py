@@ -1,6 +1,8 @@
 """`import_file`: one CSV file imported all-or-nothing, and the report of what it did."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +69,10 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
+# Whether an `import_session` of a dry run is open: its files leave their changes in it.
+_dry_session: ContextVar[bool] = ContextVar("dry_import_session", default=False)
+
+
 def _open(path: Path, options: ImportOptions) -> tuple[CsvSource, FileFormat]:
     """The open file and its format (told by the header, or --from)."""
     source = CsvSource(Path(path))
@@ -82,7 +88,7 @@ def _open(path: Path, options: ImportOptions) -> tuple[CsvSource, FileFormat]:
         raise
     if fmt.source == salesforce.SOURCE and fmt.variant == "report export":
         source.footer = salesforce.is_footer
-    source.allow_short_rows = fmt.short_rows
+    source.short_rows = fmt.short_rows
     return source, fmt
 
 
@@ -104,6 +110,32 @@ def in_import_order(found: Sequence[Detected]) -> list[Detected]:
     """Files in the order their kinds refer to each other (reps, accounts, stakeholders,
     contact roles, touches); files of one kind keep the order given."""
     return sorted(found, key=lambda d: d.format.order)
+
+
+@contextmanager
+def import_session(ws: Workspace, *, dry_run: bool) -> Iterator[None]:
+    """Where the files of one import command are imported, one after the other.
+
+    A real run saves each file in its own transaction, so a file sees what the
+    earlier ones saved. A dry run must check each file as the real run would: the
+    session is one write transaction around all of them, and each file's dry run
+    leaves its changes in it for the next file to see (accounts see the reps of
+    the file before); the whole session is rolled back at the end, so nothing is
+    saved whether every file was good or one was refused. A dry run of one file
+    outside a session is a session of its own.
+    """
+    if not dry_run or _dry_session.get():
+        yield
+        return
+    token = _dry_session.set(True)
+    try:
+        with ws.db.write():
+            yield
+            raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        _dry_session.reset(token)
 
 
 def _import_rows(run: ImportRun, source: CsvSource, progress: Progress | None) -> None:
@@ -140,11 +172,13 @@ def import_file(
     `InvalidInput` if the file cannot be read as text. With `dry_run`,
     everything is checked and counted but nothing is saved. `progress`, if
     given, is called as progress(what, bytes_read, file_size) every
-    `PROGRESS_EVERY` rows and once at the end.
+    `PROGRESS_EVERY` rows and once at the end. Several files of one dry run are
+    imported inside `import_session`, so that each sees the earlier ones.
     """
     options = options or ImportOptions()
     try:
-        return _import(ws, path, dry_run, progress, options)
+        with import_session(ws, dry_run=dry_run):
+            return _import(ws, path, dry_run, progress, options)
     finally:
         import_queries.end_import(ws.db.conn)
 
@@ -169,10 +203,6 @@ def _import(
             if run.problems or run.more:
                 raise ImportRejected(run.problems, more=run.more)
             import_queries.finish_import(conn)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
     except UnreadableFile as error:
         raise InvalidInput(str(error)) from None
     except UnknownHeader as error:
