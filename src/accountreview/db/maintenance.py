@@ -9,19 +9,26 @@ on into a file that was swapped under it.
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from accountreview.db.connection import (
-    REVISIONS,
-    SCHEMA_HEAD,
-    connect,
+from accountreview.db.connection import REVISIONS, SCHEMA_HEAD, connect, schema_version
+from accountreview.db.errors import DatabaseDamaged, DatabaseProblem, storage_failure
+from accountreview.db.files import (
     create_private_file,
-    schema_version,
+    fsync_file,
+    kind_of,
+    publish,
+    read_only_uri,
+    recognise,
+    remove_with_sidecars,
+    sqlite_header,
+    staged_name,
 )
-from accountreview.db.errors import DatabaseProblem
 
 PAGES_PER_STEP = 4096  # copy in steps so a writer is never kept waiting long
+MAX_LISTED = 20  # problems of one kind listed before "… and N more"
 
 
 @dataclass
@@ -38,45 +45,49 @@ class Health:
         return not self.problems
 
 
-def _existing_file(path: Path, missing: str) -> None:
-    """Refuse a path that is missing (`missing` names what was expected) or a folder."""
-    if not path.exists():
-        raise DatabaseProblem(f"No {missing} at {path}", not_found=True)
-    if path.is_dir():
-        raise DatabaseProblem(f"{path} is a directory, not a database file")
-
-
-def _open_existing(path: Path) -> sqlite3.Connection:
-    _existing_file(path, "database")
+def _readable_file(path: Path) -> os.stat_result:
+    """Refuse a path that is missing, or is not a regular file (a folder, a device...)."""
     try:
-        return connect(path)
-    except sqlite3.OperationalError as error:
-        raise DatabaseProblem(f"Cannot open {path}: {error}") from None
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseProblem(f"No file at {path}", not_found=True) from None
+    except OSError as error:
+        raise DatabaseProblem(f"Cannot read {path}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DatabaseProblem(f"{path} is {kind_of(info.st_mode)}, not a database file")
+    return info
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
     """Open a file that is not (yet) ours to change: a backup being checked or restored."""
-    _existing_file(path, "file")
+    _readable_file(path)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        if "malformed" in str(error):
-            raise DatabaseProblem(f"{path} is damaged ({error})") from None
-        raise DatabaseProblem(f"{path} is not a SQLite database ({error})") from None
+        conn.close()
+        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
+        raise DatabaseDamaged(f"{path} is damaged ({error})") from None
     return conn
 
 
 def copy_database(source: sqlite3.Connection, dest: Path) -> None:
     """Write a consistent copy of `source` to the new file `dest` (mode 0600).
 
-    The copy is made in a temporary file beside `dest` and renamed into place once
-    complete and flushed to disk, so `dest` is never a partial copy.
+    The copy is made in a temporary file beside `dest` and given its name once
+    complete and flushed to disk, so `dest` is never a partial copy. An existing
+    `dest` (a file, a link, a device...) is never replaced.
     """
-    if dest.exists():
-        raise DatabaseProblem(f"{dest} already exists; the backup will not replace it")
-    partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)
+    if os.path.lexists(dest):
+        kind = kind_of(os.lstat(dest).st_mode)
+        raise DatabaseProblem(
+            f"{dest} already exists; the backup will not replace it"
+            if kind == "a regular file"
+            else f"{dest} is {kind}; a backup is written only to a new file"
+        )
+    partial = staged_name(dest, "partial")
+    remove_with_sidecars(partial)
     try:
         create_private_file(partial)
         target = sqlite3.connect(partial, isolation_level=None)
@@ -85,13 +96,15 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             target.close()
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, dest)
-    except OSError as error:
-        raise DatabaseProblem(f"Cannot write {dest}: {error.strerror or error}") from None
+        fsync_file(partial)
+        publish(partial, dest)
+    except (OSError, sqlite3.Error) as error:
+        failure = storage_failure(error, dest)
+        if failure is not None:
+            raise failure from None
+        raise DatabaseProblem(f"Cannot write {dest}: {error}") from None
     finally:
-        partial.unlink(missing_ok=True)
+        remove_with_sidecars(partial)
 
 
 def backup_file(path: Path, dest: Path, *, read_only: bool = False) -> None:
@@ -100,38 +113,69 @@ def backup_file(path: Path, dest: Path, *, read_only: bool = False) -> None:
     `read_only` opens the source without the app's connection set-up: for a file
     that is not ours to change, such as a backup about to be restored.
     """
-    conn = _read_only(path) if read_only else _open_existing(path)
+    conn = _read_only(path) if read_only else connect(path)
     try:
         copy_database(conn, dest)
     finally:
         conn.close()
 
 
+def _truncation(conn: sqlite3.Connection, path: Path, size: int) -> list[str]:
+    """A file shorter than the pages its header counts was cut short."""
+    if Path(f"{path}-wal").exists():  # pages may live in the WAL until a checkpoint
+        return []
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    expected = pages * int(conn.execute("PRAGMA page_size").fetchone()[0])
+    if size >= expected:
+        return []
+    return [
+        f"the file is truncated: it holds {size:,} bytes of the {expected:,}"
+        f" its header counts ({pages:,} pages)"
+    ]
+
+
+def _listed(label: str, items: list[str]) -> list[str]:
+    shown = [f"{label}: {item}" for item in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        shown.append(f"{label}: … and {len(items) - MAX_LISTED} more")
+    return shown
+
+
 def check_connection(conn: sqlite3.Connection, health: Health) -> Health:
-    """Fill `health` from an open connection: integrity, foreign keys, schema, counts."""
+    """Fill `health` from an open connection: integrity, foreign keys, schema, counts.
+
+    A file too damaged to read on is a problem listed like the others, not an error.
+    """
     try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)").fetchall()]
+        _check_content(conn, health)
     except sqlite3.DatabaseError as error:
         health.problems.append(f"the file is damaged: {error}")
-        return health
+    return health
+
+
+def _check_content(conn: sqlite3.Connection, health: Health) -> None:
+    rows = [r[0] for r in conn.execute(f"PRAGMA integrity_check({MAX_LISTED})").fetchall()]
     if rows != ["ok"]:
         health.problems.extend(f"integrity: {r}" for r in rows)
     health.schema = schema_version(conn)
     if health.schema is None:
         health.problems.append("not an accountreview database (no schema version)")
-        return health
+        return
     if health.schema not in REVISIONS:
         health.problems.append(
             f"schema {health.schema} is newer than this version knows ({SCHEMA_HEAD})"
         )
-        return health
+        return
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-    for table, rowid, parent, _fkid in broken[:20]:
-        health.problems.append(
-            f"foreign key: {table} row {rowid} points to a missing {parent} record"
+    health.problems.extend(
+        _listed(
+            "foreign key",
+            [
+                f"{table} row {rowid} points to a missing {parent} record"
+                for table, rowid, parent, _fkid in broken
+            ],
         )
-    if len(broken) > 20:
-        health.problems.append(f"foreign key: … and {len(broken) - 20} more")
+    )
     names = [
         r[0]
         for r in conn.execute(
@@ -149,34 +193,66 @@ def check_connection(conn: sqlite3.Connection, health: Health) -> Health:
         ).fetchone()[0]
         if unfrozen:
             health.problems.append(f"{unfrozen} closed review(s) have no frozen snapshot")
-    return health
 
 
 def check_file(path: Path) -> Health:
-    """Check a database file without changing it (read-only)."""
-    conn = _read_only(path)
+    """Check a database file without changing it (read-only).
+
+    Damage (an overwritten page or header, a truncated file) is listed in the
+    returned `Health`; only a missing file or one that is not SQLite at all raises.
+    """
+    info = _readable_file(path)
+    health = Health(path)
     try:
-        return check_connection(conn, Health(path))
+        conn = _read_only(path)
+    except DatabaseDamaged as damaged:
+        health.problems.append(str(damaged))
+        return health
+    try:
+        health.problems.extend(_truncation(conn, path, info.st_size))
+        return check_connection(conn, health)
+    except sqlite3.DatabaseError as error:
+        health.problems.append(f"the file is damaged: {error}")
+        return health
     finally:
         conn.close()
+
+
+def keep_before_restore(path: Path, kept: Path) -> None:
+    """Keep what a restore will replace at `kept`: a copy through SQLite, or, for a
+    database too damaged to open, the file itself (moved aside with its `-wal`)."""
+    try:
+        recognise(path)
+    except DatabaseDamaged:
+        for suffix in ("-wal", ""):  # the main file last: until then `path` is whole
+            if os.path.lexists(f"{path}{suffix}"):
+                os.rename(f"{path}{suffix}", f"{kept}{suffix}")
+        Path(f"{path}-shm").unlink(missing_ok=True)
+        return
+    backup_file(path, kept)
 
 
 def restore_into(source: Path, path: Path) -> None:
     """Replace the content of the database at `path` with that of `source`.
 
-    Goes through SQLite's backup API into the live file (created 0600 if missing),
-    so the change is one atomic transaction that other connections see.
+    Goes through SQLite's backup API into the live file, so the change is one
+    atomic transaction that other connections see. With no database at `path`
+    yet, the copy becomes a new private file (0600) there.
     """
-    if not path.exists():
-        create_private_file(path)
     src = _read_only(source)
     try:
+        if not os.path.lexists(path):
+            copy_database(src, path)
+            return
         live = connect(path)
         try:
             src.backup(live)
+        except sqlite3.Error as error:
+            failure = storage_failure(error, path)
+            if failure is not None:
+                raise failure from None
+            raise DatabaseProblem(f"Cannot restore into {path}: {error}") from None
         finally:
             live.close()
-    except sqlite3.OperationalError as error:
-        raise DatabaseProblem(f"Cannot restore into {path}: {error}") from None
     finally:
         src.close()

@@ -37,6 +37,12 @@ class Busy(UserError):
     """Another program (a large import) kept the database locked too long; nothing was saved."""
 
 
+class CannotWrite(UserError):
+    """The disk refused a write (full, read-only, permission denied); nothing was saved."""
+
+    exit_code = 6
+
+
 class NotFound(UserError):
     """No record matches."""
 
