@@ -120,17 +120,24 @@ def backup_file(path: Path, dest: Path, *, read_only: bool = False) -> None:
         conn.close()
 
 
-def _truncation(conn: sqlite3.Connection, path: Path, size: int) -> list[str]:
-    """A file shorter than the pages its header counts was cut short."""
-    if Path(f"{path}-wal").exists():  # pages may live in the WAL until a checkpoint
+def _truncation(path: Path, size: int) -> list[str]:
+    """Why SQLite found the file damaged, when it is shorter than its header counts.
+
+    Read from the file's header: only for a file SQLite has refused as damaged
+    (so no connection of this process holds locks on it).
+    """
+    try:
+        head = sqlite_header(path)
+    except DatabaseProblem:
         return []
-    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
-    expected = pages * int(conn.execute("PRAGMA page_size").fetchone()[0])
-    if size >= expected:
-        return []
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    if head[24:28] != head[92:96] or size >= pages * page_size:
+        return []  # the page count is not valid, or the file is long enough
     return [
-        f"the file is truncated: it holds {size:,} bytes of the {expected:,}"
-        f" its header counts ({pages:,} pages)"
+        f"the file is truncated: it holds {size:,} bytes of the {pages * page_size:,}"
+        f" its header counts ({pages:,} pages of {page_size:,} bytes)"
     ]
 
 
@@ -207,9 +214,9 @@ def check_file(path: Path) -> Health:
         conn = _read_only(path)
     except DatabaseDamaged as damaged:
         health.problems.append(str(damaged))
+        health.problems.extend(_truncation(path, info.st_size))
         return health
     try:
-        health.problems.extend(_truncation(conn, path, info.st_size))
         return check_connection(conn, health)
     except sqlite3.DatabaseError as error:
         health.problems.append(f"the file is damaged: {error}")
