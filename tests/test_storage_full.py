@@ -30,6 +30,7 @@ from conftest import TODAY, content_hash, seed
 runner = CliRunner()
 SAMPLES = Path(__file__).parents[1] / "data" / "samples" / "salesforce"
 FULL = "the disk is full"
+CLI = (sys.executable, "-m", "accountreview")
 
 
 def run(db: Path, *args: str) -> tuple[int, str, str]:
@@ -162,8 +163,7 @@ def test_a_file_size_limit_is_told_as_a_full_disk(db_path: Path, tmp_path: Path)
     seeded_db(db_path)
     out = tmp_path / "touches.json"
     done = subprocess.run(
-        [sys.executable, "-m", "accountreview", "--db", str(db_path)]
-        + ["export", "stakeholders", "-f", "json", "-o", str(out)],
+        [*CLI, "--db", str(db_path), "export", "stakeholders", "-f", "json", "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=60,
