@@ -24,6 +24,7 @@ from conftest import TODAY, content_hash, seed
 UNPRIVILEGED = ("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--")
 READS = (
     ["rep", "list"],
+    ["queue", "--format", "json"],
     ["accounts", "--format", "json"],
     ["export", "stakeholders"],
     ["check"],

@@ -62,6 +62,18 @@ def read_only_message(where: Path | None) -> str:
     return f"{which}: nothing was saved. Make it writable, or work on a copy elsewhere."
 
 
+# What reading a damaged file through SQLite can raise: SQLite's errors, and a
+# message of SQLite's (quoting the damaged bytes) that is not UTF-8 itself.
+READ_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def readable(error: BaseException) -> str:
+    """An error's text for a message: SQLite's words, not the damaged bytes it quotes."""
+    if isinstance(error, UnicodeDecodeError):
+        return "SQLite's report quotes bytes that are not text"
+    return "".join(c if c.isprintable() else "?" for c in str(error))
+
+
 def _primary(error: sqlite3.Error) -> int:
     code = getattr(error, "sqlite_errorcode", None)
     return -1 if code is None else code & 0xFF  # the extended codes share the low byte
@@ -101,10 +113,20 @@ def storage_failure(error: BaseException, where: Path | None) -> StorageFailure 
 
 
 def damage(error: BaseException, where: Path | None) -> DatabaseDamaged | None:
-    """The `DatabaseDamaged` that a SQLite error means (corrupt or not a database), or None."""
-    if isinstance(error, sqlite3.Error) and _primary(error) in _SQLITE_DAMAGED:
-        return DatabaseDamaged(
-            f"{where or 'the database'} is damaged ({error}). Run `accountreview check`"
-            " to list the problems, and `accountreview restore BACKUP` if you have a backup."
-        )
-    return None
+    """The `DatabaseDamaged` that a SQLite error means (corrupt or not a database), or None.
+
+    A stored text that is not UTF-8 (only a damaged page or a foreign write makes
+    one) is damage too; its bytes are not repeated in the message.
+    """
+    if not isinstance(error, sqlite3.Error):
+        return None
+    if _primary(error) in _SQLITE_DAMAGED:
+        what = readable(error)
+    elif str(error).startswith("Could not decode to UTF-8"):
+        what = "a stored text is not valid UTF-8"
+    else:
+        return None
+    return DatabaseDamaged(
+        f"{where or 'the database'} is damaged ({what}). Run `accountreview check`"
+        " to list the problems, and `accountreview restore BACKUP` if you have a backup."
+    )

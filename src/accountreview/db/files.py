@@ -16,7 +16,13 @@ import stat
 from pathlib import Path
 from urllib.parse import quote
 
-from accountreview.db.errors import DatabaseDamaged, DatabaseProblem, storage_failure
+from accountreview.db.errors import (
+    READ_ERRORS,
+    DatabaseDamaged,
+    DatabaseProblem,
+    readable,
+    storage_failure,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -41,10 +47,11 @@ def kind_of(mode: int) -> str:
     return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
 
 
-def own_regular_file(path: Path, what: str = "database") -> os.stat_result:
-    """The `lstat` of `path`, refusing anything but an existing regular file of ours."""
+def regular_file(path: Path, what: str = "database", *, follow: bool = True) -> os.stat_result:
+    """The `stat` of `path` (`lstat` unless `follow`), refusing a missing path, a
+    symbolic link (when not followed), and anything that is not a regular file."""
     try:
-        info = os.lstat(path)
+        info = os.stat(path) if follow else os.lstat(path)
     except FileNotFoundError:
         raise DatabaseProblem(f"No {what} at {path}", not_found=True) from None
     except OSError as error:
@@ -56,6 +63,12 @@ def own_regular_file(path: Path, what: str = "database") -> os.stat_result:
         )
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseProblem(f"{path} is {kind_of(info.st_mode)}, not a {what} file")
+    return info
+
+
+def own_regular_file(path: Path, what: str = "database") -> os.stat_result:
+    """The `lstat` of `path`, refusing anything but an existing regular file of ours."""
+    info = regular_file(path, what, follow=False)
     if info.st_uid != os.geteuid():
         raise DatabaseProblem(
             f"{path} belongs to another user (uid {info.st_uid}); accountreview opens only"
@@ -127,10 +140,10 @@ def recognise(path: Path, what: str = "database") -> set[str]:
         )
     try:
         tables = table_names(path)
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+    except READ_ERRORS as error:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
-        raise DatabaseDamaged(f"{path} is damaged: {error}") from None
+        raise DatabaseDamaged(f"{path} is damaged: {readable(error)}") from None
     if "alembic_version" not in tables:
         raise DatabaseProblem(
             f"{path} is a SQLite file but not an accountreview database; it was left"

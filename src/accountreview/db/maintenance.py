@@ -9,12 +9,17 @@ on into a file that was swapped under it.
 
 import os
 import sqlite3
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accountreview.db.connection import REVISIONS, SCHEMA_HEAD, connect, schema_version
-from accountreview.db.errors import DatabaseDamaged, DatabaseProblem, storage_failure
+from accountreview.db.errors import (
+    READ_ERRORS,
+    DatabaseDamaged,
+    DatabaseProblem,
+    readable,
+    storage_failure,
+)
 from accountreview.db.files import (
     create_private_file,
     fsync_file,
@@ -22,6 +27,7 @@ from accountreview.db.files import (
     publish,
     read_only_uri,
     recognise,
+    regular_file,
     remove_with_sidecars,
     sqlite_header,
     staged_name,
@@ -45,30 +51,22 @@ class Health:
         return not self.problems
 
 
-def _readable_file(path: Path) -> os.stat_result:
-    """Refuse a path that is missing, or is not a regular file (a folder, a device...)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise DatabaseProblem(f"No file at {path}", not_found=True) from None
-    except OSError as error:
-        raise DatabaseProblem(f"Cannot read {path}: {error.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise DatabaseProblem(f"{path} is {kind_of(info.st_mode)}, not a database file")
-    return info
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
     """Open a file that is not (yet) ours to change: a backup being checked or restored."""
-    _readable_file(path)
+    regular_file(path)
     conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    conn.text_factory = _lenient_text  # a damaged page may hold any bytes
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
+    except READ_ERRORS as error:
         conn.close()
-        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
-        raise DatabaseDamaged(f"{path} is damaged ({error})") from None
+        raise DatabaseDamaged(f"{path} is damaged ({readable(error)})") from None
     return conn
 
 
@@ -155,8 +153,8 @@ def check_connection(conn: sqlite3.Connection, health: Health) -> Health:
     """
     try:
         _check_content(conn, health)
-    except sqlite3.DatabaseError as error:
-        health.problems.append(f"the file is damaged: {error}")
+    except READ_ERRORS as error:
+        health.problems.append(f"the file is damaged: {readable(error)}")
     return health
 
 
@@ -208,7 +206,7 @@ def check_file(path: Path) -> Health:
     Damage (an overwritten page or header, a truncated file) is listed in the
     returned `Health`; only a missing file or one that is not SQLite at all raises.
     """
-    info = _readable_file(path)
+    info = regular_file(path)
     health = Health(path)
     try:
         conn = _read_only(path)
@@ -218,8 +216,8 @@ def check_file(path: Path) -> Health:
         return health
     try:
         return check_connection(conn, health)
-    except sqlite3.DatabaseError as error:
-        health.problems.append(f"the file is damaged: {error}")
+    except READ_ERRORS as error:
+        health.problems.append(f"the file is damaged: {readable(error)}")
         return health
     finally:
         conn.close()
