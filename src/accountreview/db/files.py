@@ -141,6 +141,7 @@ def recognise(path: Path, what: str = "database") -> set[str]:
     try:
         tables = table_names(path)
     except READ_ERRORS as error:
+        fail_storage(error, path)  # it could not be opened: a read-only folder, say
         if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
         raise DatabaseDamaged(f"{path} is damaged: {readable(error)}") from None

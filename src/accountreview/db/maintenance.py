@@ -22,6 +22,7 @@ from accountreview.db.errors import (
 )
 from accountreview.db.files import (
     create_private_file,
+    fail_storage,
     fsync_file,
     kind_of,
     publish,
@@ -64,6 +65,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except READ_ERRORS as error:
         conn.close()
+        fail_storage(error, path)  # it could not be opened: a read-only folder, say
         if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
         raise DatabaseDamaged(f"{path} is damaged ({readable(error)})") from None
@@ -229,6 +231,8 @@ def keep_before_restore(path: Path, kept: Path) -> None:
     try:
         recognise(path)
     except DatabaseDamaged:
+        if os.path.lexists(kept):
+            raise DatabaseProblem(f"{kept} already exists; try again in a second") from None
         for suffix in ("-wal", ""):  # the main file last: until then `path` is whole
             if os.path.lexists(f"{path}{suffix}"):
                 os.rename(f"{path}{suffix}", f"{kept}{suffix}")
