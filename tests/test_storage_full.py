@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Select, Static
 from typer.testing import CliRunner
 
 from accountreview.cli import app
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.review import ReviewScreen
+from accountreview.tui.screens.transfer import ExportScreen
 from conftest import TODAY, content_hash, seed
 
 runner = CliRunner()
@@ -197,3 +199,29 @@ async def test_a_save_in_the_tui_on_a_full_disk_is_a_message(tiny_disk: TinyDisk
     tiny_disk.free()
     assert content_hash(db) == saved
     assert run(db, "check")[0] == 0
+
+
+async def test_an_export_from_the_tui_to_a_full_disk_is_a_message(
+    db_path: Path, tiny_disk: TinyDisk
+) -> None:
+    seeded_db(db_path)
+    tiny_disk.fill()
+    app_ = AccountReviewApp(db=db_path, today=TODAY)
+    async with app_.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        screen = app_.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#kind", Select).value = "stakeholders"
+        await pilot.pause()
+        path = screen.query_one("#path", Input)
+        path.value = str(tiny_disk.root / "stakeholders.csv")
+        path.focus()
+        await pilot.press("enter")
+        await app_.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(screen.query_one("#transfer-error", Static).render())
+        assert FULL in error and "nothing was saved" in error, error
+        assert app_.is_running
+    assert tiny_disk.listing() == []
