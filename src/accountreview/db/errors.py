@@ -46,10 +46,15 @@ def disk_full_message(where: Path | None) -> str:
     )
 
 
-def read_only_message(where: Path | None) -> str:
-    """What to say when `where` (or its folder, or its file system) cannot be written."""
+def read_only_message(where: Path | None, code: int | None = None) -> str:
+    """What to say when `where` (or its folder, or its file system) cannot be written,
+    or read: which of them it is, as far as the file system tells."""
     if where is None:
         which = "the database or its folder is read-only"
+    elif code == errno.EROFS:
+        which = f"{where} is on a read-only file system"
+    elif where.exists() and not os.access(where, os.R_OK):
+        return f"permission denied: {where} cannot be read; nothing was saved."
     elif where.exists() and not os.access(where, os.W_OK):
         which = f"{where} is read-only"
     elif where.parent.exists() and not os.access(where.parent, os.W_OK):
@@ -94,7 +99,7 @@ def storage_failure(error: BaseException, where: Path | None) -> StorageFailure 
         if error.errno in _FULL_ERRNOS:
             return StorageFailure(disk_full_message(where))
         if error.errno in _READ_ONLY_ERRNOS:
-            return StorageFailure(read_only_message(where))
+            return StorageFailure(read_only_message(where, error.errno))
         return None
     if isinstance(error, sqlite3.Error):
         code = _primary(error)
