@@ -108,3 +108,20 @@ def test_a_read_only_folder_is_named_by_every_command(tmp_path: Path) -> None:
     finally:
         os.chmod(folder, 0o700)
     assert content_hash(db) == before
+
+
+def test_an_unreadable_database_is_a_permission_message(tmp_path: Path) -> None:
+    db = tmp_path / "review.db"
+    seeded_db(db)
+    before = content_hash(db)
+    os.chmod(db, 0o200)
+    try:
+        probe = unprivileged(sys.executable, "-c", f"open({str(db)!r}, 'rb')")
+        assert probe.returncode != 0, "could not make the file unreadable for the test"
+        for args in (["rep", "list"], ["check"], ["rep", "add", "Mo", "--email", "mo@x.com"]):
+            done = cli(db, *args)
+            assert done.returncode == 6, (args, done.stderr)
+            assert f"permission denied: {db} cannot be read" in done.stderr
+    finally:
+        os.chmod(db, 0o600)
+    assert content_hash(db) == before

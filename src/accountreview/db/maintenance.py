@@ -59,12 +59,14 @@ def _lenient_text(raw: bytes) -> str:
 def _read_only(path: Path) -> sqlite3.Connection:
     """Open a file that is not (yet) ours to change: a backup being checked or restored."""
     regular_file(path)
-    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
-    conn.text_factory = _lenient_text  # a damaged page may hold any bytes
+    conn: sqlite3.Connection | None = None
     try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+        conn.text_factory = _lenient_text  # a damaged page may hold any bytes
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except READ_ERRORS as error:
-        conn.close()
+        if conn is not None:
+            conn.close()
         fail_storage(error, path)  # it could not be opened: a read-only folder, say
         if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             sqlite_header(path)  # raises: an overwritten header, or not SQLite at all
