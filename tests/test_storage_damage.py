@@ -1,4 +1,4 @@
-"""Damaged database files (a corrupt page, cut in half, a zeroed header) through the real
+"""Damaged database files (corrupt pages, cut in half, a zeroed header) through the real
 CLI: `check` lists the problems and exits 3, `restore` refuses a damaged backup (3)
 and repairs a damaged database from a good one; no command ends in "unexpected error".
 """
@@ -52,11 +52,14 @@ def page_size_and_count(path: Path) -> tuple[int, int]:
     return int.from_bytes(head[16:18], "big"), int.from_bytes(head[28:32], "big")
 
 
-def corrupt_a_middle_page(path: Path) -> None:
+def corrupt_middle_pages(path: Path) -> None:
+    """Overwrite every 8th page of the middle half: some are the touch table's own
+    pages (not only an index's), whatever order the rows' random ids gave them."""
     size, pages = page_size_and_count(path)
     with open(path, "r+b") as handle:
-        handle.seek(size * (pages // 2))
-        handle.write(bytes(range(256)) * (size // 256))
+        for page in range(pages // 4, 3 * pages // 4, 8):
+            handle.seek(size * page)
+            handle.write(bytes(range(256)) * (size // 256))
 
 
 def truncate_to_half(path: Path) -> None:
@@ -70,7 +73,7 @@ def zero_the_header(path: Path) -> None:
 
 
 DAMAGES: dict[str, Callable[[Path], None]] = {
-    "corrupt page": corrupt_a_middle_page,
+    "corrupt pages": corrupt_middle_pages,
     "truncated": truncate_to_half,
     "zeroed header": zero_the_header,
 }
