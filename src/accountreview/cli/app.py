@@ -87,7 +87,7 @@ def output_closed() -> typer.Exit:
 def user_errors() -> Iterator[None]:
     """Turn every error into a message and an exit code; never a traceback."""
     from accountreview.domain.errors import InvalidValue
-    from accountreview.services.errors import UserError, busy_from
+    from accountreview.services.errors import UserError
 
     try:
         yield
@@ -100,9 +100,11 @@ def user_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as error:  # the last line of defence: a message, not a traceback
-        busy = busy_from(error)
-        if busy is not None:
-            raise fail(str(busy), busy.exit_code) from None
+        from accountreview.services.workspace import user_error
+
+        known = user_error(error)  # busy, disk full, read-only, a damaged database file
+        if known is not None:
+            raise fail(str(known), known.exit_code) from None
         if os.environ.get("ACCOUNTREVIEW_DEBUG"):
             traceback.print_exc()
         raise fail(
@@ -188,9 +190,15 @@ def options(ctx: typer.Context) -> Options:
 
 
 def db_target(opts: Options) -> str:
-    """The database the user means: --db, ACCOUNTREVIEW_DB, or the default file."""
-    if opts.db:
+    """The database the user means: --db, ACCOUNTREVIEW_DB, or the default file.
+
+    An empty --db (or ACCOUNTREVIEW_DB set to '') is passed on, to be refused as a
+    usage error: it never means the default database.
+    """
+    if opts.db is not None:
         return opts.db
+    if os.environ.get(DB_ENV) == "":
+        return ""
     from accountreview.paths import default_db
 
     return str(default_db())

@@ -31,10 +31,10 @@ def restore_command(
 ) -> None:
     """Replace the database with a backup. The backup is checked first, and the current
     database is copied beside it (NAME.before-restore-DATE.bak) before it is replaced."""
-    from accountreview.services.recovery import restore_database
+    from accountreview.services.recovery import has_database, restore_database
 
     target = db_target(options(ctx))
-    if not yes:
+    if not yes and has_database(target):  # with nothing there yet, nothing is replaced
         if not sys.stdin.isatty():
             raise fail("restore: add --yes to replace the database without being asked", 2)
         if not typer.confirm(f"Replace {target} with {file}? (a copy of it is kept)"):

@@ -18,7 +18,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from accountreview.db.errors import DatabaseBusy, DatabaseProblem
+from accountreview.db.errors import (
+    DatabaseBusy,
+    DatabaseProblem,
+    StorageFailure,
+    damage,
+    storage_failure,
+)
+from accountreview.db.files import (
+    create_private_file,
+    fail_storage,
+    publish,
+    recognise,
+    remove_with_sidecars,
+    staged_name,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 MAX_PATH_LENGTH = 1024
@@ -66,15 +80,16 @@ def expand_path(text: str, what: str) -> Path:
     return path
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
 def connect(path: Path) -> sqlite3.Connection:
-    """Open one connection with the pragmas every connection must have."""
+    """Open one connection to our database at `path`, with the pragmas every
+    connection must have. The file is recognised (read-only) before anything is
+    written to it, so another program's file is refused exactly as it was."""
+    recognise(path)
+    return connect_new(path)
+
+
+def connect_new(path: Path) -> sqlite3.Connection:
+    """`connect` without recognising the file: for a file this process just made."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     try:
@@ -82,9 +97,10 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
         conn.close()
-        raise DatabaseProblem(f"{path} is not an accountreview database ({error})") from None
+        fail_storage(error, path)
+        raise damage(error, path) or DatabaseProblem(f"Cannot open {path}: {error}") from None
     if mode.lower() != "wal":
         conn.close()
         raise DatabaseProblem(f"{path}: could not switch the database to WAL mode ({mode})")
@@ -96,6 +112,8 @@ class Database:
 
     # Raised with a message when a write waited the whole busy timeout for the lock.
     busy_error: type[Exception] = DatabaseBusy
+    # Raised with a message when the disk refused the write (full, read-only).
+    write_error: type[Exception] = StorageFailure
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -126,11 +144,14 @@ class Database:
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as error:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
+            failure = storage_failure(error, self.path)
+            if failure is not None:
+                raise self.write_error(str(failure)) from None
+            raise
         finally:
             self._depth = 0
 
@@ -196,33 +217,46 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
 def open_database(target: str | os.PathLike[str], *, create: bool = False) -> Database:
     """Open (and if asked, create) the database, upgrading an older schema first.
 
-    A new file is created with mode 0600. An older schema is copied beside the
-    file before it is upgraded, so an upgrade can never lose data.
+    A new database is built under a scratch name and given its name only once
+    complete, as a new private file (0600): an existing path is never adopted.
+    An older schema is copied beside the file before it is upgraded.
     """
     path = path_from_target(target)
-    if path.is_dir():
-        raise DatabaseProblem(f"--db: {path} is a directory, not a database file")
-    if not path.exists():
+    if not os.path.lexists(path):
         if not create:
             raise DatabaseProblem(
                 f"No database at {path}. Create one with `accountreview init`, "
                 "or try the demo with `accountreview demo`.",
                 not_found=True,
             )
-        try:
-            create_private_file(path)
-        except OSError as error:
-            raise DatabaseProblem(f"Cannot create {path}: {error.strerror}") from None
-    try:
-        conn = connect(path)
-    except sqlite3.OperationalError as error:
-        raise DatabaseProblem(f"Cannot open {path}: {error}") from None
+        create_database(path)
+    conn = connect(path)
     try:
         _ensure_schema(path, conn)
-    except BaseException:
+    except BaseException as error:
         conn.close()
+        fail_storage(error, path)
         raise
     return Database(path, conn)
+
+
+def create_database(path: Path) -> None:
+    """Make a new database with the newest schema at `path`, which must not exist."""
+    from accountreview.db import migrate
+
+    staged = staged_name(path, "new")
+    try:
+        create_private_file(staged)
+        migrate.upgrade_to_head(staged)
+        publish(staged, path)
+    except (OSError, sqlite3.Error) as error:
+        fail_storage(error, path)
+        raise DatabaseProblem(f"Cannot create {path}: {error}") from None
+    except Exception as error:  # SQLAlchemy wraps SQLite's errors (disk full...)
+        fail_storage(error, path)
+        raise
+    finally:
+        remove_with_sidecars(staged)
 
 
 def _ensure_schema(path: Path, conn: sqlite3.Connection) -> None:

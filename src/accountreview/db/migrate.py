@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from accountreview.db.connection import BUSY_TIMEOUT_MS, create_private_file
+from accountreview.db.connection import BUSY_TIMEOUT_MS
+from accountreview.db.files import create_private_file
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -39,6 +39,12 @@ class Busy(UserError):
     exit_code = 5
 
 
+class CannotWrite(UserError):
+    """The disk refused a write (full, read-only, permission denied); nothing was saved."""
+
+    exit_code = 6
+
+
 class NotFound(UserError):
     """No record matches."""
 

@@ -18,7 +18,8 @@ from accountreview.db import maintenance
 from accountreview.db.connection import SCHEMA_HEAD, expand_path, open_database, path_from_target
 from accountreview.db.errors import DatabaseProblem
 from accountreview.db.maintenance import Health
-from accountreview.services.errors import InvalidInput, NotFound, Refused
+from accountreview.services.errors import InvalidInput, Refused
+from accountreview.services.workspace import user_error
 
 
 @contextmanager
@@ -26,10 +27,13 @@ def _user_errors(what: str) -> Iterator[None]:
     """A database problem or a file-system error becomes a message for the user."""
     try:
         yield
-    except DatabaseProblem as problem:
-        raise (NotFound if problem.not_found else InvalidInput)(str(problem)) from None
-    except OSError as error:
-        raise InvalidInput(f"{what}: {error.strerror or error}") from None
+    except Exception as error:
+        known = user_error(error)
+        if known is not None:
+            raise known from None
+        if isinstance(error, OSError):
+            raise InvalidInput(f"{what}: {error.strerror or error}") from None
+        raise
 
 
 def _stamp(now: datetime | None = None) -> str:
@@ -66,7 +70,7 @@ def backup_database(
             if dest is not None
             else default_backup_path(path)
         )
-        if copy.is_dir():
+        if copy.is_dir() and not copy.is_symlink():
             copy = copy / default_backup_path(path).name
         if copy.resolve() == path.resolve():
             raise InvalidInput(f"backup: {copy} is the database itself; name another file")
@@ -79,6 +83,12 @@ def backup_database(
             + "\n".join(f"  - {p}" for p in health.problems)
         )
     return BackupDone(path, copy, health)
+
+
+def has_database(target: str | os.PathLike[str]) -> bool:
+    """Whether anything is at the database path yet (a restore there replaces it)."""
+    with _user_errors("restore"):
+        return os.path.lexists(path_from_target(target))
 
 
 def check_database(target: str | os.PathLike[str]) -> Health:
@@ -123,9 +133,9 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
                 + "\n".join(f"  - {p}" for p in health.problems)
             )
         kept = None
-        if path.exists():
+        if os.path.lexists(path):
             kept = path.with_name(f"{path.name}.before-restore-{_stamp()}.bak")
-            maintenance.backup_file(path, kept)
+            maintenance.keep_before_restore(path, kept)
         with tempfile.TemporaryDirectory(prefix="accountreview-restore-") as scratch:
             staged = Path(scratch) / "restore.db"
             maintenance.backup_file(src, staged, read_only=True)  # with its WAL, if any

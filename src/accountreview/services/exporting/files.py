@@ -2,19 +2,21 @@
 
 import os
 import sqlite3
+import stat
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from accountreview.db import exporting as export_queries
+from accountreview.db.files import kind_of
 from accountreview.io.export_csv import write_csv
 from accountreview.io.export_json import write_json_list
 from accountreview.io.ics import write_calendar
 from accountreview.services.errors import InvalidInput
 from accountreview.services.exporting import calendar, crm_tasks, follow_ups, records
 from accountreview.services.exporting.request import ExportReport, ExportRequest, check_request
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, user_error
 
 _ENCODINGS = {"csv": "utf-8", "json": "utf-8", "ics": "utf-8"}
 
@@ -109,28 +111,66 @@ def _review_count(stream: TextIO, rows: Iterator[sqlite3.Row]) -> int:
 
 
 def export_to_file(ws: Workspace, request: ExportRequest, path: Path) -> ExportReport:
-    """Write one export to a new file readable by its owner only (0600).
+    """Write one export to a file: a new one readable by its owner only (0600).
 
     The export is written beside `path` under a temporary name and moved over
     `path` once complete: a failed export leaves any earlier file as it was.
+    Only a regular file is replaced. A character device or a FIFO (`/dev/null`,
+    a named pipe) is written through, as a shell's `>` would, never replaced; a
+    symbolic link, a folder, a socket and the like are refused.
     """
     check_request(request)
     path = Path(path)
-    if path.is_dir():
-        raise InvalidInput(f"-o: {path} is a folder; give a file name")
-    if not path.parent.exists():
-        raise InvalidInput(f"-o: no folder {path.parent}")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        through = _writes_through(path)
+        report = (_export_through if through else _export_replacing)(ws, request, path)
     except OSError as error:
-        raise InvalidInput(f"-o: cannot write {path}: {error.strerror}") from None
+        raise user_error(error, path) or InvalidInput(
+            f"-o: cannot write {path}: {error.strerror or error}"
+        ) from None
+    return ExportReport(report.kind, report.format, report.rows, str(path), report.skipped)
+
+
+def _writes_through(path: Path) -> bool:
+    """Whether `path` is a device or FIFO to write into; refuse what may not be written."""
     try:
-        encoding = _ENCODINGS[request.chosen_format]
-        with open(fd, "w", encoding=encoding, newline="") as stream:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise InvalidInput(f"-o: no folder {path.parent}") from None
+        return False
+    if stat.S_ISREG(mode):
+        return False
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        raise InvalidInput(f"-o: {path} is a folder; give a file name")
+    raise InvalidInput(
+        f"-o: {path} is {kind_of(mode)}; an export replaces only a regular file"
+        " (or writes into a device or FIFO). Name the file itself, or a new one."
+    )
+
+
+def _export_through(ws: Workspace, request: ExportRequest, path: Path) -> ExportReport:
+    fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NOCTTY)
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):  # swapped since it was looked at
+        os.close(fd)
+        raise InvalidInput(f"-o: {path} changed while the export started; try again")
+    with open(fd, "w", encoding=_ENCODINGS[request.chosen_format], newline="") as stream:
+        return export_data(ws, request, stream)
+
+
+def _export_replacing(ws: Workspace, request: ExportRequest, path: Path) -> ExportReport:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    try:
+        with open(fd, "w", encoding=_ENCODINGS[request.chosen_format], newline="") as stream:
             report = export_data(ws, request, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return ExportReport(report.kind, report.format, report.rows, str(path), report.skipped)
+    return report
