@@ -95,13 +95,18 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
 
 
 def _parse_today(value: str | None) -> date:
-    if not value:
-        return date.today()
+    """``--today`` (or ACCOUNTREVIEW_TODAY, or the clock) as a date in the accepted range;
+    anything else is a usage error (exit 2) saying what is accepted."""
+    from accountreview.domain.dates import check_date, parse_date
+    from accountreview.domain.errors import InvalidValue
+
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        shown = value if len(value) <= 60 else value[:60] + "…"
-        raise typer.BadParameter(f"{shown!r} is not a date; expected YYYY-MM-DD") from None
+        if not value:
+            return check_date(date.today(), "today (the system clock)")
+        return parse_date(value, "--today")
+    except InvalidValue as error:
+        shown = error.value if len(error.value) <= 60 else error.value[:60] + "…"
+        raise typer.BadParameter(f"{shown!r} {error.problem}; expected {error.expected}") from None
 
 
 def _show_version(value: bool) -> None:
