@@ -32,6 +32,7 @@ from accountreview.io.native_csv import COLUMNS
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY, content_hash
+from test_dates_stored import ACCOUNT_DATES
 
 runner = CliRunner()
 EXAMPLES = int(os.environ.get("ACCOUNTREVIEW_FUZZ_EXAMPLES", "8"))
@@ -67,17 +68,6 @@ JUNK = st.one_of(
     st.sampled_from(["", " ", "+99999d", "99999w", "0000-00-00", "2026-02-30", "10000-01-01",
                      "-2026-01-01", "2026-11-20T", "２０２６-11-20", "1e9d", "\x00", "+5000w"]),
 )  # fmt: skip
-
-ACCOUNT_DATES = (
-    "signed_on",
-    "live_on",
-    "paid_on",
-    "lost_on",
-    "churned_on",
-    "contract_start",
-    "cio_signoff_on",
-    "procurement_signoff_on",
-)
 
 
 def in_range(day: date, latest: date = LATEST) -> bool:
