@@ -17,7 +17,8 @@ accepted case runs some twenty commands).
 import csv
 import os
 import shutil
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -62,7 +63,7 @@ EDGE_DAYS = [
     PLANNED_END,
     PLANNED_END + timedelta(days=1),
 ]
-DAYS = st.one_of(st.sampled_from(EDGE_DAYS), st.dates())
+DAYS = st.one_of(st.sampled_from(EDGE_DAYS), st.dates(EARLIEST, LATEST), st.dates())
 JUNK = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "+99999d", "99999w", "0000-00-00", "2026-02-30", "10000-01-01",
@@ -126,7 +127,7 @@ def reads(week: str | None = None) -> list[list[str]]:
         ["account", "show", ACCOUNT],
         ["review", ACCOUNT, "--status", *on_week],
         ["audit", *on_week],
-        ["audit", "--format", "json", *on_week],
+        ["audit", "--format", "json", "--weeks", "52", *on_week],
         *exports,
         ["export", "follow-ups", "--format", "csv"],
         ["export", "follow-ups", "--format", "json"],
@@ -141,11 +142,29 @@ def every_read_runs(db: Path, *before: str, week: str | None = None) -> None:
         assert code == 0, (before, args, err)
 
 
-def attempt(db: Path, field: str, accepted: bool | None, *args: str, ends: date = LATEST) -> None:
+TALLY: Counter[str] = Counter()  # printed at the end of the module with `pytest -s`
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures() -> Iterator[None]:
+    yield
+    print(f"\ndate inputs: {dict(TALLY)}")
+
+
+def tally(code: int) -> None:
+    TALLY["tried"] += 1
+    TALLY["accepted, then every read ran" if code == 0 else "refused, database unchanged"] += 1
+
+
+def attempt(
+    db: Path, field: str, accepted: bool | None, *args: str, ends: date | None = LATEST
+) -> None:
     """Run a command that takes a date for `field`; `accepted` says whether it must be
-    accepted, or refused naming the range that `ends` closes (None: junk, either)."""
+    accepted (None: junk, either way), and a refusal names the range `ends` closes
+    (None: a refusal for another reason)."""
     before = content_hash(db)
     code, err = cli(db, *args)
+    tally(code)
     if accepted is None:
         accepted = code == 0
     elif not accepted and ends is not None:
@@ -167,6 +186,17 @@ def attempt(db: Path, field: str, accepted: bool | None, *args: str, ends: date 
 def test_touch_on_a_real_date(db: Path, day: date) -> None:
     args = ("touch", ACCOUNT, "Grace Hopper", "--on", day.isoformat(), "-c", "phone")
     if not in_range(day) or day <= TODAY:  # else in range but after today: "the future"
+        attempt(db, "--on", in_range(day, TODAY), *args)
+    else:
+        code, err = cli(db, *args)
+        assert code == 2 and "--on" in err and "a date not in the future" in err, err
+
+
+@FUZZ
+@given(day=DAYS)
+def test_left_on_a_real_date(db: Path, day: date) -> None:
+    args = ("stakeholder", "left", ACCOUNT, "Grace Hopper", "--on", day.isoformat())
+    if not in_range(day) or day <= TODAY:
         attempt(db, "--on", in_range(day, TODAY), *args)
     else:
         code, err = cli(db, *args)
@@ -199,11 +229,13 @@ def test_today_option_and_its_environment_variable(
     text = day.isoformat()
     if in_range(day):
         every_read_runs(db, "--today", text)
+        tally(0)
         return
     by_option = (lambda: cli(db, "--today", text, "queue"), "--today")
     by_env = (_with_env(monkeypatch, text, db), "ACCOUNTREVIEW_TODAY")
     for run, named in (by_option, by_env):
         code, err = run()
+        tally(code)
         assert code == 2, err
         assert f"Invalid value for {named}: " in err, err
         assert "is out of range; expected a date from 1970-01-01 to 2100-12-31" in err, err
@@ -236,11 +268,13 @@ def test_week_option_of_every_command(db: Path, week: str) -> None:
     real = 1 <= year <= 9999 and number <= date(year, 12, 28).isocalendar().week
     if real and 1970 <= year <= 2100:
         every_read_runs(db, week=week)
+        tally(0)
         return
     for args in reads(week):
         if "--week" in args:
             before = content_hash(db)
             code, err = cli(db, *args)
+            tally(code)
             assert code == 2 and "week" in err, (args, err)
             assert content_hash(db) == before
             if real:
@@ -284,7 +318,8 @@ def test_native_import_date_cells(
     text = day.isoformat() if junk is None else junk
     accepted = None if junk is not None else in_range(day, TODAY if column == "on" else LATEST)
     path = native_file(tmp_path, kind, column, text)
-    attempt(db, f"column '{column}'", accepted, "import", str(path))
+    ends = LATEST if junk is None and not in_range(day) else None  # else "not in the future"
+    attempt(db, f"column '{column}'", accepted, "import", str(path), ends=ends)
 
 
 def crm_file(tmp: Path, source: str, text: str) -> Path:
