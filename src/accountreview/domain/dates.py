@@ -150,7 +150,12 @@ def weeks_in_year(year: int) -> int:
 
 @dataclass(frozen=True, order=True)
 class IsoWeek:
-    """An ISO 8601 week such as ``2026-W47``, Monday to Sunday."""
+    """An ISO 8601 week such as ``2026-W47``, Monday to Sunday.
+
+    Any week of Python's calendar can be made (a week derived from another, such as
+    the one before 1970-W01 in an audit's trend); a week a user gives, by `parse`
+    or by stepping with `step`, is one from `FIRST_WEEK` to `LAST_WEEK`.
+    """
 
     year: int
     week: int
