@@ -129,14 +129,24 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
     return register
 
 
-def _parse_today(value: str | None) -> date:
-    if not value:
-        return date.today()
+def _parse_today(value: str | None, ctx: typer.Context) -> date:
+    """``--today`` (or ACCOUNTREVIEW_TODAY, or the clock) as a date in the accepted range;
+    anything else is a usage error (exit 2) naming where the date came from."""
+    from accountreview.domain.dates import check_date, parse_date
+    from accountreview.domain.errors import InvalidValue
+
+    # Typer bundles its own Click, so its ParameterSource is known by name only.
+    from_env = getattr(ctx.get_parameter_source("today"), "name", None) == "ENVIRONMENT"
+    hint = TODAY_ENV if from_env else "--today"
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        shown = value if len(value) <= 60 else value[:60] + "…"
-        raise typer.BadParameter(f"{shown!r} is not a date; expected YYYY-MM-DD") from None
+        if not value:
+            hint = "today (the system clock)"
+            return check_date(date.today(), hint)
+        return parse_date(value, hint)
+    except InvalidValue as error:
+        shown = error.value if len(error.value) <= 60 else error.value[:60] + "…"
+        message = f"{shown!r} {error.problem}; expected {error.expected}"
+        raise typer.BadParameter(message, param_hint=hint) from None
 
 
 def _show_version(value: bool) -> None:
@@ -174,7 +184,7 @@ def main_options(
     ),
 ) -> None:
     """Global options."""
-    ctx.obj = Options(db=db, today=_parse_today(today), rep=rep)
+    ctx.obj = Options(db=db, today=_parse_today(today, ctx), rep=rep)
     if ctx.invoked_subcommand is None:
         from accountreview.cli.views import open_home
 

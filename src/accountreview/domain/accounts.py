@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from accountreview.domain.dates import IsoWeek
+from accountreview.domain.dates import IsoWeek, days_after
 from accountreview.domain.enums import ContractKind, Stage
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
@@ -80,7 +80,7 @@ def stage_of(
 
 def follow_up_dates(lost_on: date, settings: Settings = DEFAULT_SETTINGS) -> list[date]:
     """When a lost deal comes back into the queue (90, 180 and 365 days after by default)."""
-    return [lost_on + timedelta(days=days) for days in settings.follow_up_days]
+    return [days_after(lost_on, days) for days in settings.follow_up_days]
 
 
 def due_follow_up(
@@ -101,7 +101,7 @@ def rebate_deadline(signed_on: date | None, settings: Settings = DEFAULT_SETTING
     """The last day to go live and earn the rebate."""
     if signed_on is None:
         return None
-    return signed_on + timedelta(days=settings.rebate_window_days)
+    return days_after(signed_on, settings.rebate_window_days)
 
 
 def rebate_earned(

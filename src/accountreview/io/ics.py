@@ -6,6 +6,10 @@ is an all-day event: ``DTSTART;VALUE=DATE`` and ``DTEND`` the next day, with a
 given by the caller and must stay the same from one export to the next, so
 that importing a newer file updates the events instead of adding copies.
 
+Each event's day must lie in the accepted dates (1970-01-01 to 2100-12-31,
+`accountreview.domain.dates`): the day after it is always a date then. The
+caller leaves out, and counts, a day stored outside them.
+
 Text is escaped (``\\``, ``;``, ``,`` and line breaks), lines end with CRLF and
 are folded at 75 octets without splitting a character.
 """

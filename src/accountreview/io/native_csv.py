@@ -26,7 +26,7 @@ Cell types
     money     a whole amount ≥ 0 in currency units: ``250000``, ``250,000``,
               ``$250,000``, ``250k``, ``1.2m``
     percent   0 to 100: ``20``, ``12.5``, ``20%``
-    date      ``YYYY-MM-DD``
+    date      ``YYYY-MM-DD``, from 1970-01-01 to 2100-12-31
     yes/no    yes/no, y/n, true/false, 1/0, x; empty is no
     Empty optional cells are stored as "not known" (NULL); empty percentages
     (except ``penetration_target_pct``) and sizes are stored as 0.

@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
+from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.widgets.key_bar import key_label
@@ -119,6 +120,16 @@ class AccountReviewApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.open_review(account.id, self.week)
+
+    def step_week(self, step: int) -> bool:
+        """Move the app's week by `step` weeks (`[` / `]`); past the accepted weeks
+        (1970-W01 to 2100-W52) the week stays and a message says so (False)."""
+        try:
+            self.week = self.week.step(step)
+        except InvalidValue as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        return True
 
     def open_review(self, account_id: str, week: IsoWeek) -> None:
         """Show the review screen for an account and week.

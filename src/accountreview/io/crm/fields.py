@@ -12,7 +12,8 @@ Cells
              ``2026-11-20 14:03``: the date part is kept), ``MM/DD/YYYY`` as
              US-locale reports write it (``DD/MM/YYYY`` with ``day_first``),
              ``DD.MM.YYYY``; a time after the date (``11/20/2026, 2:00 PM``)
-             is ignored.
+             is ignored. It must lie from 1970-01-01 to 2100-12-31
+             (`accountreview.domain.dates`).
     money    ``1200000``, ``1,200,000.00``, ``$1,200,000``, ``USD 1200000``,
              ``1.2E7``, ``1.200.000,00``, ``1.2m``; rounded to whole units.
     text     line breaks and runs of spaces become one space; control
@@ -29,6 +30,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
 
+from accountreview.domain.dates import check_date
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import MAX_MONEY, parse_bool, parse_money
@@ -197,9 +199,10 @@ def crm_date(text: str, what: str, *, day_first: bool = False) -> date:
     if parts is None:
         raise InvalidValue(what, text, expected)
     try:
-        return date(*parts)
+        result = date(*parts)
     except ValueError:
         raise InvalidValue(what, text, expected) from None
+    return check_date(result, what, text)
 
 
 _CURRENCY = re.compile(r"^(?:[A-Z]{3}\s*)|(?:\s*[A-Z]{3})$|[$€£¥\s\u00a0\u202f]")

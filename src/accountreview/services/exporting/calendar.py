@@ -4,14 +4,18 @@ Each stakeholder still at the account with a planned next contact is one
 all-day ``VEVENT`` on that day with a reminder at 09:00 (`accountreview.io.ics`).
 Its ``UID`` is ``next-contact-<stakeholder id>@accountreview``: one per
 stakeholder, the same in every export, so a calendar that imports a newer file
-moves the event instead of adding a second one.
+moves the event instead of adding a second one. A next contact stored outside
+the accepted dates (by a version that did not check them) is left out of the
+calendar and counted; CSV and JSON give it as stored.
 """
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from accountreview.domain.dates import EARLIEST, LATEST
 from accountreview.domain.enums import Role
 from accountreview.io.ics import AllDayEvent
 
@@ -23,8 +27,16 @@ def uid_of(stakeholder_id: str) -> str:
     return f"next-contact-{stakeholder_id}@accountreview"
 
 
-def events(rows: Iterator[sqlite3.Row]) -> Iterator[AllDayEvent]:
+OUT_OF_RANGE = f"planned before {EARLIEST.isoformat()} or after {LATEST.isoformat()}"
+
+
+def events(rows: Iterator[sqlite3.Row], skipped: Counter[str]) -> Iterator[AllDayEvent]:
+    """One all-day event per row; a date outside the accepted range is counted in `skipped`."""
     for r in rows:
+        on = date.fromisoformat(r["next_contact_on"])
+        if not EARLIEST <= on <= LATEST:
+            skipped[OUT_OF_RANGE] += 1
+            continue
         role = Role(r["role"]).label if r["role"] else None
         about = " · ".join(p for p in (r["title"], role) if p)
         lines = [
@@ -35,7 +47,7 @@ def events(rows: Iterator[sqlite3.Row]) -> Iterator[AllDayEvent]:
             lines.append(f"Email: {r['email']}")
         yield AllDayEvent(
             uid=uid_of(r["id"]),
-            on=date.fromisoformat(r["next_contact_on"]),
+            on=on,
             summary=f"Contact {r['name']} ({r['account_name']})",
             description="\n".join(lines),
         )

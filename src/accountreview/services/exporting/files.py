@@ -79,7 +79,7 @@ def _write(
         )
         if fmt == "ics":
             return write_calendar(
-                stream, calendar.events(rows), name="Next contacts", stamp=ws.today
+                stream, calendar.events(rows, skipped), name="Next contacts", stamp=ws.today
             )
         if fmt == "json":
             return write_json_list(stream, calendar.objects(rows))

@@ -225,8 +225,8 @@ class AuditScreen(Screen[None]):
             app_of(self).open_rep_audit(r.rep)
 
     def action_week(self, step: int) -> None:
-        app_of(self).week = app_of(self).week.shift(step)
-        self.load()
+        if app_of(self).step_week(step):
+            self.load()
 
     def action_refresh(self) -> None:
         self._read.clear()

@@ -189,8 +189,8 @@ class RepAuditScreen(Screen[None]):
             self.app.push_screen(HistoryScreen(account_id))
 
     def action_week(self, step: int) -> None:
-        app_of(self).week = app_of(self).week.shift(step)
-        self.load()
+        if app_of(self).step_week(step):
+            self.load()
 
     def action_refresh(self) -> None:
         self.load()

@@ -139,8 +139,8 @@ class QueueScreen(Screen[None]):
             app_of(self).open_review(account_id, app_of(self).week)
 
     def action_week(self, step: int) -> None:
-        app_of(self).week = app_of(self).week.shift(step)
-        self.load()
+        if app_of(self).step_week(step):
+            self.load()
 
     def action_refresh(self) -> None:
         self.load()
