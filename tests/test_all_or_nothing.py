@@ -153,6 +153,8 @@ REFUSED: dict[str, list[list[str]]] = {
     "stakeholder next": [
         ["stakeholder", "next", "Acme Corp", "Carla Diaz", "--on", "yesterday"],
         ["stakeholder", "next", "Acme Corp", "Carla Diaz", "--on", "someday"],
+        ["stakeholder", "next", "Acme Corp", "Carla Diaz", "--on", "9999-12-31"],
+        ["stakeholder", "next", "Acme Corp", "Carla Diaz", "--on", "+300w"],  # > 5 years
     ],
     "rep add": [
         ["rep", "add", "Ann Again", "--email", "ann@example.com", "--me"],  # a duplicate
@@ -163,7 +165,7 @@ REFUSED: dict[str, list[list[str]]] = {
     "rep list": [["rep", "list", "--format", "xml"]],
     "accounts": [["accounts", "--top", "--rep", "Nobody"]],
     "account show": [["account", "show", "Nobody Inc"]],
-    "queue": [["queue", "--week", "2026-W99"]],
+    "queue": [["queue", "--week", "2026-W99"], ["queue", "--week", "0001-W01"]],
     "audit": [["audit", "--week", "W48"]],
     "export": [["export", "nothing"], ["export", "accounts", "--rep", "Nobody"]],
     "import": [
