@@ -61,6 +61,20 @@ def clean_text(text: str, what: str, *, max_length: int = 200, required: bool = 
     return cleaned
 
 
+EMAIL_EXPECTED = "an email address such as name@company.com"
+
+
+def parse_email(text: str, what: str = "email") -> str:
+    """Read an email address: one ``@`` with text on both sides, no spaces or control
+    characters, at most 200 characters. The one rule for every way an email comes in
+    (typed, the app's CSV, a CRM export), so what one accepts the others read back."""
+    cleaned = clean_text(text, what)
+    local, at, domain = cleaned.partition("@")
+    if not (local and at and domain) or "@" in domain or any(c.isspace() for c in cleaned):
+        raise InvalidValue(what, text, EMAIL_EXPECTED)
+    return cleaned
+
+
 def parse_bool(text: str, what: str) -> bool:
     """Read yes/no, y/n, true/false, 1/0 or x; an empty text means no."""
     folded = text.strip().casefold()

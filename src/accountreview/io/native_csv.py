@@ -100,7 +100,13 @@ from typing import TypeVar, cast
 from accountreview.domain.dates import parse_date
 from accountreview.domain.enums import Channel, ContractKind, Level, RepRole, Role
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import clean_text, parse_bool, parse_money, parse_percent
+from accountreview.domain.values import (
+    clean_text,
+    parse_bool,
+    parse_email,
+    parse_money,
+    parse_percent,
+)
 from accountreview.io.crm.records import CrmLink, crm_link
 
 # What `NativeCsv` yields and raises, so that its callers need this module alone.
@@ -141,7 +147,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 NOTE_MAX_LENGTH = 2000
 CRM_SOURCES = ("salesforce", "hubspot")
-_EMAIL_EXPECTED = "an email address such as name@company.com"
 
 
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -231,7 +236,7 @@ class _Cells:
         )
 
     def email(self, column: str, *, required: bool = False) -> str | None:
-        return self.read(column, lambda t: _email(t, column), required=required)
+        return self.read(column, lambda t: parse_email(t, column), required=required)
 
     def date(self, column: str) -> date | None:
         return self.read(column, lambda t: parse_date(t, column))
@@ -270,14 +275,6 @@ def _member(kind: type[EnumT], text: str, what: str) -> EnumT:
         if len(_MEMBERS) < 4096:
             _MEMBERS[(kind, text)] = found
     return cast(EnumT, found)
-
-
-def _email(text: str, what: str) -> str:
-    cleaned = clean_text(text, what)
-    local, at, domain = cleaned.partition("@")
-    if not (local and at and domain) or any(c.isspace() for c in cleaned):
-        raise InvalidValue(what, text, _EMAIL_EXPECTED)
-    return cleaned
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import clean_text
+from accountreview.domain.values import clean_text, parse_email
 from accountreview.services.errors import InvalidInput
 
 
@@ -22,11 +22,15 @@ def text_field(
 
 
 def email_field(value: str | None, *, required: bool) -> str | None:
-    """An email address (it must contain @); None for an empty optional field."""
+    """An email address (`parse_email`, the rule imports read too); None for an empty
+    optional field."""
     email = text_field(value, "email", required=required)
-    if email is not None and "@" not in email:
-        raise InvalidInput(f"email: {email!r} is not valid; expected name@company.com")
-    return email
+    if email is None:
+        return None
+    try:
+        return parse_email(email)
+    except InvalidValue as error:
+        raise InvalidInput(str(error)) from None
 
 
 def path_field(value: str, what: str) -> Path:

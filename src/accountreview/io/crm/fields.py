@@ -33,7 +33,13 @@ from typing import TypeVar
 from accountreview.domain.dates import check_date
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import MAX_MONEY, parse_bool, parse_money
+from accountreview.domain.values import (
+    EMAIL_EXPECTED,
+    MAX_MONEY,
+    parse_bool,
+    parse_email,
+    parse_money,
+)
 from accountreview.io.csv_source import Row, RowProblem, cell_text
 
 T = TypeVar("T")
@@ -256,7 +262,6 @@ def crm_bool(text: str, what: str) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
-_WHITESPACE = re.compile(r"\s")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
@@ -280,10 +285,10 @@ def crm_email(text: str, what: str) -> str:
     cleaned = text.strip()
     if cleaned.endswith(">") and "<" in cleaned:
         cleaned = cleaned[cleaned.rindex("<") + 1 : -1].strip()
-    local, at, domain = cleaned.partition("@")
-    if not (local and at and domain) or _WHITESPACE.search(cleaned) or len(cleaned) > 200:
-        raise InvalidValue(what, text, "an email address such as name@company.com")
-    return cleaned
+    try:
+        return parse_email(cleaned, what)
+    except InvalidValue:
+        raise InvalidValue(what, text, EMAIL_EXPECTED) from None
 
 
 def person_name(first: str, last: str, full: str) -> str:
