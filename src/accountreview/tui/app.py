@@ -11,12 +11,14 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.tui.literal import printable
 from accountreview.tui.widgets.key_bar import key_label
 
 
@@ -79,6 +81,25 @@ class AccountReviewApp(App[None]):
         self.start_account = account
         self.week = week or IsoWeek.of(today)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification, always as literal text whatever `markup` says: a message
+        quotes names, notes and file names, which must never be read as markup."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def on_mount(self) -> None:
         from accountreview.services.reps import current_rep, list_reps
         from accountreview.tui.screens.queue import QueueScreen
@@ -119,6 +140,26 @@ class AccountReviewApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.open_review(account.id, self.week)
+
+    def step_week(self, step: int) -> bool:
+        """Move the week shown by `step` weeks; at the end of the dates the app accepts
+        it stays, says so, and returns False."""
+        try:
+            self.week = self.week.shift(step)
+        except (OverflowError, ValueError) as error:  # InvalidValue is a ValueError
+            self.notify(f"No week {'after' if step > 0 else 'before'} {self.week}: {error}")
+            return False
+        return True
+
+    def weeks_beside(self) -> list[IsoWeek]:
+        """The weeks before and after the one shown, those that exist (for reading ahead)."""
+        beside = []
+        for step in (-1, 1):
+            try:
+                beside.append(self.week.shift(step))
+            except (OverflowError, ValueError):
+                continue
+        return beside
 
     def open_review(self, account_id: str, week: IsoWeek) -> None:
         """Show the review screen for an account and week.

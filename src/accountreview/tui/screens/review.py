@@ -6,8 +6,9 @@ from typing import TypeVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.db.accounts import AccountRow
@@ -20,8 +21,9 @@ from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.context import AccountList, app_of
-from accountreview.tui.markup import escape
+from accountreview.tui.literal import literal, styled
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.note_lines import NoteLines
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
@@ -126,9 +128,9 @@ class ReviewScreen(Screen[None]):
     # --- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="review-title", classes="title-line")
-        yield Static(id="facts")
-        yield Static(
+        yield Line(id="review-title", classes="title-line")
+        yield Line(id="facts")
+        yield Line(
             _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
         )
         yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
@@ -191,7 +193,7 @@ class ReviewScreen(Screen[None]):
         state = view.status.value
         if view.status is ReviewStatus.CLOSED:
             state = "closed · read-only (o reopens)"
-        self.query_one("#review-title", Static).update(
+        self.query_one("#review-title", Line).update(
             f"{view.account_name} · review {view.week} · {state}",
             layout=False,  # one line, always
         )
@@ -203,15 +205,17 @@ class ReviewScreen(Screen[None]):
             f" ({pct(None if f.penetration is None else f.penetration * 100)})"
             f" · whitespace {money(f.whitespace)} · CS {f.cs_tier}"
         )
-        parts = []
+        parts: list[Content | str] = []
         if f.renewal is not None:
             feels = (
                 "—"
                 if f.renewal.perceived_increase is None
                 else f"{f.renewal.perceived_increase * 100:+.2f}%"
             )
-            shock = " [b]SHOCK[/b]" if f.renewal.shock else ""
-            parts.append(f"renewal {money(f.renewal.renewal_price)} feels {feels}{shock}")
+            renewal = f"renewal {money(f.renewal.renewal_price)} feels {feels}"
+            parts.append(
+                styled("$renewal [b]SHOCK[/b]", renewal=renewal) if f.renewal.shock else renewal
+            )
         if f.rebate_days_left is not None:
             parts.append(
                 f"rebate: {f.rebate_days_left} days to go live"
@@ -224,7 +228,7 @@ class ReviewScreen(Screen[None]):
             parts.append("monthly")
         parts.append("gates met" if f.gates.met else "gates: " + "; ".join(f.gates.missing()))
         parts.append(f"in person: {f.last_in_person or 'never'}")
-        self.query_one("#facts", Static).update(size + "\n" + " · ".join(parts))
+        self.query_one("#facts", Line).update(Content(size + "\n") + Content(" · ").join(parts))
 
     def _draw_slots(self, view: ReviewView) -> None:
         # A list of five plain lines: far cheaper to draw than a table of 35 cells.
@@ -252,24 +256,26 @@ class ReviewScreen(Screen[None]):
                     "✓" if slot.confirmed_in_role and slot.name else "",
                 )
             )
-        slots.set_options([Option(line, id=str(n)) for n, line in enumerate(lines, start=1)])
+        slots.set_options(
+            [Option(literal(line), id=str(n)) for n, line in enumerate(lines, start=1)]
+        )
         slots.highlighted = max(0, min(row, 4))
 
     def _draw_notes(self, view: ReviewView) -> None:
-        lines: list[str] = []
+        lines: list[Content] = []
         if view.status is ReviewStatus.CLOSED:
-            lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
+            lines.append(styled("[b]Closed.[/b] The five are frozen as they stood at closing."))
         elif view.blockers:
-            lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
-            lines.extend(f"[$error]• {escape(b.text)}[/]" for b in view.blockers)
+            lines.append(styled("[b]To close ($count):[/b]", count=str(len(view.blockers))))
+            lines.extend(styled("[$error]• $text[/]", text=b.text) for b in view.blockers)
         else:
-            lines.append("[b]Ready to close:[/b] press ctrl+d.")
+            lines.append(styled("[b]Ready to close:[/b] press ctrl+d."))
         if view.risks:
-            lines.append("[b]Risks:[/b]")
-            lines.extend(f"[$warning]• {escape(r)}[/]" for r in view.risks)
+            lines.append(styled("[b]Risks:[/b]"))
+            lines.extend(styled("[$warning]• $text[/]", text=r) for r in view.risks)
         if view.changes:
-            lines.append("[b]Since last closed review:[/b]")
-            lines.extend(f"• {escape(c)}" for c in view.changes)
+            lines.append(styled("[b]Since last closed review:[/b]"))
+            lines.extend(literal(f"• {c}") for c in view.changes)
         self.query_one("#notes", NoteLines).set_lines(lines)
 
     # --- helpers -------------------------------------------------------------------
