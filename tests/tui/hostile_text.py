@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 from textual.content import Content
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from accountreview.db import accounts as account_queries
 from accountreview.db import stakeholders as stakeholder_queries
@@ -98,12 +98,14 @@ def _plain(shown: object) -> str:
 
 
 def screen_text(app: App[object]) -> str:
-    """Everything the screen on top holds as text: each Static's content, each option's
-    prompt, each table cell, whether or not it fits on the terminal."""
+    """Everything the screen on top holds as text: each Static's content, each field's
+    value, each option's prompt, each table cell, whether or not it fits on the terminal."""
     parts: list[str] = []
     for widget in app.screen.query("*"):
         if isinstance(widget, Static):
             parts.append(_plain(widget.render()))
+        elif isinstance(widget, Input):
+            parts.append(widget.value)
         elif isinstance(widget, OptionList):
             parts += [_plain(o.prompt) for o in widget.options]
         elif isinstance(widget, DataTable):
