@@ -133,7 +133,7 @@ class ReviewScreen(Screen[None]):
         yield Line(
             _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
         )
-        yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
+        yield OptionList(*[Option(literal(""), id=str(n)) for n in range(1, 6)], id="slots")
         yield NoteLines(id="notes")
         yield StakeholderPicker()
         yield KeyBar()
