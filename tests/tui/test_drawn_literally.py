@@ -168,3 +168,5 @@ async def test_what_the_services_store_is_drawn_as_stored(
     for screen, texts_expected in _expected(stored, today).items():
         for text in texts_expected:
             assert text in shown[screen], f"{screen}: {text!r} not shown as stored"
+        # Nothing stored holds a control character: none may be drawn as one.
+        assert "\N{REPLACEMENT CHARACTER}" not in shown[screen], screen

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from hostile_text import HOSTILE, build_hostile_demo, copy_db, painted_text
+from hostile_text import HOSTILE, build_hostile_demo, copy_db, painted_text, screen_text
 from textual.pilot import Pilot
 
 from accountreview.domain.enums import ReviewStatus
@@ -116,6 +116,9 @@ async def test_random_keys_never_crash_the_app(
             await _settle(pilot)
             if app.return_code is None:
                 painted_text(app)  # draw every widget of the last screen in full
+                # The data holds no control character, so none may be drawn as one
+                # (a line break of ours turned into one once).
+                assert "\N{REPLACEMENT CHARACTER}" not in screen_text(app)
     except Exception as error:
         raise AssertionError(
             f"{screen} ({reached}):"

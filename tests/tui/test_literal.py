@@ -22,6 +22,10 @@ def test_user_text_stays_as_typed_in_every_form(text: str) -> None:
     assert [(s.start, s.end) for s in shown.spans] == [(0, 7)]  # only our bold
 
 
+def test_a_newline_still_breaks_a_line() -> None:
+    assert literal("closed: 1\nReopened: Acme [/] EU").plain == "closed: 1\nReopened: Acme [/] EU"
+
+
 def test_control_characters_cannot_reach_the_terminal() -> None:
     text = "a\x1b[2Jb\x07c\td\x9be"
     assert (

@@ -149,3 +149,34 @@ async def test_dates_at_the_edges_of_the_range_are_drawn(db_path: Path) -> None:
         await _settle(pilot)
         assert f"Audit · week {app.week} · Ann Lee" in screen_text(app)
         assert app._exception is None
+
+
+async def test_a_reopen_reason_in_markup_shows_on_its_own_line_in_the_audit(
+    hostile_template: Path, tmp_path: Path
+) -> None:
+    from accountreview.domain.enums import ReviewStatus
+    from accountreview.services.queue import queue_for
+    from accountreview.services.reps import current_rep
+    from accountreview.services.reviews import reopen_review
+
+    path = copy_db(hostile_template, tmp_path / "h.db")
+    ws = open_workspace(path, TODAY)
+    rep = current_rep(ws, None)
+    assert rep is not None
+    ws.actor_id = rep.id
+    closed = next(
+        i.facts.account
+        for i in queue_for(ws, rep.id, IsoWeek.of(TODAY)).items
+        if i.status is ReviewStatus.CLOSED
+    )
+    reopen_review(ws, closed, IsoWeek.of(TODAY), "oops [/] [b]wrong[/b] $name")
+    ws.close()
+    app = AccountReviewApp(db=path, today=TODAY)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("a")
+        await _settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        detail = app.screen.query_one("#audit-detail").render()
+        lines = str(detail).splitlines()
+        assert lines[-1] == f"Reopened: {closed.name} (oops [/] [b]wrong[/b] $name)"
+        assert "\N{REPLACEMENT CHARACTER}" not in screen_text(app)

@@ -6,7 +6,7 @@ The app therefore never hands Textual a `str` that holds user text: it hands it
 `Content` (or, for a DataTable cell, a Rich `Text`), which Textual draws as it is.
 Markup is only ever our own fixed template, with the user's text put in its `$name`
 places as literal text. Control characters (an escape sequence in an imported name)
-are drawn as `�`, so no text can drive the terminal.
+are drawn as `�`, so no text can drive the terminal; a newline still breaks a line.
 """
 
 from rich.text import Text
@@ -14,10 +14,11 @@ from textual.content import Content
 
 _CONTROLS = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(32), *range(127, 160)]}
 _CONTROLS[ord("\t")] = " "
+del _CONTROLS[ord("\n")]  # our own lines break there (user text holds none: it is refused)
 
 
 def printable(text: str) -> str:
-    """`text` with every control character replaced (a tab by a space)."""
+    """`text` with every control character but the newline replaced (a tab by a space)."""
     return text.translate(_CONTROLS)
 
 
