@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from accountreview.db import accounts as account_queries
@@ -117,3 +118,9 @@ def screen_text(app: App[object]) -> str:
 def painted_text(app: App[object]) -> str:
     """The terminal's lines as painted now (every widget rendered at its size)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the app's workers are done and it has handled what they posted."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

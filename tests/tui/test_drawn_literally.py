@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from hostile_text import screen_text
+from hostile_text import screen_text, settle
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
@@ -113,8 +113,7 @@ async def _walk(pilot: Pilot[None], stored: Stored, today: date) -> dict[str, st
 
     async def visit(name: str, *keys: str) -> None:
         await pilot.press(*keys)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         shown[name] = screen_text(pilot.app)
 
     await visit("queue")

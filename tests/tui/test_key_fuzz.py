@@ -14,7 +14,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from hostile_text import HOSTILE, build_hostile_demo, copy_db, painted_text, screen_text
+from hostile_text import (
+    HOSTILE,
+    build_hostile_demo,
+    copy_db,
+    painted_text,
+    screen_text,
+    settle,
+)
 from textual.pilot import Pilot
 
 from accountreview.domain.enums import ReviewStatus
@@ -36,11 +43,6 @@ KEYS = (
 )  # ctrl+q is left out: it ends the run (quitting is tested elsewhere)
 
 Step = str | Callable[[Pilot[None]], Awaitable[None]]
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _on_account(chosen: Callable[[QueueItem], bool]) -> Step:
@@ -100,11 +102,11 @@ async def test_random_keys_never_crash_the_app(
     reached = "not reached"
     try:
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             expected, steps = SCREENS[screen]
             for step in steps:
                 await (pilot.press(step) if isinstance(step, str) else step(pilot))
-                await _settle(pilot)
+                await settle(pilot)
             reached = type(app.screen).__name__
             notes = [n.message for n in app._notifications]
             assert reached == expected, f"{screen}: the keys {steps} led to {reached}: {notes}"
@@ -113,7 +115,7 @@ async def test_random_keys_never_crash_the_app(
                     break
                 sent.append(key)
                 await pilot.press(key)  # waits until the app has handled it
-            await _settle(pilot)
+            await settle(pilot)
             if app.return_code is None:
                 painted_text(app)  # draw every widget of the last screen in full
                 # The data holds no control character, so none may be drawn as one

@@ -5,8 +5,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hostile_text import HOSTILE, build_hostile_demo, copy_db, painted_text, screen_text
-from textual.pilot import Pilot
+from hostile_text import (
+    HOSTILE,
+    build_hostile_demo,
+    copy_db,
+    painted_text,
+    screen_text,
+    settle,
+)
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel
@@ -32,17 +38,15 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+@pytest.fixture
+def hostile_app(hostile_template: Path, tmp_path: Path) -> AccountReviewApp:
+    return AccountReviewApp(db=copy_db(hostile_template, tmp_path / "h.db"), today=TODAY)
 
 
-async def test_hostile_names_show_as_typed_on_every_screen(
-    hostile_template: Path, tmp_path: Path
-) -> None:
-    app = AccountReviewApp(db=copy_db(hostile_template, tmp_path / "h.db"), today=TODAY)
+async def test_hostile_names_show_as_typed_on_every_screen(hostile_app: AccountReviewApp) -> None:
+    app = hostile_app
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
         shown = screen_text(app)
@@ -51,29 +55,29 @@ async def test_hostile_names_show_as_typed_on_every_screen(
         first = next(i for i in queue.queue.items if i.facts.account.name == HOSTILE[0])  # type: ignore[union-attr]
         queue.move_to(first.facts.account.id)
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert f"{HOSTILE[0]} · review" in screen_text(app)
         assert "Acme [/] EU · review" in painted_text(app)
         await pilot.press("enter")  # the picker lists every name in full
-        await _settle(pilot)
+        await settle(pilot)
         shown = screen_text(app)
         assert all(f"{name} 0" in shown for name in HOSTILE)
         await pilot.press("escape", "t")  # slot 1: the newcomer, markup and all
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TouchForm)
         assert f"Log a contact with {HOSTILE[0]} 0" in screen_text(app)
         await pilot.press("escape", "h")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         shown = screen_text(app)
         assert f"{HOSTILE[0]} · history" in shown and HOSTILE[-2] in shown  # a note
         await pilot.press("escape", "escape", "a")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
         assert "Acme [/] EU Rep" in screen_text(app)
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, RepAuditScreen)
         shown = screen_text(app)
         assert all(name[:20] in shown for name in HOSTILE[:4])  # rows cut names to fit
@@ -83,11 +87,11 @@ async def test_hostile_names_show_as_typed_on_every_screen(
 
 
 async def test_markup_in_a_notification_or_error_is_shown_as_typed(
-    hostile_template: Path, tmp_path: Path
+    hostile_app: AccountReviewApp,
 ) -> None:
-    app = AccountReviewApp(db=copy_db(hostile_template, tmp_path / "h.db"), today=TODAY)
+    app = hostile_app
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         app.screen.notify("[b]x[/b] and Acme [/] EU", severity="error")  # markup=True default
         for _ in range(5):  # the toast is mounted a few steps later
             await pilot.pause()
@@ -109,7 +113,7 @@ async def test_a_slot_with_two_reasons_not_to_close_lists_both(db_path: Path) ->
     app = AccountReviewApp(db=db_path, today=TODAY)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("enter", "down", "down", "ctrl+d")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, RefusalScreen)
         reasons = screen_text(app)
         slot_one = [b for b in app.screen.blockers if b.position == 1]
@@ -117,7 +121,7 @@ async def test_a_slot_with_two_reasons_not_to_close_lists_both(db_path: Path) ->
         assert all(b.text in reasons for b in slot_one)
         assert "[b]New[/b] Person" in reasons
         await pilot.press("down", "enter")  # the second reason of slot 1
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.current_slot().position == 1
         assert app._exception is None
@@ -136,17 +140,17 @@ async def test_dates_at_the_edges_of_the_range_are_drawn(db_path: Path) -> None:
     app = AccountReviewApp(db=db_path, today=today)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("enter", "h")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         shown = screen_text(app)
         assert "1970-01-01" in shown and "[i]first[/i]" in shown
         await pilot.press("escape", "escape", "a")
-        await _settle(pilot)
+        await settle(pilot)
         assert "Audit · week 2100-W52 · Ann Lee" in screen_text(app)
         # The week after the last the app accepts: refused (said in a notification)
         # or shown, but never a crash; the screen shows the week the app is on.
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await _settle(pilot)
+        await settle(pilot)
         assert f"Audit · week {app.week} · Ann Lee" in screen_text(app)
         assert app._exception is None
 
@@ -174,7 +178,7 @@ async def test_a_reopen_reason_in_markup_shows_on_its_own_line_in_the_audit(
     app = AccountReviewApp(db=path, today=TODAY)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("a")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
         detail = app.screen.query_one("#audit-detail").render()
         lines = str(detail).splitlines()
