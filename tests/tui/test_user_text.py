@@ -13,6 +13,7 @@ from hostile_text import (
     screen_text,
     settle,
 )
+from textual.widgets import Input
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel
@@ -23,7 +24,7 @@ from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.audit import AuditScreen
 from accountreview.tui.screens.audit_rep import RepAuditScreen
-from accountreview.tui.screens.forms import TouchForm
+from accountreview.tui.screens.forms import NextContactForm, TouchForm
 from accountreview.tui.screens.history import HistoryScreen
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.refusal import RefusalScreen
@@ -184,3 +185,41 @@ async def test_a_reopen_reason_in_markup_shows_on_its_own_line_in_the_audit(
         lines = str(detail).splitlines()
         assert lines[-1] == f"Reopened: {closed.name} (oops [/] [b]wrong[/b] $name)"
         assert "\N{REPLACEMENT CHARACTER}" not in screen_text(app)
+
+
+EDGE_DATES = ["1970-01-01", "2100-12-31", "1969-12-31", "2101-01-01", "9999-12-31",
+              "0001-01-01", "+99999d", "99999w", "2026-02-30", "[b]today[/b]", "today"]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["t", "n"])
+async def test_dates_typed_in_a_form_are_saved_or_refused_at_the_field(
+    db_path: Path, key: str
+) -> None:
+    """Each date typed in the contact or next-contact form either saves (the review then
+    draws it, and the audit and history too) or is refused at the field; never a crash."""
+    ws = open_workspace(db_path, TODAY, create=True)
+    seeded = seed(ws)
+    ws.actor_id = seeded.rep_id
+    account = resolve_account(ws, seeded.account_id)
+    set_slot(ws, account, IsoWeek.of(TODAY), 1, seeded.people["ceo"])
+    ws.close()
+    app = AccountReviewApp(db=db_path, today=TODAY)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("enter")  # the review; slot 1: Carla Diaz
+        for text in EDGE_DATES:
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, TouchForm | NextContactForm)
+            app.screen.query_one("#when", Input).value = text
+            await pilot.press("enter")
+            await settle(pilot)
+            if isinstance(app.screen, ReviewScreen):
+                continue  # saved: the review has been redrawn with it
+            error = str(app.screen.query_one(".field-error").render())
+            assert text in error or "[b]" in text, (text, error)  # the message names it
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("h", "escape", "escape", "a")
+        await settle(pilot)
+        painted_text(app)
+        assert app._exception is None
