@@ -194,6 +194,6 @@ async def test_help_and_palette_list_the_screen_keys(ws: Workspace, db_path: Pat
         from textual.widgets import DataTable
 
         keys = app.screen.query_one("#keys", DataTable)
-        rows = [keys.get_row_at(i) for i in range(keys.row_count)]
+        rows = [[str(c) for c in keys.get_row_at(i)] for i in range(keys.row_count)]
         assert ["^d", "Close the review (done); lists every reason if it cannot close yet"] in rows
         assert ["?", "This list of keys"] in rows

@@ -63,3 +63,50 @@ def test_audit_rep(snap_compare: Callable[..., bool], team_app: AccountReviewApp
     assert snap_compare(
         team_app, run_before=_open_audit, press=["down", "enter"], terminal_size=SIZE
     )
+
+
+@pytest.fixture
+def hostile_app(tmp_path: Path) -> AccountReviewApp:
+    """The seed account renamed to markup, with stakeholders named in markup, emoji,
+    right-to-left text and combining marks; two of them in slots 1 and 2."""
+    from accountreview.db import accounts as account_queries
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.services.lookup import resolve_account
+    from accountreview.services.reviews import set_slot
+    from accountreview.services.stakeholders import add_stakeholder
+
+    path = tmp_path / "hostile.db"
+    ws = open_workspace(path, TODAY, create=True)
+    seeded = seed(ws)
+    ws.actor_id = seeded.rep_id
+    with ws.db.write() as conn:
+        account_queries.update_account(conn, seeded.account_id, {"name": "Acme [/] EU [b]x[/b]"})
+    account = resolve_account(ws, seeded.account_id)
+    names = ["[link=http://x]y[/link]", "🇪🇺 [$error] שלום", "Zoë Ñandú e\u0301"]
+    people = [add_stakeholder(ws, account, name=n, title="[i]CTO[/i]") for n in names]
+    for position, person in enumerate(people[:2], start=1):
+        set_slot(ws, account, IsoWeek.of(TODAY), position, person.id)
+    ws.close()
+    return AccountReviewApp(db=path, today=TODAY)
+
+
+def test_queue_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:
+    assert snap_compare(hostile_app, terminal_size=SIZE)
+
+
+def test_review_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:
+    assert snap_compare(hostile_app, press=["enter"], terminal_size=SIZE)
+
+
+def test_review_hostile_wide(
+    snap_compare: Callable[..., bool], hostile_app: AccountReviewApp
+) -> None:
+    assert snap_compare(hostile_app, press=["enter"], terminal_size=(140, 36))
+
+
+def test_picker_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:
+    assert snap_compare(hostile_app, press=["enter", "enter"], terminal_size=SIZE)
+
+
+def test_refusal_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:
+    assert snap_compare(hostile_app, press=["enter", "ctrl+d"], terminal_size=SIZE)

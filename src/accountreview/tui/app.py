@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from accountreview.db.reps import RepRow
@@ -18,6 +19,7 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.tui.literal import printable
 from accountreview.tui.widgets.key_bar import key_label
 
 
@@ -80,6 +82,25 @@ class AccountReviewApp(App[None]):
         self.start_account = account
         self.week = week or IsoWeek.of(today)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification, always as literal text whatever `markup` says: a message
+        quotes names, notes and file names, which must never be read as markup."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def on_mount(self) -> None:
         from accountreview.services.reps import current_rep, list_reps
         from accountreview.tui.screens.queue import QueueScreen
@@ -127,9 +148,19 @@ class AccountReviewApp(App[None]):
         try:
             self.week = self.week.step(step)
         except InvalidValue as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error")
             return False
         return True
+
+    def weeks_beside(self) -> list[IsoWeek]:
+        """The weeks before and after the one shown, those a user may step to (read ahead)."""
+        beside = []
+        for step in (-1, 1):
+            try:
+                beside.append(self.week.step(step))
+            except InvalidValue:
+                continue
+        return beside
 
     def open_review(self, account_id: str, week: IsoWeek) -> None:
         """Show the review screen for an account and week.

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
@@ -20,8 +21,9 @@ from accountreview.services.errors import UserError
 from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
-from accountreview.tui.markup import escape
+from accountreview.tui.literal import styled
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
 
 SHOWN_ESCALATIONS = 3  # lines of escalations above the table; the rest are a drill away
@@ -62,12 +64,12 @@ class AuditScreen(Screen[None]):
         self._read: dict[Key, tuple[tuple[int, int], WeekAudit]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(id="audit-title", classes="title-line")
-        yield Static(id="audit-team", classes="audit-team")
-        yield Static(id="audit-escalations", classes="audit-escalations")
-        yield Static(fixed_line(COLUMNS, WIDTHS), classes="row-header")
+        yield Line(id="audit-title", classes="title-line")
+        yield Line(id="audit-team", classes="audit-team")
+        yield Line(id="audit-escalations", classes="audit-escalations")
+        yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
         yield RowList(WIDTHS, id="audit-reps")
-        yield Static(id="audit-detail", classes="hint")
+        yield Line(id="audit-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -94,7 +96,7 @@ class AuditScreen(Screen[None]):
             self.show(self._read[key][1])
         else:
             self._draw_reading(app.week)
-        ahead = (app.week, app.week.previous(), app.week.next())
+        ahead = (app.week, *app.weeks_beside())
         todo = [w for w in ahead if (app.ws.actor_id, w) not in fresh]
         if todo:
             self.read_weeks(todo, token)
@@ -138,12 +140,12 @@ class AuditScreen(Screen[None]):
 
     def _draw_reading(self, week: IsoWeek) -> None:
         """While the worker reads: the week's title; another week's numbers go."""
-        self.query_one("#audit-title", Static).update(f"Audit · week {week} · reading…")
+        self.query_one("#audit-title", Line).update(f"Audit · week {week} · reading…")
         if self.audit is not None and self.audit.week == week:
             return  # the same week, changed: its numbers stay until the new ones come
         self.audit = None
-        self.query_one("#audit-team", Static).update(f"Reading the audit of {week}…")
-        self.query_one("#audit-escalations", Static).update("")
+        self.query_one("#audit-team", Line).update(f"Reading the audit of {week}…")
+        self.query_one("#audit-escalations", Line).update("")
         self.query_one(RowList).show_rows([])
         self._draw_detail()
 
@@ -151,7 +153,7 @@ class AuditScreen(Screen[None]):
         """Draw an audit, keeping the highlighted rep."""
         self.audit = audit
         whose = audit.reps[0].rep.name if len(audit.reps) == 1 else f"{audit.viewer.name}'s team"
-        self.query_one("#audit-title", Static).update(f"Audit · week {audit.week} · {whose}")
+        self.query_one("#audit-title", Line).update(f"Audit · week {audit.week} · {whose}")
         self._draw_team(audit)
         self._draw_escalations(audit)
         reps = self.query_one(RowList)
@@ -161,23 +163,29 @@ class AuditScreen(Screen[None]):
     def _draw_team(self, audit: WeekAudit) -> None:
         t = audit.team
         trend = sparkline([p.completion_pct for p in audit.team_trend])
-        self.query_one("#audit-team", Static).update(
-            f"[b]Team[/b] {t.closed} of {t.top_accounts} closed ({pct(t.completion_pct)})"
-            f" · {t.open} open · {t.not_started} not started · trend {trend}"
+        self.query_one("#audit-team", Line).update(
+            styled(
+                "[b]Team[/b] $counts",
+                counts=f"{t.closed} of {t.top_accounts} closed ({pct(t.completion_pct)})"
+                f" · {t.open} open · {t.not_started} not started · trend {trend}",
+            )
         )
 
     def _draw_escalations(self, audit: WeekAudit) -> None:
         escalations = audit.escalations
         lines = [
-            f"[$error]! {escape(r.rep.name)} · {escape(a.name)}: {reason}[/]"
+            styled("[$error]! $what[/]", what=f"{r.rep.name} · {a.name}: {reason}")
             for r, a, reason in escalations[:SHOWN_ESCALATIONS]
         ]
         if len(escalations) > SHOWN_ESCALATIONS:
             more = len(escalations) - SHOWN_ESCALATIONS
-            lines[-1] = f"[$error]! … and {more + 1} more escalations: enter on a rep shows them[/]"
+            lines[-1] = styled(
+                "[$error]! … and $more more escalations: enter on a rep shows them[/]",
+                more=str(more + 1),
+            )
         if not lines:
-            lines = ["[$success]No escalations this week.[/]"]
-        self.query_one("#audit-escalations", Static).update("\n".join(lines))
+            lines = [styled("[$success]No escalations this week.[/]")]
+        self.query_one("#audit-escalations", Line).update(Content("\n").join(lines))
 
     def current_rep(self) -> RepAudit | None:
         rep_id = self.query_one(RowList).highlighted_id
@@ -189,12 +197,11 @@ class AuditScreen(Screen[None]):
 
     def _draw_detail(self) -> None:
         """Spell the highlighted rep's counts out in words (the columns are short)."""
-        detail = self.query_one("#audit-detail", Static)
+        detail = self.query_one("#audit-detail", Line)
         r = self.current_rep()
         if self.audit is not None and not self.audit.reps:
             detail.update(
-                f"Nobody reports to {escape(self.audit.viewer.name)}."
-                " A rep's audit shows only themselves."
+                f"Nobody reports to {self.audit.viewer.name}. A rep's audit shows only themselves."
             )
             return
         if r is None or self.audit is None:
@@ -202,7 +209,7 @@ class AuditScreen(Screen[None]):
             return
         t = r.tally
         lines = [
-            f"{escape(r.rep.name)}: {t.closed} closed, {t.open} open, {t.not_started} not"
+            f"{r.rep.name}: {t.closed} closed, {t.open} open, {t.not_started} not"
             f" started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
             f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
@@ -210,8 +217,7 @@ class AuditScreen(Screen[None]):
         reopened = [x for x in self.audit.reopened if x.rep == r.rep.name]
         if reopened:
             lines.append(
-                "Reopened: "
-                + "; ".join(f"{escape(x.account)} ({escape(x.reason or '')})" for x in reopened)
+                "Reopened: " + "; ".join(f"{x.account} ({x.reason or ''})" for x in reopened)
             )
         detail.update("\n".join(lines))
 

@@ -4,7 +4,7 @@ review (read-only once closed) and its history."""
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.audit import AccountAudit
@@ -12,8 +12,8 @@ from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
-from accountreview.tui.markup import escape
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
 
 COLUMNS = ("Account", "Status", "Stale", "Ovrd", "Missing", "Attention")
@@ -79,11 +79,11 @@ class RepAuditScreen(Screen[None]):
         self._left = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="rep-audit-title", classes="title-line")
-        yield Static(id="rep-audit-summary", classes="audit-team")
-        yield Static(fixed_line(COLUMNS, WIDTHS), classes="row-header")
+        yield Line(id="rep-audit-title", classes="title-line")
+        yield Line(id="rep-audit-summary", classes="audit-team")
+        yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
         yield RowList(WIDTHS, id="rep-accounts")
-        yield Static(id="rep-audit-detail", classes="hint")
+        yield Line(id="rep-audit-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -115,12 +115,12 @@ class RepAuditScreen(Screen[None]):
             return
         self.audit = audit = week_audit.reps[0]
         t = audit.tally
-        self.query_one("#rep-audit-title", Static).update(
+        self.query_one("#rep-audit-title", Line).update(
             f"{self.rep.name} · audit {week_audit.week} · {t.closed} of {t.top_accounts}"
             f" closed ({pct(t.completion_pct)}) · trend"
             f" {sparkline([p.completion_pct for p in audit.trend])}"
         )
-        self.query_one("#rep-audit-summary", Static).update(
+        self.query_one("#rep-audit-summary", Line).update(
             f"{t.stale_contacts} stale, {t.overdue_contacts} overdue contacts ·"
             f" {t.missing_coverage} uncovered · {t.no_in_person} no meeting ·"
             f" {t.champions_left} champ left"
@@ -159,15 +159,15 @@ class RepAuditScreen(Screen[None]):
     def _draw_detail(self) -> None:
         """Spell out the highlighted account (the columns are short)."""
         a = self.current_account()
-        detail = self.query_one("#rep-audit-detail", Static)
+        detail = self.query_one("#rep-audit-detail", Line)
         if a is None:
             detail.update("No top accounts." if self.audit and not self.audit.accounts else "")
             return
-        parts = [f"{escape(a.name)}: {a.status.value}"]
+        parts = [f"{a.name}: {a.status.value}"]
         parts += list(a.escalations)
         missing = a.coverage.missing()
         parts.append("missing " + ", ".join(missing) if missing else "full coverage")
-        parts += [f"champion {escape(name)} left" for name in a.champions_left]
+        parts += [f"champion {name} left" for name in a.champions_left]
         if a.no_in_person:
             parts.append("no in-person meeting in 180 days")
         detail.update(" · ".join(parts))

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from accountreview.db.accounts import AccountRow
 from accountreview.db.stakeholders import StakeholderRow
@@ -18,6 +18,7 @@ from accountreview.services.errors import UserError
 from accountreview.services.review_edits import add_to_slot
 from accountreview.services.stakeholders import add_stakeholder, log_touch, set_next_contact
 from accountreview.tui.context import app_of
+from accountreview.tui.widgets.line import Line
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="form.cancel")
 
@@ -29,7 +30,7 @@ class _Form(ModalScreen[object]):
     BINDINGS = [CANCEL]
 
     def show_error(self, message: str) -> None:
-        error = self.query_one(".field-error", Static)
+        error = self.query_one(".field-error", Line)
         error.update(message)
 
     def action_cancel(self) -> None:
@@ -45,7 +46,7 @@ class TouchForm(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Log a contact with {self.person.name}", classes="dialog-title")
+            yield Line(f"Log a contact with {self.person.name}", classes="dialog-title")
             yield Input(
                 value="today", placeholder="2026-11-20, today, yesterday, 3d, 2w", id="when"
             )
@@ -56,8 +57,8 @@ class TouchForm(_Form):
                 id="channel",
             )
             yield Input(placeholder="note (optional)", id="note")
-            yield Static("", classes="field-error")
-            yield Static("enter saves · tab next field · escape cancels", classes="hint")
+            yield Line("", classes="field-error")
+            yield Line("enter saves · tab next field · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#when", Input).focus()
@@ -86,10 +87,10 @@ class NextContactForm(_Form):
     def compose(self) -> ComposeResult:
         current = self.person.next_contact_on.isoformat() if self.person.next_contact_on else ""
         with Vertical(classes="dialog"):
-            yield Static(f"Next contact with {self.person.name}", classes="dialog-title")
+            yield Line(f"Next contact with {self.person.name}", classes="dialog-title")
             yield Input(value=current, placeholder="2026-12-01, tomorrow, +3d, +2w", id="when")
-            yield Static("", classes="field-error")
-            yield Static("enter saves (empty clears) · escape cancels", classes="hint")
+            yield Line("", classes="field-error")
+            yield Line("enter saves (empty clears) · escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -119,14 +120,14 @@ class NewStakeholderForm(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"New stakeholder at {self.account.name}", classes="dialog-title")
+            yield Line(f"New stakeholder at {self.account.name}", classes="dialog-title")
             yield Input(placeholder="name (required)", id="name")
             yield Input(placeholder="title", id="title")
             yield Select([(lvl.label, lvl.value) for lvl in Level], prompt="level", id="level")
             yield Select([(r.label, r.value) for r in Role], prompt="role", id="role")
             yield Input(placeholder="email", id="email")
-            yield Static("", classes="field-error")
-            yield Static("enter saves · tab next field · escape cancels", classes="hint")
+            yield Line("", classes="field-error")
+            yield Line("enter saves · tab next field · escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -157,10 +158,10 @@ class ReasonForm(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Reopen the review: why?", classes="dialog-title")
+            yield Line("Reopen the review: why?", classes="dialog-title")
             yield Input(placeholder="reason (required, kept in the audit log)", id="reason")
-            yield Static("", classes="field-error")
-            yield Static("enter reopens · escape cancels", classes="hint")
+            yield Line("", classes="field-error")
+            yield Line("enter reopens · escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -186,8 +187,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
-            yield Static("y yes · n no", classes="hint")
+            yield Line(self.question, classes="dialog-title")
+            yield Line("y yes · n no", classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

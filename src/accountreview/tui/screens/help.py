@@ -1,12 +1,15 @@
 """`?`: every key of the screen underneath, with what it does."""
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
+from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import key_label
+from accountreview.tui.widgets.line import Line
 
 
 class HelpScreen(ModalScreen[None]):
@@ -24,15 +27,17 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         section = getattr(self.target, "PALETTE_SECTION", "App")
-        table: DataTable[str] = DataTable(id="keys", cursor_type="row", show_cursor=False)
+        table: DataTable[Text] = DataTable(id="keys", cursor_type="row", show_cursor=False)
         table.add_columns("Key", "Action")
         for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(key_label(binding), binding.tooltip or binding.description)
+                table.add_row(
+                    cell(key_label(binding)), cell(binding.tooltip or binding.description)
+                )
         with Vertical(classes="dialog"):
-            yield Static(f"{section} — keys", classes="dialog-title")
+            yield Line(f"{section} — keys", classes="dialog-title")
             yield table
-            yield Static("escape or ? closes", classes="hint")
+            yield Line("escape or ? closes", classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,13 +1,16 @@
 """Account history: past reviews (frozen snapshots) and each stakeholder's touches."""
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from accountreview.services.history import account_history
 from accountreview.tui.context import app_of
+from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 
 
 class HistoryScreen(Screen[None]):
@@ -24,25 +27,32 @@ class HistoryScreen(Screen[None]):
         self.account_id = account_id
 
     def compose(self) -> ComposeResult:
-        yield Static(id="history-title", classes="title-line")
-        reviews: DataTable[str] = DataTable(id="past", cursor_type="row")
+        yield Line(id="history-title", classes="title-line")
+        reviews: DataTable[Text] = DataTable(id="past", cursor_type="row")
         reviews.add_columns("Week", "Status", "The five at closing")
         yield reviews
-        yield Static("Touches, newest first", classes="title-line")
-        touches: DataTable[str] = DataTable(id="touches", cursor_type="row")
+        yield Line("Touches, newest first", classes="title-line")
+        touches: DataTable[Text] = DataTable(id="touches", cursor_type="row")
         touches.add_columns("Date", "Stakeholder", "Channel", "Note")
         yield touches
         yield KeyBar()
 
     def on_mount(self) -> None:
         history = account_history(app_of(self).ws, self.account_id)
-        self.query_one("#history-title", Static).update(f"{history.account_name} · history")
+        self.query_one("#history-title", Line).update(f"{history.account_name} · history")
         past = self.query_one("#past", DataTable)
         for review in history.reviews:
-            past.add_row(review.week, review.status, ", ".join(review.names) or "—")
+            past.add_row(
+                cell(review.week), cell(review.status), cell(", ".join(review.names) or "—")
+            )
         touches = self.query_one("#touches", DataTable)
         for touch in history.touches:
-            touches.add_row(touch.on.isoformat(), touch.name, touch.channel, touch.note or "")
+            touches.add_row(
+                cell(touch.on.isoformat()),
+                cell(touch.name),
+                cell(touch.channel),
+                cell(touch.note or ""),
+            )
 
     def action_back(self) -> None:
         self.app.pop_screen()

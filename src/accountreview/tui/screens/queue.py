@@ -1,16 +1,19 @@
 """The queue (home): this week's accounts for the rep, those needing attention first."""
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from accountreview.db.reps import RepRow
 from accountreview.services.badges import badges
 from accountreview.services.queue import Queue, queue_for
 from accountreview.text import money
 from accountreview.tui.context import app_of
+from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 
 
 class QueueScreen(Screen[None]):
@@ -38,15 +41,15 @@ class QueueScreen(Screen[None]):
         self.queue: Queue | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="queue-title", classes="title-line")
-        table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Line(id="queue-title", classes="title-line")
+        table: DataTable[Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_column("Status", key="status", width=11)
         table.add_column("Account", key="account", width=20)
         table.add_column("Cur/Pot", key="size", width=11)
         table.add_column("Stage", key="stage", width=8)
         table.add_column("Attention", key="badges")
         yield table
-        yield Static(id="queue-detail", classes="hint")
+        yield Line(id="queue-detail", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -66,14 +69,14 @@ class QueueScreen(Screen[None]):
         for item in self.queue.items:
             a = item.facts.account
             table.add_row(
-                item.status.value,
-                a.name,
-                f"{money(a.current)}/{money(a.potential)}",
-                item.facts.stage.value,
-                ", ".join(badges(item.facts)) or "",
+                cell(item.status.value),
+                cell(a.name),
+                cell(f"{money(a.current)}/{money(a.potential)}"),
+                cell(item.facts.stage.value),
+                cell(", ".join(badges(item.facts))),
                 key=a.id,
             )
-        title = self.query_one("#queue-title", Static)
+        title = self.query_one("#queue-title", Line)
         title.update(
             f"{self.rep.name} · week {self.queue.week} · {self.queue.headline}"
             if self.queue.items
@@ -114,7 +117,7 @@ class QueueScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Spell out the highlighted account's flags below the table (the column is narrow)."""
-        detail = self.query_one("#queue-detail", Static)
+        detail = self.query_one("#queue-detail", Line)
         item = next(
             (
                 i

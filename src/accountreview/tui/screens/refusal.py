@@ -4,10 +4,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.domain.close_rule import Blocker
+from accountreview.tui.literal import literal
+from accountreview.tui.widgets.line import Line
 
 
 class RefusalScreen(ModalScreen[int | None]):
@@ -22,22 +24,23 @@ class RefusalScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(
+            yield Line(
                 f"Not yet: {len(self.blockers)} thing(s) to fix before closing",
                 classes="dialog-title",
             )
+            # Ids by place in the list: one slot often has several reasons.
             yield OptionList(
-                *[Option(b.text, id=str(b.position or "")) for b in self.blockers], id="reasons"
+                *[Option(literal(b.text), id=f"reason-{n}") for n, b in enumerate(self.blockers)],
+                id="reasons",
             )
-            yield Static("enter jumps to the slot · escape goes back", classes="hint")
+            yield Line("enter jumps to the slot · escape goes back", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        position = event.option.id
-        self.dismiss(int(position) if position else None)
+        self.dismiss(self.blockers[event.option_index].position)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

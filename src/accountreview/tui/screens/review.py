@@ -7,7 +7,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.db.accounts import AccountRow
@@ -18,10 +18,17 @@ from accountreview.services.errors import CloseRefused, UserError
 from accountreview.services.facts import AccountFacts, account_facts
 from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
-from accountreview.text import money, pct
 from accountreview.tui.context import AccountList, app_of
-from accountreview.tui.markup import escape
+from accountreview.tui.literal import literal
+from accountreview.tui.screens.review_text import (
+    SLOTS_HEADER,
+    facts_text,
+    note_lines,
+    slot_lines,
+    title_text,
+)
 from accountreview.tui.widgets.key_bar import KeyBar
+from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.note_lines import NoteLines
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
@@ -126,12 +133,10 @@ class ReviewScreen(Screen[None]):
     # --- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="review-title", classes="title-line")
-        yield Static(id="facts")
-        yield Static(
-            _slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓"), id="slots-header"
-        )
-        yield OptionList(*[Option("", id=str(n)) for n in range(1, 6)], id="slots")
+        yield Line(id="review-title", classes="title-line")
+        yield Line(id="facts")
+        yield Line(SLOTS_HEADER, id="slots-header")
+        yield OptionList(*[Option(literal(""), id=str(n)) for n in range(1, 6)], id="slots")
         yield NoteLines(id="notes")
         yield StakeholderPicker()
         yield KeyBar()
@@ -188,89 +193,26 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def _draw_title(self, view: ReviewView) -> None:
-        state = view.status.value
-        if view.status is ReviewStatus.CLOSED:
-            state = "closed · read-only (o reopens)"
-        self.query_one("#review-title", Static).update(
-            f"{view.account_name} · review {view.week} · {state}",
+        self.query_one("#review-title", Line).update(
+            title_text(view),
             layout=False,  # one line, always
         )
 
     def _draw_facts(self, f: AccountFacts) -> None:
-        a = f.account
-        size = (
-            f"{f.stage.value} · {money(a.current)} of {money(a.potential)}"
-            f" ({pct(None if f.penetration is None else f.penetration * 100)})"
-            f" · whitespace {money(f.whitespace)} · CS {f.cs_tier}"
-        )
-        parts = []
-        if f.renewal is not None:
-            feels = (
-                "—"
-                if f.renewal.perceived_increase is None
-                else f"{f.renewal.perceived_increase * 100:+.2f}%"
-            )
-            shock = " [b]SHOCK[/b]" if f.renewal.shock else ""
-            parts.append(f"renewal {money(f.renewal.renewal_price)} feels {feels}{shock}")
-        if f.rebate_days_left is not None:
-            parts.append(
-                f"rebate: {f.rebate_days_left} days to go live"
-                if f.rebate_days_left >= 0
-                else "rebate deadline missed"
-            )
-        if f.contract_year is not None:
-            parts.append(f"contract year {f.contract_year}")
-        if a.contract is not None and a.contract.value == "monthly":
-            parts.append("monthly")
-        parts.append("gates met" if f.gates.met else "gates: " + "; ".join(f.gates.missing()))
-        parts.append(f"in person: {f.last_in_person or 'never'}")
-        self.query_one("#facts", Static).update(size + "\n" + " · ".join(parts))
+        self.query_one("#facts", Line).update(facts_text(f))
 
     def _draw_slots(self, view: ReviewView) -> None:
         # A list of five plain lines: far cheaper to draw than a table of 35 cells.
         slots = self.query_one("#slots", OptionList)
         row = slots.highlighted or 0
-        today = app_of(self).ws.today
-        lines = []
-        for slot in view.slots:
-            if slot.name is None:
-                last, age = "", ""
-            elif slot.last_contact_on is None:
-                last, age = "never", "—"
-            else:
-                last = slot.last_contact_on.isoformat()
-                days = (today - slot.last_contact_on).days
-                age = f"{days}d {slot.staleness.value if slot.staleness else ''}"
-            lines.append(
-                _slot_line(
-                    str(slot.position),
-                    slot.name or "— pick (enter) —",
-                    slot.role.label if slot.role else "",
-                    last,
-                    age,
-                    slot.next_contact_on.isoformat() if slot.next_contact_on else "",
-                    "✓" if slot.confirmed_in_role and slot.name else "",
-                )
-            )
-        slots.set_options([Option(line, id=str(n)) for n, line in enumerate(lines, start=1)])
+        lines = slot_lines(view, app_of(self).ws.today)
+        slots.set_options(
+            [Option(literal(line), id=str(n)) for n, line in enumerate(lines, start=1)]
+        )
         slots.highlighted = max(0, min(row, 4))
 
     def _draw_notes(self, view: ReviewView) -> None:
-        lines: list[str] = []
-        if view.status is ReviewStatus.CLOSED:
-            lines.append("[b]Closed.[/b] The five are frozen as they stood at closing.")
-        elif view.blockers:
-            lines.append(f"[b]To close ({len(view.blockers)}):[/b]")
-            lines.extend(f"[$error]• {escape(b.text)}[/]" for b in view.blockers)
-        else:
-            lines.append("[b]Ready to close:[/b] press ctrl+d.")
-        if view.risks:
-            lines.append("[b]Risks:[/b]")
-            lines.extend(f"[$warning]• {escape(r)}[/]" for r in view.risks)
-        if view.changes:
-            lines.append("[b]Since last closed review:[/b]")
-            lines.extend(f"• {escape(c)}" for c in view.changes)
-        self.query_one("#notes", NoteLines).set_lines(lines)
+        self.query_one("#notes", NoteLines).set_lines(note_lines(view))
 
     # --- helpers -------------------------------------------------------------------
 
@@ -511,12 +453,3 @@ class ReviewScreen(Screen[None]):
         from accountreview.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.account_id))
-
-
-def _slot_line(*cells: str) -> str:
-    """One row of the slots, in fixed-width columns (names and roles cut to fit)."""
-    widths = (1, 16, 15, 10, 11, 10, 1)
-    return "  ".join(
-        (cell if len(cell) <= width else cell[: width - 1] + "…").ljust(width)
-        for cell, width in zip(cells, widths, strict=True)
-    ).rstrip()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, ProgressBar, Select, Static
+from textual.widgets import Input, ProgressBar, Select
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.errors import InvalidValue
@@ -22,6 +22,7 @@ from accountreview.services.errors import UserError
 from accountreview.services.fields import path_field
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.context import app_of
+from accountreview.tui.widgets.line import Line
 
 SOURCES = [("told by each file's header", ""), ("native", "native")]
 SOURCES += [("Salesforce", "salesforce"), ("HubSpot", "hubspot")]
@@ -53,9 +54,9 @@ class _TransferDialog(ModalScreen[bool]):
         return own
 
     def show(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#transfer-error" if error else "#transfer-result", Static).update(message)
+        self.query_one("#transfer-error" if error else "#transfer-result", Line).update(message)
         if error:
-            self.query_one("#transfer-result", Static).update("")
+            self.query_one("#transfer-result", Line).update("")
 
     def set_progress(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=total, progress=done)
@@ -70,7 +71,7 @@ class ImportScreen(_TransferDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Import CSV files", classes="dialog-title")
+            yield Line("Import CSV files", classes="dialog-title")
             yield Input(
                 placeholder="file(s): data/reps.csv ~/Downloads/Account.csv",
                 id="paths",
@@ -86,9 +87,9 @@ class ImportScreen(_TransferDialog):
                 compact=True,
             )
             yield ProgressBar(total=None, show_eta=False, id="progress")
-            yield Static("", id="transfer-error", classes="field-error")
-            yield Static("", id="transfer-result", classes="transfer-result")
-            yield Static("enter imports · tab next field · escape closes", classes="hint")
+            yield Line("", id="transfer-error", classes="field-error")
+            yield Line("", id="transfer-result", classes="transfer-result")
+            yield Line("enter imports · tab next field · escape closes", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#paths", Input).focus()
@@ -163,15 +164,15 @@ class ExportScreen(_TransferDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Export to a file (private to you: 0600)", classes="dialog-title")
+            yield Line("Export to a file (private to you: 0600)", classes="dialog-title")
             yield Select(EXPORTS, value="accounts", allow_blank=False, id="kind", compact=True)
             yield Select(FORMATS, value="csv", allow_blank=False, id="format", compact=True)
             yield Input(placeholder="week (optional), e.g. 2026-W47", id="week", compact=True)
             yield Input(value="accountreview-accounts.csv", id="path", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="progress")
-            yield Static("", id="transfer-error", classes="field-error")
-            yield Static("", id="transfer-result", classes="transfer-result")
-            yield Static("enter exports · tab next field · escape closes", classes="hint")
+            yield Line("", id="transfer-error", classes="field-error")
+            yield Line("", id="transfer-result", classes="transfer-result")
+            yield Line("enter exports · tab next field · escape closes", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()

@@ -4,10 +4,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.db.reps import RepRow
+from accountreview.tui.literal import literal
+from accountreview.tui.widgets.line import Line
 
 
 class WhoScreen(ModalScreen[str | None]):
@@ -24,20 +26,23 @@ class WhoScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             if not self.reps:
-                yield Static("No reps in this database yet.", classes="dialog-title")
-                yield Static(
+                yield Line("No reps in this database yet.", classes="dialog-title")
+                yield Line(
                     "Add yourself: accountreview rep add NAME --email you@company.com --me\n"
                     "or import data (README), or try: accountreview demo\n\n"
                     "escape quits",
                     classes="hint",
                 )
                 return
-            yield Static("Who are you?", classes="dialog-title")
+            yield Line("Who are you?", classes="dialog-title")
             yield OptionList(
-                *[Option(f"{r.name} · {r.role.value} · {r.email}", id=r.id) for r in self.reps],
+                *[
+                    Option(literal(f"{r.name} · {r.role.value} · {r.email}"), id=r.id)
+                    for r in self.reps
+                ],
                 id="reps",
             )
-            yield Static("enter picks (remembered) · escape cancels", classes="hint")
+            yield Line("enter picks (remembered) · escape cancels", classes="hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

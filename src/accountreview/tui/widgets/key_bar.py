@@ -6,7 +6,10 @@ loses the last ones off the edge; here every key stays visible.
 
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.content import Content
+
+from accountreview.tui.literal import styled
+from accountreview.tui.widgets.line import Line
 
 KEY_NAMES = {"escape": "esc", "enter": "↵", "question_mark": "?"}
 
@@ -21,7 +24,7 @@ def key_label(binding: Binding) -> str:
     return key.replace("ctrl+", "^")
 
 
-class KeyBar(Static):
+class KeyBar(Line):
     """The keys of the focused widget's panel, the screen and the app, with what each does."""
 
     DEFAULT_CSS = """
@@ -70,30 +73,30 @@ class KeyBar(Static):
             parts.append((key_label(binding), binding.description))
         parts.append(("^p", "Commands"))
         width = self.size.width or 78  # the width inside the padding
-        text = self._pack(parts, max(20, width))
+        lines = self._pack(parts, max(20, width))
         if width != self._width:
             self._width, self._lines = width, 0
         # A bar that would shrink (a picker open, fewer keys) keeps its height with
         # blank lines: a change of height costs the whole screen a layout pass.
-        lines = text.count("\n") + 1
-        text += "\n " * max(0, self._lines - lines)
-        if text != self._shown:  # an unchanged bar costs no redraw at all
-            grew = lines > self._lines
-            self._lines = max(self._lines, lines)
-            self._shown = text
+        lines += [Content(" ")] * max(0, self._lines - len(lines))
+        text = Content("\n").join(lines)
+        if text.plain != self._shown:  # an unchanged bar costs no redraw at all
+            grew = len(lines) > self._lines
+            self._lines = max(self._lines, len(lines))
+            self._shown = text.plain
             self.update(text, layout=grew)
 
     @staticmethod
-    def _pack(parts: list[tuple[str, str]], width: int) -> str:
+    def _pack(parts: list[tuple[str, str]], width: int) -> list[Content]:
         """Lay the keys out in lines no wider than `width`, never splitting a key from its words."""
-        lines: list[str] = []
-        line, used = "", 0
+        lines: list[Content] = []
+        line, used = Content(), 0
         for key, label in parts:
             size = len(key) + 1 + len(label)
             if used and used + 2 + size > width:
                 lines.append(line)
-                line, used = "", 0
-            markup = f"[b $footer-key-foreground]{key.replace('[', chr(92) + '[')}[/] {label}"
-            line, used = (f"{line}  {markup}", used + 2 + size) if used else (markup, size)
+                line, used = Content(), 0
+            shown = styled("[b $footer-key-foreground]$key[/] $label", key=key, label=label)
+            line, used = (line + "  " + shown, used + 2 + size) if used else (shown, size)
         lines.append(line)
-        return "\n".join(lines)
+        return lines

@@ -18,7 +18,7 @@ from textual.visual import Visual
 
 
 class NoteLines(ScrollView, can_focus=True):
-    """Markup lines; `set_lines` replaces them. Focus it to scroll with the arrow keys."""
+    """Lines of styled text; `set_lines` replaces them. Focus it to scroll with the arrows."""
 
     DEFAULT_CSS = """
     NoteLines {
@@ -30,28 +30,30 @@ class NoteLines(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._source: tuple[str, ...] = ()
+        self._source: tuple[tuple[str, object], ...] = ()
+        self._lines: tuple[Content, ...] = ()
         self._content = Content("")
         self._strips: list[Strip] = []
         self._width = -1
 
     @property
-    def lines(self) -> tuple[str, ...]:
-        """The markup lines shown."""
-        return self._source
+    def lines(self) -> tuple[Content, ...]:
+        """The lines shown."""
+        return self._lines
 
     @property
     def plain(self) -> str:
         """The text shown, without styles."""
         return self._content.plain
 
-    def set_lines(self, lines: Sequence[str]) -> None:
-        """Show `lines` (Textual markup), scrolled back to the top if they changed."""
-        source = tuple(lines)
+    def set_lines(self, lines: Sequence[Content]) -> None:
+        """Show `lines` (build them with `literal` or `styled`: a `str` is not accepted,
+        so user text never becomes markup), scrolled back to the top if they changed."""
+        source = tuple((line.plain, tuple(line.spans)) for line in lines)
         if source == self._source:
             return
-        self._source = source
-        self._content = Content.from_markup("\n".join(source))
+        self._source, self._lines = source, tuple(lines)
+        self._content = Content("\n").join(lines)
         self._width = -1
         self._layout_lines()
         self.scroll_to(y=0, animate=False)

@@ -7,9 +7,10 @@ times cheaper (a DataTable of 20 rows and 10 columns takes ~100 ms to redraw on 
 
 from collections.abc import Sequence
 
-from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from accountreview.tui.literal import literal
 
 
 def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -40,7 +41,7 @@ class RowList(OptionList):
     def show_rows(self, rows: Sequence[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
         """Replace the rows (id, cells); the highlight stays on `keep` if it is still there."""
         self.set_options(
-            [Option(Content(fixed_line(cells, self.widths)), id=key) for key, cells in rows]
+            [Option(literal(fixed_line(cells, self.widths)), id=key) for key, cells in rows]
         )
         if not rows:
             return

@@ -11,11 +11,12 @@ from collections.abc import Collection
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.db.stakeholders import StakeholderRow
-from accountreview.tui.markup import escape
+from accountreview.tui.literal import literal, styled
+from accountreview.tui.widgets.line import Line
 
 NEW_STAKEHOLDER = "__new__"
 
@@ -42,12 +43,12 @@ class StakeholderPicker(Vertical):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="picker-title", classes="dialog-title")
-        yield Static(id="filter")
+        yield Line(id="picker-title", classes="dialog-title")
+        yield Line(id="filter")
         people = OptionList(id="people")
         people.can_focus = False  # the keys come through `take_key`
         yield people
-        yield Static(
+        yield Line(
             "type to filter · enter picks · ↑↓ move · backspace · escape cancels ·"
             " left or already-slotted people are greyed out",
             classes="hint",
@@ -58,7 +59,7 @@ class StakeholderPicker(Vertical):
     ) -> None:
         """Show the picker for slot `position`, the filter empty and focused."""
         self.people, self.position, self.taken = people, position, set(taken)
-        self.query_one("#picker-title", Static).update(f"Slot {position}: who?")
+        self.query_one("#picker-title", Line).update(f"Slot {position}: who?")
         self.set_text("")
         self.display = True
 
@@ -67,7 +68,7 @@ class StakeholderPicker(Vertical):
 
     def fill(self, text: str) -> None:
         needle = text.strip().lower()
-        options = [Option("+ Add a new stakeholder…", id=NEW_STAKEHOLDER)]
+        options = [Option(literal("+ Add a new stakeholder…"), id=NEW_STAKEHOLDER)]
         for p in self.people:
             hay = " ".join(
                 filter(None, [p.name, p.title, p.email, p.role.label if p.role else None])
@@ -83,7 +84,7 @@ class StakeholderPicker(Vertical):
                 note = " · already in a slot"
             prompt = f"{p.name} · {p.title or '—'} · {role} · {last}{note}"
             disabled = p.left_on is not None or p.id in self.taken
-            options.append(Option(prompt, id=p.id, disabled=disabled))
+            options.append(Option(literal(prompt), id=p.id, disabled=disabled))
         option_list = self.query_one("#people", OptionList)
         option_list.set_options(options)
         option_list.highlighted = 1 if len(options) > 1 and needle else 0
@@ -91,8 +92,12 @@ class StakeholderPicker(Vertical):
     def set_text(self, text: str) -> None:
         """Filter by `text` and show it with a cursor."""
         self.text = text
-        shown = escape(text) if text else "[dim]type to filter by name, title, role or email[/]"
-        self.query_one("#filter", Static).update(f"› {shown}[reverse] [/]")
+        shown = (
+            styled("› $text[reverse] [/]", text=text)
+            if text
+            else styled("› [dim]type to filter by name, title, role or email[/][reverse] [/]")
+        )
+        self.query_one("#filter", Line).update(shown)
         self.fill(text)
 
     def take_key(self, key: str, character: str | None) -> bool:

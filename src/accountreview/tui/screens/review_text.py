@@ -1,0 +1,114 @@
+"""What the review screen shows, as text: its title, the account's facts, the five
+slot rows and the notes (what blocks closing, risks, what changed). User text goes in
+through `literal`/`styled` only, so it is shown as typed."""
+
+from datetime import date
+
+from textual.content import Content
+
+from accountreview.domain.enums import ReviewStatus
+from accountreview.services.facts import AccountFacts
+from accountreview.services.reviews import ReviewView, SlotView
+from accountreview.text import money, pct
+from accountreview.tui.literal import literal, styled
+
+SLOT_WIDTHS = (1, 16, 15, 10, 11, 10, 1)
+
+
+def slot_line(*cells: str) -> str:
+    """One row of the slots, in fixed-width columns (names and roles cut to fit)."""
+    return "  ".join(
+        (cell if len(cell) <= width else cell[: width - 1] + "…").ljust(width)
+        for cell, width in zip(cells, SLOT_WIDTHS, strict=True)
+    ).rstrip()
+
+
+SLOTS_HEADER = slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓")
+
+
+def title_text(view: ReviewView) -> str:
+    """The account, the week and whether the review is open or closed."""
+    state = view.status.value
+    if view.status is ReviewStatus.CLOSED:
+        state = "closed · read-only (o reopens)"
+    return f"{view.account_name} · review {view.week} · {state}"
+
+
+def facts_text(f: AccountFacts) -> Content:
+    """Size, stage, renewal, rebate, contract and gates, in two lines."""
+    a = f.account
+    size = (
+        f"{f.stage.value} · {money(a.current)} of {money(a.potential)}"
+        f" ({pct(None if f.penetration is None else f.penetration * 100)})"
+        f" · whitespace {money(f.whitespace)} · CS {f.cs_tier}"
+    )
+    parts: list[Content | str] = []
+    if f.renewal is not None:
+        feels = (
+            "—"
+            if f.renewal.perceived_increase is None
+            else f"{f.renewal.perceived_increase * 100:+.2f}%"
+        )
+        renewal = f"renewal {money(f.renewal.renewal_price)} feels {feels}"
+        parts.append(
+            styled("$renewal [b]SHOCK[/b]", renewal=renewal) if f.renewal.shock else renewal
+        )
+    if f.rebate_days_left is not None:
+        parts.append(
+            f"rebate: {f.rebate_days_left} days to go live"
+            if f.rebate_days_left >= 0
+            else "rebate deadline missed"
+        )
+    if f.contract_year is not None:
+        parts.append(f"contract year {f.contract_year}")
+    if a.contract is not None and a.contract.value == "monthly":
+        parts.append("monthly")
+    parts.append("gates met" if f.gates.met else "gates: " + "; ".join(f.gates.missing()))
+    parts.append(f"in person: {f.last_in_person or 'never'}")
+    return literal(size + "\n") + Content(" · ").join(
+        literal(p) if isinstance(p, str) else p for p in parts
+    )
+
+
+def _slot_row(slot: SlotView, today: date) -> str:
+    if slot.name is None:
+        last, age = "", ""
+    elif slot.last_contact_on is None:
+        last, age = "never", "—"
+    else:
+        last = slot.last_contact_on.isoformat()
+        days = (today - slot.last_contact_on).days
+        age = f"{days}d {slot.staleness.value if slot.staleness else ''}"
+    return slot_line(
+        str(slot.position),
+        slot.name or "— pick (enter) —",
+        slot.role.label if slot.role else "",
+        last,
+        age,
+        slot.next_contact_on.isoformat() if slot.next_contact_on else "",
+        "✓" if slot.confirmed_in_role and slot.name else "",
+    )
+
+
+def slot_lines(view: ReviewView, today: date) -> list[str]:
+    """The five slot rows: who, role, last contact, its age, next contact, in role."""
+    return [_slot_row(slot, today) for slot in view.slots]
+
+
+def note_lines(view: ReviewView) -> list[Content]:
+    """What blocks closing (or that it is closed or ready), the risks, what changed."""
+    lines: list[Content] = []
+    if view.status is ReviewStatus.CLOSED:
+        lines.append(styled("[b]Closed.[/b] The five are frozen as they stood at closing."))
+    elif view.blockers:
+        lines.append(styled("[b]To close ($count):[/b]", count=str(len(view.blockers))))
+        lines.extend(styled("[$error]• $text[/]", text=b.text) for b in view.blockers)
+    else:
+        lines.append(styled("[b]Ready to close:[/b] press ctrl+d."))
+    if view.risks:
+        lines.append(styled("[b]Risks:[/b]"))
+        lines.extend(styled("[$warning]• $text[/]", text=r) for r in view.risks)
+    if view.changes:
+        lines.append(styled("[b]Since last closed review:[/b]"))
+        lines.extend(literal(f"• {c}") for c in view.changes)
+    return lines
