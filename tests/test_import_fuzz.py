@@ -22,7 +22,7 @@ from accountreview.io.crm.fields import crm_date, crm_email, crm_money
 from accountreview.io.crm.salesforce import contact_role, is_footer, salesforce_id
 from accountreview.io.csv_source import CsvSource, Row
 from accountreview.services.errors import ImportRejected, InvalidInput
-from accountreview.services.importing import ImportOptions, import_file
+from accountreview.services.importing import ImportOptions, detect_file, import_file
 from accountreview.services.workspace import Workspace, open_workspace
 from conftest import TODAY, content_hash
 
@@ -209,7 +209,8 @@ def test_a_broken_row_is_imported_or_rejected_never_half_saved(
                 assert f"row {index + 2}" in str(error)
         else:
             assert mutation != "extra cell", "a row with a cell outside the header was accepted"
-            assert mutation != "short row", "a row with fewer cells than the header was accepted"
+            if not detect_file(path).format.short_rows:  # a report whose rows may stop early
+                assert mutation != "short row", "a row with fewer cells than the header was taken"
             # A CRM's free text is taken leniently, but never with a control character.
             for table, column in (
                 ("stakeholder", "name"),
