@@ -4,10 +4,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accountreview.domain.enums import Channel, Level, Role
 from accountreview.domain.errors import InvalidValue
-from accountreview.io.crm.fields import crm_date, crm_money, level_from_title, role_from_title
+from accountreview.domain.values import clean_text
+from accountreview.io.crm.fields import (
+    crm_date,
+    crm_money,
+    crm_text,
+    level_from_title,
+    role_from_title,
+)
 from accountreview.io.crm.hubspot import hubspot_id
 from accountreview.io.crm.salesforce import (
     channel_from_value,
@@ -236,3 +245,14 @@ def test_potential_column_must_be_in_the_file() -> None:
     assert found.fields is not None and "potential" in found.fields
     with pytest.raises(UnknownHeader, match="--potential-from 'Revenue'"):
         detect_format("c.csv", header, potential_from="Revenue")
+
+
+@given(st.text(max_size=60))
+def test_a_crm_cell_cleaned_is_text_the_app_accepts(text: str) -> None:
+    """A CRM cell is cleaned by dropping exactly what typed text refuses (one rule), so
+    what an import stores the CLI would have taken, and joined emoji survive both."""
+    cleaned = crm_text(text)
+    if cleaned:
+        assert clean_text(cleaned, "name") == cleaned
+    kept = [c for c in text if c in "\u200c\u200d"]
+    assert [c for c in cleaned if c in "\u200c\u200d"] == kept

@@ -133,3 +133,24 @@ def test_bool_false_forms_include_empty(text: str) -> None:
 def test_bool_raises_only_invalid_value(text: str) -> None:
     with contextlib.suppress(InvalidValue):
         parse_bool(text, "is top")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩\u200d👩\u200d👧 Family",  # joined emoji
+        "Mehr\u200cdad",  # Persian names need the zero-width non-joiner
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f Team",  # a flag of tags
+        "José Ñúñez",
+        "שרה כהן",  # right-to-left text itself is text
+        "e\u0301\u0301",  # combining marks
+    ],
+)
+def test_clean_text_keeps_what_real_names_need(text: str) -> None:
+    assert clean_text(text, "name") == text
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\ufeff", "\u00ad", "\x1b"])
+def test_clean_text_refuses_invisible_and_bidi_controls(char: str) -> None:
+    with pytest.raises(InvalidValue):
+        clean_text(f"Ann{char}Lee", "name")

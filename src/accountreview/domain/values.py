@@ -19,6 +19,18 @@ _CURRENCY_SIGNS = "$€£"
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
 _PERCENT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12}")
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Format characters that real text needs: the zero-width non-joiner (Persian, Hindi)
+# and joiner (emoji such as 👩‍👩‍👧), and the tags of flag emoji such as 🏴󠁧󠁢󠁳󠁣󠁴󠁿.
+_TEXT_FORMAT_CHARS = frozenset({"\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))})
+
+
+def is_control(char: str) -> bool:
+    """Whether `char` may not be part of a name, title or note: a control character,
+    an invisible format character (bidi overrides such as U+202E, zero-width spaces)
+    other than those real text needs, a lone surrogate, or a line/paragraph separator."""
+    return unicodedata.category(char) in _FORBIDDEN_CATEGORIES and char not in _TEXT_FORMAT_CHARS
+
+
 _TRUE = frozenset({"yes", "y", "true", "1", "x"})
 _FALSE = frozenset({"no", "n", "false", "0", ""})
 
@@ -51,12 +63,15 @@ def parse_percent(text: str, what: str = "percent", max_value: float = 100.0) ->
 def clean_text(text: str, what: str, *, max_length: int = 200, required: bool = True) -> str:
     """Trim a free text and refuse control characters, overlong or (if required) empty text."""
     cleaned = text.strip()
-    expected = f"text of at most {max_length} characters on one line, without control characters"
+    expected = (
+        f"text of at most {max_length} characters on one line, without control characters"
+        " (nor invisible ones such as U+202E or U+200B)"
+    )
     if required and not cleaned:
         raise InvalidValue(what, text, "a non-empty text")
     if len(cleaned) > max_length:
         raise InvalidValue(what, text, expected)
-    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in cleaned):
+    if any(map(is_control, cleaned)):
         raise InvalidValue(what, text, expected)
     return cleaned
 

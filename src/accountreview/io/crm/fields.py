@@ -23,7 +23,6 @@ Cells
 """
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import (
     EMAIL_EXPECTED,
     MAX_MONEY,
+    is_control,
     parse_bool,
     parse_email,
     parse_money,
@@ -262,19 +262,17 @@ def crm_bool(text: str, what: str) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 def crm_text(text: str, max_length: int = 200) -> str:
-    """Free text from a CRM on one line: spaces folded, control characters dropped, cut."""
+    """Free text from a CRM on one line: spaces folded, control characters (those typed
+    text refuses, `is_control`) dropped, cut."""
     if text.isprintable() and "  " not in text:
         folded = text.strip()  # the usual cell: nothing to fold or drop
     else:
         folded = _SPACES.sub(" ", text).strip()
     if not folded.isprintable():
-        folded = "".join(
-            c for c in folded if unicodedata.category(c) not in _DROPPED_CATEGORIES
-        ).strip()
+        folded = "".join(c for c in folded if not is_control(c)).strip()
     if len(folded) > max_length:
         folded = folded[: max_length - 1].rstrip() + "…"
     return folded
