@@ -442,3 +442,30 @@ def test_junk_in_one_cell_is_imported_or_rejected_never_a_crash(
                 assert report.rows == len(rows)
         finally:
             ws.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        (["name", "rep", "top", "signed_on"], "Closest is accounts: missing potential, current"),
+        (
+            ["account", "name", "email", "title", "level", "role", "left_on", "colour"],
+            "Closest is stakeholders: not expected colour",
+        ),
+        (
+            ["account", "name", "email", "title", "level", "role", "lefton"],
+            "Closest is stakeholders: missing left_on; not expected lefton",
+        ),
+    ],
+)
+def test_an_unknown_header_says_only_what_is_wrong(
+    ws: Workspace, tmp_path: Path, header: list[str], says: str
+) -> None:
+    """The closest kind is named with what it misses and what it has extra, never 'missing
+    nothing' or 'not expected nothing'."""
+    path = write_csv(tmp_path / "file.csv", header, [["x"] * len(header)])
+    with pytest.raises(ImportRejected) as caught:
+        import_file(ws, path)
+    assert says in str(caught.value)
+    assert "missing nothing" not in str(caught.value)
+    assert "expected nothing" not in str(caught.value)

@@ -200,10 +200,9 @@ def unknown_header_message(file: str, header: list[str], *, more: tuple[str, ...
         missing = [c for c in COLUMNS[kind] if c not in found]
         allowed = (*COLUMNS[kind], *OPTIONAL_COLUMNS[kind])
         extra = [n for n in names if n not in allowed]
-        lines.append(
-            f"Closest is {kind}: missing {', '.join(missing) or 'nothing'};"
-            f" not expected {', '.join(extra) or 'nothing'}"
-        )
+        closest = [f"missing {', '.join(missing)}"] if missing else []
+        closest += [f"not expected {', '.join(extra)}"] if extra else []
+        lines.append(f"Closest is {kind}: {'; '.join(closest) or 'its columns, named twice'}")
     lines.append("Expected the columns of one of these (any order, any case):")
     lines.extend(f"  {kind}: {', '.join(columns)}" for kind, columns in COLUMNS.items())
     lines.extend(more)
