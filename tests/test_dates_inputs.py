@@ -16,7 +16,6 @@ accepted case runs some twenty commands).
 
 import csv
 import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -32,7 +31,7 @@ from accountreview.domain.dates import EARLIEST, LATEST, IsoWeek, latest_planned
 from accountreview.io.native_csv import COLUMNS
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.workspace import open_workspace
-from conftest import TODAY, content_hash
+from conftest import TODAY, content_hash, copy_of
 from test_dates_stored import ACCOUNT_DATES
 
 runner = CliRunner()
@@ -98,9 +97,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 def cli(db: Path, *args: str) -> tuple[int, str]:
@@ -309,6 +306,12 @@ NATIVE_COLUMNS = [("accounts", c) for c in ACCOUNT_DATES] + [
 ]
 
 
+def cell_named(column: str, junk: str | None) -> str:
+    """How a refusal of the cell names it: by its column, or (for a NUL, which the reader
+    refuses for the whole row before any cell is read) by its row."""
+    return "row 2:" if junk is not None and "\x00" in junk else f"column '{column}'"
+
+
 @FUZZ
 @given(where=st.sampled_from(NATIVE_COLUMNS), day=DAYS, junk=st.one_of(st.none(), JUNK))
 def test_native_import_date_cells(
@@ -319,7 +322,7 @@ def test_native_import_date_cells(
     accepted = None if junk is not None else in_range(day, TODAY if column == "on" else LATEST)
     path = native_file(tmp_path, kind, column, text)
     ends = LATEST if junk is None and not in_range(day) else None  # else "not in the future"
-    attempt(db, f"column '{column}'", accepted, "import", str(path), ends=ends)
+    attempt(db, cell_named(column, junk), accepted, "import", str(path), ends=ends)
 
 
 def crm_file(tmp: Path, source: str, text: str) -> Path:
@@ -349,7 +352,7 @@ def test_crm_import_date_cells(
     text = crm_forms(day)[form] if junk is None else junk
     accepted = None if junk is not None else in_range(day)
     path = crm_file(tmp_path, source, text)
-    attempt(db, f"column '{CRM_COLUMNS[source]}'", accepted, "import", str(path),
+    attempt(db, cell_named(CRM_COLUMNS[source], junk), accepted, "import", str(path),
             "--from", source, "--rep", "Ann Lee")  # fmt: skip
 
 
