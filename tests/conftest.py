@@ -1,6 +1,7 @@
 """Shared fixtures: a frozen "today", a real SQLite file per test, a small seeded account."""
 
 import hashlib
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,6 +116,13 @@ def seed(ws: Workspace) -> Seeded:
 @pytest.fixture
 def seeded(ws: Workspace) -> Seeded:
     return seed(ws)
+
+
+def copy_of(template: Path, folder: Path) -> Path:
+    """A copy of a database built once for a module (`template`), for one test to change."""
+    path = folder / "review.db"
+    shutil.copyfile(template, path)
+    return path
 
 
 def content_hash(db: "Workspace | Path") -> str:

@@ -29,7 +29,7 @@ from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 from accountreview.services.reviews import review_view
 from accountreview.services.stakeholders import set_next_contact
 from accountreview.services.workspace import open_workspace
-from conftest import TODAY, content_hash, seed
+from conftest import TODAY, content_hash, copy_of, seed
 
 runner = CliRunner()
 EXAMPLES = int(os.environ.get("ACCOUNTREVIEW_FUZZ_EXAMPLES", "40"))
@@ -66,9 +66,7 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(base_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copy(base_db, path)
-    return path
+    return copy_of(base_db, tmp_path)
 
 
 def run(db: Path, *args: str) -> tuple[int, str]:

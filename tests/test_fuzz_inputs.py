@@ -9,7 +9,6 @@ ACCOUNTREVIEW_FUZZ_EXAMPLES sets the number of cases per test (default 40).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from typer.testing import CliRunner
 
 from accountreview.cli import app
 from accountreview.services.workspace import open_workspace
-from conftest import TODAY, content_hash, seed
+from conftest import TODAY, content_hash, copy_of, seed
 
 runner = CliRunner()
 EXAMPLES = int(os.environ.get("ACCOUNTREVIEW_FUZZ_EXAMPLES", "40"))
@@ -59,9 +58,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 def attempt(db: Path, *args: str) -> int:

@@ -36,7 +36,7 @@ from accountreview.io.csv_source import (
 from accountreview.io.text_file import UnreadableFile, open_regular
 from accountreview.services.importing import import_file
 from accountreview.services.workspace import open_workspace
-from conftest import TODAY, content_hash
+from conftest import TODAY, content_hash, copy_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLES = int(os.environ.get("ACCOUNTREVIEW_FUZZ_EXAMPLES", "15"))
@@ -59,9 +59,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 def cli_import(db: Path, *paths: Path | str) -> subprocess.CompletedProcess[str]:
