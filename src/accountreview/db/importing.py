@@ -66,6 +66,12 @@ def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | Non
     return int(found[0])
 
 
+def matched_row(conn: sqlite3.Connection, record_id: str) -> bool:
+    """Whether a row of the file already matched `record_id` (see `earlier_row`)."""
+    found = conn.execute("SELECT 1 FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
+    return found is not None
+
+
 def remember_rows(conn: sqlite3.Connection, seen: list[tuple[str, int]]) -> None:
     """Remember (record id, file row) of records this import just added (see `earlier_row`)."""
     conn.executemany("INSERT OR IGNORE INTO temp.import_seen (id, row) VALUES (?, ?)", seen)
@@ -178,6 +184,14 @@ def _stakeholders(rows: list[sqlite3.Row]) -> list[StoredStakeholder]:
 def stakeholders_by_id(conn: sqlite3.Connection, stakeholder_id: str) -> list[StoredStakeholder]:
     """The stakeholder with this id (a list of at most one)."""
     return _stakeholders(conn.execute(f"{_STAKEHOLDER} WHERE id = ?", (stakeholder_id,)).fetchall())
+
+
+def stakeholder_account(conn: sqlite3.Connection, stakeholder_id: str) -> str | None:
+    """The id of the account the stakeholder `stakeholder_id` is of (None: no such one)."""
+    row = conn.execute(
+        "SELECT account_id FROM stakeholder WHERE id = ?", (stakeholder_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def stakeholders_by_email(

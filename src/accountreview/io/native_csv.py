@@ -61,7 +61,15 @@ stakeholders: account, name, email, title, level, role, left_on
                finance, security, legal, user, other (or their words, e.g.
                ``CIO office / IT``), or empty
     left_on    date or empty: the day they left the company
-    A stakeholder is identified by (account, email), or else by (account, name).
+    id         optional: the stakeholder's id (a UUID, 32 hex digits as `export`
+               writes it), or empty
+    A row with an id is matched by it first: the account's stakeholder with that
+    id; an id of another account's stakeholder is an error. An id this database
+    does not know (a file moved from another one) is matched as a row without one,
+    and a stakeholder it adds keeps that id. Otherwise a stakeholder is identified
+    by (account, email), or else by (account, name), never one that an earlier row
+    of the file matched: so two people of one name and no email, exported with
+    their ids, re-import as two.
 
 touches: account, stakeholder, on, channel, note
     account      exact name (any case) or id of an account, required
@@ -96,6 +104,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar, cast
+from uuid import UUID
 
 from accountreview.domain.dates import parse_date
 from accountreview.domain.enums import Channel, ContractKind, Level, RepRole, Role
@@ -152,7 +161,7 @@ CRM_SOURCES = ("salesforce", "hubspot")
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "reps": (),
     "accounts": ("crm_source", "crm_id"),
-    "stakeholders": ("crm_source", "crm_id"),
+    "stakeholders": ("id", "crm_source", "crm_id"),
     "touches": ("crm_source", "crm_id"),
 }
 
@@ -264,6 +273,15 @@ class _Cells:
         return self.read("crm_id", lambda t: crm_link(source, t))
 
 
+def parse_record_id(text: str) -> str:
+    """A record's id in its stored form (32 hex digits); a UUID with dashes is accepted."""
+    try:
+        return UUID(text).hex
+    except ValueError:
+        expected = "a record id as `export` writes it (32 hex digits)"
+        raise InvalidValue("id", text, expected) from None
+
+
 _MEMBERS: dict[tuple[type[StrEnum], str], StrEnum] = {}
 
 
@@ -319,6 +337,7 @@ class StakeholderRecord:
     role: Role | None
     left_on: date | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -400,9 +419,10 @@ def read_stakeholder(row: Row) -> tuple[StakeholderRecord | None, list[RowProble
     role = cells.read("role", lambda t: _member(Role, t, "role"))
     left_on = cells.date("left_on")
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if account is None or name is None or cells.problems:
         return None, cells.problems
-    return StakeholderRecord(account, name, email, title, level, role, left_on, crm), []
+    return StakeholderRecord(account, name, email, title, level, role, left_on, crm, record_id), []
 
 
 def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProblem]]:

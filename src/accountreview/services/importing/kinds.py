@@ -178,11 +178,28 @@ def _stored_account(
     return stored
 
 
+def _by_own_id(
+    run: ImportRun, row: Row, account_id: str, record_id: str, problems: list[RowProblem]
+) -> list[StoredStakeholder]:
+    """The account's stakeholder with the row's `id` (none when the id is new here)."""
+    owner = import_queries.stakeholder_account(run.conn, record_id)
+    if owner is not None and owner != account_id:
+        expected = "the id of a stakeholder of this account (it is another account's)"
+        problems.append(row.problem("id", expected))
+    return [] if owner != account_id else import_queries.stakeholders_by_id(run.conn, record_id)
+
+
 def _match_stakeholder(
     run: ImportRun, row: Row, account_id: str, record: StakeholderRecord, problems: list[RowProblem]
 ) -> StoredStakeholder | None:
-    """The stakeholder a row is about: by CRM id, email, else name (see the module docstring)."""
+    """The stakeholder a row is about: by id, CRM id, email, else name (see
+    `accountreview.io.native_csv`); a row with an id new here is never matched by
+    email or name to a stakeholder an earlier row already matched."""
     people: list[StoredStakeholder] = []
+    if record.id is not None:
+        people = _by_own_id(run, row, account_id, record.id, problems)
+        if people or problems:
+            return people[0] if people else None
     if record.crm is not None:
         linked = crm_queries.person_by_crm(run.conn, *_link(record.crm))
         if linked is not None and linked.account_id != account_id:
@@ -199,6 +216,8 @@ def _match_stakeholder(
             people = [p for p in people if p.crm_source is None]
         if record.email is not None:
             people = [p for p in people if p.email is None]
+    if record.id is not None:
+        people = [p for p in people if not run.matched(p.id)]
     if len(people) > 1:
         column = "email" if record.email is not None else "name"
         expected = f"one stakeholder, but {len(people)} of this account match; give the email"
@@ -238,7 +257,7 @@ def _import_stakeholder(run: ImportRun, row: Row) -> None:
         None if existing is None else existing.id,
         same=same,
         insert=lambda: stakeholder_queries.insert_stakeholder(
-            run.conn, account_id=account_id, **fields
+            run.conn, account_id=account_id, stakeholder_id=record.id, **fields
         ),
         update=lambda person_id: crm_queries.update_person(run.conn, person_id, _stored(fields)),
     )
