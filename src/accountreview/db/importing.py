@@ -129,6 +129,11 @@ def account_ids_named(conn: sqlite3.Connection, text: str) -> list[str]:
     return [row[0]] if row is not None else account_ids_by_name(conn, text)
 
 
+def is_account(conn: sqlite3.Connection, account_id: str) -> bool:
+    """Whether an account has this id."""
+    return conn.execute("SELECT 1 FROM account WHERE id = ?", (account_id,)).fetchone() is not None
+
+
 def remember_account_name(conn: sqlite3.Connection, account_id: str, name: str) -> None:
     """Keep the name lookup in step with an account inserted or renamed by the import."""
     conn.execute(

@@ -50,6 +50,12 @@ contract_start, cio_signoff_on, procurement_signoff_on, penetration_target_pct
     signed_on, live_on, paid_on, lost_on, churned_on, contract_start,
     cio_signoff_on, procurement_signoff_on                         date or empty
     contract   ``annual``, ``monthly`` or empty
+    id         optional: the account's id (a UUID, 32 hex digits as `export` writes
+               it), or empty. A row with an id is matched by it first; an id this
+               database does not know (a file moved from another one) is matched as
+               a row without one (by CRM id, else name, never an account an earlier
+               row matched), and an account it adds keeps that id. So two accounts
+               of one name, which the other files then name by id, move together.
 
 stakeholders: account, name, email, title, level, role, left_on
     account    exact name (any case) or id of an account, required
@@ -160,7 +166,7 @@ CRM_SOURCES = ("salesforce", "hubspot")
 
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "reps": (),
-    "accounts": ("crm_source", "crm_id"),
+    "accounts": ("id", "crm_source", "crm_id"),
     "stakeholders": ("id", "crm_source", "crm_id"),
     "touches": ("crm_source", "crm_id"),
 }
@@ -325,6 +331,7 @@ class AccountRecord:
     procurement_signoff_on: date | None
     penetration_target_pct: float | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -381,6 +388,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
     procurement_signoff_on = cells.date("procurement_signoff_on")
     target = cells.percent("penetration_target_pct")
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if name is None or rep is None or cells.problems:
         return None, cells.problems
     record = AccountRecord(
@@ -404,6 +412,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
         procurement_signoff_on=procurement_signoff_on,
         penetration_target_pct=target,
         crm=crm,
+        id=record_id,
     )
     return record, []
 

@@ -2,7 +2,7 @@
 
 CSV files of accounts, stakeholders and touches are the app's own import format
 (`accountreview.io.native_csv`) with the optional ``crm_source, crm_id``
-columns (and a stakeholder's ``id``, which tells apart two people the other
+columns (and an account's or stakeholder's ``id``, which tells apart two people the other
 columns cannot), so an export re-imports unchanged (into this database, or another).
 JSON objects carry more: ids, last and next contact, the rep who logged a touch.
 """
@@ -17,7 +17,7 @@ from accountreview.io.native_csv import COLUMNS
 
 CRM_COLUMNS = ("crm_source", "crm_id")
 HEADERS = {
-    "accounts": (*COLUMNS["accounts"], *CRM_COLUMNS),
+    "accounts": (*COLUMNS["accounts"], "id", *CRM_COLUMNS),
     "stakeholders": (*COLUMNS["stakeholders"], "id", *CRM_COLUMNS),
     "touches": (*COLUMNS["touches"], *CRM_COLUMNS),
     "reviews": (
@@ -51,6 +51,7 @@ def account_rows(rows: Iterator[sqlite3.Row]) -> Iterator[list[Any]]:
             [r["name"], r["rep_email"], bool(r["is_top"])]
             + [r[c] for c in _ACCOUNT_VALUES]
             + [
+                r["id"],
                 r["crm_source"],
                 r["crm_id"],
             ]

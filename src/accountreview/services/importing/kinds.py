@@ -125,18 +125,31 @@ def _account_values(record: AccountRecord, rep_id: str) -> dict[str, Any]:
     }
 
 
-def _import_account(run: ImportRun, row: Row) -> None:
-    record, problems = native_csv.read_account(row)
-    rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
+def _match_account(
+    run: ImportRun, row: Row, record: AccountRecord, problems: list[RowProblem]
+) -> str | None:
+    """The account a row is about: by id, CRM id, else name (see `accountreview.io.native_csv`);
+    a row with an id new here is never matched by name to an account an earlier row matched."""
+    if record.id is not None and import_queries.is_account(run.conn, record.id):
+        return record.id
     existing_id = None
-    if record is not None and record.crm is not None:
+    if record.crm is not None:
         existing_id = crm_queries.find_linked(run.conn, "account", *_link(record.crm))
-    if record is not None and existing_id is None:
+    if existing_id is None:
         matches = import_queries.account_ids_by_name(run.conn, record.name)
+        if record.id is not None:
+            matches = [m for m in matches if not run.matched(m)]
         if len(matches) > 1:
             expected = f"a name at most one account has ({len(matches)} accounts have this one)"
             problems.append(row.problem("name", expected))
         existing_id = matches[0] if matches else None
+    return existing_id
+
+
+def _import_account(run: ImportRun, row: Row) -> None:
+    record, problems = native_csv.read_account(row)
+    rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
+    existing_id = None if record is None else _match_account(run, row, record, problems)
     if record is None or rep_id is None or problems:
         run.reject(problems)
         return
@@ -147,7 +160,7 @@ def _import_account(run: ImportRun, row: Row) -> None:
         values.update(crm_source=link[0], crm_id=link[1])
 
     def insert() -> str:
-        new_id = account_queries.insert_account(conn, values)
+        new_id = account_queries.insert_account(conn, values, account_id=record.id)
         import_queries.remember_account_name(conn, new_id, record.name)
         return new_id
 
