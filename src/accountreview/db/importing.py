@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from accountreview.db.crm import LinkedTouch
 from accountreview.db.records import as_date
 from accountreview.db.reps import RepRow
 
@@ -234,3 +235,35 @@ def stakeholder_ids_named(conn: sqlite3.Connection, account_id: str, text: str) 
     by_email = stakeholders_by_email(conn, account_id, text)
     people = by_email or stakeholders_by_name(conn, account_id, text)
     return [p.id for p in people]
+
+
+def touch_account(conn: sqlite3.Connection, touch_id: str) -> str | None:
+    """The id of the account of the touch `touch_id` (None: no such touch)."""
+    row = conn.execute(
+        "SELECT s.account_id FROM touch t JOIN stakeholder s ON s.id = t.stakeholder_id"
+        " WHERE t.id = ?",
+        (touch_id,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def same_touches(
+    conn: sqlite3.Connection, stakeholder_id: str, on: str, channel: str, note: str | None
+) -> list[LinkedTouch]:
+    """The stakeholder's touches with this date, channel and note (those of no CRM first)."""
+    rows = conn.execute(
+        "SELECT id, stakeholder_id, touched_on, channel, note, crm_source FROM touch"
+        " WHERE stakeholder_id = ? AND touched_on = ? AND channel = ?"
+        " AND coalesce(note, '') = coalesce(?, '') ORDER BY crm_source IS NULL DESC, id",
+        (stakeholder_id, on, channel, note),
+    ).fetchall()
+    return [LinkedTouch(*r) for r in rows]
+
+
+def touch_by_id(conn: sqlite3.Connection, touch_id: str) -> LinkedTouch | None:
+    """The touch with this id."""
+    row = conn.execute(
+        "SELECT id, stakeholder_id, touched_on, channel, note, crm_source FROM touch WHERE id = ?",
+        (touch_id,),
+    ).fetchone()
+    return None if row is None else LinkedTouch(*row)

@@ -241,10 +241,12 @@ def touch_row(
     crm_source: str | None = None,
     crm_id: str | None = None,
     created_at: str | None = None,
+    touch_id: str | None = None,
 ) -> tuple[str | None, ...]:
-    """A new touch's stored row, with a new id first (for `insert_touches`)."""
+    """A new touch's stored row, its id first (for `insert_touches`): `touch_id` when
+    given (a record moved from another database), else a new one."""
     return (
-        new_id(),
+        touch_id or new_id(),
         stakeholder_id,
         on.isoformat(),
         channel.value,

@@ -83,7 +83,12 @@ touches: account, stakeholder, on, channel, note
     on           date, required, not after today
     channel      in-person, video, phone, email, event or chat, required
     note         text (up to 2000 characters) or empty
-    A touch is identified by (stakeholder, on, channel, note).
+    id           optional: the touch's id (as for stakeholders), or empty
+    A row with an id is matched by it first (another account's touch is an error;
+    a matched touch takes the row's stakeholder, date, channel and note). Otherwise
+    a touch is identified by (stakeholder, on, channel, note), and a row with an id
+    new here never matches a touch an earlier row matched: the same conversation
+    logged twice moves as two touches, each keeping its id.
 
 crm_source, crm_id (optional, accounts, stakeholders and touches)
     The CRM record the row was imported from: ``salesforce`` with its id (15 or
@@ -168,7 +173,7 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "reps": (),
     "accounts": ("id", "crm_source", "crm_id"),
     "stakeholders": ("id", "crm_source", "crm_id"),
-    "touches": ("crm_source", "crm_id"),
+    "touches": ("id", "crm_source", "crm_id"),
 }
 
 
@@ -355,6 +360,7 @@ class TouchRecord:
     channel: Channel
     note: str | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 # Reference cells (rep, manager, account, stakeholder) are only checked for presence
@@ -446,6 +452,7 @@ def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProbl
     channel = cells.read("channel", lambda t: _member(Channel, t, "channel"), required=True)
     note = cells.text("note", max_length=NOTE_MAX_LENGTH)
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if account is None or stakeholder is None or on is None or channel is None or cells.problems:
         return None, cells.problems
-    return TouchRecord(account, stakeholder, on, channel, note, crm), []
+    return TouchRecord(account, stakeholder, on, channel, note, crm, record_id), []

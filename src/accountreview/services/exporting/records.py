@@ -2,7 +2,7 @@
 
 CSV files of accounts, stakeholders and touches are the app's own import format
 (`accountreview.io.native_csv`) with the optional ``crm_source, crm_id``
-columns (and an account's or stakeholder's ``id``, which tells apart two people the other
+columns (and the record's ``id``, which tells apart two people the other
 columns cannot), so an export re-imports unchanged (into this database, or another).
 JSON objects carry more: ids, last and next contact, the rep who logged a touch.
 """
@@ -19,7 +19,7 @@ CRM_COLUMNS = ("crm_source", "crm_id")
 HEADERS = {
     "accounts": (*COLUMNS["accounts"], "id", *CRM_COLUMNS),
     "stakeholders": (*COLUMNS["stakeholders"], "id", *CRM_COLUMNS),
-    "touches": (*COLUMNS["touches"], *CRM_COLUMNS),
+    "touches": (*COLUMNS["touches"], "id", *CRM_COLUMNS),
     "reviews": (
         "week",
         "account",
@@ -113,6 +113,7 @@ def touch_rows(rows: Iterator[sqlite3.Row]) -> Iterator[list[Any]]:
             r["touched_on"],
             r["channel"],
             r["note"],
+            r["id"],
             r["crm_source"],
             r["crm_id"],
         ]
