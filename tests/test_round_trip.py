@@ -71,6 +71,25 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
+def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    return rows[0], rows[1:]
+
+
+def add_other_account(db: Path) -> None:
+    """A second account, Other Inc, with Olga Other, who was phoned today."""
+    ws = open_workspace(db, TODAY)
+    try:
+        with ws.db.write() as conn:
+            rep_id = conn.execute("SELECT id FROM rep").fetchone()[0]
+            account_queries.insert_account(conn, {"name": "Other Inc", "rep_id": rep_id})
+    finally:
+        ws.close()
+    assert cli(db, "stakeholder", "add", "Other Inc", "Olga Other")[0] == 0
+    assert cli(db, "touch", "Other Inc", "Olga Other", "--on", "today", "-c", "phone")[0] == 0
+
+
 def new_database_with_reps(db: Path, folder: Path) -> Path:
     """A new database holding the same reps as `db` (there is no reps export)."""
     ws = open_workspace(db, TODAY)
@@ -109,9 +128,7 @@ def acme(seeded: Seeded, ws: Workspace, db_path: Path) -> Path:
 
 
 def stakeholder_rows(db: Path, folder: Path) -> tuple[list[str], list[list[str]]]:
-    with export(db, "stakeholders", folder).open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.reader(file))
-    return rows[0], rows[1:]
+    return csv_rows(export(db, "stakeholders", folder))
 
 
 def stakeholders_json(db: Path, folder: Path) -> list[dict[str, object]]:
@@ -148,14 +165,7 @@ def test_an_id_of_this_account_matches_its_stakeholder_whatever_the_name(
 def test_an_id_of_another_accounts_stakeholder_is_refused_unchanged(
     acme: Path, tmp_path: Path
 ) -> None:
-    ws = open_workspace(acme, TODAY)
-    try:
-        with ws.db.write() as conn:
-            rep_id = conn.execute("SELECT id FROM rep").fetchone()[0]
-            account_queries.insert_account(conn, {"name": "Other Inc", "rep_id": rep_id})
-    finally:
-        ws.close()
-    assert cli(acme, "stakeholder", "add", "Other Inc", "Olga Other")[0] == 0
+    add_other_account(acme)
     header, rows = stakeholder_rows(acme, tmp_path / "x")
     olga = next(r for r in rows if r[1] == "Olga Other")
     moved = write_csv(tmp_path / "moved.csv", header, [["Acme Corp", *olga[1:]]])
@@ -244,6 +254,61 @@ def test_a_dry_run_into_a_missing_database_leaves_no_file(seeded: Seeded, tmp_pa
     result = runner.invoke(app, ["--db", str(target), "import", str(bad), "--dry-run"])
     assert result.exit_code == 3 and "bad.csv, row 2, column 'email'" in result.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_a_touch_id_matches_its_touch_and_another_accounts_is_refused(
+    acme: Path, tmp_path: Path
+) -> None:
+    add_other_account(acme)
+    header, rows = csv_rows(export(acme, "touches", tmp_path / "x"))
+    assert header == [
+        "account",
+        "stakeholder",
+        "on",
+        "channel",
+        "note",
+        "id",
+        "crm_source",
+        "crm_id",
+    ]
+    ours = next(r for r in rows if r[0] == "Acme Corp")
+    olgas = next(r for r in rows if r[0] == "Other Inc")
+    noted = write_csv(tmp_path / "noted.csv", header, [[*ours[:4], "a note added", *ours[5:]]])
+    code, stdout, stderr = cli(acme, "import", str(noted))
+    assert code == 0 and "0 new, 1 updated" in stdout, (stdout, stderr)
+    _, after = csv_rows(export(acme, "touches", tmp_path / "y"))
+    assert len(after) == len(rows)
+    assert next(r for r in after if r[5] == ours[5])[4] == "a note added"
+    stolen = write_csv(tmp_path / "stolen.csv", header, [[*ours[:5], olgas[5], "", ""]])
+    before = content_hash(acme)
+    code, _, stderr = cli(acme, "import", str(stolen))
+    assert code == 3
+    assert "stolen.csv, row 2, column 'id'" in stderr
+    assert "the id of a touch of this account (it is another account's)" in stderr
+    assert content_hash(acme) == before
+
+
+@pytest.mark.parametrize("kind", ["accounts", "touches"])
+def test_a_malformed_account_or_touch_id_is_refused_unchanged(
+    acme: Path, tmp_path: Path, kind: str
+) -> None:
+    header, rows = csv_rows(export(acme, kind, tmp_path / "x"))
+    rows[0][header.index("id")] = "acme-1"
+    edited = write_csv(tmp_path / "edited.csv", header, rows)
+    before = content_hash(acme)
+    code, _, stderr = cli(acme, "import", str(edited))
+    assert code == 3
+    assert "edited.csv, row 2, column 'id': 'acme-1'" in stderr and "32 hex digits" in stderr
+    assert content_hash(acme) == before
+
+
+def test_an_account_id_unknown_here_is_matched_by_name(acme: Path, tmp_path: Path) -> None:
+    header, rows = csv_rows(export(acme, "accounts", tmp_path / "x"))
+    rows[0][header.index("id")] = "e" * 32
+    before = content_hash(acme)
+    code, stdout, stderr = cli(acme, "import", str(write_csv(tmp_path / "a.csv", header, rows)))
+    assert code == 0 and "0 new, 0 updated, 1 unchanged" in stdout, (stdout, stderr)
+    assert content_hash(acme) == before
 
 
 JUNK_TEXT = st.one_of(

@@ -14,10 +14,11 @@ Header
     The set of column names tells the kind: any order, any case, a space or hyphen
     counts as an underscore (``List Price`` is ``list_price``). It must be exactly
     the set of one kind below, plus, for accounts, stakeholders and touches, the
-    optional ``id`` and the optional pair ``crm_source, crm_id`` (below). A column with an empty header is ignored and its
-    cells must be empty. Every row has a cell for each column (empty or not): a
-    row with fewer cells than the header is refused, naming the columns it lacks;
-    a row with more is refused unless the extra cells are empty.
+    optional ``id`` and the optional pair ``crm_source, crm_id`` (below). A
+    column with an empty header is ignored and its cells must be empty. Every row
+    has a cell for each column (empty or not): a row with fewer cells than the
+    header is refused, naming the columns it lacks; a row with more is refused
+    unless the extra cells are empty.
 
 Cell types
     text      one line, at most 200 characters (a touch note: 2000), no control
