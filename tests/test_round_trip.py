@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -88,6 +88,16 @@ def add_other_account(db: Path) -> None:
         ws.close()
     assert cli(db, "stakeholder", "add", "Other Inc", "Olga Other")[0] == 0
     assert cli(db, "touch", "Other Inc", "Olga Other", "--on", "today", "-c", "phone")[0] == 0
+
+
+def assert_refused(db: Path, file: Path, *expected: str) -> None:
+    """Importing `file` exits 3, the message says each of `expected`, nothing changed."""
+    before = content_hash(db)
+    code, _, stderr = cli(db, "import", str(file))
+    assert code == 3, stderr
+    for text in expected:
+        assert text in stderr
+    assert content_hash(db) == before
 
 
 def new_database_with_reps(db: Path, folder: Path) -> Path:
@@ -169,12 +179,12 @@ def test_an_id_of_another_accounts_stakeholder_is_refused_unchanged(
     header, rows = stakeholder_rows(acme, tmp_path / "x")
     olga = next(r for r in rows if r[1] == "Olga Other")
     moved = write_csv(tmp_path / "moved.csv", header, [["Acme Corp", *olga[1:]]])
-    before = content_hash(acme)
-    code, _, stderr = cli(acme, "import", str(moved))
-    assert code == 3
-    assert "moved.csv, row 2, column 'id'" in stderr
-    assert "the id of a stakeholder of this account (it is another account's)" in stderr
-    assert content_hash(acme) == before
+    assert_refused(
+        acme,
+        moved,
+        "moved.csv, row 2, column 'id'",
+        "the id of a stakeholder of this account (it is another account's)",
+    )
 
 
 @pytest.mark.parametrize("bad", ["12345", "not-an-id", "g" * 32, "0" * 31, "0" * 33])
@@ -184,11 +194,7 @@ def test_a_malformed_id_is_refused_naming_the_row_unchanged(
     header, rows = stakeholder_rows(acme, tmp_path / "x")
     rows[1][7] = bad
     edited = write_csv(tmp_path / "edited.csv", header, rows)
-    before = content_hash(acme)
-    code, _, stderr = cli(acme, "import", str(edited))
-    assert code == 3
-    assert "edited.csv, row 3, column 'id'" in stderr and "32 hex digits" in stderr
-    assert content_hash(acme) == before
+    assert_refused(acme, edited, "edited.csv, row 3, column 'id'", "32 hex digits")
 
 
 def test_an_id_unknown_here_falls_back_to_email_then_name_and_a_new_one_keeps_it(
@@ -214,10 +220,7 @@ def test_an_id_unknown_here_falls_back_to_email_then_name_and_a_new_one_keeps_it
     assert people[stored]["name"] == "Newt New"
     # A name two stakeholders share still needs the email, id or not.
     twin = write_csv(tmp_path / "g.csv", header, [["Acme Corp", "Jo Twin", *[""] * 5, "d" * 32]])
-    unchanged = content_hash(acme)
-    code, _, stderr = cli(acme, "import", str(twin))
-    assert code == 3 and "g.csv, row 2, column 'name'" in stderr and "2 of this account" in stderr
-    assert content_hash(acme) == unchanged
+    assert_refused(acme, twin, "g.csv, row 2, column 'name'", "2 of this account")
 
 
 def test_accounts_of_one_name_move_with_their_ids(
@@ -280,12 +283,12 @@ def test_a_touch_id_matches_its_touch_and_another_accounts_is_refused(
     assert len(after) == len(rows)
     assert next(r for r in after if r[5] == ours[5])[4] == "a note added"
     stolen = write_csv(tmp_path / "stolen.csv", header, [[*ours[:5], olgas[5], "", ""]])
-    before = content_hash(acme)
-    code, _, stderr = cli(acme, "import", str(stolen))
-    assert code == 3
-    assert "stolen.csv, row 2, column 'id'" in stderr
-    assert "the id of a touch of this account (it is another account's)" in stderr
-    assert content_hash(acme) == before
+    assert_refused(
+        acme,
+        stolen,
+        "stolen.csv, row 2, column 'id'",
+        "the id of a touch of this account (it is another account's)",
+    )
 
 
 @pytest.mark.parametrize("kind", ["accounts", "touches"])
@@ -295,11 +298,7 @@ def test_a_malformed_account_or_touch_id_is_refused_unchanged(
     header, rows = csv_rows(export(acme, kind, tmp_path / "x"))
     rows[0][header.index("id")] = "acme-1"
     edited = write_csv(tmp_path / "edited.csv", header, rows)
-    before = content_hash(acme)
-    code, _, stderr = cli(acme, "import", str(edited))
-    assert code == 3
-    assert "edited.csv, row 2, column 'id': 'acme-1'" in stderr and "32 hex digits" in stderr
-    assert content_hash(acme) == before
+    assert_refused(acme, edited, "edited.csv, row 2, column 'id': 'acme-1'", "32 hex digits")
 
 
 def test_an_account_id_unknown_here_is_matched_by_name(acme: Path, tmp_path: Path) -> None:
@@ -354,12 +353,14 @@ def add_with_touches(db: Path, name: str, title: str | None, email: str | None,
     args += [] if title is None else ["--title", title]
     args += [] if email is None else ["--email", email]
     code, stdout, _ = cli(db, *args)
+    event(f"stakeholder add exit {code}")
     if code != 0:
         return
     person = stdout.rsplit("(id ", 1)[1].split(")")[0]
     for days, channel, note in touches:
         extra = [] if note is None else ["--note", note]
-        cli(db, "touch", "Acme Corp", person, "--on", f"{days}d", "-c", channel, *extra)
+        code = cli(db, "touch", "Acme Corp", person, "--on", f"{days}d", "-c", channel, *extra)[0]
+        event(f"touch exit {code}")
 
 
 @FUZZ
