@@ -1,11 +1,19 @@
 """Commands that create, fill and upgrade databases: init, demo, import, db upgrade."""
 
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from accountreview.cli.app import app, command, db_target, fail, options, out, workspace
+
+if TYPE_CHECKING:
+    from accountreview.services.workspace import Workspace
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -154,7 +162,7 @@ def import_command(
         top=top,
         day_first=day_first,
     )
-    with workspace(ctx, create=True) as ws, import_session(ws, dry_run=dry_run):
+    with _import_workspace(ctx, dry_run=dry_run) as ws, import_session(ws, dry_run=dry_run):
         found = in_import_order([detect_file(path, options) for path in files])
         for detected in found:
             out(f"Reading {detected.describe()}")
@@ -166,3 +174,38 @@ def import_command(
             finally:
                 bar.done()
             out(report.summary())
+
+
+def _no_database_yet(target: str) -> bool:
+    """Whether `target` names a path where nothing exists yet, in a folder that does."""
+    from accountreview.db.connection import path_from_target
+    from accountreview.db.errors import DatabaseProblem
+
+    try:
+        path = path_from_target(target)
+    except DatabaseProblem:
+        return False  # refused as the real run refuses it
+    return not os.path.lexists(path) and path.parent.is_dir()
+
+
+@contextmanager
+def _import_workspace(ctx: typer.Context, *, dry_run: bool) -> "Iterator[Workspace]":
+    """The database an import works in.
+
+    A dry run must leave no trace, and opening a database that does not exist yet
+    creates it: a dry run into one checks the files against an empty private
+    database in a temporary folder instead, removed afterwards.
+    """
+    opts = options(ctx)
+    if not dry_run or not _no_database_yet(db_target(opts)):
+        with workspace(ctx, create=True) as ws:
+            yield ws
+        return
+    given = opts.db
+    with tempfile.TemporaryDirectory(prefix="accountreview-dry-run-") as folder:
+        opts.db = str(Path(folder) / "dry-run.db")
+        try:
+            with workspace(ctx, create=True) as ws:
+                yield ws
+        finally:
+            opts.db = given

@@ -100,9 +100,12 @@ ACCOUNT_DEFAULTS: dict[str, Any] = {
 _SELECT = "SELECT a.*, r.name AS rep_name FROM account a JOIN rep r ON r.id = a.rep_id"
 
 
-def insert_account(conn: sqlite3.Connection, values: Mapping[str, Any]) -> str:
-    """Insert an account from stored-form values keyed by column name (and its CRM link)."""
-    account_id = new_id()
+def insert_account(
+    conn: sqlite3.Connection, values: Mapping[str, Any], *, account_id: str | None = None
+) -> str:
+    """Insert an account from stored-form values keyed by column name (and its CRM link);
+    its id is `account_id` when given (a record moved from another database), else new."""
+    account_id = account_id or new_id()
     values = {**ACCOUNT_DEFAULTS, **values}
     columns = [c for c in (*ACCOUNT_COLUMNS, "crm_source", "crm_id") if c in values]
     conn.execute(

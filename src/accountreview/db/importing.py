@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from accountreview.db.crm import LinkedTouch
 from accountreview.db.records import as_date
 from accountreview.db.reps import RepRow
 
@@ -64,6 +65,12 @@ def earlier_row(conn: sqlite3.Connection, record_id: str, row: int) -> int | Non
         return None
     found = conn.execute("SELECT row FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
     return int(found[0])
+
+
+def matched_row(conn: sqlite3.Connection, record_id: str) -> bool:
+    """Whether a row of the file already matched `record_id` (see `earlier_row`)."""
+    found = conn.execute("SELECT 1 FROM temp.import_seen WHERE id = ?", (record_id,)).fetchone()
+    return found is not None
 
 
 def remember_rows(conn: sqlite3.Connection, seen: list[tuple[str, int]]) -> None:
@@ -123,6 +130,11 @@ def account_ids_named(conn: sqlite3.Connection, text: str) -> list[str]:
     return [row[0]] if row is not None else account_ids_by_name(conn, text)
 
 
+def is_account(conn: sqlite3.Connection, account_id: str) -> bool:
+    """Whether an account has this id."""
+    return conn.execute("SELECT 1 FROM account WHERE id = ?", (account_id,)).fetchone() is not None
+
+
 def remember_account_name(conn: sqlite3.Connection, account_id: str, name: str) -> None:
     """Keep the name lookup in step with an account inserted or renamed by the import."""
     conn.execute(
@@ -180,6 +192,14 @@ def stakeholders_by_id(conn: sqlite3.Connection, stakeholder_id: str) -> list[St
     return _stakeholders(conn.execute(f"{_STAKEHOLDER} WHERE id = ?", (stakeholder_id,)).fetchall())
 
 
+def stakeholder_account(conn: sqlite3.Connection, stakeholder_id: str) -> str | None:
+    """The id of the account the stakeholder `stakeholder_id` is of (None: no such one)."""
+    row = conn.execute(
+        "SELECT account_id FROM stakeholder WHERE id = ?", (stakeholder_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def stakeholders_by_email(
     conn: sqlite3.Connection, account_id: str, email: str
 ) -> list[StoredStakeholder]:
@@ -215,3 +235,35 @@ def stakeholder_ids_named(conn: sqlite3.Connection, account_id: str, text: str) 
     by_email = stakeholders_by_email(conn, account_id, text)
     people = by_email or stakeholders_by_name(conn, account_id, text)
     return [p.id for p in people]
+
+
+def touch_account(conn: sqlite3.Connection, touch_id: str) -> str | None:
+    """The id of the account of the touch `touch_id` (None: no such touch)."""
+    row = conn.execute(
+        "SELECT s.account_id FROM touch t JOIN stakeholder s ON s.id = t.stakeholder_id"
+        " WHERE t.id = ?",
+        (touch_id,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def same_touches(
+    conn: sqlite3.Connection, stakeholder_id: str, on: str, channel: str, note: str | None
+) -> list[LinkedTouch]:
+    """The stakeholder's touches with this date, channel and note (those of no CRM first)."""
+    rows = conn.execute(
+        "SELECT id, stakeholder_id, touched_on, channel, note, crm_source FROM touch"
+        " WHERE stakeholder_id = ? AND touched_on = ? AND channel = ?"
+        " AND coalesce(note, '') = coalesce(?, '') ORDER BY crm_source IS NULL DESC, id",
+        (stakeholder_id, on, channel, note),
+    ).fetchall()
+    return [LinkedTouch(*r) for r in rows]
+
+
+def touch_by_id(conn: sqlite3.Connection, touch_id: str) -> LinkedTouch | None:
+    """The touch with this id."""
+    row = conn.execute(
+        "SELECT id, stakeholder_id, touched_on, channel, note, crm_source FROM touch WHERE id = ?",
+        (touch_id,),
+    ).fetchone()
+    return None if row is None else LinkedTouch(*row)

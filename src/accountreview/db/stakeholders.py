@@ -84,10 +84,15 @@ def stakeholder_row(
     crm_source: str | None = None,
     crm_id: str | None = None,
     created_at: str | None = None,
+    stakeholder_id: str | None = None,
 ) -> tuple[str | None, ...]:
-    """A new stakeholder's stored row, with a new id first (for `insert_stakeholders`)."""
+    """A new stakeholder's stored row, its id first (for `insert_stakeholders`).
+
+    The id is `stakeholder_id` when given (a record moved from another database
+    keeps its identity), else a new one.
+    """
     return (
-        new_id(),
+        stakeholder_id or new_id(),
         account_id,
         name,
         email,
@@ -113,7 +118,9 @@ def insert_stakeholder(
     left_on: date | None = None,
     crm_source: str | None = None,
     crm_id: str | None = None,
+    stakeholder_id: str | None = None,
 ) -> str:
+    """Add a stakeholder; returns its id (`stakeholder_id` when given, else a new one)."""
     row = stakeholder_row(
         account_id=account_id,
         name=name,
@@ -124,6 +131,7 @@ def insert_stakeholder(
         left_on=left_on,
         crm_source=crm_source,
         crm_id=crm_id,
+        stakeholder_id=stakeholder_id,
     )
     conn.execute(_INSERT_STAKEHOLDER, row)
     return str(row[0])
@@ -233,10 +241,12 @@ def touch_row(
     crm_source: str | None = None,
     crm_id: str | None = None,
     created_at: str | None = None,
+    touch_id: str | None = None,
 ) -> tuple[str | None, ...]:
-    """A new touch's stored row, with a new id first (for `insert_touches`)."""
+    """A new touch's stored row, its id first (for `insert_touches`): `touch_id` when
+    given (a record moved from another database), else a new one."""
     return (
-        new_id(),
+        touch_id or new_id(),
         stakeholder_id,
         on.isoformat(),
         channel.value,

@@ -14,10 +14,11 @@ Header
     The set of column names tells the kind: any order, any case, a space or hyphen
     counts as an underscore (``List Price`` is ``list_price``). It must be exactly
     the set of one kind below, plus, for accounts, stakeholders and touches, the
-    optional pair ``crm_source, crm_id`` (below). A column with an empty header is ignored and its
-    cells must be empty. Every row has a cell for each column (empty or not): a
-    row with fewer cells than the header is refused, naming the columns it lacks;
-    a row with more is refused unless the extra cells are empty.
+    optional ``id`` and the optional pair ``crm_source, crm_id`` (below). A
+    column with an empty header is ignored and its cells must be empty. Every row
+    has a cell for each column (empty or not): a row with fewer cells than the
+    header is refused, naming the columns it lacks; a row with more is refused
+    unless the extra cells are empty.
 
 Cell types
     text      one line, at most 200 characters (a touch note: 2000), no control
@@ -50,6 +51,12 @@ contract_start, cio_signoff_on, procurement_signoff_on, penetration_target_pct
     signed_on, live_on, paid_on, lost_on, churned_on, contract_start,
     cio_signoff_on, procurement_signoff_on                         date or empty
     contract   ``annual``, ``monthly`` or empty
+    id         optional: the account's id (a UUID, 32 hex digits as `export` writes
+               it), or empty. A row with an id is matched by it first; an id this
+               database does not know (a file moved from another one) is matched as
+               a row without one (by CRM id, else name, never an account an earlier
+               row matched), and an account it adds keeps that id. So two accounts
+               of one name, which the other files then name by id, move together.
 
 stakeholders: account, name, email, title, level, role, left_on
     account    exact name (any case) or id of an account, required
@@ -61,7 +68,15 @@ stakeholders: account, name, email, title, level, role, left_on
                finance, security, legal, user, other (or their words, e.g.
                ``CIO office / IT``), or empty
     left_on    date or empty: the day they left the company
-    A stakeholder is identified by (account, email), or else by (account, name).
+    id         optional: the stakeholder's id (a UUID, 32 hex digits as `export`
+               writes it), or empty
+    A row with an id is matched by it first: the account's stakeholder with that
+    id; an id of another account's stakeholder is an error. An id this database
+    does not know (a file moved from another one) is matched as a row without one,
+    and a stakeholder it adds keeps that id. Otherwise a stakeholder is identified
+    by (account, email), or else by (account, name), never one that an earlier row
+    of the file matched: so two people of one name and no email, exported with
+    their ids, re-import as two.
 
 touches: account, stakeholder, on, channel, note
     account      exact name (any case) or id of an account, required
@@ -69,7 +84,12 @@ touches: account, stakeholder, on, channel, note
     on           date, required, not after today
     channel      in-person, video, phone, email, event or chat, required
     note         text (up to 2000 characters) or empty
-    A touch is identified by (stakeholder, on, channel, note).
+    id           optional: the touch's id (as for stakeholders), or empty
+    A row with an id is matched by it first (another account's touch is an error;
+    a matched touch takes the row's stakeholder, date, channel and note). Otherwise
+    a touch is identified by (stakeholder, on, channel, note), and a row with an id
+    new here never matches a touch an earlier row matched: the same conversation
+    logged twice moves as two touches, each keeping its id.
 
 crm_source, crm_id (optional, accounts, stakeholders and touches)
     The CRM record the row was imported from: ``salesforce`` with its id (15 or
@@ -96,6 +116,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar, cast
+from uuid import UUID
 
 from accountreview.domain.dates import parse_date
 from accountreview.domain.enums import Channel, ContractKind, Level, RepRole, Role
@@ -151,9 +172,9 @@ CRM_SOURCES = ("salesforce", "hubspot")
 
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "reps": (),
-    "accounts": ("crm_source", "crm_id"),
-    "stakeholders": ("crm_source", "crm_id"),
-    "touches": ("crm_source", "crm_id"),
+    "accounts": ("id", "crm_source", "crm_id"),
+    "stakeholders": ("id", "crm_source", "crm_id"),
+    "touches": ("id", "crm_source", "crm_id"),
 }
 
 
@@ -263,6 +284,15 @@ class _Cells:
         return self.read("crm_id", lambda t: crm_link(source, t))
 
 
+def parse_record_id(text: str) -> str:
+    """A record's id in its stored form (32 hex digits); a UUID with dashes is accepted."""
+    try:
+        return UUID(text).hex
+    except ValueError:
+        expected = "a record id as `export` writes it (32 hex digits)"
+        raise InvalidValue("id", text, expected) from None
+
+
 _MEMBERS: dict[tuple[type[StrEnum], str], StrEnum] = {}
 
 
@@ -306,6 +336,7 @@ class AccountRecord:
     procurement_signoff_on: date | None
     penetration_target_pct: float | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -318,6 +349,7 @@ class StakeholderRecord:
     role: Role | None
     left_on: date | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -328,6 +360,7 @@ class TouchRecord:
     channel: Channel
     note: str | None
     crm: CrmLink | None = None
+    id: str | None = None
 
 
 # Reference cells (rep, manager, account, stakeholder) are only checked for presence
@@ -361,6 +394,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
     procurement_signoff_on = cells.date("procurement_signoff_on")
     target = cells.percent("penetration_target_pct")
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if name is None or rep is None or cells.problems:
         return None, cells.problems
     record = AccountRecord(
@@ -384,6 +418,7 @@ def read_account(row: Row) -> tuple[AccountRecord | None, list[RowProblem]]:
         procurement_signoff_on=procurement_signoff_on,
         penetration_target_pct=target,
         crm=crm,
+        id=record_id,
     )
     return record, []
 
@@ -399,9 +434,10 @@ def read_stakeholder(row: Row) -> tuple[StakeholderRecord | None, list[RowProble
     role = cells.read("role", lambda t: _member(Role, t, "role"))
     left_on = cells.date("left_on")
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if account is None or name is None or cells.problems:
         return None, cells.problems
-    return StakeholderRecord(account, name, email, title, level, role, left_on, crm), []
+    return StakeholderRecord(account, name, email, title, level, role, left_on, crm, record_id), []
 
 
 def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProblem]]:
@@ -416,6 +452,7 @@ def read_touch(row: Row, today: date) -> tuple[TouchRecord | None, list[RowProbl
     channel = cells.read("channel", lambda t: _member(Channel, t, "channel"), required=True)
     note = cells.text("note", max_length=NOTE_MAX_LENGTH)
     crm = cells.crm()
+    record_id = cells.read("id", parse_record_id)
     if account is None or stakeholder is None or on is None or channel is None or cells.problems:
         return None, cells.problems
-    return TouchRecord(account, stakeholder, on, channel, note, crm), []
+    return TouchRecord(account, stakeholder, on, channel, note, crm, record_id), []

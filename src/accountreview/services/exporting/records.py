@@ -2,7 +2,8 @@
 
 CSV files of accounts, stakeholders and touches are the app's own import format
 (`accountreview.io.native_csv`) with the optional ``crm_source, crm_id``
-columns, so an export re-imports unchanged (into this database, or another).
+columns (and the record's ``id``, which tells apart two people the other
+columns cannot), so an export re-imports unchanged (into this database, or another).
 JSON objects carry more: ids, last and next contact, the rep who logged a touch.
 """
 
@@ -16,9 +17,9 @@ from accountreview.io.native_csv import COLUMNS
 
 CRM_COLUMNS = ("crm_source", "crm_id")
 HEADERS = {
-    "accounts": (*COLUMNS["accounts"], *CRM_COLUMNS),
-    "stakeholders": (*COLUMNS["stakeholders"], *CRM_COLUMNS),
-    "touches": (*COLUMNS["touches"], *CRM_COLUMNS),
+    "accounts": (*COLUMNS["accounts"], "id", *CRM_COLUMNS),
+    "stakeholders": (*COLUMNS["stakeholders"], "id", *CRM_COLUMNS),
+    "touches": (*COLUMNS["touches"], "id", *CRM_COLUMNS),
     "reviews": (
         "week",
         "account",
@@ -50,6 +51,7 @@ def account_rows(rows: Iterator[sqlite3.Row]) -> Iterator[list[Any]]:
             [r["name"], r["rep_email"], bool(r["is_top"])]
             + [r[c] for c in _ACCOUNT_VALUES]
             + [
+                r["id"],
                 r["crm_source"],
                 r["crm_id"],
             ]
@@ -79,6 +81,7 @@ def stakeholder_rows(rows: Iterator[sqlite3.Row]) -> Iterator[list[Any]]:
             r["level"],
             r["role"],
             r["left_on"],
+            r["id"],
             r["crm_source"],
             r["crm_id"],
         ]
@@ -110,6 +113,7 @@ def touch_rows(rows: Iterator[sqlite3.Row]) -> Iterator[list[Any]]:
             r["touched_on"],
             r["channel"],
             r["note"],
+            r["id"],
             r["crm_source"],
             r["crm_id"],
         ]

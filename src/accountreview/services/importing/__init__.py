@@ -11,13 +11,15 @@ Re-importing a file changes nothing: a row that matches a record updates it only
 when a value differs. In the native format, reps match by email, accounts by
 name (any case), stakeholders by (account, email), or by (account, name) when
 the row has no email or its email is new and the named stakeholder has none
-yet; touches by (stakeholder, date, channel, note); a row with a CRM id
-(`crm_source`, `crm_id`) is matched by it first. CRM exports match by CRM id
-first (see `crm`).
+yet; touches by (stakeholder, date, channel, note); a row with an `id` (which
+`export` writes) is matched by it first, then by its CRM id (`crm_source`,
+`crm_id`), and an id new to this database is kept by the record it adds. CRM
+exports match by CRM id first (see `crm`).
 
 Where each part lives: `file` (import_file, detect_file and the report),
 `run` (the options, counts, problems and matching of one import), `kinds`
-(how a native row of each kind is checked, matched and written), `crm` (the
+(how a native row of each kind is checked, matched and written), `touches`
+(how a touch of any format is matched and written), `crm` (the
 same for CRM exports: the rules, then `crm_accounts` for users and accounts,
 `crm_people` for contacts, contact roles and activities). What a file holds is
 read in `accountreview.io`.

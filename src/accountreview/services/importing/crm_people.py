@@ -17,8 +17,8 @@ from accountreview.io.crm import hubspot, salesforce
 from accountreview.io.crm.fields import CrmCells, level_from_title, role_from_title
 from accountreview.io.crm.records import CrmActivity, CrmContactRole, CrmPerson
 from accountreview.services.importing.crm_accounts import column_of, owner_rep
-from accountreview.services.importing.kinds import save_touch
 from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.touches import save_touch
 
 
 def _account_of(run: ImportRun, cells: CrmCells, record: CrmPerson) -> str | None:

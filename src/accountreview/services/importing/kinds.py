@@ -1,4 +1,8 @@
-"""How a row of each kind is checked, matched to a stored record and written."""
+"""How a row of each kind is checked, matched to a stored record and written.
+
+How a touch is matched and written, for these rows and CRM activities alike, is
+`touches.save_touch`'s.
+"""
 
 import sqlite3
 from collections.abc import Callable
@@ -11,13 +15,14 @@ from accountreview.db import crm as crm_queries
 from accountreview.db import importing as import_queries
 from accountreview.db import reps as rep_queries
 from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.crm import LinkedTouch
 from accountreview.db.importing import StoredStakeholder
 from accountreview.db.records import date_text
-from accountreview.domain.enums import Channel
 from accountreview.io import native_csv
 from accountreview.io.crm.records import CrmLink
 from accountreview.io.native_csv import AccountRecord, Row, RowProblem, StakeholderRecord
 from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.touches import save_touch
 
 
 def _one(
@@ -125,18 +130,31 @@ def _account_values(record: AccountRecord, rep_id: str) -> dict[str, Any]:
     }
 
 
-def _import_account(run: ImportRun, row: Row) -> None:
-    record, problems = native_csv.read_account(row)
-    rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
+def _match_account(
+    run: ImportRun, row: Row, record: AccountRecord, problems: list[RowProblem]
+) -> str | None:
+    """The account a row is about: by id, CRM id, else name (see `accountreview.io.native_csv`);
+    a row with an id new here is never matched by name to an account an earlier row matched."""
+    if record.id is not None and import_queries.is_account(run.conn, record.id):
+        return record.id
     existing_id = None
-    if record is not None and record.crm is not None:
+    if record.crm is not None:
         existing_id = crm_queries.find_linked(run.conn, "account", *_link(record.crm))
-    if record is not None and existing_id is None:
+    if existing_id is None:
         matches = import_queries.account_ids_by_name(run.conn, record.name)
+        if record.id is not None:
+            matches = [m for m in matches if not run.matched(m)]
         if len(matches) > 1:
             expected = f"a name at most one account has ({len(matches)} accounts have this one)"
             problems.append(row.problem("name", expected))
         existing_id = matches[0] if matches else None
+    return existing_id
+
+
+def _import_account(run: ImportRun, row: Row) -> None:
+    record, problems = native_csv.read_account(row)
+    rep_id = _rep_id(run, row, "rep", problems) if row.text("rep") else None
+    existing_id = None if record is None else _match_account(run, row, record, problems)
     if record is None or rep_id is None or problems:
         run.reject(problems)
         return
@@ -147,7 +165,7 @@ def _import_account(run: ImportRun, row: Row) -> None:
         values.update(crm_source=link[0], crm_id=link[1])
 
     def insert() -> str:
-        new_id = account_queries.insert_account(conn, values)
+        new_id = account_queries.insert_account(conn, values, account_id=record.id)
         import_queries.remember_account_name(conn, new_id, record.name)
         return new_id
 
@@ -178,11 +196,28 @@ def _stored_account(
     return stored
 
 
+def _by_own_id(
+    run: ImportRun, row: Row, account_id: str, record_id: str, problems: list[RowProblem]
+) -> list[StoredStakeholder]:
+    """The account's stakeholder with the row's `id` (none when the id is new here)."""
+    owner = import_queries.stakeholder_account(run.conn, record_id)
+    if owner is not None and owner != account_id:
+        expected = "the id of a stakeholder of this account (it is another account's)"
+        problems.append(row.problem("id", expected))
+    return [] if owner != account_id else import_queries.stakeholders_by_id(run.conn, record_id)
+
+
 def _match_stakeholder(
     run: ImportRun, row: Row, account_id: str, record: StakeholderRecord, problems: list[RowProblem]
 ) -> StoredStakeholder | None:
-    """The stakeholder a row is about: by CRM id, email, else name (see the module docstring)."""
+    """The stakeholder a row is about: by id, CRM id, email, else name (see
+    `accountreview.io.native_csv`); a row with an id new here is never matched by
+    email or name to a stakeholder an earlier row already matched."""
     people: list[StoredStakeholder] = []
+    if record.id is not None:
+        people = _by_own_id(run, row, account_id, record.id, problems)
+        if people or problems:
+            return people[0] if people else None
     if record.crm is not None:
         linked = crm_queries.person_by_crm(run.conn, *_link(record.crm))
         if linked is not None and linked.account_id != account_id:
@@ -199,6 +234,8 @@ def _match_stakeholder(
             people = [p for p in people if p.crm_source is None]
         if record.email is not None:
             people = [p for p in people if p.email is None]
+    if record.id is not None:
+        people = [p for p in people if not run.matched(p.id)]
     if len(people) > 1:
         column = "email" if record.email is not None else "name"
         expected = f"one stakeholder, but {len(people)} of this account match; give the email"
@@ -238,28 +275,56 @@ def _import_stakeholder(run: ImportRun, row: Row) -> None:
         None if existing is None else existing.id,
         same=same,
         insert=lambda: stakeholder_queries.insert_stakeholder(
-            run.conn, account_id=account_id, **fields
+            run.conn, account_id=account_id, stakeholder_id=record.id, **fields
         ),
         update=lambda person_id: crm_queries.update_person(run.conn, person_id, _stored(fields)),
     )
 
 
+def _touch_stakeholder(
+    run: ImportRun, row: Row, account_id: str, problems: list[RowProblem]
+) -> str | None:
+    """The stakeholder of the account a touches row names (by id, email or name)."""
+    text = row.text("stakeholder")
+    ids = import_queries.stakeholder_ids_named(run.conn, account_id, text)
+    name = import_queries.account_name(run.conn, account_id) if len(ids) != 1 else ""
+    return _one(
+        row,
+        "stakeholder",
+        ids,
+        problems,
+        unknown=f"the name or email of a stakeholder of {name} (import stakeholders first)",
+        ambiguous=f"one stakeholder of {name}, but {{n}} have this name; give the email",
+    )
+
+
+def _known_touch(
+    run: ImportRun, row: Row, account_id: str, touch_id: str, problems: list[RowProblem]
+) -> LinkedTouch | None:
+    """The touch of this account that the row's id names (None: an id new here)."""
+    if run.held(("touch-id", touch_id)):
+        run.write_held()
+    owner = import_queries.touch_account(run.conn, touch_id)
+    if owner is None:
+        return None
+    if owner != account_id:
+        expected = "the id of a touch of this account (it is another account's)"
+        problems.append(row.problem("id", expected))
+        return None
+    earlier = run.earlier_row(touch_id, row.number)
+    if earlier is not None:
+        problems.append(row.problem("id", f"one row per record (row {earlier} has the same one)"))
+    return import_queries.touch_by_id(run.conn, touch_id)
+
+
 def _import_touch(run: ImportRun, row: Row) -> None:
     record, problems = native_csv.read_touch(row, run.ws.today)
     account_id = _account_id(run, row, problems) if row.text("account") else None
-    stakeholder_id = None
+    stakeholder_id = known = None
     if account_id is not None and row.text("stakeholder"):
-        text = row.text("stakeholder")
-        ids = import_queries.stakeholder_ids_named(run.conn, account_id, text)
-        name = import_queries.account_name(run.conn, account_id) if len(ids) != 1 else ""
-        stakeholder_id = _one(
-            row,
-            "stakeholder",
-            ids,
-            problems,
-            unknown=f"the name or email of a stakeholder of {name} (import stakeholders first)",
-            ambiguous=f"one stakeholder of {name}, but {{n}} have this name; give the email",
-        )
+        stakeholder_id = _touch_stakeholder(run, row, account_id, problems)
+    if record is not None and record.id is not None and account_id is not None:
+        known = _known_touch(run, row, account_id, record.id, problems)
     if record is None or stakeholder_id is None or problems:
         run.reject(problems)
         return
@@ -272,86 +337,9 @@ def _import_touch(run: ImportRun, row: Row) -> None:
         note=record.note,
         link=link,
         logged_by_id=run.ws.actor_id,
+        known=known,
+        new_id=None if record.id is None else (record.id, row.number),
     )
-
-
-def save_touch(
-    run: ImportRun,
-    stakeholder_id: str,
-    *,
-    on: date,
-    channel: Channel,
-    note: str | None,
-    link: tuple[str, str] | None,
-    logged_by_id: str | None,
-    row: Row | None = None,
-    first_row: Callable[[int], None] | None = None,
-) -> None:
-    """Add a touch, or match it: by its CRM id, else by (stakeholder, date, channel, note).
-
-    A matched touch with no CRM link yet is linked; one linked to this CRM record
-    whose conversation differs is updated. A new touch is written with the next
-    batch (`ImportRun.add_later`). Given the file `row`, a second row for the same
-    CRM id is not saved: `first_row` is called with the row that had it first.
-    """
-    conn = run.conn
-    existing = None
-    if link is not None:
-        if run.held(("touch-crm", *link)):
-            run.write_held()
-        existing = crm_queries.touch_by_crm(conn, *link)
-    values = (stakeholder_id, on.isoformat(), channel.value, note)
-    if existing is not None:
-        if row is not None and link is not None:
-            earlier = run.earlier_row("touch:" + link[1], row.number)
-            if earlier is not None:
-                if first_row is not None:
-                    first_row(earlier)
-                return
-        if (
-            existing.stakeholder_id,
-            existing.touched_on,
-            existing.channel,
-            existing.note,
-        ) == values:
-            run.unchanged += 1
-            return
-        crm_queries.update_touch(
-            conn,
-            existing.id,
-            stakeholder_id=stakeholder_id,
-            on=values[1],
-            channel=values[2],
-            note=note,
-            crm=link,
-        )
-        run.updated += 1
-        return
-    if row is not None and link is not None:
-        run.added("touch:" + link[1], row.number)  # no earlier row has this CRM id
-    same = ("touch", *values[:3], note or "")
-    if run.held(same):
-        run.write_held()
-    twin = crm_queries.same_touch(conn, *values)
-    if twin is not None:
-        if link is not None and twin.crm_source is None:
-            crm_queries.link(conn, "touch", twin.id, *link)
-            run.updated += 1
-        else:
-            run.unchanged += 1
-        return
-    new = stakeholder_queries.touch_row(
-        stakeholder_id=stakeholder_id,
-        on=on,
-        channel=channel,
-        note=note,
-        logged_by_id=logged_by_id,
-        crm_source=None if link is None else link[0],
-        crm_id=None if link is None else link[1],
-        created_at=run.started_at,
-    )
-    run.add_later(touch=new, keys=[same] if link is None else [same, ("touch-crm", *link)])
-    run.created += 1
 
 
 def _stored(fields: dict[str, Any]) -> dict[str, object]:

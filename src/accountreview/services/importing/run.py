@@ -105,6 +105,10 @@ class ImportRun:
             return earlier
         return import_queries.earlier_row(self.conn, key, row)
 
+    def matched(self, record_id: str) -> bool:
+        """Whether an earlier row of the file already added or matched the record."""
+        return record_id in self._new_seen or import_queries.matched_row(self.conn, record_id)
+
     def held(self, key: tuple[str, ...]) -> bool:
         """Whether a record held back can be found by `key`."""
         return key in self._new_keys
