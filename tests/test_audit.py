@@ -116,11 +116,12 @@ def test_a_past_week_is_judged_at_its_end(ws: Workspace, team: Team) -> None:
     }
 
 
-def test_a_week_before_any_contact_counts_nobody_as_contacted(ws: Workspace, team: Team) -> None:
+def test_a_week_before_anything_was_logged_counts_nobody(ws: Workspace, team: Team) -> None:
     early = audit_week(as_manager(ws, team), WEEK.shift(-30))
     ann = next(r for r in early.reps if r.rep.name == "Ann Done")
-    # Nobody had been contacted yet: each present person is overdue, none stale.
-    assert (ann.tally.stale_contacts, ann.tally.overdue_contacts) == (0, 10)
+    # The stakeholders were added (and their touches logged) long after that week:
+    # as it stood then, nobody was named, so nobody is stale or overdue.
+    assert (ann.tally.stale_contacts, ann.tally.overdue_contacts) == (0, 0)
     assert ann.tally.closed == 0 and ann.tally.no_in_person == 2
 
 
@@ -160,7 +161,11 @@ def test_a_manager_without_reps_and_nobody_acting(ws: Workspace, team: Team) -> 
 def test_json_has_the_documented_shape(ws: Workspace, team: Team) -> None:
     data = audit_week(as_manager(ws, team), WEEK).to_json()
     assert data["week"] == "2026-W48"
-    assert set(data) == {"week", "as_of", "viewer", "team", "reps", "reopened"}
+    assert set(data) == {"week", "as_of", "logged_before", "viewer", "team", "reps", "reopened"}
+    assert data["logged_before"] is None  # this week: all that is logged so far counts
+    assert data["team"]["closed_late"] == 0
+    past = audit_week(as_manager(ws, team), LAST_WEEK).to_json()
+    assert past["logged_before"] == "2026-11-23T00:00:00Z"
     bob = data["reps"][0]
     assert {"rep", "escalations", "trend", *COUNTS} <= set(bob)
     assert bob["escalations"][0] == {"account": "Bolt", "reason": "not reviewed 2 weeks running"}
