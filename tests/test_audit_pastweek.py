@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 from typer.testing import CliRunner
 
 from accountreview.cli import app
@@ -30,6 +31,10 @@ from accountreview.services.importing import import_file
 from accountreview.services.queue import queue_for
 from accountreview.services.reps import add_rep, remember_rep
 from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.audit import AuditScreen
+from accountreview.tui.screens.audit_rep import RepAuditScreen
+from accountreview.tui.widgets.row_list import RowList
 from audit_team import GOOD, LAST_FRIDAY, LAST_WEEK, WEAK, WEEK, _account, _close, _people
 from conftest import TODAY
 
@@ -309,3 +314,41 @@ def test_the_demo_judges_its_past_weeks_as_they_stood(demo_db: Path) -> None:
         assert last.team.stale_contacts + last.team.overdue_contacts > 0
     finally:
         ws.close()
+
+
+# --- the app's audit screens show it too -------------------------------------------------
+
+
+async def test_the_audit_screens_show_closed_late(ws: Workspace, db_path: Path) -> None:
+    rita = build_rita(ws)
+    with clock_at(at(TUESDAY)):
+        _close(rita.ws, rita.accounts[4], LAST_WEEK, rita.five[rita.accounts[4].id])
+    app = AccountReviewApp(db=db_path, today=TUESDAY)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await settle()
+        await pilot.press("left_square_bracket")  # last week
+        await settle()
+        audit = app.screen
+        assert isinstance(audit, AuditScreen) and audit.audit is not None
+        assert str(audit.audit.week) == str(LAST_WEEK)
+        team = str(audit.query_one("#audit-team", Static).render())
+        assert "4 of 5 closed (80.0%) · 1 closed late ·" in team
+        detail = str(audit.query_one("#audit-detail", Static).render())
+        assert detail.startswith("Rita Late: 4 closed · 1 closed late, 0 open")
+        await pilot.press("enter")
+        await settle()
+        rep = app.screen
+        assert isinstance(rep, RepAuditScreen)
+        title = str(rep.query_one("#rep-audit-title", Static).render())
+        assert "4 of 5 closed (80.0%) · 1 closed late" in title
+        shown = rep.query_one(RowList)
+        lines = [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
+        assert any(re.match(r"Acct 5 +closed late", line) for line in lines)
