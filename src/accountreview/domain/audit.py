@@ -5,6 +5,9 @@ coverage, in person) rather than restating them; the audit decides how to count
 them over a rep's top accounts and when an account must be escalated.
 `count_contacts` defines the per-account counts; `db.audit` computes the same in
 SQL (with the cut-off dates of `gap_cutoffs`) and a test holds the two to agreement.
+
+A past week is judged as it stood at the end of its Sunday (`record_cutoff`): what
+was logged later is not seen, and `audit_status` says how each review counts then.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,11 +35,8 @@ _NO_COVERAGE = Coverage(executive=False, cio_office=False, procurement=False, ch
 
 
 def as_of(week: IsoWeek, today: date) -> date:
-    """The day a week is judged on: its Sunday once it is over, else today.
-
-    A past week is then read as it stood at its end (contacts logged later do not
-    count), and this week as it stands now.
-    """
+    """The day a week's contacts are measured on: its Sunday once it is over, else
+    today. (What was logged after the Sunday is left out by `record_cutoff`.)"""
     return min(today, week.sunday)
 
 
@@ -199,7 +199,8 @@ def escalations(
 ) -> list[str]:
     """Why a top account goes to the top of the manager's audit (empty: it does not).
 
-    "Reviewed" means a closed review: an open one left unfinished does not count.
+    "Reviewed" means a closed review: an open one left unfinished does not count,
+    nor, for its own week, one closed late.
     """
     reasons = []
     if not reviewed_this_week and not reviewed_last_week:
