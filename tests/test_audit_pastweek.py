@@ -103,6 +103,9 @@ def test_closing_last_weeks_review_this_week_counts_as_closed_late(ws: Workspace
     last_after, this_after = audit_week(rita.ws, LAST_WEEK), audit_week(rita.ws, WEEK)
     assert counts(last_after.team) == (5, 4, 1, 0, 0, 80.0)
     assert statuses(last_after)["Acct 5"] is AuditStatus.CLOSED_LATE
+    rep_id = rita.accounts[0].rep_id
+    assert queue_for(rita.ws, rep_id, LAST_WEEK).headline == "4 of 5 closed · 1 closed late"
+    assert queue_for(rita.ws, rep_id, WEEK).headline == "0 of 5 closed"
     assert [p.completion_pct for p in this_after.team_trend][-2:] == [80.0, 0.0]
     # This week is unaffected: nothing of W48 was closed.
     assert counts(this_after.team) == counts(this_before.team) == (5, 0, 0, 0, 5, 0.0)

@@ -69,7 +69,7 @@ class Queue:
             parts.append(f"{self.closed_late} closed late")
         follow_ups = len(self.items) - len(self.counted)
         if follow_ups:
-            parts.append(f"+ {follow_ups} lost follow-up{'s' if follow_ups > 1 else ''}")
+            parts.append(f"+{follow_ups} lost follow-up{'s' if follow_ups > 1 else ''}")
         return " · ".join(parts)
 
 
