@@ -16,10 +16,11 @@ Dan Other reports to another manager (Oz Far) and must never show in Mia's audit
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from accountreview.db import accounts as account_queries
 from accountreview.db.accounts import AccountRow
+from accountreview.db.records import clock_at
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 from accountreview.services import reviews as review_service
@@ -31,6 +32,9 @@ from conftest import TODAY
 WEEK = IsoWeek.of(TODAY)  # 2026-W48
 LAST_WEEK = WEEK.previous()  # 2026-W47
 LAST_FRIDAY = date(2026, 11, 20)
+# Everything up to W47's closes is logged that Friday; W48's work this morning.
+LOGGED_LAST_WEEK = datetime.combine(LAST_FRIDAY, time(16, 0))
+LOGGED_TODAY = datetime.combine(TODAY, time(10, 0))
 REOPEN_REASON = "Champion changed title"
 
 Person = tuple[str, Level, Role, int | None, Channel]  # name, level, role, days ago, channel
@@ -112,6 +116,15 @@ def _close(ws: Workspace, account: AccountRow, week: IsoWeek, five: list[str]) -
 
 def build_team(ws: Workspace) -> Team:
     """Write the team described above into `ws` (remembering Mia Boss as the user)."""
+    with clock_at(LOGGED_LAST_WEEK):
+        team, five = _last_week(ws)
+    with clock_at(LOGGED_TODAY):
+        _this_week(ws, team, five)
+    return team
+
+
+def _last_week(ws: Workspace) -> tuple[Team, dict[str, list[str]]]:
+    """The people, their touches and W47's closes, as logged on W47's Friday."""
     mia = add_rep(ws, name="Mia Boss", email="mia@example.com", role=RepRole.MANAGER)
     oz = add_rep(ws, name="Oz Far", email="oz@example.com", role=RepRole.MANAGER)
     reps = {
@@ -145,6 +158,12 @@ def build_team(ws: Workspace) -> Team:
         _close(
             replace(friday, actor_id=accounts[name].rep_id), accounts[name], LAST_WEEK, five[name]
         )
+    return Team(mia.id, {**reps, "Mia Boss": mia.id, "Oz Far": oz.id}, accounts), five
+
+
+def _this_week(ws: Workspace, team: Team, five: dict[str, list[str]]) -> None:
+    """W48 so far: closes, Apex reopened and closed again, Coral started."""
+    accounts, reps = team.accounts, team.rep_ids
     for name in ("Alpha", "Apex", "Cedar", "Delta"):
         _close(replace(ws, actor_id=accounts[name].rep_id), accounts[name], WEEK, five[name])
     ann = replace(ws, actor_id=reps["Ann Done"])
@@ -152,4 +171,3 @@ def build_team(ws: Workspace) -> Team:
     review_service.close_review(ann, accounts["Apex"], WEEK)
     cat = replace(ws, actor_id=reps["Cat Half"])
     review_service.set_slot(cat, accounts["Coral"], WEEK, 1, five["Coral"][0])
-    return Team(mia.id, {**reps, "Mia Boss": mia.id, "Oz Far": oz.id}, accounts)

@@ -5,7 +5,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,11 +116,12 @@ def test_a_past_week_is_judged_at_its_end(ws: Workspace, team: Team) -> None:
     }
 
 
-def test_a_week_before_any_contact_counts_nobody_as_contacted(ws: Workspace, team: Team) -> None:
+def test_a_week_before_anything_was_logged_counts_nobody(ws: Workspace, team: Team) -> None:
     early = audit_week(as_manager(ws, team), WEEK.shift(-30))
     ann = next(r for r in early.reps if r.rep.name == "Ann Done")
-    # Nobody had been contacted yet: each present person is overdue, none stale.
-    assert (ann.tally.stale_contacts, ann.tally.overdue_contacts) == (0, 10)
+    # The stakeholders were added (and their touches logged) long after that week:
+    # as it stood then, nobody was named, so nobody is stale or overdue.
+    assert (ann.tally.stale_contacts, ann.tally.overdue_contacts) == (0, 0)
     assert ann.tally.closed == 0 and ann.tally.no_in_person == 2
 
 
@@ -160,7 +161,11 @@ def test_a_manager_without_reps_and_nobody_acting(ws: Workspace, team: Team) -> 
 def test_json_has_the_documented_shape(ws: Workspace, team: Team) -> None:
     data = audit_week(as_manager(ws, team), WEEK).to_json()
     assert data["week"] == "2026-W48"
-    assert set(data) == {"week", "as_of", "viewer", "team", "reps", "reopened"}
+    assert set(data) == {"week", "as_of", "logged_before", "viewer", "team", "reps", "reopened"}
+    assert data["logged_before"] is None  # this week: all that is logged so far counts
+    assert data["team"]["closed_late"] == 0
+    past = audit_week(as_manager(ws, team), LAST_WEEK).to_json()
+    assert past["logged_before"] == "2026-11-23T00:00:00Z"
     bob = data["reps"][0]
     assert {"rep", "escalations", "trend", *COUNTS} <= set(bob)
     assert bob["escalations"][0] == {"account": "Bolt", "reason": "not reviewed 2 weeks running"}
@@ -187,15 +192,22 @@ def large_ws(tiny_large: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def reference_contacts(conn: sqlite3.Connection, on: date) -> dict[str, list[AuditContact]]:
-    """Every stakeholder of every top account as of `on`, read plainly (full history)."""
+def reference_contacts(
+    conn: sqlite3.Connection, on: date, cut: datetime | None = None
+) -> dict[str, list[AuditContact]]:
+    """Every stakeholder of every top account as of `on`, read plainly (full history,
+    or only what was logged before `cut`)."""
+    # Not "9999": compared with a DATETIME column it would be taken as a number.
+    stamp = "9999-12-31" if cut is None else cut.isoformat(" ")
     rows = conn.execute(
         "SELECT s.account_id, s.name, s.level, s.role, s.left_on,"
-        " (SELECT max(touched_on) FROM touch WHERE stakeholder_id = s.id AND touched_on <= ?),"
         " (SELECT max(touched_on) FROM touch WHERE stakeholder_id = s.id AND touched_on <= ?"
-        "  AND channel = 'in-person')"
-        " FROM stakeholder s JOIN account a ON a.id = s.account_id WHERE a.is_top = 1",
-        (on.isoformat(), on.isoformat()),
+        "  AND created_at < ?),"
+        " (SELECT max(touched_on) FROM touch WHERE stakeholder_id = s.id AND touched_on <= ?"
+        "  AND channel = 'in-person' AND created_at < ?)"
+        " FROM stakeholder s JOIN account a ON a.id = s.account_id"
+        " WHERE a.is_top = 1 AND s.created_at < ?",
+        (on.isoformat(), stamp, on.isoformat(), stamp, stamp),
     ).fetchall()
     result: dict[str, list[AuditContact]] = defaultdict(list)
     for account_id, name, level, role, left_on, last, met in rows:
@@ -212,14 +224,16 @@ def reference_contacts(conn: sqlite3.Connection, on: date) -> dict[str, list[Aud
     return result
 
 
-def assert_sql_agrees(ws: Workspace, on: date, settings: Settings) -> None:
+def assert_sql_agrees(
+    ws: Workspace, on: date, settings: Settings, cut: datetime | None = None
+) -> None:
     conn = ws.db.conn
     rep_ids = [r[0] for r in conn.execute("SELECT id FROM rep WHERE role = 'rep'")]
     sql = audit_queries.contact_counts(
-        conn, rep_ids, on, gap_cutoffs(on, settings), settings.in_person_window_days
+        conn, rep_ids, on, gap_cutoffs(on, settings), settings.in_person_window_days, cut
     )
-    expected = reference_contacts(conn, on)
-    assert set(sql) == set(expected) and len(sql) == 30
+    expected = reference_contacts(conn, on, cut)
+    assert set(sql) == set(expected) and len(sql) == (30 if cut is None else len(expected)) > 0
     for account_id, people in expected.items():
         pure = count_contacts(people, on, settings)
         got = sql[account_id]
@@ -239,6 +253,21 @@ def test_sql_counts_agree_with_the_pure_rules(
     large_ws: Workspace, days_back: int, settings: Settings
 ) -> None:
     assert_sql_agrees(large_ws, TODAY - timedelta(days=days_back), settings)
+
+
+@pytest.mark.parametrize("days_back", [0, 3, 45])
+def test_sql_counts_agree_with_the_pure_rules_on_what_was_logged_by_then(
+    large_ws: Workspace, days_back: int
+) -> None:
+    """A past week sees only the people added and touches logged before its end."""
+    on = TODAY - timedelta(days=days_back)
+    cut = datetime.combine(on, time(12))
+    logged = large_ws.db.conn.execute(
+        "SELECT count(*) FROM touch WHERE touched_on <= ? AND created_at >= ?",
+        (on.isoformat(), cut.isoformat(" ")),
+    ).fetchone()[0]
+    assert logged or days_back, "the demo logs some touches after their day"
+    assert_sql_agrees(large_ws, on, Settings(), cut)
 
 
 def test_sql_counts_agree_on_the_day_people_left(large_ws: Workspace) -> None:

@@ -73,7 +73,9 @@ def test_table_puts_the_team_and_escalations_on_top(team_db: Path) -> None:
     assert code == 0
     lines = stdout.splitlines()
     assert lines[0] == "Audit 2026-W48 (as of 2026-11-23) · Mia Boss's team"
-    assert lines[1].startswith("Team: 3 of 6 reviews closed (50.0%) · 1 open · 2 not started")
+    assert lines[1].startswith(
+        "Team: 3 of 6 reviews closed (50.0%) · 0 closed late · 1 open · 2 not started"
+    )
     assert lines[2] == "Trend 2026-W41 to 2026-W48: ▁▁▁▁▁▁▅▅"
     start = lines.index("Escalations:") + 1
     assert lines[start : start + 3] == [
@@ -82,8 +84,8 @@ def test_table_puts_the_team_and_escalations_on_top(team_db: Path) -> None:
         "  ! Cat Half · Coral: not reviewed 2 weeks running",
     ]
     rows = {line.split("  ")[0]: line.split() for line in lines if line.startswith(("Ann", "Bob"))}
-    assert rows["Ann Done"][2:5] == ["2/2", "0", "0"]
-    assert rows["Bob None"][2:6] == ["0/2", "0", "2", "0.0%"]
+    assert rows["Ann Done"][2:6] == ["2/2", "0", "0", "0"]  # closed, late, open, not started
+    assert rows["Bob None"][2:7] == ["0/2", "0", "0", "2", "0.0%"]
     assert "Apex (Ann Done)" in stdout and REOPEN_REASON in stdout
 
 
@@ -111,7 +113,7 @@ def test_markdown_for_a_meeting_note(team_db: Path) -> None:
     assert code == 0
     assert stdout.startswith("## Review audit 2026-W48: Mia Boss's team")
     assert "- **Bolt** (Bob None): stale champion" in stdout
-    assert "| Cat Half | 1/2 | 1 | 0 | 50.0% | `▁▁▁▁▁▁▁▅` | 1 | 2 | 1 | 1 | 1 | 1 |" in stdout
+    assert "| Cat Half | 1/2 | 0 | 1 | 0 | 50.0% | `▁▁▁▁▁▁▁▅` | 1 | 2 | 1 | 1 | 1 | 1 |" in stdout
     assert "### Reopened" in stdout
 
 

@@ -37,7 +37,8 @@ def test_queue_has_top_accounts_and_due_follow_ups(ws: Workspace, seeded: Seeded
     reasons = {i.facts.account.name: i.reason for i in queue.items}
     assert reasons["Lost 90"] == f"lost: follow-up due {TODAY.isoformat()}"
     assert reasons["Acme Corp"] == "top account"
-    assert queue.headline == "0 of 4 closed"
+    # Counted as the audit counts: the two top accounts; the follow-ups are listed.
+    assert queue.headline == "0 of 2 closed · +2 lost follow-ups"
     # Acme has more flags than Beta: it needs attention first.
     assert names.index("Acme Corp") < names.index("Beta Top")
 
@@ -63,17 +64,18 @@ def test_follow_up_reviewed_already_leaves_the_queue(ws: Workspace, seeded: Seed
 def test_follow_up_closed_this_week_stays_in_the_queue_as_closed(
     ws: Workspace, seeded: Seeded
 ) -> None:
-    """Closing it must count as progress ("1 of 2 closed"), not make it vanish."""
+    """Closing it must not make it vanish: it stays, shown closed. It is not one of the
+    reviews the week counts (top accounts, as in the audit), and the headline says so."""
     lost = add(ws, seeded, "Lost 90", lost_on=(TODAY - timedelta(days=90)).isoformat())
     before = queue_for(ws, seeded.rep_id, WEEK)
-    assert before.headline == "0 of 2 closed"
+    assert before.headline == "0 of 1 closed · +1 lost follow-up"
     ws.db.conn.execute(
         "INSERT INTO review (id, account_id, week, status, close_count, opened_at)"
         " VALUES ('r1', ?, ?, 'closed', 1, '2026-11-23')",
         (lost, str(WEEK)),
     )
     after = queue_for(ws, seeded.rep_id, WEEK)
-    assert after.headline == "1 of 2 closed"
+    assert after.headline == "0 of 1 closed · +1 lost follow-up"
     statuses = {i.facts.account.name: i.status for i in after.items}
     assert statuses["Lost 90"] is ReviewStatus.CLOSED
 

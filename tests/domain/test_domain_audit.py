@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -9,6 +9,7 @@ from accountreview.domain.audit import (
     STALE_CHAMPION,
     AccountAudit,
     AuditContact,
+    AuditStatus,
     ContactCounts,
     ContactGap,
     GapCutoffs,
@@ -16,11 +17,13 @@ from accountreview.domain.audit import (
     as_of,
     attention_order,
     audit_account,
+    audit_status,
     completion_pct,
     contact_gap,
     count_contacts,
     escalations,
     gap_cutoffs,
+    record_cutoff,
     tally,
     trend,
     trend_weeks,
@@ -152,7 +155,7 @@ def test_escalation_reasons() -> None:
     )
 
 
-def audited(status: ReviewStatus, **counts: object) -> AccountAudit:
+def audited(status: AuditStatus, **counts: object) -> AccountAudit:
     return audit_account(
         account_id="a",
         name="A",
@@ -164,21 +167,21 @@ def audited(status: ReviewStatus, **counts: object) -> AccountAudit:
 
 
 def test_audit_account_escalates_and_flags_in_person() -> None:
-    open_one = audited(ReviewStatus.OPEN, last_in_person_on=ago(181))
+    open_one = audited(AuditStatus.OPEN, last_in_person_on=ago(181))
     assert open_one.escalations == (NOT_REVIEWED,)
     assert open_one.no_in_person
-    closed = audited(ReviewStatus.CLOSED, last_in_person_on=ago(180), stale_champion=True)
+    closed = audited(AuditStatus.CLOSED, last_in_person_on=ago(180), stale_champion=True)
     assert closed.escalations == (STALE_CHAMPION,)
     assert not closed.no_in_person
-    assert audited(ReviewStatus.CLOSED).no_in_person  # never met in person
+    assert audited(AuditStatus.CLOSED).no_in_person  # never met in person
 
 
 def test_tally_counts_accounts_and_adds_up() -> None:
     missing = Coverage(False, True, True, True)
     accounts = [
-        audited(ReviewStatus.CLOSED, stale_contacts=2, overdue_contacts=1, last_in_person_on=ON),
-        audited(ReviewStatus.OPEN, coverage=missing, champions_left=("X", "Y")),
-        audited(ReviewStatus.NOT_STARTED, stale_champion=True),
+        audited(AuditStatus.CLOSED, stale_contacts=2, overdue_contacts=1, last_in_person_on=ON),
+        audited(AuditStatus.OPEN, coverage=missing, champions_left=("X", "Y")),
+        audited(AuditStatus.NOT_STARTED, stale_champion=True),
     ]
     t = tally(accounts)
     assert (t.top_accounts, t.closed, t.open, t.not_started) == (3, 1, 1, 1)
@@ -211,3 +214,49 @@ def test_attention_order_puts_escalations_then_the_least_done_first() -> None:
 def test_sparkline_on_a_fixed_scale() -> None:
     assert sparkline([0, 50, 100, None]) == "▁▅█·"
     assert sparkline([]) == ""
+
+
+# --- a past week as it stood at the end of its Sunday ------------------------------------
+
+
+def test_a_past_week_stops_at_the_end_of_its_sunday_in_utc() -> None:
+    week = IsoWeek.parse("2026-W47")  # Monday 2026-11-16 to Sunday 2026-11-22
+    assert record_cutoff(week, date(2026, 11, 23)) == datetime(2026, 11, 23, 0, 0)
+    assert record_cutoff(week, date(2027, 3, 1)) == datetime(2026, 11, 23, 0, 0)
+    # On its own Sunday (and before) the week is not over: everything logged counts.
+    assert record_cutoff(week, date(2026, 11, 22)) is None
+    assert record_cutoff(week, date(2026, 11, 16)) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "opened", "closed_at_end", "expected"),
+    [
+        (ReviewStatus.CLOSED, True, True, AuditStatus.CLOSED),
+        (ReviewStatus.CLOSED, True, False, AuditStatus.CLOSED_LATE),
+        (ReviewStatus.CLOSED, False, False, AuditStatus.CLOSED_LATE),
+        (ReviewStatus.OPEN, True, True, AuditStatus.CLOSED),  # reopened after the Sunday
+        (ReviewStatus.OPEN, True, False, AuditStatus.OPEN),
+        (ReviewStatus.OPEN, False, False, AuditStatus.NOT_STARTED),  # opened after it
+        (ReviewStatus.NOT_STARTED, False, False, AuditStatus.NOT_STARTED),
+    ],
+)
+def test_a_past_review_counts_as_it_stood(
+    now: ReviewStatus, opened: bool, closed_at_end: bool, expected: AuditStatus
+) -> None:
+    assert (
+        audit_status(now, week_over=True, opened_by_end=opened, closed_at_end=closed_at_end)
+        is expected
+    )
+
+
+@pytest.mark.parametrize("now", list(ReviewStatus))
+def test_this_weeks_review_counts_as_it_stands(now: ReviewStatus) -> None:
+    assert audit_status(now, week_over=False).value == now.value
+
+
+def test_closed_late_is_shown_and_not_completed() -> None:
+    t = tally([audited(AuditStatus.CLOSED), audited(AuditStatus.CLOSED_LATE)])
+    assert (t.top_accounts, t.closed, t.closed_late, t.completion_pct) == (2, 1, 1, 50.0)
+    # A late close is not a review of its own week: two weeks without one escalate.
+    late = audited(AuditStatus.CLOSED_LATE, last_in_person_on=ON)
+    assert late.escalations == (NOT_REVIEWED,)

@@ -16,11 +16,16 @@ if TYPE_CHECKING:
 
 AUDIT_HELP = """Who completed their reviews in a week, and where the account maps are weak.
 
-Per rep: top accounts, reviews closed / open / not started, completion, contacts
+Per rep: top accounts, reviews closed / closed late / open / not started,
+completion (closed on time over top accounts), contacts
 stale (over 90 days) or overdue for their role's cadence, accounts missing
 coverage (executive, CIO office / IT, procurement or champion), champions who
 left, accounts with no in-person meeting in 180 days, and escalations (a top
 account not reviewed two weeks running, or with a stale champion), listed first.
+
+A past week is judged as it stood at the end of its Sunday (UTC): a review closed
+after that is "closed late" (shown, not counted as done), and touches or people
+logged after it are not seen.
 
 You audit as the current rep: the global --rep given before `audit`,
 ACCOUNTREVIEW_REP, or the one remembered in the database. A manager sees the reps
@@ -123,7 +128,8 @@ def _team_line(audit: "WeekAudit") -> str:
     t = audit.team
     return (
         f"Team: {t.closed} of {t.top_accounts} reviews closed ({pct(t.completion_pct)})"
-        f" · {t.open} open · {t.not_started} not started · {t.escalations} escalation(s)\n"
+        f" · {t.closed_late} closed late · {t.open} open · {t.not_started} not started"
+        f" · {t.escalations} escalation(s)\n"
         f"Trend {_weeks(audit)}: {_spark(audit.team_trend)}"
     )
 
@@ -143,11 +149,12 @@ def print_audit(audit: "WeekAudit", *, accounts: bool) -> None:
     out()
     out(
         table(
-            ["rep", "closed", "open", "not started", "done", "trend", *COUNT_HEADERS],
+            ["rep", "closed", "late", "open", "not started", "done", "trend", *COUNT_HEADERS],
             [
                 (
                     r.rep.name,
                     f"{r.tally.closed}/{r.tally.top_accounts}",
+                    r.tally.closed_late,
                     r.tally.open,
                     r.tally.not_started,
                     pct(r.tally.completion_pct),
@@ -202,6 +209,7 @@ def write_audit_csv(audit: "WeekAudit") -> None:
         "rep",
         "top_accounts",
         "closed",
+        "closed_late",
         "open",
         "not_started",
         "completion_pct",
@@ -215,8 +223,8 @@ def write_audit_csv(audit: "WeekAudit") -> None:
     ]
 
     def row(name: str, t: "Tally", trend: list[float | None]) -> list[object]:
-        counts = [t.top_accounts, t.closed, t.open, t.not_started, t.completion_pct]
-        return [name, *counts, *_counts(t), *trend]
+        counts = [t.top_accounts, t.closed, t.closed_late, t.open, t.not_started]
+        return [name, *counts, t.completion_pct, *_counts(t), *trend]
 
     rows = [row("(team)", audit.team, [p.completion_pct for p in audit.team_trend])]
     rows += [row(r.rep.name, r.tally, [p.completion_pct for p in r.trend]) for r in audit.reps]
@@ -234,7 +242,8 @@ def audit_markdown(audit: "WeekAudit") -> str:
     lines = [f"## Review audit {audit.week}: {_md(_whose(audit))}", ""]
     lines.append(
         f"**Team:** {t.closed} of {t.top_accounts} reviews closed ({pct(t.completion_pct)}),"
-        f" {t.open} open, {t.not_started} not started · trend `{_spark(audit.team_trend)}`"
+        f" {t.closed_late} closed late, {t.open} open, {t.not_started} not started"
+        f" · trend `{_spark(audit.team_trend)}`"
     )
     if audit.escalations:
         lines += ["", "### Escalations", ""]
@@ -244,13 +253,14 @@ def audit_markdown(audit: "WeekAudit") -> str:
         ]
     lines += [
         "",
-        "| Rep | Closed | Open | Not started | Done | Trend | Stale | Overdue |"
+        "| Rep | Closed | Closed late | Open | Not started | Done | Trend | Stale | Overdue |"
         " Missing coverage | Champions left | No in-person | Escalations |",
     ]
-    lines.append("|---|" + "---:|" * 4 + "---|" + "---:|" * 6)
+    lines.append("|---|" + "---:|" * 5 + "---|" + "---:|" * 6)
     for r in audit.reps:
         x = r.tally
-        cells = [_md(r.rep.name), f"{x.closed}/{x.top_accounts}", x.open, x.not_started]
+        cells = [_md(r.rep.name), f"{x.closed}/{x.top_accounts}", x.closed_late, x.open]
+        cells.append(x.not_started)
         cells += [pct(x.completion_pct), f"`{_spark(r.trend)}`", *_counts(x)]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     if audit.reopened:

@@ -6,8 +6,8 @@ Every query starts from `ix_account_rep_top` (rep, top) and reaches touches thro
 """
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from accountreview.domain.audit import ContactCounts, GapCutoffs
@@ -18,19 +18,32 @@ _CHUNK = 500  # reps per query: well under SQLite's limit on bound values
 
 
 class TopAccount(NamedTuple):
-    """A top account with the status of its review this week and last (None: none)."""
+    """A top account with its review this week and last (status None: no review).
+
+    `opened_by_end` and `closed_at_end` say how the review stood at the cut-off (None
+    without one): opened before it, and closed then (its last close or reopen before
+    it was a close); `last_week_closed_at_end` is last week's review at the same cut-off.
+    """
 
     id: str
     name: str
     rep_id: str
     status: str | None
+    opened_by_end: bool | None
+    closed_at_end: bool | None
     last_week_status: str | None
+    last_week_closed_at_end: bool | None
 
 
 class ClosedCount(NamedTuple):
+    """How many of a rep's reviews of `week` are in `status` and stood closed at that
+    week's cut-off (None: no cut-off, or never closed before it)."""
+
     rep_id: str
     week: str
-    closed: int
+    status: str
+    closed_at_end: bool | None
+    reviews: int
 
 
 class Reopened(NamedTuple):
@@ -49,44 +62,90 @@ def _chunks(rep_ids: Sequence[str]) -> Iterator[tuple[str, Sequence[str]]]:
         yield ", ".join("?" for _ in chunk), chunk
 
 
+def _named_chunks(rep_ids: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Named placeholders (:rep0, :rep1…) and their values, a chunk of reps at a time."""
+    for _marks, chunk in _chunks(rep_ids):
+        names = [f"rep{n}" for n in range(len(chunk))]
+        yield ", ".join(f":{n}" for n in names), dict(zip(names, chunk, strict=True))
+
+
+def _closed_at(review_id: str, cut: str) -> str:
+    """SQL: whether the review stood closed at the cut-off (NULL when there is none):
+    its last close or reopen logged before the cut-off was a close."""
+    return (
+        f"CASE WHEN {cut} IS NULL THEN NULL ELSE (SELECT l.action = 'review.closed'"
+        f" FROM audit_log l WHERE l.review_id = {review_id}"
+        " AND l.action IN ('review.closed', 'review.reopened')"
+        f" AND l.at < {cut} ORDER BY l.at DESC, l.rowid DESC LIMIT 1) END"
+    )
+
+
+def _stamp(cut: datetime | None) -> str | None:
+    """A cut-off in the stored form of timestamps, which compare as text."""
+    return None if cut is None else cut.isoformat(" ", "microseconds")
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def top_accounts(
-    conn: sqlite3.Connection, rep_ids: Sequence[str], week: str, last_week: str
+    conn: sqlite3.Connection,
+    rep_ids: Sequence[str],
+    week: str,
+    last_week: str,
+    cut: datetime | None,
 ) -> list[TopAccount]:
-    """The reps' top accounts, each with its review status in `week` and `last_week`."""
+    """The reps' top accounts, each with its review in `week` and `last_week`, and how
+    both stood at the cut-off `cut` (UTC; None: none)."""
     rows: list[TopAccount] = []
-    for marks, chunk in _chunks(rep_ids):
+    for marks, reps in _named_chunks(rep_ids):
         cursor = conn.execute(
-            "SELECT a.id, a.name, a.rep_id,"
-            " (SELECT status FROM review WHERE account_id = a.id AND week = ?),"
-            " (SELECT status FROM review WHERE account_id = a.id AND week = ?)"
-            f" FROM account a WHERE a.rep_id IN ({marks}) AND a.is_top = 1",
-            (week, last_week, *chunk),
+            "SELECT a.id, a.name, a.rep_id, r.status, r.opened_at < :cut,"
+            f" {_closed_at('r.id', ':cut')}, p.status, {_closed_at('p.id', ':cut')}"
+            " FROM account a"
+            " LEFT JOIN review r ON r.account_id = a.id AND r.week = :week"
+            " LEFT JOIN review p ON p.account_id = a.id AND p.week = :last_week"
+            f" WHERE a.rep_id IN ({marks}) AND a.is_top = 1",
+            {"week": week, "last_week": last_week, "cut": _stamp(cut), **reps},
         )
-        rows.extend(TopAccount(*r) for r in cursor)
+        rows.extend(
+            TopAccount(r[0], r[1], r[2], r[3], _flag(r[4]), _flag(r[5]), r[6], _flag(r[7]))
+            for r in cursor
+        )
     return rows
 
 
 def closed_per_week(
-    conn: sqlite3.Connection, rep_ids: Sequence[str], first_week: str, last_week: str
+    conn: sqlite3.Connection, rep_ids: Sequence[str], cuts: Mapping[str, datetime | None]
 ) -> list[ClosedCount]:
-    """How many of each rep's top accounts had a closed review, per week in the range."""
+    """The reviews of the reps' top accounts in the weeks of `cuts` (week -> its
+    cut-off), counted per rep, week, status and whether each stood closed then."""
+    weeks = sorted(cuts)
+    cut = " ".join(f"WHEN :week{n} THEN :cut{n}" for n in range(len(weeks)))
+    params: dict[str, object] = {"first": weeks[0], "last": weeks[-1]}
+    for n, week in enumerate(weeks):
+        params[f"week{n}"], params[f"cut{n}"] = week, _stamp(cuts[week])
     rows: list[ClosedCount] = []
-    for marks, chunk in _chunks(rep_ids):
+    for marks, reps in _named_chunks(rep_ids):
         cursor = conn.execute(
-            "SELECT a.rep_id, r.week, count(*) FROM account a"
-            " JOIN review r ON r.account_id = a.id AND r.week BETWEEN ? AND ?"
-            f" AND r.status = 'closed' WHERE a.rep_id IN ({marks}) AND a.is_top = 1"
-            " GROUP BY a.rep_id, r.week",
-            (first_week, last_week, *chunk),
+            f"SELECT rep_id, week, status, {_closed_at('rid', 'cut')}, count(*) FROM"
+            f" (SELECT a.rep_id, r.id AS rid, r.week, r.status, CASE r.week {cut} END AS cut"
+            " FROM account a CROSS JOIN review r ON r.account_id = a.id"
+            f" AND r.week BETWEEN :first AND :last WHERE a.rep_id IN ({marks}) AND a.is_top = 1)"
+            " GROUP BY 1, 2, 3, 4",
+            {**params, **reps},
         )
-        rows.extend(ClosedCount(*r) for r in cursor)
+        rows.extend(ClosedCount(r[0], r[1], r[2], _flag(r[3]), r[4]) for r in cursor)
     return rows
 
 
-def _contact_sql(marks: str) -> str:
+def _contact_sql(marks: str, cut: bool) -> str:
     """Per top account: `count_contacts` (domain.audit) in SQL. Each stakeholder is read
     with two index seeks: their last contact up to :on, and their latest in-person
-    touch in the window before it (a meeting before the window would not count)."""
+    touch in the window before it (a meeting before the window would not count).
+    With `cut`, only stakeholders added and touches logged before :cut count."""
+    logged = " AND t.created_at < :cut" if cut else ""
     cutoff = " ".join(f"WHEN :role{n} THEN :cut{n}" for n in range(len(Role)))
     executive = "s.level = 'executive' OR s.role IN ('executive-sponsor', 'economic-buyer')"
     # MATERIALIZED: inlined, the two seeks would run again for every use of their column.
@@ -96,11 +155,13 @@ def _contact_sql(marks: str) -> str:
         f"  ({executive}) AS executive,"
         f"  CASE s.role {cutoff} ELSE :other END AS cutoff,"
         "  (SELECT max(t.touched_on) FROM touch t"
-        "   WHERE t.stakeholder_id = s.id AND t.touched_on <= :on) AS last,"
+        f"   WHERE t.stakeholder_id = s.id AND t.touched_on <= :on{logged}) AS last,"
         "  (SELECT max(t.touched_on) FROM touch t WHERE t.stakeholder_id = s.id"
-        "   AND t.touched_on BETWEEN :since AND :on AND t.channel = 'in-person') AS met"
+        "   AND t.touched_on BETWEEN :since AND :on AND t.channel = 'in-person'"
+        f"{logged}) AS met"
         "  FROM account a JOIN stakeholder s ON s.account_id = a.id"
-        f"  WHERE a.rep_id IN ({marks}) AND a.is_top = 1)"
+        f"  WHERE a.rep_id IN ({marks}) AND a.is_top = 1"
+        f"{' AND s.created_at < :cut' if cut else ''})"
         " SELECT account_id,"
         " sum(present AND last < :stale),"
         " sum(present AND (last IS NULL OR (last >= :stale AND last < cutoff))),"
@@ -119,10 +180,12 @@ def contact_counts(
     on: date,
     cutoffs: GapCutoffs,
     in_person_days: int,
+    cut: datetime | None = None,
 ) -> dict[str, ContactCounts]:
     """`count_contacts` for each top account of the reps on day `on` (accounts without
-    stakeholders are absent)."""
+    stakeholders are absent), from what was logged before `cut` (UTC; None: all)."""
     params: dict[str, object] = {
+        "cut": _stamp(cut),
         "on": on.isoformat(),
         "since": (on - timedelta(days=in_person_days)).isoformat(),
         "stale": cutoffs.stale_before.isoformat(),
@@ -132,11 +195,8 @@ def contact_counts(
         params[f"role{n}"] = role.value
         params[f"cut{n}"] = cutoffs.overdue_before.get(role, cutoffs.other_before).isoformat()
     result: dict[str, ContactCounts] = {}
-    for start in range(0, len(rep_ids), _CHUNK):
-        chunk = rep_ids[start : start + _CHUNK]
-        marks = ", ".join(f":rep{n}" for n in range(len(chunk)))
-        reps = {f"rep{n}": rep_id for n, rep_id in enumerate(chunk)}
-        for row in conn.execute(_contact_sql(marks), {**params, **reps}):
+    for marks, reps in _named_chunks(rep_ids):
+        for row in conn.execute(_contact_sql(marks, cut is not None), {**params, **reps}):
             result[row[0]] = ContactCounts(
                 stale_contacts=row[1] or 0,
                 overdue_contacts=row[2] or 0,

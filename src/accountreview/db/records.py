@@ -1,7 +1,14 @@
 """Stored forms: new ids, timestamps and dates as the database keeps them."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
+
+# None: stamps are the real time. The small demo builds past weeks as if they
+# happened then (and tests set a moment), so stamps can be set for a while.
+_CLOCK: ContextVar[datetime | None] = ContextVar("accountreview_clock", default=None)
 
 
 def new_id() -> str:
@@ -14,8 +21,23 @@ def new_id() -> str:
 
 def now_text() -> str:
     """The current UTC time in the stored form (``2026-11-23 09:14:02.123456``)."""
+    moment = _CLOCK.get() or datetime.now(UTC).replace(tzinfo=None)
     # isoformat is several times faster than strftime; an import calls this per row.
-    return datetime.now(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return moment.isoformat(" ", "microseconds")
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Stamp what is written inside with `moment` (naive UTC) instead of the real time.
+
+    For the demo, which writes past weeks as they would have happened, and tests;
+    no command offers it, so nobody can backdate their work.
+    """
+    token = _CLOCK.set(moment)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 def as_date(value: object) -> date | None:

@@ -5,11 +5,14 @@ coverage, in person) rather than restating them; the audit decides how to count
 them over a rep's top accounts and when an account must be escalated.
 `count_contacts` defines the per-account counts; `db.audit` computes the same in
 SQL (with the cut-off dates of `gap_cutoffs`) and a test holds the two to agreement.
+
+A past week is judged as it stood at the end of its Sunday (`record_cutoff`): what
+was logged later is not seen, and `audit_status` says how each review counts then.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -32,16 +35,59 @@ _NO_COVERAGE = Coverage(executive=False, cio_office=False, procurement=False, ch
 
 
 def as_of(week: IsoWeek, today: date) -> date:
-    """The day a week is judged on: its Sunday once it is over, else today.
-
-    A past week is then read as it stood at its end (contacts logged later do not
-    count), and this week as it stands now.
-    """
+    """The day a week's contacts are measured on: its Sunday once it is over, else
+    today. (What was logged after the Sunday is left out by `record_cutoff`.)"""
     return min(today, week.sunday)
 
 
+def record_cutoff(week: IsoWeek, today: date) -> datetime | None:
+    """Where a past week's record stops: the end of its Sunday in UTC (the app stores
+    UTC and knows no time zone), as the first instant after it, Monday 00:00 UTC.
+
+    Only what was logged before it counts in that week's audit (closes, touches,
+    stakeholders). None for this week or a later one: all logged so far counts.
+    """
+    if week.sunday >= today:
+        return None
+    return datetime.combine(week.sunday + timedelta(days=1), time())
+
+
+class AuditStatus(StrEnum):
+    """A review as the audit counts it: as it stood at the end of its week."""
+
+    NOT_STARTED = ReviewStatus.NOT_STARTED.value
+    OPEN = ReviewStatus.OPEN.value
+    CLOSED = ReviewStatus.CLOSED.value
+    CLOSED_LATE = "closed late"
+
+
+def audit_status(
+    status: ReviewStatus,
+    *,
+    week_over: bool,
+    opened_by_end: bool = True,
+    closed_at_end: bool = False,
+) -> AuditStatus:
+    """How the audit counts a review now in `status`.
+
+    This week (not over): as it stands. A past week: CLOSED if it stood closed at the
+    end of its Sunday (`closed_at_end`: its last close or reopen before then was a
+    close, so a review closed, reopened after the Sunday and closed again counts, and
+    one reopened on the Sunday and closed after it does not); CLOSED_LATE if it is
+    closed now but was not then; otherwise OPEN or NOT_STARTED as it stood then.
+    """
+    if not week_over:
+        return AuditStatus(status.value)
+    if closed_at_end:
+        return AuditStatus.CLOSED
+    if status is ReviewStatus.CLOSED:
+        return AuditStatus.CLOSED_LATE
+    return AuditStatus.OPEN if opened_by_end else AuditStatus.NOT_STARTED
+
+
 def completion_pct(closed: int, total: int) -> float | None:
-    """Closed reviews as a percentage of top accounts (one decimal); None without any."""
+    """Reviews closed (on time) as a percentage of top accounts (one decimal); None
+    without any. A review closed late does not count."""
     return None if total == 0 else round(100 * closed / total, 1)
 
 
@@ -153,7 +199,8 @@ def escalations(
 ) -> list[str]:
     """Why a top account goes to the top of the manager's audit (empty: it does not).
 
-    "Reviewed" means a closed review: an open one left unfinished does not count.
+    "Reviewed" means a closed review: an open one left unfinished does not count,
+    nor, for its own week, one closed late.
     """
     reasons = []
     if not reviewed_this_week and not reviewed_last_week:
@@ -169,7 +216,7 @@ class AccountAudit:
 
     account_id: str
     name: str
-    status: ReviewStatus
+    status: AuditStatus
     stale_contacts: int
     overdue_contacts: int
     coverage: Coverage
@@ -183,7 +230,7 @@ def audit_account(
     *,
     account_id: str,
     name: str,
-    status: ReviewStatus,
+    status: AuditStatus,
     reviewed_last_week: bool,
     contacts: ContactCounts,
     on: date,
@@ -202,7 +249,7 @@ def audit_account(
         stale_champion=contacts.stale_champion,
         escalations=tuple(
             escalations(
-                reviewed_this_week=status is ReviewStatus.CLOSED,
+                reviewed_this_week=status is AuditStatus.CLOSED,
                 reviewed_last_week=reviewed_last_week,
                 champion_stale=contacts.stale_champion,
             )
@@ -216,6 +263,7 @@ class Tally:
 
     top_accounts: int = 0
     closed: int = 0
+    closed_late: int = 0
     open: int = 0
     not_started: int = 0
     stale_contacts: int = 0
@@ -238,9 +286,10 @@ def tally(accounts: Iterable[AccountAudit]) -> Tally:
     counts = dict.fromkeys((f.name for f in fields(Tally)), 0)
     for a in accounts:
         counts["top_accounts"] += 1
-        counts["closed"] += a.status is ReviewStatus.CLOSED
-        counts["open"] += a.status is ReviewStatus.OPEN
-        counts["not_started"] += a.status is ReviewStatus.NOT_STARTED
+        counts["closed"] += a.status is AuditStatus.CLOSED
+        counts["closed_late"] += a.status is AuditStatus.CLOSED_LATE
+        counts["open"] += a.status is AuditStatus.OPEN
+        counts["not_started"] += a.status is AuditStatus.NOT_STARTED
         counts["stale_contacts"] += a.stale_contacts
         counts["overdue_contacts"] += a.overdue_contacts
         counts["missing_coverage"] += bool(a.coverage.missing())

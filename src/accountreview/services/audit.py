@@ -6,9 +6,11 @@ report to them (all of them by default, or one with `rep`). A rep asking for
 someone else is refused.
 """
 
+import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from accountreview.db import audit as audit_queries
@@ -16,13 +18,16 @@ from accountreview.db import reps as rep_queries
 from accountreview.db.reps import RepRow
 from accountreview.domain.audit import (
     AccountAudit,
+    AuditStatus,
     ContactCounts,
     Tally,
     TrendPoint,
     as_of,
     attention_order,
     audit_account,
+    audit_status,
     gap_cutoffs,
+    record_cutoff,
     tally,
     trend,
     trend_weeks,
@@ -33,7 +38,12 @@ from accountreview.services.errors import InvalidInput, Refused
 from accountreview.services.workspace import Workspace
 
 MAX_TREND_WEEKS = 52
-_STATUS_ORDER = {ReviewStatus.NOT_STARTED: 0, ReviewStatus.OPEN: 1, ReviewStatus.CLOSED: 2}
+_STATUS_ORDER = {
+    AuditStatus.NOT_STARTED: 0,
+    AuditStatus.OPEN: 1,
+    AuditStatus.CLOSED_LATE: 2,
+    AuditStatus.CLOSED: 3,
+}
 
 
 def _trend_json(points: list[TrendPoint]) -> list[dict[str, Any]]:
@@ -44,6 +54,7 @@ def _tally_json(counts: Tally) -> dict[str, Any]:
     return {
         "top_accounts": counts.top_accounts,
         "closed": counts.closed,
+        "closed_late": counts.closed_late,
         "open": counts.open,
         "not_started": counts.not_started,
         "completion_pct": counts.completion_pct,
@@ -123,6 +134,7 @@ class WeekAudit:
 
     week: IsoWeek
     on: date
+    cutoff: datetime | None
     viewer: RepRow
     reps: list[RepAudit]
     team: Tally
@@ -147,6 +159,7 @@ class WeekAudit:
         return {
             "week": str(self.week),
             "as_of": self.on.isoformat(),
+            "logged_before": None if self.cutoff is None else f"{self.cutoff.isoformat()}Z",
             "viewer": self.viewer.name,
             "team": {
                 **_tally_json(self.team),
@@ -191,38 +204,108 @@ def _viewer(ws: Workspace) -> RepRow:
     return viewer
 
 
+@dataclass(frozen=True)
+class WeekReview:
+    """A top account's review as its week counts it (`week_reviews`)."""
+
+    account_id: str
+    name: str
+    rep_id: str
+    status: AuditStatus
+    reviewed_last_week: bool
+
+
+def _status(stored: str | None) -> ReviewStatus:
+    return ReviewStatus(stored or ReviewStatus.NOT_STARTED.value)
+
+
+def week_reviews(
+    conn: sqlite3.Connection, rep_ids: Sequence[str], week: IsoWeek, today: date
+) -> list[WeekReview]:
+    """The reviews `week` counts: the one definition the queue and the audit share.
+
+    One per top account of the reps (a lost account whose follow-up is due is in the
+    queue, but is not a top account: it is listed, not counted), each as it stood at
+    the end of its week (`domain.audit.audit_status`; this week: as it stands).
+    Last week's review counts as done if it stood closed at the same moment.
+    """
+    cut = record_cutoff(week, today)
+    over = cut is not None
+    rows = audit_queries.top_accounts(conn, rep_ids, str(week), str(week.previous()), cut)
+    return [
+        WeekReview(
+            account_id=a.id,
+            name=a.name,
+            rep_id=a.rep_id,
+            status=audit_status(
+                _status(a.status),
+                week_over=over,
+                opened_by_end=bool(a.opened_by_end),
+                closed_at_end=bool(a.closed_at_end),
+            ),
+            reviewed_last_week=audit_status(
+                _status(a.last_week_status),
+                week_over=over,
+                closed_at_end=bool(a.last_week_closed_at_end),
+            )
+            is AuditStatus.CLOSED,
+        )
+        for a in rows
+    ]
+
+
+def closed_by_week(
+    conn: sqlite3.Connection, rep_ids: Sequence[str], weeks: Sequence[IsoWeek], today: date
+) -> dict[str, Counter[str]]:
+    """Per rep, per week: the reviews that count as closed there (`week_reviews`'s rule:
+    closed by the end of their week), for the trend."""
+    cuts = {str(w): record_cutoff(w, today) for w in weeks}
+    result: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in audit_queries.closed_per_week(conn, rep_ids, cuts):
+        status = audit_status(
+            ReviewStatus(c.status),
+            week_over=cuts[c.week] is not None,
+            closed_at_end=bool(c.closed_at_end),
+        )
+        if status is AuditStatus.CLOSED:
+            result[c.rep_id][c.week] += c.reviews
+    return result
+
+
 def audit_week(
     ws: Workspace, week: IsoWeek, *, rep: str | None = None, weeks: int = 8
 ) -> WeekAudit:
     """The audit of `week` for the acting rep (`ws.actor_id`), with a completion trend
     over the `weeks` weeks that end with it (`rep` narrows it to one person).
 
-    A past week is judged as of its Sunday, this week as of today (`domain.audit.as_of`).
+    A past week is judged as it stood at the end of its Sunday (UTC): contacts as of
+    that day, and only what was logged by then (`domain.audit.record_cutoff`); a
+    review closed after it counts as closed late. This week: as of today.
     """
     if not 1 <= weeks <= MAX_TREND_WEEKS:
         raise InvalidInput(f"--weeks: {weeks} is not valid; expected 1 to {MAX_TREND_WEEKS}")
-    on = as_of(week, ws.today)
+    on, cut = as_of(week, ws.today), record_cutoff(week, ws.today)
     shown = trend_weeks(week, weeks)
     with ws.db.read() as conn:
         viewer = _viewer(ws)
         reps = audit_scope(ws, viewer, rep)
         ids = [r.id for r in reps]
-        accounts = audit_queries.top_accounts(conn, ids, str(week), str(week.previous()))
-        closed = audit_queries.closed_per_week(conn, ids, str(shown[0]), str(week))
+        reviews = week_reviews(conn, ids, week, ws.today)
+        closed = closed_by_week(conn, ids, shown, ws.today)
         contacts = audit_queries.contact_counts(
-            conn, ids, on, gap_cutoffs(on, ws.settings), ws.settings.in_person_window_days
+            conn, ids, on, gap_cutoffs(on, ws.settings), ws.settings.in_person_window_days, cut
         )
         reopened = audit_queries.reopened(conn, ids, str(week))
     by_rep: dict[str, list[AccountAudit]] = defaultdict(list)
     nobody = ContactCounts()
-    for a in accounts:
+    for a in reviews:
         by_rep[a.rep_id].append(
             audit_account(
-                account_id=a.id,
+                account_id=a.account_id,
                 name=a.name,
-                status=ReviewStatus(a.status or ReviewStatus.NOT_STARTED.value),
-                reviewed_last_week=a.last_week_status == ReviewStatus.CLOSED.value,
-                contacts=contacts.get(a.id, nobody),
+                status=a.status,
+                reviewed_last_week=a.reviewed_last_week,
+                contacts=contacts.get(a.account_id, nobody),
                 on=on,
                 settings=ws.settings,
             )
@@ -231,6 +314,7 @@ def audit_week(
     return WeekAudit(
         week=week,
         on=on,
+        cutoff=cut,
         viewer=viewer,
         reps=rep_audits,
         team=sum((r.tally for r in rep_audits), Tally()),
@@ -245,15 +329,13 @@ def audit_week(
 def _by_rep(
     reps: list[RepRow],
     accounts: dict[str, list[AccountAudit]],
-    closed: list[audit_queries.ClosedCount],
+    closed_by_rep: dict[str, Counter[str]],
     weeks: list[IsoWeek],
 ) -> tuple[list[RepAudit], list[TrendPoint]]:
     """Each rep's audit, those needing attention first, and the team's trend."""
-    closed_by_rep: dict[str, dict[str, int]] = defaultdict(dict)
     team_closed: Counter[str] = Counter()
-    for count in closed:
-        closed_by_rep[count.rep_id][count.week] = count.closed
-        team_closed[count.week] += count.closed
+    for counts in closed_by_rep.values():
+        team_closed.update(counts)
     result = []
     for r in reps:
         mine = sorted(accounts[r.id], key=_account_order)

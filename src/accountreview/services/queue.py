@@ -1,4 +1,8 @@
-"""A rep's queue for a week: top accounts, plus lost accounts whose follow-up is due."""
+"""A rep's queue for a week: top accounts, plus lost accounts whose follow-up is due.
+
+Its count ("4 of 5 closed") is the audit's: `services.audit.week_reviews` decides
+which reviews a week counts and how each stood, for both.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,8 +12,10 @@ from accountreview.db import accounts as account_queries
 from accountreview.db import reviews as review_queries
 from accountreview.db.accounts import AccountAggregates
 from accountreview.domain.accounts import due_follow_up
+from accountreview.domain.audit import AuditStatus
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus, Stage
+from accountreview.services.audit import WeekReview, week_reviews
 from accountreview.services.facts import AccountFacts, derive_facts
 from accountreview.services.workspace import Workspace
 
@@ -40,21 +46,37 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Queue:
+    """The week's items, and the reviews it counts (the audit's, `week_reviews`)."""
+
     week: IsoWeek
     items: list[QueueItem]
+    counted: list[WeekReview]
 
     @property
     def closed(self) -> int:
-        return sum(1 for i in self.items if i.status is ReviewStatus.CLOSED)
+        """Top accounts whose review counts as closed (for a past week: by its end)."""
+        return sum(1 for r in self.counted if r.status is AuditStatus.CLOSED)
+
+    @property
+    def closed_late(self) -> int:
+        return sum(1 for r in self.counted if r.status is AuditStatus.CLOSED_LATE)
 
     @property
     def headline(self) -> str:
-        return f"{self.closed} of {len(self.items)} closed"
+        """``4 of 5 closed``, then what is not counted: late closes, lost follow-ups."""
+        parts = [f"{self.closed} of {len(self.counted)} closed"]
+        if self.closed_late:
+            parts.append(f"{self.closed_late} closed late")
+        follow_ups = len(self.items) - len(self.counted)
+        if follow_ups:
+            parts.append(f"+{follow_ups} lost follow-up{'s' if follow_ups > 1 else ''}")
+        return " · ".join(parts)
 
 
 def queue_for(ws: Workspace, rep_id: str, week: IsoWeek) -> Queue:
     """The accounts `rep_id` reviews in `week`, those needing attention first."""
     with ws.db.read() as conn:
+        counted = week_reviews(conn, [rep_id], week, ws.today)
         top = account_queries.list_accounts(conn, rep_id=rep_id, top_only=True)
         grace = max(ws.settings.follow_up_days) + ws.settings.follow_up_grace_days
         lost = account_queries.lost_accounts(
@@ -92,4 +114,4 @@ def queue_for(ws: Workspace, rep_id: str, week: IsoWeek) -> Queue:
             i.facts.account.name.lower(),
         )
     )
-    return Queue(week=week, items=items)
+    return Queue(week=week, items=items, counted=counted)

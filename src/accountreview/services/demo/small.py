@@ -8,11 +8,12 @@ proves the rules hold.
 
 import random
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from accountreview.db import accounts as account_queries
 from accountreview.db.accounts import AccountRow
 from accountreview.db.connection import Database
+from accountreview.db.records import clock_at
 from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import RepRole
@@ -90,22 +91,27 @@ def _demo_reps(ws: Workspace, maker: People) -> list[RepRow]:
 def _add_person(
     ws: Workspace, account: AccountRow, person: Person, maker: People, remote: bool
 ) -> None:
-    row = people_service.add_stakeholder(
-        ws,
-        account,
-        name=person.name,
-        title=person.title,
-        level=person.level,
-        role=person.role,
-        email=person.email,
-    )
+    # Stamped as if added the day before the first touch and each touch logged on its
+    # day, so the audit of a past week sees the demo as it stood then.
+    first = person.days[0] if person.days else ws.today.toordinal() - 30
+    with clock_at(_at(first - 1, time(9, 30))):
+        row = people_service.add_stakeholder(
+            ws,
+            account,
+            name=person.name,
+            title=person.title,
+            level=person.level,
+            role=person.role,
+            email=person.email,
+        )
     person.id = row.id
     channels = REMOTE_CHANNELS if remote else CHANNELS
     for day in person.days:
         note = maker.pick(TOUCH_NOTES) if maker.rng.random() < 0.4 else None
-        people_service.log_touch(
-            ws, row, on=date.fromordinal(day), channel=maker.pick(channels), note=note
-        )
+        with clock_at(_at(day, time(17, 0))):
+            people_service.log_touch(
+                ws, row, on=date.fromordinal(day), channel=maker.pick(channels), note=note
+            )
     if person.next_contact_on is not None:
         people_service.set_next_contact(ws, row, date.fromordinal(person.next_contact_on))
     if person.left_on is not None:
@@ -120,8 +126,18 @@ def _small_reviews(ws: Workspace, tops: list[_TopAccount], report: Progress) -> 
         day = ws.today if weeks_ago == 0 else week.monday + timedelta(days=4)
         for top in tops:
             action = top.spec.current if weeks_ago == 0 else top.spec.past.get(weeks_ago, CLOSED)
-            _review(replace(ws, today=day, actor_id=top.rep.id), top, week, action)
+            acting = replace(ws, today=day, actor_id=top.rep.id)
+            if weeks_ago == 0:  # this week's work is stamped with the real time
+                _review(acting, top, week, action)
+                continue
+            with clock_at(_at(day.toordinal(), time(16, 0))):  # closed on time, that Friday
+                _review(acting, top, week, action)
         report("reviews", DEMO_PAST_WEEKS + 1 - weeks_ago, DEMO_PAST_WEEKS + 1)
+
+
+def _at(day: int, clock: time) -> datetime:
+    """A moment of the day with ordinal `day` (UTC), for `clock_at`."""
+    return datetime.combine(date.fromordinal(day), clock)
 
 
 def _review(ws: Workspace, top: _TopAccount, week: IsoWeek, action: Action) -> None:

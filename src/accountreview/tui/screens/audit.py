@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList
 
+from accountreview.domain.audit import Tally
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
 from accountreview.services.errors import UserError
@@ -31,6 +32,11 @@ COLUMNS = ("Rep", "Closed", "Done", "Trend", "Stale", "Ovrd", "Uncov", "Left", "
 WIDTHS = (14, 6, 4, 8, 5, 4, 5, 4, 5, 3)
 
 Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
+
+
+def late(t: Tally) -> str:
+    """`` · 1 closed late`` after the closed count of a past week, if any was."""
+    return f" · {t.closed_late} closed late" if t.closed_late else ""
 
 
 def done(value: float | None) -> str:
@@ -167,7 +173,7 @@ class AuditScreen(Screen[None]):
             styled(
                 "[b]Team[/b] $counts",
                 counts=f"{t.closed} of {t.top_accounts} closed ({pct(t.completion_pct)})"
-                f" · {t.open} open · {t.not_started} not started · trend {trend}",
+                f"{late(t)} · {t.open} open · {t.not_started} not started · trend {trend}",
             )
         )
 
@@ -209,7 +215,7 @@ class AuditScreen(Screen[None]):
             return
         t = r.tally
         lines = [
-            f"{r.rep.name}: {t.closed} closed, {t.open} open, {t.not_started} not"
+            f"{r.rep.name}: {t.closed} closed{late(t)}, {t.open} open, {t.not_started} not"
             f" started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
             f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"

@@ -7,17 +7,19 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from accountreview.db.reps import RepRow
-from accountreview.domain.audit import AccountAudit
+from accountreview.domain.audit import AccountAudit, AuditStatus
 from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
+from accountreview.tui.screens.audit import late
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
 
 COLUMNS = ("Account", "Status", "Stale", "Ovrd", "Missing", "Attention")
 WIDTHS = (22, 11, 5, 4, 10, 14)
+CLOSED_NOW = (AuditStatus.CLOSED, AuditStatus.CLOSED_LATE)  # read-only: "next" skips them
 _SHORT_ESCALATIONS = {"not reviewed 2 weeks running": "2 wks", "stale champion": "stale champ"}
 
 
@@ -117,7 +119,7 @@ class RepAuditScreen(Screen[None]):
         t = audit.tally
         self.query_one("#rep-audit-title", Line).update(
             f"{self.rep.name} · audit {week_audit.week} · {t.closed} of {t.top_accounts}"
-            f" closed ({pct(t.completion_pct)}) · trend"
+            f" closed ({pct(t.completion_pct)}){late(t)} · trend"
             f" {sparkline([p.completion_pct for p in audit.trend])}"
         )
         self.query_one("#rep-audit-summary", Line).update(
@@ -145,7 +147,7 @@ class RepAuditScreen(Screen[None]):
         self.load(keep=account_id)
         accounts = self.audit.accounts if self.audit else []
         ids = [a.account_id for a in accounts]
-        open_ids = {a.account_id for a in accounts if a.status.value != "closed"}
+        open_ids = {a.account_id for a in accounts if a.status not in CLOSED_NOW}
         start = ids.index(account_id) if account_id in ids else -1
         for candidate in ids[start + 1 :] + ids[: start + 1]:
             if candidate in open_ids:
