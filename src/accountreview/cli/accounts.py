@@ -36,13 +36,8 @@ def accounts_command(
     """List accounts with every derived fact (stage, penetration, flags…)."""
     from accountreview.services.facts import list_account_facts
 
-    with workspace(ctx, acting=False) as ws:
-        rep_id = None
-        if rep:
-            from accountreview.services.lookup import resolve_rep
-
-            rep_id = resolve_rep(ws, rep).id
-        facts = list_account_facts(ws, rep_id=rep_id, top_only=top)
+    with workspace(ctx) as ws:
+        facts = list_account_facts(ws, rep=rep, top_only=top)
     if fmt is Format.json:
         write_json([f.to_json() for f in facts])
         return
@@ -97,7 +92,7 @@ def account_show(
     from accountreview.services.lookup import resolve_account
     from accountreview.services.stakeholders import stakeholders_of
 
-    with workspace(ctx, acting=False) as ws:
+    with workspace(ctx) as ws:
         row = resolve_account(ws, account)
         facts = account_facts(ws, row)
         people = stakeholders_of(ws, row)
