@@ -255,12 +255,7 @@ def aggregates(
         (day, *params, day),
     ).fetchall()
     champion_by_account = {r[0]: r[1] for r in champions}
-    gone = conn.execute(
-        "SELECT s.account_id, group_concat(s.name, char(31)) FROM stakeholder s"
-        f" WHERE {scope} AND s.role = 'champion' AND s.left_on <= ? GROUP BY s.account_id",
-        (*params, day),
-    ).fetchall()
-    gone_by_account = {r[0]: tuple(sorted(r[1].split("\x1f"))) for r in gone}
+    gone_by_account = _champions_left(conn, scope, params, day)
     people_by_account = {r[0]: r for r in people}
     touch_by_account = {r[0]: r for r in touches}
     result: dict[str, AccountAggregates] = {}
@@ -281,3 +276,15 @@ def aggregates(
             champions_left=gone_by_account.get(key, ()),
         )
     return result
+
+
+def _champions_left(
+    conn: sqlite3.Connection, scope: str, params: tuple[object, ...], day: str
+) -> dict[str, tuple[str, ...]]:
+    """Per account in `scope`, the names of its champions who left by `day`."""
+    rows = conn.execute(
+        "SELECT s.account_id, group_concat(s.name, char(31)) FROM stakeholder s"
+        f" WHERE {scope} AND s.role = 'champion' AND s.left_on <= ? GROUP BY s.account_id",
+        (*params, day),
+    ).fetchall()
+    return {r[0]: tuple(sorted(r[1].split("\x1f"))) for r in rows}

@@ -158,12 +158,6 @@ def derive_facts(
         rules.due_follow_up(a.lost_on, IsoWeek.of(today), settings) if stage is Stage.LOST else None
     )
     share = agg.in_person_touches / agg.touches if agg.touches else None
-    coverage = Coverage(
-        executive=agg.has_executive,
-        cio_office=agg.has_cio_office,
-        procurement=agg.has_procurement,
-        champion=agg.has_champion,
-    )
     facts = AccountFacts(
         account=a,
         stage=stage,
@@ -181,12 +175,21 @@ def derive_facts(
         follow_up_due=due,
         last_in_person=agg.last_in_person_on,
         in_person_share=share,
-        coverage=coverage,
+        coverage=_coverage(agg),
         stale_champion=_champion_is_stale(agg, today, settings),
         champions_left=agg.champions_left,
     )
     facts.risks.extend(_risks(facts, today, settings))
     return facts
+
+
+def _coverage(agg: AccountAggregates) -> Coverage:
+    return Coverage(
+        executive=agg.has_executive,
+        cio_office=agg.has_cio_office,
+        procurement=agg.has_procurement,
+        champion=agg.has_champion,
+    )
 
 
 def _champion_is_stale(agg: AccountAggregates, today: date, settings: Settings) -> bool:
