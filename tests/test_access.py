@@ -102,6 +102,7 @@ COMMANDS: list[tuple[str, str, tuple[str, ...], int]] = [
     ("review --close", "W", ("review", "ACCOUNT", "--close"), 3),  # the close rule refuses
     ("review --reopen", "W", ("review", "ACCOUNT", "--reopen", "--reason", "oops"), 2),
     ("touch", "W", ("touch", "ACCOUNT", "Carla Diaz", "--on", "today", "-c", "phone"), 0),
+    ("touch nobody", "W", ("touch", "ACCOUNT", "Nobody", "--on", "today", "-c", "phone"), 4),
     ("stakeholder add", "W", ("stakeholder", "add", "ACCOUNT", "Nina New"), 0),
     ("stakeholder left", "W", ("stakeholder", "left", "ACCOUNT", "Uma Reyes"), 0),
     ("stakeholder back", "W", ("stakeholder", "back", "ACCOUNT", "Uma Reyes"), 0),

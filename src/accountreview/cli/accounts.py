@@ -6,6 +6,7 @@ import typer
 
 from accountreview.cli.app import app, command, out, workspace
 from accountreview.cli.render import Format, money, pct, table, write_csv, write_json
+from accountreview.domain.access import Access
 from accountreview.domain.dates import parse_quick_date
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 
@@ -133,7 +134,7 @@ def touch_command(
     with workspace(ctx) as ws:
         when = parse_quick_date(on, ws.today, what="--on")
         how = Channel.parse(channel, "--channel")
-        row = resolve_account(ws, account)
+        row = resolve_account(ws, account, Access.WRITE)
         person = resolve_stakeholder(ws, row, stakeholder)
         person = log_touch(ws, person, on=when, channel=how, note=note)
     out(
@@ -164,7 +165,7 @@ def stakeholder_add(
     from accountreview.services.stakeholders import add_stakeholder
 
     with workspace(ctx) as ws:
-        row = resolve_account(ws, account)
+        row = resolve_account(ws, account, Access.WRITE)
         person = add_stakeholder(
             ws,
             row,
@@ -180,7 +181,7 @@ def stakeholder_add(
 def _person(ws: "Workspace", account: str, stakeholder: str) -> "tuple[AccountRow, StakeholderRow]":
     from accountreview.services.lookup import resolve_account, resolve_stakeholder
 
-    row = resolve_account(ws, account)
+    row = resolve_account(ws, account, Access.WRITE)  # whose it is, before who is in it
     return row, resolve_stakeholder(ws, row, stakeholder)
 
 
