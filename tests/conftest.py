@@ -110,6 +110,7 @@ def seed(ws: Workspace) -> Seeded:
                     note=None,
                     logged_by_id=rep_id,
                 )
+    ws.actor_id = rep_id  # Ann is using the app, as the CLI's only rep would be
     return Seeded(rep_id, account_id, people)
 
 

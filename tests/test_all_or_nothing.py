@@ -396,6 +396,7 @@ async def test_a_new_stakeholder_the_slot_refuses_is_not_added_either(db: Path) 
         await _new_stakeholder_form_for_slot_3(pilot)
         # Meanwhile another program fills the last three slots and closes the review.
         other = open_workspace(db, TODAY)
+        other.actor_id = app.ws.actor_id  # the same rep, in a script beside the app
         try:
             rest = ReviewEdits(slots=[(3, FIVE[1]), (4, FIVE[2]), (5, FIVE[4])], close=True)
             apply_review_edits(other, resolve_account(other, "Acme Corp"), WEEK, rest)

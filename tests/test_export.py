@@ -19,6 +19,7 @@ from accountreview.services.errors import InvalidInput
 from accountreview.services.exporting import ExportRequest, export_data, export_to_file
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
+from accountreview.services.reps import current_rep
 from accountreview.services.stakeholders import add_stakeholder, log_touch, set_next_contact
 from accountreview.services.workspace import Workspace, open_workspace
 from conftest import TODAY, content_hash
@@ -37,6 +38,7 @@ def loaded(ws: Workspace) -> None:
     options = ImportOptions(potential_from="Potential_ARR__c", rep="Ann Lee")
     for name in SF_FILES:
         import_file(ws, SF / name, options=options)
+    current_rep(ws, "Ann Lee")  # Ann fills her review: every write is in someone's name
     acme = resolve_account(ws, "Acme Logistics")
     for position, name in enumerate(FIVE, start=1):
         person = resolve_stakeholder(ws, acme, name)
@@ -145,8 +147,11 @@ def test_salesforce_tasks_hold_only_what_salesforce_lacks_and_reimport_unchanged
     assert crm_queries.crm_of(ws.db.conn, "stakeholder", ivan.id) is None
     assert report.skipped == {}
     everything = export_data(ws, ExportRequest("touches", shape="salesforce-tasks"), io.StringIO())
-    from_salesforce = ws.db.conn.execute(
-        "SELECT count(*) FROM touch WHERE crm_source = 'salesforce'"
+    from_salesforce = ws.db.conn.execute(  # of Ann's accounts: the export is hers
+        "SELECT count(*) FROM touch t JOIN stakeholder s ON s.id = t.stakeholder_id"
+        " JOIN account a ON a.id = s.account_id"
+        " WHERE t.crm_source = 'salesforce' AND a.rep_id = ?",
+        (ws.actor_id,),
     ).fetchone()[0]
     assert everything.skipped["imported from Salesforce"] == from_salesforce > 0
     sam = resolve_stakeholder(ws, resolve_account(ws, "Acme Logistics"), "Sam Okafor")

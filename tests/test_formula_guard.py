@@ -146,6 +146,7 @@ def _make(db: Path, values: Values) -> None:
                 conn, name="Ann Lee", email="ann@example.com", role=RepRole.REP, manager_id=None
             )
             account_queries.insert_account(conn, {"name": values.account, "rep_id": rep_id})
+        ws.actor_id = rep_id  # Ann adds her stakeholder
         account = resolve_account(ws, values.account)
         person = add_stakeholder(
             ws, account, name=values.name, title=values.title or None, email=values.email

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,8 @@ from accountreview.domain.accounts import (
     follow_up_dates,
     is_small_deal_at_big_company,
     penetration,
-    rebate_days_left,
     rebate_deadline,
-    rebate_earned,
+    rebate_of,
     renewal_view,
     stage_of,
     whitespace,
@@ -127,22 +127,32 @@ def test_rebate_deadline_is_sixty_days_after_signing() -> None:
     assert rebate_deadline(None) is None
 
 
+def _rebate(signed: date | None, live: date | None, today: date, pct: float | None = 5.0) -> Any:
+    return rebate_of(rebate_pct=pct, signed_on=signed, live_on=live, today=today)
+
+
 def test_rebate_live_on_day_60_is_earned_day_61_is_not() -> None:
     signed = date(2026, 1, 1)
-    assert rebate_earned(signed, date(2026, 3, 2)) is True
-    assert rebate_earned(signed, date(2026, 3, 3)) is False
-    assert rebate_earned(signed, None) is False
-    assert rebate_earned(None, date(2026, 3, 2)) is None
+    assert _rebate(signed, date(2026, 3, 2), TODAY).earned is True
+    assert _rebate(signed, date(2026, 3, 3), TODAY).earned is False
+    assert _rebate(signed, None, TODAY).earned is False
+    assert _rebate(None, date(2026, 3, 2), TODAY) is None
 
 
 def test_rebate_countdown_runs_while_signed_and_not_live() -> None:
     signed = date(2026, 11, 1)  # deadline 2026-12-31
-    assert rebate_days_left(signed, None, TODAY) == 41
-    assert rebate_days_left(signed, date(2026, 12, 5), TODAY) == 41  # go-live only planned
-    assert rebate_days_left(signed, None, date(2027, 1, 3)) == -3  # missed
-    assert rebate_days_left(signed, date(2026, 11, 15), TODAY) is None  # already live
-    assert rebate_days_left(None, None, TODAY) is None
-    assert rebate_days_left(date(2026, 12, 1), None, TODAY) is None  # not signed yet
+    assert _rebate(signed, None, TODAY).days_left == 41
+    assert _rebate(signed, date(2026, 12, 5), TODAY).days_left == 41  # go-live only planned
+    assert _rebate(signed, None, date(2027, 1, 3)).days_left == -3  # missed
+    assert _rebate(signed, date(2026, 11, 15), TODAY).days_left is None  # already live
+    assert _rebate(None, None, TODAY) is None
+    assert _rebate(date(2026, 12, 1), None, TODAY) is None  # not signed yet
+
+
+def test_no_rebate_offered_means_no_rebate_at_all() -> None:
+    signed = date(2026, 1, 1)
+    for pct in (None, 0.0):
+        assert _rebate(signed, None, TODAY, pct) is None  # paid or not, never "missed"
 
 
 # --- renewal --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from textual.widgets import Input, ProgressBar, Select, Static
 from accountreview.db import crm as crm_queries
 from accountreview.services.importing import import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
+from accountreview.services.reps import current_rep
 from accountreview.services.stakeholders import set_next_contact
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
@@ -26,6 +27,7 @@ def native(path: Path) -> None:
     try:
         for kind in ("reps", "accounts", "stakeholders", "touches"):
             import_file(ws, DATA / f"{kind}.csv")
+        current_rep(ws, "Ann Lee")  # Ann plans her next contact
         sam = resolve_stakeholder(ws, resolve_account(ws, "Acme Logistics"), "Sam Okafor")
         set_next_contact(ws, sam, TODAY.replace(day=30))
     finally:

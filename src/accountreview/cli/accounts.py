@@ -6,6 +6,7 @@ import typer
 
 from accountreview.cli.app import app, command, out, workspace
 from accountreview.cli.render import Format, money, pct, table, write_csv, write_json
+from accountreview.domain.access import Access
 from accountreview.domain.dates import parse_quick_date
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 
@@ -36,13 +37,8 @@ def accounts_command(
     """List accounts with every derived fact (stage, penetration, flags…)."""
     from accountreview.services.facts import list_account_facts
 
-    with workspace(ctx, acting=False) as ws:
-        rep_id = None
-        if rep:
-            from accountreview.services.lookup import resolve_rep
-
-            rep_id = resolve_rep(ws, rep).id
-        facts = list_account_facts(ws, rep_id=rep_id, top_only=top)
+    with workspace(ctx) as ws:
+        facts = list_account_facts(ws, rep=rep, top_only=top)
     if fmt is Format.json:
         write_json([f.to_json() for f in facts])
         return
@@ -97,7 +93,7 @@ def account_show(
     from accountreview.services.lookup import resolve_account
     from accountreview.services.stakeholders import stakeholders_of
 
-    with workspace(ctx, acting=False) as ws:
+    with workspace(ctx) as ws:
         row = resolve_account(ws, account)
         facts = account_facts(ws, row)
         people = stakeholders_of(ws, row)
@@ -138,7 +134,7 @@ def touch_command(
     with workspace(ctx) as ws:
         when = parse_quick_date(on, ws.today, what="--on")
         how = Channel.parse(channel, "--channel")
-        row = resolve_account(ws, account)
+        row = resolve_account(ws, account, Access.WRITE)
         person = resolve_stakeholder(ws, row, stakeholder)
         person = log_touch(ws, person, on=when, channel=how, note=note)
     out(
@@ -169,7 +165,7 @@ def stakeholder_add(
     from accountreview.services.stakeholders import add_stakeholder
 
     with workspace(ctx) as ws:
-        row = resolve_account(ws, account)
+        row = resolve_account(ws, account, Access.WRITE)
         person = add_stakeholder(
             ws,
             row,
@@ -185,7 +181,7 @@ def stakeholder_add(
 def _person(ws: "Workspace", account: str, stakeholder: str) -> "tuple[AccountRow, StakeholderRow]":
     from accountreview.services.lookup import resolve_account, resolve_stakeholder
 
-    row = resolve_account(ws, account)
+    row = resolve_account(ws, account, Access.WRITE)  # whose it is, before who is in it
     return row, resolve_stakeholder(ws, row, stakeholder)
 
 

@@ -59,7 +59,7 @@ def export_command(
         rep=rep,
         shape=None if shape is None else shape.strip().casefold(),
     )
-    with workspace(ctx, acting=False) as ws:
+    with workspace(ctx) as ws:
         if output is not None:
             report = export_to_file(ws, request, output)
             out(report.summary())

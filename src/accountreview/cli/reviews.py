@@ -79,8 +79,6 @@ def review_command(
     with workspace(ctx) as ws:
         iso_week = IsoWeek.parse(week) if week else IsoWeek.of(ws.today)
         row = resolve_account(ws, account)
-        if ws.actor_id is None:
-            ws.actor_id = row.rep_id  # the owner acts unless --rep says otherwise
         if edits.writes:
             view = apply_review_edits(ws, row, iso_week, edits)
         else:

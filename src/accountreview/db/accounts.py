@@ -202,6 +202,8 @@ class AccountAggregates(NamedTuple):
     # whether one of them was never contacted at all.
     oldest_champion_contact_on: date | None = None
     champion_never_contacted: bool = False
+    # Champions who have left the company by `today`, by name (the loudest risk).
+    champions_left: tuple[str, ...] = ()
 
 
 def aggregates(
@@ -256,10 +258,11 @@ def aggregates(
         (day, *params, day),
     ).fetchall()
     champion_by_account = {r[0]: r[1] for r in champions}
+    gone_by_account = _champions_left(conn, scope, params, day)
     people_by_account = {r[0]: r for r in people}
     touch_by_account = {r[0]: r for r in touches}
     result: dict[str, AccountAggregates] = {}
-    for key in people_by_account.keys() | touch_by_account.keys():
+    for key in people_by_account.keys() | touch_by_account.keys() | gone_by_account.keys():
         p = people_by_account.get(key)
         t = touch_by_account.get(key)
         result[key] = AccountAggregates(
@@ -273,5 +276,18 @@ def aggregates(
             in_person_touches=0 if t is None else (t[3] or 0),
             oldest_champion_contact_on=as_date(champion_by_account.get(key) or None),
             champion_never_contacted=champion_by_account.get(key) == "",
+            champions_left=gone_by_account.get(key, ()),
         )
     return result
+
+
+def _champions_left(
+    conn: sqlite3.Connection, scope: str, params: tuple[object, ...], day: str
+) -> dict[str, tuple[str, ...]]:
+    """Per account in `scope`, the names of its champions who left by `day`."""
+    rows = conn.execute(
+        "SELECT s.account_id, group_concat(s.name, char(31)) FROM stakeholder s"
+        f" WHERE {scope} AND s.role = 'champion' AND s.left_on <= ? GROUP BY s.account_id",
+        (*params, day),
+    ).fetchall()
+    return {r[0]: tuple(sorted(r[1].split("\x1f"))) for r in rows}

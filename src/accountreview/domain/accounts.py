@@ -104,29 +104,45 @@ def rebate_deadline(signed_on: date | None, settings: Settings = DEFAULT_SETTING
     return days_after(signed_on, settings.rebate_window_days)
 
 
-def rebate_earned(
-    signed_on: date | None, live_on: date | None, settings: Settings = DEFAULT_SETTINGS
-) -> bool | None:
-    """Whether going live was on time for the rebate; None when not signed."""
-    deadline = rebate_deadline(signed_on, settings)
-    if deadline is None:
-        return None
-    return live_on is not None and live_on <= deadline
+def rebate_offered(rebate_pct: float | None) -> bool:
+    """Whether the deal has a rebate at all: a rebate of 0% (or none) is no rebate."""
+    return rebate_pct is not None and rebate_pct > 0
 
 
-def rebate_days_left(
+@dataclass(frozen=True)
+class Rebate:
+    """Where an offered rebate stands: the day to go live by, whether the go-live date is
+    by then (False without one), and the days left (negative once missed) while signed
+    and not live as of today (None otherwise: the review shows no countdown)."""
+
+    deadline: date
+    earned: bool
+    days_left: int | None
+
+
+def rebate_of(
+    *,
+    rebate_pct: float | None,
     signed_on: date | None,
     live_on: date | None,
     today: date,
     settings: Settings = DEFAULT_SETTINGS,
-) -> int | None:
-    """Days left to go live for the rebate (negative once missed), while signed and not live."""
+) -> Rebate | None:
+    """The rebate of a deal, or None when no rebate was offered or it is not signed
+    (by ``today``).
+
+    deadline = signed + 60 days (``rebate_window_days``); earned if live by then; the
+    countdown runs while signed (by ``today``) but not live.
+    """
     deadline = rebate_deadline(signed_on, settings)
     if deadline is None or signed_on is None or signed_on > today:
         return None
-    if live_on is not None and live_on <= today:
+    if not rebate_offered(rebate_pct):
         return None
-    return (deadline - today).days
+    is_live = live_on is not None and live_on <= today
+    days_left = None if is_live else (deadline - today).days
+    earned = live_on is not None and live_on <= deadline
+    return Rebate(deadline=deadline, earned=earned, days_left=days_left)
 
 
 # --- renewal -----------------------------------------------------------------------

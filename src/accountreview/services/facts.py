@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from accountreview.db import accounts as account_queries
 from accountreview.db.accounts import AccountAggregates, AccountRow
@@ -12,6 +12,15 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Stage
 from accountreview.domain.settings import Settings
 from accountreview.services.workspace import Workspace
+
+
+class Risk(NamedTuple):
+    """One risk of an account: its flag in words, and its badge on the narrow queue line
+    (None: not shown there). `loud` risks are drawn in the risk colour."""
+
+    flag: str
+    badge: str | None
+    loud: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,13 @@ class AccountFacts:
     in_person_share: float | None
     coverage: Coverage
     stale_champion: bool = False
-    flags: list[str] = field(default_factory=list)
+    champions_left: tuple[str, ...] = ()
+    risks: list[Risk] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        """Every risk in words, loudest first (`accounts`, `queue`, `account show`)."""
+        return [r.flag for r in self.risks]
 
     def to_json(self) -> dict[str, Any]:
         """A stable JSON object (documented in README)."""
@@ -82,6 +97,7 @@ class AccountFacts:
             "follow_up_due": _day(self.follow_up_due),
             "last_in_person": _day(self.last_in_person),
             "stale_champion": self.stale_champion,
+            "champions_left": list(self.champions_left),
             "in_person_share_pct": _pct(self.in_person_share),
             "coverage": {
                 "executive": self.coverage.executive,
@@ -131,17 +147,17 @@ def derive_facts(
         today=today,
     )
     small = rules.is_small_deal_at_big_company(a.current, a.potential, settings)
-    days_left = rules.rebate_days_left(a.signed_on, a.live_on, today, settings)
+    rebate = rules.rebate_of(
+        rebate_pct=a.rebate_pct,
+        signed_on=a.signed_on,
+        live_on=a.live_on,
+        today=today,
+        settings=settings,
+    )
     due = (
         rules.due_follow_up(a.lost_on, IsoWeek.of(today), settings) if stage is Stage.LOST else None
     )
     share = agg.in_person_touches / agg.touches if agg.touches else None
-    coverage = Coverage(
-        executive=agg.has_executive,
-        cio_office=agg.has_cio_office,
-        procurement=agg.has_procurement,
-        champion=agg.has_champion,
-    )
     facts = AccountFacts(
         account=a,
         stage=stage,
@@ -149,9 +165,9 @@ def derive_facts(
         whitespace=rules.whitespace(a.current, a.potential),
         small_deal_at_big_company=small,
         cs_tier=rules.cs_tier(a.potential, settings),
-        rebate_deadline=rules.rebate_deadline(a.signed_on, settings),
-        rebate_earned=rules.rebate_earned(a.signed_on, a.live_on, settings),
-        rebate_days_left=days_left,
+        rebate_deadline=None if rebate is None else rebate.deadline,
+        rebate_earned=None if rebate is None else rebate.earned,
+        rebate_days_left=None if rebate is None else rebate.days_left,
         renewal=renewal,
         contract_year=year,
         gates=gates,
@@ -159,11 +175,21 @@ def derive_facts(
         follow_up_due=due,
         last_in_person=agg.last_in_person_on,
         in_person_share=share,
-        coverage=coverage,
+        coverage=_coverage(agg),
         stale_champion=_champion_is_stale(agg, today, settings),
+        champions_left=agg.champions_left,
     )
-    facts.flags.extend(_flags(facts, today, settings))
+    facts.risks.extend(_risks(facts, today, settings))
     return facts
+
+
+def _coverage(agg: AccountAggregates) -> Coverage:
+    return Coverage(
+        executive=agg.has_executive,
+        cio_office=agg.has_cio_office,
+        procurement=agg.has_procurement,
+        champion=agg.has_champion,
+    )
 
 
 def _champion_is_stale(agg: AccountAggregates, today: date, settings: Settings) -> bool:
@@ -176,27 +202,36 @@ def _champion_is_stale(agg: AccountAggregates, today: date, settings: Settings) 
     return stale_champion(contacts, today, settings)
 
 
-def _flags(f: AccountFacts, today: date, settings: Settings) -> list[str]:
-    flags: list[str] = []
+def _risks(f: AccountFacts, today: date, settings: Settings) -> list[Risk]:
+    """The account's risks, loudest first: the one order of its flags and its badges.
+
+    A champion who left is the loudest risk the app raises (DESIGN.md), so it leads.
+    """
+    risks: list[Risk] = []
+    if f.champions_left:
+        risks.append(Risk(f"champion left: {', '.join(f.champions_left)}", "champion left", True))
     if f.stale_champion:
-        flags.append("stale champion")
+        risks.append(Risk("stale champion", "stale champ"))
     if f.small_deal_at_big_company:
-        flags.append("small deal at big company")
-    if f.rebate_days_left is not None:
-        if f.rebate_days_left >= 0:
-            flags.append(f"rebate: {f.rebate_days_left} days left to go live")
-        else:
-            flags.append("rebate deadline missed")
+        risks.append(Risk("small deal at big company", "small@big"))
     if f.renewal is not None and f.renewal.shock:
-        flags.append("renewal shock")
-    flags.extend(rules.contract_flags(f.account.contract, f.contract_year))
+        risks.append(Risk("renewal shock", "shock"))
+    if f.rebate_days_left is not None:
+        left = f.rebate_days_left
+        if left >= 0:
+            risks.append(Risk(f"rebate: {left} days left to go live", f"rebate {left}d"))
+        else:
+            risks.append(Risk("rebate deadline missed", "rebate missed"))
+    badges = {"contract year 3": "yr3", "monthly contract": "monthly"}
+    for flag in rules.contract_flags(f.account.contract, f.contract_year):
+        risks.append(Risk(flag, badges.get(flag)))
     if not f.gates.met:
-        flags.append("commission gates not met")
+        risks.append(Risk("commission gates not met", "gates"))
     if f.follow_up_due is not None:
-        flags.append(f"follow-up due {f.follow_up_due.isoformat()}")
+        risks.append(Risk(f"follow-up due {f.follow_up_due.isoformat()}", "follow-up"))
     if f.account.is_top and needs_in_person(f.last_in_person, today, settings):
-        flags.append("no in-person meeting in 180 days")
-    return flags
+        risks.append(Risk("no in-person meeting in 180 days", None))
+    return risks
 
 
 def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
@@ -206,11 +241,24 @@ def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
 
 
 def list_account_facts(
-    ws: Workspace, *, rep_id: str | None = None, top_only: bool = False
+    ws: Workspace, *, rep: str | None = None, top_only: bool = False
 ) -> list[AccountFacts]:
-    """Facts of every account (of a rep, or only the top ones), sorted by name."""
-    with ws.db.read() as conn:
-        rows = account_queries.list_accounts(conn, rep_id=rep_id, top_only=top_only)
-        aggs = account_queries.aggregates(conn, ws.today, rep_id=rep_id, top_only=top_only)
+    """Facts of every account the acting rep may read (or only the top ones), by name.
+
+    A rep sees their own accounts, a manager their own and their reports'
+    (`lookup.visible_rep_ids`); `rep` (a name, email or id) narrows that to one of
+    them, and anyone else is refused (exit 3).
+    """
+    from accountreview.services.lookup import require_visible_rep, visible_rep_ids
+
+    rep_ids = [require_visible_rep(ws, rep).id] if rep else visible_rep_ids(ws)
+    facts: list[AccountFacts] = []
     empty = AccountAggregates()
-    return [derive_facts(a, aggs.get(a.id, empty), ws.today, ws.settings) for a in rows]
+    with ws.db.read() as conn:
+        for rep_id in [None] if rep_ids is None else rep_ids:
+            rows = account_queries.list_accounts(conn, rep_id=rep_id, top_only=top_only)
+            aggs = account_queries.aggregates(conn, ws.today, rep_id=rep_id, top_only=top_only)
+            facts += [derive_facts(a, aggs.get(a.id, empty), ws.today, ws.settings) for a in rows]
+    if rep_ids is not None and len(rep_ids) > 1:
+        facts.sort(key=lambda f: (f.account.name, f.account.id))  # the order of one query
+    return facts

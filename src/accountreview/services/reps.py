@@ -41,6 +41,20 @@ def remember_rep(ws: Workspace, rep: RepRow) -> None:
     ws.actor_id = rep.id
 
 
+def switch_to(ws: Workspace, rep: RepRow) -> bool:
+    """Show `rep`'s queue (`w` in the app). A manager picking one of their reports keeps
+    acting as themselves and only reads (True); anyone else signs in as `rep`, who is
+    remembered (False)."""
+    from accountreview.domain.access import Access, may_access
+    from accountreview.services.lookup import acting_rep
+
+    viewer = acting_rep(ws)
+    if viewer is not None and viewer.id != rep.id and may_access(viewer, rep, Access.READ):
+        return True
+    remember_rep(ws, rep)
+    return False
+
+
 def require_rep(ws: Workspace, override: str | None) -> RepRow:
     """Like `current_rep`, but a clear error when no rep can be chosen."""
     rep = current_rep(ws, override)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import partial
 
 from accountreview.db.accounts import AccountRow
+from accountreview.domain.access import Access
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.services import reviews
 from accountreview.services.errors import CommandRefused, InvalidInput, UserError
-from accountreview.services.lookup import resolve_stakeholder
+from accountreview.services.lookup import check_access, resolve_stakeholder
 from accountreview.services.reviews import ReviewView
 from accountreview.services.stakeholders import add_stakeholder
 from accountreview.services.workspace import Workspace
@@ -76,6 +77,7 @@ def apply_review_edits(
     nothing at all is saved. The close rule is tried only when every edit applied:
     it would otherwise judge slots that the command did not get.
     """
+    check_access(ws, account, Access.WRITE)  # refused whole, before any step is tried
     problems: list[UserError] = []
     with ws.db.write():
         targets = _resolved_slots(ws, account, edits, problems)

@@ -10,6 +10,7 @@ from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
 from accountreview.db.reviews import ReviewRow, SnapshotRow
 from accountreview.db.stakeholders import StakeholderRow
+from accountreview.domain.access import Access
 from accountreview.domain.close_rule import (
     Blocker,
     SlotFacts,
@@ -24,6 +25,7 @@ from accountreview.domain.enums import ReviewStatus, Role, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.errors import CloseRefused, InvalidInput, ReviewIsClosed
+from accountreview.services.lookup import can_access, check_access
 from accountreview.services.workspace import Workspace
 
 SLOTS = range(1, 6)
@@ -190,6 +192,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
 def _open_for_edit(
     conn: sqlite3.Connection, ws: Workspace, account: AccountRow, week: IsoWeek
 ) -> ReviewRow:
+    check_access(ws, account, Access.WRITE)  # only the account's rep edits its review
     review = review_queries.get_review(conn, account.id, str(week))
     if review is None:
         review_queries.insert_review(conn, account.id, str(week), ws.actor_id)
@@ -204,6 +207,8 @@ def _open_for_edit(
 
 def open_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
     """Get or start the review of `account` for `week` (a closed one is returned as is)."""
+    if not can_access(ws, account, Access.WRITE):  # a manager reading starts nothing
+        return review_view(ws, account, week)
     with ws.db.write() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
         if review is None:
@@ -299,6 +304,7 @@ def reopen_review(ws: Workspace, account: AccountRow, week: IsoWeek, reason: str
         reason = clean_text(reason, "reason", max_length=500)
     except InvalidValue as error:
         raise InvalidInput(f"{error}. A reason is required to reopen a closed review") from None
+    check_access(ws, account, Access.WRITE)
     with ws.db.write() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
         if review is None or review.status is not ReviewStatus.CLOSED:

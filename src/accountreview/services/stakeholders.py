@@ -6,10 +6,12 @@ from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
 from accountreview.db.stakeholders import StakeholderRow
+from accountreview.domain.access import Access
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Channel, Level, ReviewStatus, Role
 from accountreview.services.errors import InvalidInput, NotFound
 from accountreview.services.fields import email_field, text_field
+from accountreview.services.lookup import check_access, check_account_id
 from accountreview.services.workspace import Workspace
 
 
@@ -23,7 +25,8 @@ def add_stakeholder(
     role: Role | None = None,
     email: str | None = None,
 ) -> StakeholderRow:
-    """Add a person to an account; saved at once."""
+    """Add a person to an account; saved at once (only by the account's rep)."""
+    check_access(ws, account, Access.WRITE)
     clean_name = text_field(name, "name", required=True)
     clean_email = email_field(email, required=False)
     with ws.db.write() as conn:
@@ -63,6 +66,7 @@ def log_touch(
     note: str | None = None,
 ) -> StakeholderRow:
     """Record a conversation with a stakeholder; never dated in the future."""
+    check_account_id(ws, person.account_id, Access.WRITE)
     if on > ws.today:
         raise InvalidInput(
             f"date: {on} is in the future; a contact can only be logged once it happened"
@@ -82,6 +86,7 @@ def log_touch(
 
 def set_next_contact(ws: Workspace, person: StakeholderRow, on: date | None) -> StakeholderRow:
     """Plan (or clear, with None) the next contact with a stakeholder."""
+    check_account_id(ws, person.account_id, Access.WRITE)
     if on is not None and on < ws.today:
         raise InvalidInput(f"next contact: {on} is in the past; plan a date from today on")
     with ws.db.write() as conn:
@@ -91,6 +96,7 @@ def set_next_contact(ws: Workspace, person: StakeholderRow, on: date | None) -> 
 
 def mark_left(ws: Workspace, person: StakeholderRow, on: date | None = None) -> StakeholderRow:
     """Record that a stakeholder left; frees their slot in this week's open review."""
+    check_account_id(ws, person.account_id, Access.WRITE)
     left_on = on or ws.today
     if left_on > ws.today:
         raise InvalidInput(f"left on: {left_on} is in the future")
@@ -107,6 +113,7 @@ def mark_left(ws: Workspace, person: StakeholderRow, on: date | None = None) -> 
 
 def mark_back(ws: Workspace, person: StakeholderRow) -> StakeholderRow:
     """Undo "left": the stakeholder is at the account again."""
+    check_account_id(ws, person.account_id, Access.WRITE)
     with ws.db.write() as conn:
         stakeholder_queries.set_left_on(conn, person.id, None)
     return _fresh(ws, person.id)

@@ -33,6 +33,10 @@ def styled(template: str, **values: str) -> Content:
     return Content.from_markup(template, **{k: printable(v) for k, v in values.items()})
 
 
-def cell(text: str) -> Text:
-    """A DataTable cell showing `text` as typed (a `str` cell is read as Rich markup)."""
-    return Text(printable(text), end="")
+def cell(text: str, style: str = "", length: int | None = None) -> Text:
+    """A DataTable cell showing `text` as typed (a `str` cell is read as Rich markup),
+    its first `length` characters (all by default) in `style`, when one is given."""
+    shown = Text(printable(text), end="")
+    if style:
+        shown.stylize(style, 0, length)
+    return shown

@@ -4,9 +4,10 @@ import os
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from accountreview.db import exporting as export_queries
 from accountreview.db.files import kind_of
@@ -22,17 +23,37 @@ _ENCODINGS = {"csv": "utf-8", "json": "utf-8", "ics": "utf-8"}
 
 
 def export_data(ws: Workspace, request: ExportRequest, stream: TextIO) -> ExportReport:
-    """Write one export to `stream` (CSV starts with a byte-order mark); report what it wrote."""
-    check_request(request)
-    rep_id = None
-    if request.rep:
-        from accountreview.services.lookup import resolve_rep
+    """Write one export to `stream` (CSV starts with a byte-order mark); report what it wrote.
 
-        rep_id = resolve_rep(ws, request.rep).id
+    Only the accounts the acting rep may read are exported (`lookup.visible_rep_ids`):
+    a rep's own, a manager's own and their reports'; `request.rep` narrows that to one
+    of them (anyone else is refused, exit 3).
+    """
+    from accountreview.services.lookup import require_visible_rep, visible_rep_ids
+
+    check_request(request)
+    rep_ids = [require_visible_rep(ws, request.rep).id] if request.rep else visible_rep_ids(ws)
     skipped: Counter[str] = Counter()
     with ws.db.read() as conn:
-        count = _write(ws, conn, request, rep_id, stream, skipped)
+        count = _write(ws, conn, request, _Reps(rep_ids), stream, skipped)
     return ExportReport(request.kind, _format_name(request), count, skipped=dict(skipped))
+
+
+class _Reps:
+    """Runs an export query for each visible rep in turn (or once for all of them)."""
+
+    def __init__(self, rep_ids: list[str] | None) -> None:
+        self.rep_ids = rep_ids
+
+    def rows(
+        self, query: Callable[..., Iterator[sqlite3.Row]], **args: Any
+    ) -> Iterator[sqlite3.Row]:
+        """The query's rows for every rep whose accounts may be read, rep by rep."""
+        if self.rep_ids is None:
+            yield from query(rep_id=None, **args)
+            return
+        for rep_id in self.rep_ids:
+            yield from query(rep_id=rep_id, **args)
 
 
 def _format_name(request: ExportRequest) -> str:
@@ -43,39 +64,41 @@ def _write(
     ws: Workspace,
     conn: sqlite3.Connection,
     request: ExportRequest,
-    rep_id: str | None,
+    reps: _Reps,
     stream: TextIO,
     skipped: Counter[str],
 ) -> int:
     kind, fmt, week = request.kind, request.chosen_format, request.week
     start, end = (None, None) if week is None else (week.monday, week.sunday)
     if kind == "accounts":
-        rows = export_queries.accounts(conn, rep_id=rep_id)
+        rows = reps.rows(partial(export_queries.accounts, conn))
         if fmt == "json":
             return write_json_list(stream, records.account_objects(rows))
         return write_csv(stream, records.HEADERS[kind], records.account_rows(rows))
     if kind == "stakeholders":
-        rows = export_queries.stakeholders(conn, rep_id=rep_id, today=ws.today)
+        rows = reps.rows(partial(export_queries.stakeholders, conn), today=ws.today)
         if fmt == "json":
             return write_json_list(stream, records.stakeholder_objects(rows))
         return write_csv(stream, records.HEADERS[kind], records.stakeholder_rows(rows))
     if kind == "touches":
-        rows = export_queries.touches(conn, rep_id=rep_id, start=start, end=end)
+        rows = reps.rows(partial(export_queries.touches, conn), start=start, end=end)
         if request.shape == "salesforce-tasks":
             return write_csv(stream, crm_tasks.HEADER, crm_tasks.task_rows(rows, skipped))
         if fmt == "json":
             return write_json_list(stream, records.touch_objects(rows))
         return write_csv(stream, records.HEADERS[kind], records.touch_rows(rows))
     if kind == "reviews":
-        rows = export_queries.review_slots(
-            conn, rep_id=rep_id, week=None if week is None else str(week), today=ws.today
+        rows = reps.rows(
+            partial(export_queries.review_slots, conn),
+            week=None if week is None else str(week),
+            today=ws.today,
         )
         if fmt == "json":
             return write_json_list(stream, records.review_objects(rows))
         return _review_count(stream, rows)
     if kind == "next-contacts":
-        rows = export_queries.next_contacts(
-            conn, rep_id=rep_id, today=ws.today, start=start, end=end
+        rows = reps.rows(
+            partial(export_queries.next_contacts, conn), today=ws.today, start=start, end=end
         )
         if fmt == "ics":
             return write_calendar(
@@ -84,7 +107,7 @@ def _write(
         if fmt == "json":
             return write_json_list(stream, calendar.objects(rows))
         return write_csv(stream, calendar.HEADER, calendar.rows_of(rows))
-    rows = export_queries.lost_accounts(conn, rep_id=rep_id, today=ws.today)
+    rows = reps.rows(partial(export_queries.lost_accounts, conn), today=ws.today)
     if fmt == "json":
         return write_json_list(stream, follow_ups.objects(conn, rows, ws.today, ws.settings))
     return write_csv(

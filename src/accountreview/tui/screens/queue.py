@@ -7,7 +7,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from accountreview.db.reps import RepRow
-from accountreview.services.badges import badges
+from accountreview.services.badges import badges, loud_badge
 from accountreview.services.queue import Queue, queue_for
 from accountreview.text import money
 from accountreview.tui.context import app_of
@@ -65,22 +65,25 @@ class QueueScreen(Screen[None]):
         table = self.query_one(DataTable)
         current = keep or self.current_account_id()
         self.queue = queue_for(ws, self.rep.id, app.week)
+        risk = f"bold {app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
         table.clear()
         for item in self.queue.items:
             a = item.facts.account
+            loud = loud_badge(item.facts) or ""
             table.add_row(
                 cell(item.status.value),
                 cell(a.name),
                 cell(f"{money(a.current)}/{money(a.potential)}"),
                 cell(item.facts.stage.value),
-                cell(", ".join(badges(item.facts))),
+                cell(", ".join(badges(item.facts)), risk if loud else "", len(loud)),
                 key=a.id,
             )
+        reading = "" if ws.actor_id == self.rep.id else " (read only)"
         title = self.query_one("#queue-title", Line)
         title.update(
-            f"{self.rep.name} · week {self.queue.week} · {self.queue.headline}"
+            f"{self.rep.name}{reading} · week {self.queue.week} · {self.queue.headline}"
             if self.queue.items
-            else f"{self.rep.name} · week {self.queue.week} · no top accounts this week"
+            else f"{self.rep.name}{reading} · week {self.queue.week} · no top accounts this week"
         )
         if current is not None:
             self.move_to(current)
@@ -159,10 +162,10 @@ class QueueScreen(Screen[None]):
             if rep_id is None:
                 return
             from accountreview.services.lookup import resolve_rep
-            from accountreview.services.reps import remember_rep
+            from accountreview.services.reps import switch_to
 
             rep = resolve_rep(app_of(self).ws, rep_id)
-            remember_rep(app_of(self).ws, rep)
+            switch_to(app_of(self).ws, rep)  # a manager reads a report's queue as themselves
             self.rep = rep
             self.load()
 
