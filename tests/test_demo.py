@@ -321,7 +321,7 @@ def test_large_keeps_the_migrations_indexes_and_triggers(
     expected = bulk.schema_objects(fresh.conn)
     fresh.close()
     assert bulk.schema_objects(large_conn) == expected
-    assert sum(1 for sql in expected.values() if sql.startswith("CREATE TRIGGER")) == 9
+    assert sum(1 for sql in expected.values() if sql.startswith("CREATE TRIGGER")) == 16
     assert large_conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.db.chain import seal
 from accountreview.db.connection import Database
 
 Row = Sequence[object]
@@ -166,6 +167,7 @@ def bulk_load(
             yield BulkLoader(conn)
             if on_restore is not None:
                 on_restore()
+            seal(conn)  # link the loaded audit entries and snapshots into their hash chains
             for _, _, sql in ddl:
                 conn.execute(sql)
     finally:

@@ -119,7 +119,7 @@ def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
         role=entry.role,
         last_contact_on=entry.last_contact_on,
         next_contact_on=entry.next_contact_on,
-        confirmed_in_role=True,
+        confirmed_in_role=bool(entry.confirmed_in_role),  # as it was (unknown before 0003)
         staleness=staleness(entry.last_contact_on, ws.today, ws.settings),
     )
 
@@ -262,7 +262,8 @@ def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewVie
         view = review_view(ws, account, week)
         if view.blockers:
             raise CloseRefused(account.name, str(week), view.blockers)
-        close_number = review_queries.mark_closed(conn, review.id, ws.actor_id)
+        close_number = review.close_count + 1
+        # Frozen and logged first: the database closes a review only with both written.
         review_queries.insert_snapshot(
             conn,
             review.id,
@@ -277,6 +278,7 @@ def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewVie
                     s.role,
                     s.last_contact_on,
                     s.next_contact_on,
+                    s.confirmed_in_role,
                 )
                 for s in view.slots
             ],
@@ -290,6 +292,7 @@ def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewVie
             close_number=close_number,
             reason=None,
         )
+        review_queries.mark_closed(conn, review.id, ws.actor_id)
     return review_view(ws, account, week)
 
 
@@ -299,6 +302,8 @@ def reopen_review(ws: Workspace, account: AccountRow, week: IsoWeek, reason: str
         reason = clean_text(reason, "reason", max_length=500)
     except InvalidValue as error:
         raise InvalidInput(f"{error}. A reason is required to reopen a closed review") from None
+    if ws.actor_id is None:  # the database refuses a reopen that names no one
+        raise InvalidInput("reopen: say who reopens the review (--rep, or `rep add --me`)")
     with ws.db.write() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
         if review is None or review.status is not ReviewStatus.CLOSED:
