@@ -53,7 +53,10 @@ def check_command(ctx: typer.Context) -> None:
     for table, count in health.tables.items():
         out(f"  {table:<16} {count:>10,} rows")
     if health.ok:
-        out("ok: integrity and foreign keys checked, closed reviews frozen")
+        out(
+            "ok: integrity, foreign keys, the schema (tables, indexes, triggers)"
+            " and the record's hash chains checked; closed reviews frozen"
+        )
         return
     for problem in health.problems:
         typer.echo(f"problem: {problem}", err=True)

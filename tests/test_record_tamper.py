@@ -1,0 +1,209 @@
+"""The record is tamper-evident: a row edited, deleted, inserted or moved by any means
+(even with the triggers dropped, then put back), or a schema whose triggers differ from
+this version's, makes `check` exit 3 naming it, and `restore` refuse the file with the
+current database unchanged."""
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accountreview.cli import app
+from accountreview.db.schema_check import expected_fingerprints, fingerprint, write_fingerprints
+from accountreview.services import reviews
+from accountreview.services.lookup import resolve_account
+from accountreview.services.workspace import Workspace
+from conftest import Seeded, content_hash
+from test_db import WEEK, closed_review
+
+runner = CliRunner()
+
+
+def run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _behind_triggers(conn: sqlite3.Connection, names: list[str], sql: str) -> None:
+    """Run `sql` with the named triggers dropped, then put them back exactly as they were."""
+    saved = [
+        conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0]
+        for n in names
+    ]
+    for name in names:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.executescript(sql)
+    for statement in saved:
+        conn.execute(statement)
+
+
+def edit_snapshot(conn: sqlite3.Connection) -> None:
+    _behind_triggers(
+        conn,
+        ["review_snapshot_no_update"],
+        "UPDATE review_snapshot SET name = 'Someone Else' WHERE seq = 3;",
+    )
+
+
+def edit_audit_reason(conn: sqlite3.Connection) -> None:
+    _behind_triggers(
+        conn, ["audit_log_no_update"], "UPDATE audit_log SET reason = 'nicer' WHERE seq = 2;"
+    )
+
+
+def delete_audit_entry(conn: sqlite3.Connection) -> None:
+    _behind_triggers(conn, ["audit_log_no_delete"], "DELETE FROM audit_log WHERE seq = 2;")
+
+
+def delete_last_close(conn: sqlite3.Connection) -> None:
+    _behind_triggers(
+        conn,
+        ["audit_log_no_delete", "review_snapshot_no_delete"],
+        "DELETE FROM audit_log WHERE seq = 3; DELETE FROM review_snapshot WHERE seq > 5;",
+    )
+
+
+def insert_audit_entry(conn: sqlite3.Connection) -> None:
+    conn.execute(  # passes the triggers (a hash, the next seq): only the chain can tell
+        "INSERT INTO audit_log (id, at, actor_id, action, seq, hash)"
+        " SELECT 'forged', '2026-11-23 10:00:00', actor_id, 'note', 4, ? FROM audit_log"
+        " WHERE seq = 1",
+        ("a" * 64,),
+    )
+
+
+def reorder_audit(conn: sqlite3.Connection) -> None:
+    _behind_triggers(
+        conn,
+        ["audit_log_no_update"],
+        "UPDATE audit_log SET seq = -1 WHERE seq = 1; UPDATE audit_log SET seq = 1 WHERE seq = 2;"
+        " UPDATE audit_log SET seq = 2 WHERE seq = -1;",
+    )
+
+
+def drop_trigger(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TRIGGER review_snapshot_insert_rules")
+
+
+def add_trigger(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TRIGGER quiet_helper AFTER INSERT ON touch BEGIN SELECT 1; END")
+
+
+CASES: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
+    "edit a frozen slot": (edit_snapshot, "review_snapshot: entry 3 does not match its hash"),
+    "edit a reopen reason": (edit_audit_reason, "audit_log: entry 2 does not match its hash"),
+    "delete an audit entry": (delete_audit_entry, "audit_log: entry 2 is missing"),
+    "delete the last close": (delete_last_close, "audit log records 1 close(s)"),
+    "insert an audit entry": (insert_audit_entry, "audit_log: entry 4 does not match"),
+    "reorder audit entries": (reorder_audit, "audit_log: entry 1 does not match its hash"),
+    "drop a trigger": (drop_trigger, "trigger review_snapshot_insert_rules is missing"),
+    "add a trigger": (add_trigger, "trigger quiet_helper is not one this version creates"),
+}
+
+
+@pytest.fixture
+def record(db_path: Path, ws: Workspace, seeded: Seeded) -> Path:
+    """A database whose review was closed, reopened and closed again."""
+    closed_review(ws, seeded)
+    account = resolve_account(ws, seeded.account_id)
+    ws.actor_id = seeded.rep_id
+    reviews.reopen_review(ws, account, WEEK, "wrong champion")
+    reviews.close_review(ws, account, WEEK)
+    ws.close()
+    return db_path
+
+
+def _tampered(record: Path, tmp_path: Path, tamper: Callable[[sqlite3.Connection], None]) -> Path:
+    copy = tmp_path / "tampered.db"
+    code, _out, err = run(record, "backup", str(copy))
+    assert code == 0, err
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        tamper(conn)
+    finally:
+        conn.close()
+    return copy
+
+
+def test_a_sound_record_checks_ok(record: Path) -> None:
+    code, out, err = run(record, "check")
+    assert code == 0, err
+    assert "hash chains" in out
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_names_the_tampering_and_restore_refuses_it(
+    record: Path, tmp_path: Path, case: str
+) -> None:
+    tamper, named = CASES[case]
+    copy = _tampered(record, tmp_path, tamper)
+    code, _out, err = run(copy, "check")
+    assert code == 3
+    assert named in err
+    before = content_hash(record)
+    code, _out, err = run(record, "restore", str(copy), "--yes")
+    assert code == 3
+    assert named in err and "nothing was changed" in err
+    assert content_hash(record) == before
+    assert not list(tmp_path.glob("*.before-restore-*"))
+
+
+def test_a_file_with_only_an_alembic_version_table_is_refused(record: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.db"
+    conn = sqlite3.connect(bare)
+    conn.executescript(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
+        "INSERT INTO alembic_version VALUES ('0003');"
+    )
+    conn.close()
+    bare.chmod(0o600)
+    code, _out, err = run(bare, "check")
+    assert code == 3
+    assert "table review is missing" in err
+    before = content_hash(record)
+    code, _out, err = run(record, "restore", str(bare), "--yes")
+    assert code == 3
+    assert "table audit_log is missing" in err
+    assert content_hash(record) == before
+
+
+def test_an_older_backup_is_checked_against_its_own_schema_and_sealed_on_restore(
+    record: Path, tmp_path: Path
+) -> None:
+    from test_migrations import database_at
+
+    old = tmp_path / "old.db"
+    database_at(old, "0002")
+    code, _out, err = run(old, "check")
+    assert code == 0, err
+    code, _out, err = run(record, "restore", str(old), "--yes")
+    assert code == 0, err
+    assert run(record, "check")[0] == 0
+
+
+def test_the_stored_schema_fingerprints_are_the_migrations(tmp_path: Path) -> None:
+    stored = expected_fingerprints()
+    scratch = tmp_path / "fingerprints"
+    scratch.mkdir()
+    target = tmp_path / "schema.json"
+    original = Path(__file__).parents[1] / "src" / "accountreview" / "db" / "schema.json"
+    shutil.copy(original, target)
+    from accountreview.db import schema_check
+
+    schema_check.FINGERPRINTS = target  # rewrite a copy, never the package's file
+    try:
+        write_fingerprints(scratch)
+        expected_fingerprints.cache_clear()
+        assert expected_fingerprints() == stored, (
+            "the migrations changed: run `python -m accountreview.db.schema_check`"
+        )
+    finally:
+        schema_check.FINGERPRINTS = original
+        expected_fingerprints.cache_clear()
+    conn = sqlite3.connect(scratch / "schema-0003.db")
+    assert sum(k.startswith("trigger ") for k in fingerprint(conn)) == 16
+    conn.close()
