@@ -207,3 +207,61 @@ def test_the_stored_schema_fingerprints_are_the_migrations(tmp_path: Path) -> No
     conn = sqlite3.connect(scratch / "schema-0003.db")
     assert sum(k.startswith("trigger ") for k in fingerprint(conn)) == 16
     conn.close()
+
+
+def test_a_0002_database_gets_its_record_chained_by_the_upgrade(tmp_path: Path) -> None:
+    from accountreview.db.connection import open_database
+    from test_migrations import database_at
+
+    path = tmp_path / "old.db"
+    database_at(path, "0002")
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """
+        INSERT INTO rep (id, name, email, role, created_at)
+            VALUES ('r1', 'Ann Lee', 'ann@example.com', 'rep', '2026-01-01');
+        INSERT INTO account (id, name, rep_id, is_top, potential, current, discount_pct,
+            rebate_pct, uplift_pct, created_at)
+            VALUES ('a1', 'Acme', 'r1', 1, 100, 10, 0, 0, 0, '2026-01-01');
+        INSERT INTO review (id, account_id, week, status, close_count, opened_at)
+            VALUES ('v1', 'a1', '2026-W47', 'open', 0, '2026-11-16');
+        INSERT INTO audit_log (id, at, actor_id, action, review_id, close_number, reason) VALUES
+            ('l3', '2026-11-18 10:00:00', 'r1', 'review.closed', 'v1', 2, NULL),
+            ('l1', '2026-11-17 09:00:00', 'r1', 'review.closed', 'v1', 1, NULL),
+            ('l2', '2026-11-17 12:00:00', 'r1', 'review.reopened', 'v1', 1, 'typo');
+        """
+        + "".join(
+            f"INSERT INTO stakeholder (id, account_id, name, created_at)"
+            f" VALUES ('s{n}', 'a1', 'Person {n}', '2026-01-01');"
+            f"INSERT INTO review_slot (id, review_id, position, stakeholder_id,"
+            f" confirmed_in_role_on, updated_at) VALUES ('sl{n}', 'v1', {n}, 's{n}',"
+            f" {'NULL' if n == 2 else repr('2026-11-17')}, '2026-11-17');"
+            for n in range(1, 6)
+        )
+        + "".join(
+            f"INSERT INTO review_snapshot (id, review_id, close_number, position, stakeholder_id,"
+            f" name, taken_at) VALUES ('n{close}{n}', 'v1', {close}, {n}, 's{n}', 'Person {n}',"
+            f" '2026-11-1{6 + close} 09:00:00');"
+            for close in (1, 2)
+            for n in range(1, 6)
+        )
+        + """
+        UPDATE review SET status = 'closed', close_count = 2, closed_at = '2026-11-18 10:00:00'
+            WHERE id = 'v1';
+        """
+    )
+    conn.commit()
+    conn.close()
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    order = conn.execute("SELECT id FROM audit_log ORDER BY seq").fetchall()
+    assert [r[0] for r in order] == ["l1", "l2", "l3"]  # linked in the order written
+    confirmed = conn.execute(
+        "SELECT close_number, position, confirmed_in_role FROM review_snapshot"
+        " WHERE position <= 2 ORDER BY seq"
+    ).fetchall()
+    # Known only for the close that still stands (its slots are frozen as they were).
+    assert confirmed == [(1, 1, None), (1, 2, None), (2, 1, 1), (2, 2, 0)]
+    conn.close()
+    code, _out, err = run(path, "check")
+    assert code == 0, err

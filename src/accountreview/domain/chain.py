@@ -1,4 +1,4 @@
-"""The hash chain that makes the record tamper-evident, and the one timestamp form.
+"""The hash chain that makes the record tamper-evident.
 
 Each audit-log entry and each frozen snapshot row carries `hash`, chained to the
 row before it in its table (by `seq`, 1, 2, 3...):
@@ -19,7 +19,6 @@ follow it, so `chain_problems` names the first row where the chain breaks.
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 Value = str | int | float | None
@@ -60,14 +59,3 @@ def chain_problems(table: str, rows: Iterable[Mapping[str, Value]]) -> list[str]
             ]
         previous = str(stored)
     return []
-
-
-def utc_timestamp(stored: str | None) -> str | None:
-    """A stored UTC time (``2026-12-01 07:53:00.123456``) as the app prints and exports
-    every timestamp: ISO 8601 UTC to the second, ``2026-12-01T07:53:00Z``."""
-    if stored is None:
-        return None
-    moment = datetime.fromisoformat(stored)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat("T") + "Z"

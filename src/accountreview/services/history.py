@@ -1,20 +1,82 @@
-"""An account's history: past reviews as frozen at closing, and its touch timeline."""
+"""An account's history: every close and reopen of its reviews, each close with the five
+as frozen then, and its touch timeline."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.reviews import AuditRow, ReviewRow, SnapshotRow
 from accountreview.db.stakeholders import TouchLine
-from accountreview.domain.enums import ReviewStatus
+from accountreview.domain.timestamps import utc_timestamp
 from accountreview.services.lookup import resolve_account
 from accountreview.services.workspace import Workspace
+
+CLOSED, REOPENED = "review.closed", "review.reopened"
+
+
+def _frozen_json(entry: SnapshotRow) -> dict[str, Any]:
+    return {
+        "position": entry.position,
+        "stakeholder": entry.name,
+        "stakeholder_id": entry.stakeholder_id,
+        "title": entry.title,
+        "level": None if entry.level is None else entry.level.value,
+        "role": None if entry.role is None else entry.role.value,
+        "last_contact": None
+        if entry.last_contact_on is None
+        else entry.last_contact_on.isoformat(),
+        "next_contact": None
+        if entry.next_contact_on is None
+        else entry.next_contact_on.isoformat(),
+        "confirmed_in_role": entry.confirmed_in_role,
+    }
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    """One close or reopen: when (ISO 8601 UTC), by whom, why, and for a close its five."""
+
+    action: str
+    close_number: int | None
+    at: str | None
+    by: str | None
+    reason: str | None
+    five: tuple[SnapshotRow, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return {CLOSED: "closed", REOPENED: "reopened"}.get(self.action, self.action)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.label,
+            "close_number": self.close_number,
+            "at": self.at,
+            "by": self.by,
+            "reason": self.reason,
+            "five": [_frozen_json(e) for e in self.five] if self.action == CLOSED else None,
+        }
 
 
 @dataclass(frozen=True)
 class PastReview:
     week: str
     status: str
-    names: list[str]
+    events: tuple[ReviewEvent, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        """The five of the latest close (empty for a review never closed)."""
+        closes = [e for e in self.events if e.action == CLOSED]
+        return [e.name for e in closes[-1].five] if closes else []
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "status": self.status,
+            "events": [e.to_json() for e in self.events],
+        }
 
 
 @dataclass(frozen=True)
@@ -24,17 +86,46 @@ class AccountHistory:
     touches: list[TouchLine]
 
 
-def account_history(ws: Workspace, account_id: str, *, touch_limit: int = 500) -> AccountHistory:
-    """Past reviews (newest first) with the five names frozen at closing, and touches."""
+def _events(audit: list[AuditRow], frozen: dict[int, list[SnapshotRow]]) -> list[ReviewEvent]:
+    """The audit entries in order, each close with its five; a close frozen but never
+    logged (an older bulk load) is shown too, with no time or author."""
+    events = [
+        ReviewEvent(
+            a.action,
+            a.close_number,
+            utc_timestamp(a.at),
+            a.actor_name,
+            a.reason,
+            tuple(frozen.get(a.close_number or 0, [])) if a.action == CLOSED else (),
+        )
+        for a in audit
+    ]
+    logged = {e.close_number for e in events if e.action == CLOSED}
+    unlogged = [
+        ReviewEvent(CLOSED, n, None, None, None, tuple(five))
+        for n, five in sorted(frozen.items())
+        if n not in logged
+    ]
+    return sorted(unlogged + events, key=lambda e: e.close_number or 0) if unlogged else events
+
+
+def _past(conn: Any, review: ReviewRow) -> PastReview:
+    audit = review_queries.audit_of_review(conn, review.id)
+    frozen = review_queries.snapshots_of(conn, review.id)
+    return PastReview(review.week, review.status.value, tuple(_events(audit, frozen)))
+
+
+def account_history(
+    ws: Workspace, account_id: str, *, week: str | None = None, touch_limit: int = 500
+) -> AccountHistory:
+    """Every review of the account (newest week first; only `week` if given), each with
+    every close and reopen in order, and the account's touches."""
     account = resolve_account(ws, account_id)
     with ws.db.read() as conn:
-        past = []
-        for review in review_queries.reviews_of_account(conn, account.id):
-            names = (
-                [e.name for e in review_queries.latest_snapshot(conn, review.id)]
-                if review.status is ReviewStatus.CLOSED
-                else []
-            )
-            past.append(PastReview(review.week, review.status.value, names))
+        past = [
+            _past(conn, review)
+            for review in review_queries.reviews_of_account(conn, account.id)
+            if week is None or review.week == week
+        ]
         touches = stakeholder_queries.touches_of_account(conn, account.id, touch_limit)
     return AccountHistory(account.name, past, touches)
