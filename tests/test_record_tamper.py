@@ -17,7 +17,7 @@ from accountreview.services import reviews
 from accountreview.services.lookup import resolve_account
 from accountreview.services.workspace import Workspace
 from conftest import Seeded, content_hash
-from test_db import WEEK, closed_review
+from test_db import FIVE, WEEK, closed_review
 
 runner = CliRunner()
 
@@ -96,7 +96,7 @@ CASES: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
     "edit a frozen slot": (edit_snapshot, "review_snapshot: entry 3 does not match its hash"),
     "edit a reopen reason": (edit_audit_reason, "audit_log: entry 2 does not match its hash"),
     "delete an audit entry": (delete_audit_entry, "audit_log: entry 2 is missing"),
-    "delete the last close": (delete_last_close, "audit log records 1 close(s)"),
+    "delete the last close": (delete_last_close, "record holds 1 logged close(s)"),
     "insert an audit entry": (insert_audit_entry, "audit_log: entry 4 does not match"),
     "reorder audit entries": (reorder_audit, "audit_log: entry 1 does not match its hash"),
     "drop a trigger": (drop_trigger, "trigger review_snapshot_insert_rules is missing"),
@@ -265,3 +265,34 @@ def test_a_0002_database_gets_its_record_chained_by_the_upgrade(tmp_path: Path) 
     conn.close()
     code, _out, err = run(path, "check")
     assert code == 0, err
+
+
+def test_frozen_rows_slipped_into_an_open_review_are_refused_at_close_and_named_by_check(
+    db_path: Path, ws: Workspace, seeded: Seeded
+) -> None:
+    from accountreview.services.lookup import resolve_stakeholder
+    from accountreview.services.stakeholders import set_next_contact
+
+    account = resolve_account(ws, seeded.account_id)
+    reviews.open_review(ws, account, WEEK)
+    set_next_contact(ws, resolve_stakeholder(ws, account, "Uma Reyes"), WEEK.monday)
+    ws.close()
+    conn = sqlite3.connect(db_path)  # a plain INSERT the triggers let through (open review)
+    conn.execute(
+        "INSERT INTO review_snapshot (id, review_id, close_number, position, stakeholder_id,"
+        " name, taken_at, seq, hash) SELECT 'ghost', id, 1, 1, ?, 'Ghost', '2026-11-23', 1, ?"
+        " FROM review",
+        (seeded.people["ceo"], "f" * 64),
+    )
+    conn.commit()
+    conn.close()
+    code, _out, err = run(db_path, "check")
+    assert code == 3
+    assert "review_snapshot: entry 1 does not match its hash" in err
+    assert "closed 0 time(s), but the record holds 0 logged close(s) and 1 frozen" in err
+    before = content_hash(db_path)
+    five = [f"--slot={n}={k}@acme.example" for n, k in enumerate(FIVE, start=1)]
+    code, _out, err = run(db_path, "review", "Acme Corp", *five, "--close")
+    assert code == 3
+    assert "run `accountreview check`" in err and "Nothing was saved" in err
+    assert content_hash(db_path) == before

@@ -68,14 +68,13 @@ def record_problems(conn: sqlite3.Connection) -> list[str]:
         " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
         "  AND l.action = 'review.closed'),"
         " (SELECT count(*) FROM review_snapshot s WHERE s.review_id = r.id)"
-        " FROM review r LEFT JOIN account a ON a.id = r.account_id WHERE r.close_count > 0"
-        " ORDER BY r.week, a.name"
+        " FROM review r LEFT JOIN account a ON a.id = r.account_id ORDER BY r.week, a.name"
     ).fetchall()
     for week, account, closes, logged, frozen in rows:
         if logged != closes or frozen != 5 * closes:
             problems.append(
                 f"the review of {account!r} for {week} was closed {closes} time(s), but the"
-                f" audit log records {logged} close(s) and {frozen} frozen slot(s)"
+                f" record holds {logged} logged close(s) and {frozen} frozen slot(s)"
             )
     return problems
 
