@@ -137,13 +137,10 @@ def _history_lines(past: "AccountHistory") -> None:
                 f"  by {event.by or '—'}{why}"
             )
             for e in event.five:
-                confirmed = {True: "confirmed", False: "not confirmed", None: "unknown"}
                 last = e.last_contact_on.isoformat() if e.last_contact_on else "no contact"
                 role = e.role.value if e.role else "no role"
-                out(
-                    f"    {e.position}. {e.name} ({role}), last contact {last},"
-                    f" in role: {confirmed[e.confirmed_in_role]}"
-                )
+                confirmed = "in role: " + ("confirmed" if e.confirmed_in_role else "not confirmed")
+                out(f"    {e.position}. {e.name} ({role}), last contact {last}, {confirmed}")
 
 
 @command("queue")

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from accountreview.db.chain import last_link, link
+from accountreview.db.chain import CHAINED, last_link, link
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Level, ReviewStatus, Role
 
@@ -164,22 +164,7 @@ def mark_reopened(conn: sqlite3.Connection, review_id: str) -> None:
     )
 
 
-_SNAPSHOT_COLUMNS = (
-    "id",
-    "review_id",
-    "close_number",
-    "position",
-    "stakeholder_id",
-    "name",
-    "title",
-    "level",
-    "role",
-    "last_contact_on",
-    "next_contact_on",
-    "confirmed_in_role",
-    "taken_at",
-    "seq",
-)
+_SNAPSHOT_COLUMNS = CHAINED["review_snapshot"]
 _INSERT_SNAPSHOT = (
     f"INSERT INTO review_snapshot ({', '.join(_SNAPSHOT_COLUMNS)}, hash)"
     f" VALUES ({', '.join('?' for _ in _SNAPSHOT_COLUMNS)}, ?)"

@@ -1,36 +1,20 @@
 """An account's history: every close and reopen of its reviews, each close with the five
 as frozen then, and its touch timeline."""
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
-from accountreview.db.reviews import AuditRow, ReviewRow, SnapshotRow
+from accountreview.db.reviews import AuditRow, ReviewRow
 from accountreview.db.stakeholders import TouchLine
 from accountreview.domain.timestamps import utc_timestamp
 from accountreview.services.lookup import resolve_account
+from accountreview.services.reviews import SlotView, frozen_slot
 from accountreview.services.workspace import Workspace
 
 CLOSED, REOPENED = "review.closed", "review.reopened"
-
-
-def _frozen_json(entry: SnapshotRow) -> dict[str, Any]:
-    return {
-        "position": entry.position,
-        "stakeholder": entry.name,
-        "stakeholder_id": entry.stakeholder_id,
-        "title": entry.title,
-        "level": None if entry.level is None else entry.level.value,
-        "role": None if entry.role is None else entry.role.value,
-        "last_contact": None
-        if entry.last_contact_on is None
-        else entry.last_contact_on.isoformat(),
-        "next_contact": None
-        if entry.next_contact_on is None
-        else entry.next_contact_on.isoformat(),
-        "confirmed_in_role": entry.confirmed_in_role,
-    }
 
 
 @dataclass(frozen=True)
@@ -42,7 +26,7 @@ class ReviewEvent:
     at: str | None
     by: str | None
     reason: str | None
-    five: tuple[SnapshotRow, ...] = ()
+    five: tuple[SlotView, ...] = ()
 
     @property
     def label(self) -> str:
@@ -55,7 +39,7 @@ class ReviewEvent:
             "at": self.at,
             "by": self.by,
             "reason": self.reason,
-            "five": [_frozen_json(e) for e in self.five] if self.action == CLOSED else None,
+            "five": [s.to_json() for s in self.five] if self.action == CLOSED else None,
         }
 
 
@@ -69,7 +53,7 @@ class PastReview:
     def names(self) -> list[str]:
         """The five of the latest close (empty for a review never closed)."""
         closes = [e for e in self.events if e.action == CLOSED]
-        return [e.name for e in closes[-1].five] if closes else []
+        return [e.name or "" for e in closes[-1].five] if closes else []
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,7 +70,7 @@ class AccountHistory:
     touches: list[TouchLine]
 
 
-def _events(audit: list[AuditRow], frozen: dict[int, list[SnapshotRow]]) -> list[ReviewEvent]:
+def _events(audit: list[AuditRow], frozen: dict[int, list[SlotView]]) -> list[ReviewEvent]:
     """The audit entries in order, each close with its five; a close frozen but never
     logged (an older bulk load) is shown too, with no time or author."""
     events = [
@@ -109,9 +93,12 @@ def _events(audit: list[AuditRow], frozen: dict[int, list[SnapshotRow]]) -> list
     return sorted(unlogged + events, key=lambda e: e.close_number or 0) if unlogged else events
 
 
-def _past(conn: Any, review: ReviewRow) -> PastReview:
+def _past(ws: Workspace, conn: sqlite3.Connection, review: ReviewRow) -> PastReview:
     audit = review_queries.audit_of_review(conn, review.id)
-    frozen = review_queries.snapshots_of(conn, review.id)
+    frozen = {
+        n: [frozen_slot(e, ws) for e in five]
+        for n, five in review_queries.snapshots_of(conn, review.id).items()
+    }
     return PastReview(review.week, review.status.value, tuple(_events(audit, frozen)))
 
 
@@ -123,7 +110,7 @@ def account_history(
     account = resolve_account(ws, account_id)
     with ws.db.read() as conn:
         past = [
-            _past(conn, review)
+            _past(ws, conn, review)
             for review in review_queries.reviews_of_account(conn, account.id)
             if week is None or review.week == week
         ]

@@ -111,7 +111,8 @@ def _slot_from_stakeholder(
     )
 
 
-def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
+def frozen_slot(entry: SnapshotRow, ws: Workspace) -> SlotView:
+    """A slot as frozen at a close (its staleness as of today)."""
     return SlotView(
         position=entry.position,
         stakeholder_id=entry.stakeholder_id,
@@ -148,7 +149,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         review = review_queries.get_review(conn, account.id, str(week))
         if review is not None and review.status is ReviewStatus.CLOSED:
             snapshot = review_queries.latest_snapshot(conn, review.id)
-            slots = [_slot_from_snapshot(e, ws) for e in snapshot]
+            slots = [frozen_slot(e, ws) for e in snapshot]
             people: dict[str, StakeholderRow] = {}
         else:
             slots, people = _live_slots(conn, ws, review, account.id)

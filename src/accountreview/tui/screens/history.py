@@ -46,7 +46,7 @@ class HistoryScreen(Screen[None]):
                 past.add_row(cell(review.week), cell(review.status), cell("—"))
             for event in review.events:  # every close and reopen, in order
                 what = f"{event.label} #{event.close_number} {event.at or '?'} {event.by or '—'}"
-                detail = ", ".join(e.name for e in event.five) or event.reason or "—"
+                detail = ", ".join(e.name or "" for e in event.five) or event.reason or "—"
                 past.add_row(cell(review.week), cell(what), cell(detail))
         touches = self.query_one("#touches", DataTable)
         for touch in history.touches:
