@@ -81,25 +81,20 @@ def record_problems(conn: sqlite3.Connection) -> list[str]:
 
 def write_fingerprints(scratch: Path) -> None:
     """Rewrite `schema.json` from fresh databases migrated to each revision (in `scratch`)."""
-    from alembic import command
-
     from accountreview.db.connection import REVISIONS
     from accountreview.db.files import create_private_file
-    from accountreview.db.migrate import alembic_config, sqlalchemy_engine
+    from accountreview.db.migrate import upgrade_to_head
 
     result: dict[str, dict[str, str]] = {}
     for revision in REVISIONS:
         path = scratch / f"schema-{revision}.db"
         create_private_file(path)
-        config, engine = alembic_config(), sqlalchemy_engine(path)
+        upgrade_to_head(path, revision)
+        conn = sqlite3.connect(path)
         try:
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, revision)
-        finally:
-            engine.dispose()
-        with sqlite3.connect(path) as conn:
             result[revision] = fingerprint(conn)
+        finally:
+            conn.close()
     FINGERPRINTS.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
