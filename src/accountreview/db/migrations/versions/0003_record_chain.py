@@ -90,14 +90,15 @@ TRIGGERS = (
     CREATE TRIGGER review_insert_rules BEFORE INSERT ON review
     WHEN NEW.status IS NOT 'open' OR NEW.close_count IS NOT 0
       OR NEW.closed_at IS NOT NULL OR NEW.closed_by_id IS NOT NULL
-      OR EXISTS (SELECT 1 FROM review WHERE id = NEW.id
-                 OR (account_id = NEW.account_id AND week = NEW.week))
+      OR EXISTS (SELECT 1 FROM review WHERE id = NEW.id)
+      OR EXISTS (SELECT 1 FROM review WHERE account_id = NEW.account_id AND week = NEW.week)
     BEGIN SELECT RAISE(ABORT, 'a review starts open, once per account and week'); END
     """,
     """
     CREATE TRIGGER review_slot_no_replace BEFORE INSERT ON review_slot
-    WHEN EXISTS (SELECT 1 FROM review_slot WHERE id = NEW.id
-                 OR (review_id = NEW.review_id AND position = NEW.position))
+    WHEN EXISTS (SELECT 1 FROM review_slot WHERE id = NEW.id)
+      OR EXISTS (SELECT 1 FROM review_slot WHERE review_id = NEW.review_id
+                 AND position = NEW.position)
     BEGIN SELECT RAISE(ABORT, 'that review slot already exists'); END
     """,
     """
@@ -107,16 +108,18 @@ TRIGGERS = (
       OR NEW.close_number IS NOT (SELECT close_count + 1 FROM review WHERE id = NEW.review_id)
       OR NEW.hash IS NULL
       OR NEW.seq IS NOT coalesce((SELECT max(seq) FROM review_snapshot), 0) + 1
-      OR EXISTS (SELECT 1 FROM review_snapshot WHERE id = NEW.id OR seq = NEW.seq
-                 OR (review_id = NEW.review_id AND close_number = NEW.close_number
-                     AND position = NEW.position))
+      OR EXISTS (SELECT 1 FROM review_snapshot WHERE id = NEW.id)
+      OR EXISTS (SELECT 1 FROM review_snapshot WHERE seq = NEW.seq)
+      OR EXISTS (SELECT 1 FROM review_snapshot WHERE review_id = NEW.review_id
+                 AND close_number = NEW.close_number AND position = NEW.position)
     BEGIN SELECT RAISE(ABORT, 'review snapshots are frozen'); END
     """,
     """
     CREATE TRIGGER audit_log_insert_rules BEFORE INSERT ON audit_log
     WHEN NEW.hash IS NULL
       OR NEW.seq IS NOT coalesce((SELECT max(seq) FROM audit_log), 0) + 1
-      OR EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id OR seq = NEW.seq)
+      OR EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+      OR EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
     """,
     """
