@@ -66,6 +66,25 @@ def delete_last_close(conn: sqlite3.Connection) -> None:
     )
 
 
+def delete_last_reopen(conn: sqlite3.Connection) -> None:
+    """Reopen as the app does (a well-hashed entry), then cut that entry off the chain's
+    end: the chain still holds, the review stays open with no reopen on record."""
+    from accountreview.db.chain import CHAINED, last_link, link
+
+    conn.row_factory = sqlite3.Row
+    closed = dict(conn.execute("SELECT * FROM audit_log WHERE seq = 3").fetchone())
+    fields = {**closed, "id": "r2", "action": "review.reopened", "reason": "why not"}
+    fields = {c: fields[c] for c in CHAINED["audit_log"] if c != "seq"}
+    seq, digest = link("audit_log", fields, last_link(conn, "audit_log"))
+    conn.execute(
+        f"INSERT INTO audit_log ({', '.join(fields)}, hash) VALUES"
+        f" ({', '.join('?' for _ in fields)}, ?)",
+        (*fields.values(), digest),
+    )
+    conn.execute("UPDATE review SET status = 'open', closed_at = NULL, closed_by_id = NULL")
+    _behind_triggers(conn, ["audit_log_no_delete"], f"DELETE FROM audit_log WHERE seq = {seq};")
+
+
 def insert_audit_entry(conn: sqlite3.Connection) -> None:
     conn.execute(  # passes the triggers (a hash, the next seq): only the chain can tell
         "INSERT INTO audit_log (id, at, actor_id, action, seq, hash)"
@@ -96,7 +115,11 @@ CASES: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
     "edit a frozen slot": (edit_snapshot, "review_snapshot: entry 3 does not match its hash"),
     "edit a reopen reason": (edit_audit_reason, "audit_log: entry 2 does not match its hash"),
     "delete an audit entry": (delete_audit_entry, "audit_log: entry 2 is missing"),
-    "delete the last close": (delete_last_close, "record holds 1 logged close(s)"),
+    "delete the last close": (delete_last_close, "record holds 1 logged close(s), 1 reopen(s)"),
+    "delete the last reopen": (
+        delete_last_reopen,
+        "(open) was closed 2 time(s), but the record holds 2 logged close(s), 1 reopen(s)",
+    ),
     "insert an audit entry": (insert_audit_entry, "audit_log: entry 4 does not match"),
     "reorder audit entries": (reorder_audit, "audit_log: entry 1 does not match its hash"),
     "drop a trigger": (drop_trigger, "trigger review_snapshot_insert_rules is missing"),
@@ -289,7 +312,7 @@ def test_frozen_rows_slipped_into_an_open_review_are_refused_at_close_and_named_
     code, _out, err = run(db_path, "check")
     assert code == 3
     assert "review_snapshot: entry 1 does not match its hash" in err
-    assert "closed 0 time(s), but the record holds 0 logged close(s) and 1 frozen" in err
+    assert "(open) was closed 0 time(s), but the record holds 0 logged close(s)" in err
     before = content_hash(db_path)
     five = [f"--slot={n}={k}@acme.example" for n, k in enumerate(FIVE, start=1)]
     code, _out, err = run(db_path, "review", "Acme Corp", *five, "--close")

@@ -44,7 +44,8 @@ def restore_command(
 
 @command("check")
 def check_command(ctx: typer.Context) -> None:
-    """Check the database: integrity, foreign keys, schema, frozen reviews.
+    """Check the database: integrity, foreign keys, schema (tables, indexes, triggers), the
+    hash chains of the audit log and the frozen reviews.
     Exit 0 when sound, 3 when a problem is found (each one is listed)."""
     from accountreview.services.recovery import check_database
 

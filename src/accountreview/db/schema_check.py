@@ -59,22 +59,28 @@ def schema_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
 
 
 def record_problems(conn: sqlite3.Connection) -> list[str]:
-    """Breaks in the hash chains, and closes whose audit entry or frozen five is missing."""
+    """Breaks in the hash chains, and reviews whose closes and reopens do not match the
+    audit log and the frozen slots (a close or reopen deleted, or added, with its rows)."""
     problems: list[str] = []
     for table in CHAINED:
         problems += chain_problems(table, chain_rows(conn, table))
     rows = conn.execute(
-        "SELECT r.week, a.name, r.close_count,"
+        "SELECT r.week, a.name, r.status, r.close_count,"
         " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
         "  AND l.action = 'review.closed'),"
+        " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
+        "  AND l.action = 'review.reopened'),"
         " (SELECT count(*) FROM review_snapshot s WHERE s.review_id = r.id)"
         " FROM review r LEFT JOIN account a ON a.id = r.account_id ORDER BY r.week, a.name"
     ).fetchall()
-    for week, account, closes, logged, frozen in rows:
-        if logged != closes or frozen != 5 * closes:
+    for week, account, status, closes, logged, reopens, frozen in rows:
+        # Each close but a standing one was followed by a reopen.
+        expected_reopens = closes - 1 if status == "closed" else closes
+        if logged != closes or frozen != 5 * closes or reopens != expected_reopens:
             problems.append(
-                f"the review of {account!r} for {week} was closed {closes} time(s), but the"
-                f" record holds {logged} logged close(s) and {frozen} frozen slot(s)"
+                f"the review of {account!r} for {week} ({status}) was closed {closes} time(s),"
+                f" but the record holds {logged} logged close(s), {reopens} reopen(s) and"
+                f" {frozen} frozen slot(s)"
             )
     return problems
 
