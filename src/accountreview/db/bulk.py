@@ -78,6 +78,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "role",
         "last_contact_on",
         "next_contact_on",
+        "confirmed_in_role",
         "taken_at",
     ),
     "audit_log": (
