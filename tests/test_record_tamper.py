@@ -319,3 +319,26 @@ def test_frozen_rows_slipped_into_an_open_review_are_refused_at_close_and_named_
     assert code == 3
     assert "run `accountreview check`" in err and "Nothing was saved" in err
     assert content_hash(db_path) == before
+
+
+def test_0003_downgrades_to_exactly_the_0002_schema(tmp_path: Path) -> None:
+    from alembic import command
+
+    from accountreview.db.files import create_private_file
+    from accountreview.db.migrate import alembic_config, sqlalchemy_engine, upgrade_to_head
+
+    path = tmp_path / "down.db"
+    create_private_file(path)
+    upgrade_to_head(path)
+    config, engine = alembic_config(), sqlalchemy_engine(path)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0002")
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path)
+    try:
+        assert fingerprint(conn) == expected_fingerprints()["0002"]
+    finally:
+        conn.close()

@@ -200,15 +200,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite's own DROP COLUMN (3.35+) keeps the 0001 triggers; a batch rebuild would not.
     for name in TRIGGER_NAMES:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute(OLD_REVIEW_UPDATE)
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index("uq_audit_log_seq")
-        batch_op.drop_column("hash")
-        batch_op.drop_column("seq")
-    with op.batch_alter_table("review_snapshot", schema=None) as batch_op:
-        batch_op.drop_index("uq_review_snapshot_seq")
-        batch_op.drop_column("hash")
-        batch_op.drop_column("seq")
-        batch_op.drop_column("confirmed_in_role")
+    op.execute("DROP INDEX uq_audit_log_seq")
+    op.execute("DROP INDEX uq_review_snapshot_seq")
+    for table, columns in (
+        ("audit_log", ("hash", "seq")),
+        ("review_snapshot", ("hash", "seq", "confirmed_in_role")),
+    ):
+        for column in columns:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
