@@ -83,7 +83,7 @@ def test_slot_cannot_be_added_to_closed_review(
     db_path: Path, ws: Workspace, seeded: Seeded
 ) -> None:
     review_id = closed_review(ws, seeded)
-    with pytest.raises(sqlite3.IntegrityError, match="read-only"):
+    with pytest.raises(sqlite3.IntegrityError, match=r"read-only|already exists"):
         raw(db_path).execute(
             "INSERT INTO review_slot (id, review_id, position, updated_at)"
             " VALUES ('x', ?, 1, '2026-01-01')",
@@ -93,7 +93,7 @@ def test_slot_cannot_be_added_to_closed_review(
 
 def test_one_review_per_account_and_week(db_path: Path, ws: Workspace, seeded: Seeded) -> None:
     reviews.open_review(ws, resolve_account(ws, seeded.account_id), WEEK)
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+    with pytest.raises(sqlite3.IntegrityError, match="once per account and week"):
         raw(db_path).execute(
             "INSERT INTO review (id, account_id, week, status, close_count, opened_at)"
             " VALUES ('dup', ?, ?, 'open', 0, '2026-01-01')",
@@ -104,6 +104,7 @@ def test_one_review_per_account_and_week(db_path: Path, ws: Workspace, seeded: S
 def test_reopen_through_service_is_logged(ws: Workspace, seeded: Seeded) -> None:
     review_id = closed_review(ws, seeded)
     account = resolve_account(ws, seeded.account_id)
+    ws.actor_id = seeded.rep_id
     view = reviews.reopen_review(ws, account, WEEK, "Champion changed jobs")
     assert view.status.value == "open"
     rows = ws.db.conn.execute(

@@ -314,6 +314,20 @@ def test_large_passes_the_integrity_checks(large_conn: sqlite3.Connection) -> No
     assert [tuple(r) for r in large_conn.execute("PRAGMA quick_check")] == [("ok",)]
 
 
+def test_large_record_is_chained_and_its_closes_say_who_was_confirmed(
+    large: tuple[Path, DemoSummary, list[str]], large_conn: sqlite3.Connection
+) -> None:
+    from accountreview.db.maintenance import check_file
+
+    assert check_file(large[0]).problems == []  # the schema, and the sealed hash chains
+    unconfirmed = large_conn.execute(
+        "SELECT count(*) FROM review_snapshot n JOIN review_slot l"
+        " ON l.review_id = n.review_id AND l.position = n.position"
+        " WHERE n.confirmed_in_role IS NOT (l.confirmed_in_role_on IS NOT NULL)"
+    ).fetchone()[0]
+    assert unconfirmed == 0
+
+
 def test_large_keeps_the_migrations_indexes_and_triggers(
     large_conn: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -321,7 +335,7 @@ def test_large_keeps_the_migrations_indexes_and_triggers(
     expected = bulk.schema_objects(fresh.conn)
     fresh.close()
     assert bulk.schema_objects(large_conn) == expected
-    assert sum(1 for sql in expected.values() if sql.startswith("CREATE TRIGGER")) == 9
+    assert sum(1 for sql in expected.values() if sql.startswith("CREATE TRIGGER")) == 16
     assert large_conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

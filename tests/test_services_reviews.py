@@ -86,6 +86,10 @@ def test_reopen_needs_a_reason(ws: Workspace, seeded: Seeded) -> None:
     with pytest.raises(InvalidInput, match="reason"):
         reviews.reopen_review(ws, account, WEEK, "   ")
     assert reviews.review_view(ws, account, WEEK).status is ReviewStatus.CLOSED
+    ws.actor_id = None
+    with pytest.raises(InvalidInput, match="say who you are"):  # nobody named: refused
+        reviews.reopen_review(ws, account, WEEK, "Wrong champion")
+    ws.actor_id = seeded.rep_id
     view = reviews.reopen_review(ws, account, WEEK, "Wrong champion")
     assert view.status is ReviewStatus.OPEN
     reviews.set_slot(ws, account, WEEK, 4, None)

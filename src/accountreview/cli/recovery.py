@@ -44,7 +44,8 @@ def restore_command(
 
 @command("check")
 def check_command(ctx: typer.Context) -> None:
-    """Check the database: integrity, foreign keys, schema, frozen reviews.
+    """Check the database: integrity, foreign keys, schema (tables, indexes, triggers), the
+    hash chains of the audit log and the frozen reviews.
     Exit 0 when sound, 3 when a problem is found (each one is listed)."""
     from accountreview.services.recovery import check_database
 
@@ -53,7 +54,10 @@ def check_command(ctx: typer.Context) -> None:
     for table, count in health.tables.items():
         out(f"  {table:<16} {count:>10,} rows")
     if health.ok:
-        out("ok: integrity and foreign keys checked, closed reviews frozen")
+        out(
+            "ok: integrity, foreign keys, the schema (tables, indexes, triggers)"
+            " and the record's hash chains checked; closed reviews frozen"
+        )
         return
     for problem in health.problems:
         typer.echo(f"problem: {problem}", err=True)

@@ -1,11 +1,15 @@
 """The review command (fill slots, close, reopen) and the queue."""
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from accountreview.cli.app import command, fail, options, workspace
+from accountreview.cli.app import command, fail, options, out, workspace
 from accountreview.cli.render import Format, write_json
+
+if TYPE_CHECKING:
+    from accountreview.services.history import AccountHistory
 
 SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3= empties it."
 
@@ -47,6 +51,12 @@ def review_command(
     ),
     reopen: bool = typer.Option(False, "--reopen", help="Reopen a closed review (needs --reason)."),
     reason: str | None = typer.Option(None, "--reason", help="Why the review is reopened."),
+    history: bool = typer.Option(
+        False,
+        "--history",
+        help="Print every close and reopen of the account's reviews (only --week's if"
+        " given), in order, with who, when, why and each frozen five.",
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Look at, fill, close or reopen an account's review for a week.
@@ -63,6 +73,15 @@ def review_command(
 
     if close and reopen:
         raise fail("--close and --reopen cannot be used together; nothing was saved", 2)
+    if history:
+        if reopen or close or slot or confirm:
+            raise fail(
+                "--history only reads: use it without --slot, --confirm, --close or"
+                " --reopen; nothing was saved",
+                2,
+            )
+        _print_history(ctx, account, week, fmt)
+        return
     if reopen and not (reason and reason.strip()):
         raise fail("--reopen needs --reason: say why the closed review is reopened", 2)
     edits = ReviewEdits(
@@ -89,6 +108,37 @@ def review_command(
         print_review(view)
     if close:
         typer.echo(f"Closed: {view.account_name} {view.week}", err=True)
+
+
+def _print_history(ctx: typer.Context, account: str, week: str | None, fmt: Format) -> None:
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.services.history import account_history
+
+    with workspace(ctx) as ws:
+        past = account_history(ws, account, week=str(IsoWeek.parse(week)) if week else None)
+    if fmt is Format.json:
+        write_json({"account": past.account_name, "reviews": [r.to_json() for r in past.reviews]})
+    else:
+        _history_lines(past)
+
+
+def _history_lines(past: "AccountHistory") -> None:
+    out(f"{past.account_name}: history")
+    if not past.reviews:
+        out("  no reviews yet")
+    for review in past.reviews:
+        out(f"{review.week}  {review.status}")
+        for event in review.events:
+            why = f": {event.reason}" if event.reason else ""
+            out(
+                f"  {event.label} #{event.close_number}  {event.at or 'time not recorded'}"
+                f"  by {event.by or '—'}{why}"
+            )
+            for e in event.five:
+                last = e.last_contact_on.isoformat() if e.last_contact_on else "no contact"
+                role = e.role.value if e.role else "no role"
+                confirmed = "in role: " + ("confirmed" if e.confirmed_in_role else "not confirmed")
+                out(f"    {e.position}. {e.name} ({role}), last contact {last}, {confirmed}")
 
 
 @command("queue")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.db.chain import seal
 from accountreview.db.connection import Database
 
 Row = Sequence[object]
@@ -77,6 +78,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "role",
         "last_contact_on",
         "next_contact_on",
+        "confirmed_in_role",
         "taken_at",
     ),
     "audit_log": (
@@ -166,6 +168,7 @@ def bulk_load(
             yield BulkLoader(conn)
             if on_restore is not None:
                 on_restore()
+            seal(conn)  # link the loaded audit entries and snapshots into their hash chains
             for _, _, sql in ddl:
                 conn.execute(sql)
     finally:

@@ -33,9 +33,11 @@ from accountreview.db.files import (
     sqlite_header,
     staged_name,
 )
+from accountreview.db.schema_check import record_problems, schema_problems
 
 PAGES_PER_STEP = 4096  # copy in steps so a writer is never kept waiting long
 MAX_LISTED = 20  # problems of one kind listed before "… and N more"
+CHAINED_SINCE = "0003"  # the revision that hash-chains the audit log and the snapshots
 
 
 @dataclass
@@ -175,6 +177,12 @@ def _check_content(conn: sqlite3.Connection, health: Health) -> None:
             f"schema {health.schema} is newer than this version knows ({SCHEMA_HEAD})"
         )
         return
+    shape = schema_problems(conn, health.schema)
+    health.problems.extend(_listed("schema", shape))
+    if REVISIONS.index(health.schema) >= REVISIONS.index(CHAINED_SINCE) and not any(
+        p.startswith("table ") for p in shape
+    ):
+        health.problems.extend(_listed("record", record_problems(conn)))
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     health.problems.extend(
         _listed(

@@ -44,8 +44,9 @@ def sqlalchemy_engine(path: Path) -> Any:
     return engine
 
 
-def upgrade_to_head(path: Path) -> None:
-    """Create or upgrade the schema of the database at `path` to the newest revision."""
+def upgrade_to_head(path: Path, revision: str = "head") -> None:
+    """Create or upgrade the schema of the database at `path` to the newest revision
+    (or to `revision`)."""
     from alembic import command
 
     config = alembic_config()
@@ -53,7 +54,7 @@ def upgrade_to_head(path: Path) -> None:
     try:
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     finally:
         engine.dispose()
 

@@ -147,11 +147,17 @@ class ReviewSlot(SQLModel, table=True):
 
 
 class ReviewSnapshot(SQLModel, table=True):
-    """One slot as it stood when the review was closed (the n-th time)."""
+    """One slot as it stood when the review was closed (the n-th time).
+
+    `seq` and `hash` chain the rows (see `domain.chain`); `confirmed_in_role` is
+    whether the person had been confirmed in role that week (NULL: closed by a
+    version before 0003, which did not record it).
+    """
 
     __tablename__ = "review_snapshot"
     __table_args__ = (
         UniqueConstraint("review_id", "close_number", "position", name="uq_snapshot_slot"),
+        Index("uq_review_snapshot_seq", "seq", unique=True),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -166,12 +172,17 @@ class ReviewSnapshot(SQLModel, table=True):
     last_contact_on: date | None = None
     next_contact_on: date | None = None
     taken_at: datetime
+    confirmed_in_role: bool | None = None
+    seq: int | None = None
+    hash: str | None = None
 
 
 class AuditLog(SQLModel, table=True):
-    """Append-only record of what happened to reviews (close, reopen) and why."""
+    """Append-only record of what happened to reviews (close, reopen) and why, each entry
+    chained to the one before by `seq` and `hash` (see `domain.chain`)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("uq_audit_log_seq", "seq", unique=True),)
 
     id: uuid.UUID = Field(primary_key=True)
     at: datetime
@@ -181,6 +192,8 @@ class AuditLog(SQLModel, table=True):
     review_id: uuid.UUID | None = Field(default=None, foreign_key="review.id", index=True)
     close_number: int | None = None
     reason: str | None = None
+    seq: int | None = None
+    hash: str | None = None
 
 
 class AppMeta(SQLModel, table=True):

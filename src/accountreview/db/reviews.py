@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from accountreview.db.chain import CHAINED, last_link, link
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Level, ReviewStatus, Role
 
@@ -47,6 +48,7 @@ class SnapshotRow:
     role: Role | None
     last_contact_on: date | None
     next_contact_on: date | None
+    confirmed_in_role: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def set_slot(
 
 
 def mark_closed(conn: sqlite3.Connection, review_id: str, closed_by_id: str | None) -> int:
-    """Close an open review; returns its new close number."""
+    """Close an open review whose snapshot and `review.closed` entry are written (the
+    database refuses the close otherwise); returns its close number."""
     conn.execute(
         "UPDATE review SET status = 'closed', close_count = close_count + 1, closed_at = ?,"
         " closed_by_id = ? WHERE id = ? AND status = 'open'",
@@ -161,55 +164,81 @@ def mark_reopened(conn: sqlite3.Connection, review_id: str) -> None:
     )
 
 
+_SNAPSHOT_COLUMNS = CHAINED["review_snapshot"]
+_INSERT_SNAPSHOT = (
+    f"INSERT INTO review_snapshot ({', '.join(_SNAPSHOT_COLUMNS)}, hash)"
+    f" VALUES ({', '.join('?' for _ in _SNAPSHOT_COLUMNS)}, ?)"
+)
+
+
 def insert_snapshot(
     conn: sqlite3.Connection, review_id: str, close_number: int, entries: list[SnapshotRow]
 ) -> None:
+    """Freeze `entries` as close `close_number` of an open review (before it is closed),
+    each row linked into the snapshots' hash chain."""
     stamp = now_text()
-    conn.executemany(
-        "INSERT INTO review_snapshot (id, review_id, close_number, position, stakeholder_id,"
-        " name, title, level, role, last_contact_on, next_contact_on, taken_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                new_id(),
-                review_id,
-                close_number,
-                e.position,
-                e.stakeholder_id,
-                e.name,
-                e.title,
-                None if e.level is None else e.level.value,
-                None if e.role is None else e.role.value,
-                date_text(e.last_contact_on),
-                date_text(e.next_contact_on),
-                stamp,
-            )
-            for e in entries
-        ],
+    after = last_link(conn, "review_snapshot")
+    for e in entries:
+        fields: dict[str, str | int | float | None] = {
+            "id": new_id(),
+            "review_id": review_id,
+            "close_number": close_number,
+            "position": e.position,
+            "stakeholder_id": e.stakeholder_id,
+            "name": e.name,
+            "title": e.title,
+            "level": None if e.level is None else e.level.value,
+            "role": None if e.role is None else e.role.value,
+            "last_contact_on": date_text(e.last_contact_on),
+            "next_contact_on": date_text(e.next_contact_on),
+            "confirmed_in_role": None if e.confirmed_in_role is None else int(e.confirmed_in_role),
+            "taken_at": stamp,
+        }
+        after = link("review_snapshot", fields, after)
+        conn.execute(_INSERT_SNAPSHOT, (*(fields[c] for c in _SNAPSHOT_COLUMNS), after[1]))
+
+
+def _snapshot_row(r: sqlite3.Row) -> SnapshotRow:
+    return SnapshotRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        None if r[4] is None else Level(r[4]),
+        None if r[5] is None else Role(r[5]),
+        as_date(r[6]),
+        as_date(r[7]),
+        None if r[8] is None else bool(r[8]),
     )
+
+
+_SNAPSHOT_READ = (
+    "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
+    " next_contact_on, confirmed_in_role FROM review_snapshot"
+)
+
+
+def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[SnapshotRow]]:
+    """Every frozen five of a review, by close number."""
+    rows = conn.execute(
+        f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, ', 1)}"
+        " WHERE review_id = ? ORDER BY close_number, position",
+        (review_id,),
+    ).fetchall()
+    result: dict[int, list[SnapshotRow]] = {}
+    for r in rows:
+        result.setdefault(int(r[0]), []).append(_snapshot_row(r[1:]))
+    return result
 
 
 def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRow]:
     """The slots as frozen at the review's latest close."""
     rows = conn.execute(
-        "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
-        " next_contact_on FROM review_snapshot WHERE review_id = ? AND close_number ="
+        f"{_SNAPSHOT_READ} WHERE review_id = ? AND close_number ="
         " (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?) ORDER BY position",
         (review_id, review_id),
     ).fetchall()
-    return [
-        SnapshotRow(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            None if r[4] is None else Level(r[4]),
-            None if r[5] is None else Role(r[5]),
-            as_date(r[6]),
-            as_date(r[7]),
-        )
-        for r in rows
-    ]
+    return [_snapshot_row(r) for r in rows]
 
 
 def previous_closed_review(
@@ -240,19 +269,32 @@ def insert_audit(
     close_number: int | None,
     reason: str | None,
 ) -> None:
+    """Append an entry to the audit log, linked into its hash chain."""
+    fields: dict[str, str | int | float | None] = {
+        "id": new_id(),
+        "at": now_text(),
+        "actor_id": actor_id,
+        "action": action,
+        "account_id": account_id,
+        "review_id": review_id,
+        "close_number": close_number,
+        "reason": reason,
+    }
+    _seq, digest = link("audit_log", fields, last_link(conn, "audit_log"))
     conn.execute(
-        "INSERT INTO audit_log (id, at, actor_id, action, account_id, review_id, close_number,"
-        " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (new_id(), now_text(), actor_id, action, account_id, review_id, close_number, reason),
+        f"INSERT INTO audit_log ({', '.join(fields)}, hash)"
+        f" VALUES ({', '.join('?' for _ in fields)}, ?)",
+        (*fields.values(), digest),
     )
 
 
 def audit_of_review(conn: sqlite3.Connection, review_id: str) -> list[AuditRow]:
+    """The review's audit entries in the order they were written."""
     rows = conn.execute(
         "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason"
         " FROM audit_log l LEFT JOIN rep r ON r.id = l.actor_id"
         " LEFT JOIN account a ON a.id = l.account_id LEFT JOIN review v ON v.id = l.review_id"
-        " WHERE l.review_id = ? ORDER BY l.at",
+        " WHERE l.review_id = ? ORDER BY l.seq IS NULL, l.seq, l.at",
         (review_id,),
     ).fetchall()
     return [AuditRow(*r) for r in rows]

@@ -34,6 +34,7 @@ from accountreview.domain.audit import (
 )
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import RepRole, ReviewStatus
+from accountreview.domain.timestamps import utc_timestamp
 from accountreview.services.errors import InvalidInput, Refused
 from accountreview.services.workspace import Workspace
 
@@ -122,7 +123,7 @@ class ReopenedReview:
             "account": self.account,
             "rep": self.rep,
             "week": str(week),
-            "at": self.at[:19],
+            "at": utc_timestamp(self.at),
             "by": self.by,
             "reason": self.reason,
         }

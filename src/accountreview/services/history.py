@@ -1,20 +1,66 @@
-"""An account's history: past reviews as frozen at closing, and its touch timeline."""
+"""An account's history: every close and reopen of its reviews, each close with the five
+as frozen then, and its touch timeline."""
 
+import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
+from accountreview.db.reviews import AuditRow, ReviewRow
 from accountreview.db.stakeholders import TouchLine
-from accountreview.domain.enums import ReviewStatus
+from accountreview.domain.timestamps import utc_timestamp
 from accountreview.services.lookup import resolve_account
+from accountreview.services.reviews import SlotView, frozen_slot
 from accountreview.services.workspace import Workspace
+
+CLOSED, REOPENED = "review.closed", "review.reopened"
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    """One close or reopen: when (ISO 8601 UTC), by whom, why, and for a close its five."""
+
+    action: str
+    close_number: int | None
+    at: str | None
+    by: str | None
+    reason: str | None
+    five: tuple[SlotView, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return {CLOSED: "closed", REOPENED: "reopened"}.get(self.action, self.action)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.label,
+            "close_number": self.close_number,
+            "at": self.at,
+            "by": self.by,
+            "reason": self.reason,
+            "five": [s.to_json() for s in self.five] if self.action == CLOSED else None,
+        }
 
 
 @dataclass(frozen=True)
 class PastReview:
     week: str
     status: str
-    names: list[str]
+    events: tuple[ReviewEvent, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        """The five of the latest close (empty for a review never closed)."""
+        closes = [e for e in self.events if e.action == CLOSED]
+        return [e.name or "" for e in closes[-1].five] if closes else []
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "status": self.status,
+            "events": [e.to_json() for e in self.events],
+        }
 
 
 @dataclass(frozen=True)
@@ -24,17 +70,49 @@ class AccountHistory:
     touches: list[TouchLine]
 
 
-def account_history(ws: Workspace, account_id: str, *, touch_limit: int = 500) -> AccountHistory:
-    """Past reviews (newest first) with the five names frozen at closing, and touches."""
+def _events(audit: list[AuditRow], frozen: dict[int, list[SlotView]]) -> list[ReviewEvent]:
+    """The audit entries in order, each close with its five; a close frozen but never
+    logged (an older bulk load) is shown too, with no time or author."""
+    events = [
+        ReviewEvent(
+            a.action,
+            a.close_number,
+            utc_timestamp(a.at),
+            a.actor_name,
+            a.reason,
+            tuple(frozen.get(a.close_number or 0, [])) if a.action == CLOSED else (),
+        )
+        for a in audit
+    ]
+    logged = {e.close_number for e in events if e.action == CLOSED}
+    unlogged = [
+        ReviewEvent(CLOSED, n, None, None, None, tuple(five))
+        for n, five in sorted(frozen.items())
+        if n not in logged
+    ]
+    return sorted(unlogged + events, key=lambda e: e.close_number or 0) if unlogged else events
+
+
+def _past(ws: Workspace, conn: sqlite3.Connection, review: ReviewRow) -> PastReview:
+    audit = review_queries.audit_of_review(conn, review.id)
+    frozen = {
+        n: [frozen_slot(e, ws) for e in five]
+        for n, five in review_queries.snapshots_of(conn, review.id).items()
+    }
+    return PastReview(review.week, review.status.value, tuple(_events(audit, frozen)))
+
+
+def account_history(
+    ws: Workspace, account_id: str, *, week: str | None = None, touch_limit: int = 500
+) -> AccountHistory:
+    """Every review of the account (newest week first; only `week` if given), each with
+    every close and reopen in order, and the account's touches."""
     account = resolve_account(ws, account_id)
     with ws.db.read() as conn:
-        past = []
-        for review in review_queries.reviews_of_account(conn, account.id):
-            names = (
-                [e.name for e in review_queries.latest_snapshot(conn, review.id)]
-                if review.status is ReviewStatus.CLOSED
-                else []
-            )
-            past.append(PastReview(review.week, review.status.value, names))
+        past = [
+            _past(ws, conn, review)
+            for review in review_queries.reviews_of_account(conn, account.id)
+            if week is None or review.week == week
+        ]
         touches = stakeholder_queries.touches_of_account(conn, account.id, touch_limit)
     return AccountHistory(account.name, past, touches)

@@ -1,6 +1,8 @@
 """The weekly review of one account: open it, fill its five slots, close, reopen."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus, Role, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
-from accountreview.services.errors import CloseRefused, InvalidInput, ReviewIsClosed
+from accountreview.services.errors import CloseRefused, InvalidInput, Refused, ReviewIsClosed
 from accountreview.services.lookup import can_access, check_access
 from accountreview.services.workspace import Workspace
 
@@ -111,7 +113,8 @@ def _slot_from_stakeholder(
     )
 
 
-def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
+def frozen_slot(entry: SnapshotRow, ws: Workspace) -> SlotView:
+    """A slot as frozen at a close (its staleness as of today)."""
     return SlotView(
         position=entry.position,
         stakeholder_id=entry.stakeholder_id,
@@ -121,7 +124,7 @@ def _slot_from_snapshot(entry: SnapshotRow, ws: Workspace) -> SlotView:
         role=entry.role,
         last_contact_on=entry.last_contact_on,
         next_contact_on=entry.next_contact_on,
-        confirmed_in_role=True,
+        confirmed_in_role=bool(entry.confirmed_in_role),  # as it was (unknown before 0003)
         staleness=staleness(entry.last_contact_on, ws.today, ws.settings),
     )
 
@@ -148,7 +151,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         review = review_queries.get_review(conn, account.id, str(week))
         if review is not None and review.status is ReviewStatus.CLOSED:
             snapshot = review_queries.latest_snapshot(conn, review.id)
-            slots = [_slot_from_snapshot(e, ws) for e in snapshot]
+            slots = [frozen_slot(e, ws) for e in snapshot]
             people: dict[str, StakeholderRow] = {}
         else:
             slots, people = _live_slots(conn, ws, review, account.id)
@@ -257,6 +260,19 @@ def confirm_in_role(ws: Workspace, account: AccountRow, week: IsoWeek, position:
     return review_view(ws, account, week)
 
 
+@contextmanager
+def _guarded_record(what: str) -> Iterator[None]:
+    """A refusal by the schema's triggers (the record was changed outside the app, say)
+    becomes a message; the write it happened in is rolled back."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        raise Refused(
+            f"{what}: the database refused it ({error}). Its record may have been changed"
+            " outside accountreview: run `accountreview check`. Nothing was saved."
+        ) from None
+
+
 def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
     """Close the review if the close rule is met, freezing its five slots.
 
@@ -267,35 +283,42 @@ def close_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewVie
         view = review_view(ws, account, week)
         if view.blockers:
             raise CloseRefused(account.name, str(week), view.blockers)
-        close_number = review_queries.mark_closed(conn, review.id, ws.actor_id)
-        review_queries.insert_snapshot(
-            conn,
-            review.id,
-            close_number,
-            [
-                SnapshotRow(
-                    s.position,
-                    s.stakeholder_id or "",
-                    s.name or "",
-                    s.title,
-                    s.level,
-                    s.role,
-                    s.last_contact_on,
-                    s.next_contact_on,
-                )
-                for s in view.slots
-            ],
-        )
-        review_queries.insert_audit(
-            conn,
-            action="review.closed",
-            actor_id=ws.actor_id,
-            account_id=account.id,
-            review_id=review.id,
-            close_number=close_number,
-            reason=None,
-        )
+        with _guarded_record(f"Closing the review of {account.name} for {week}"):
+            _freeze_and_close(ws, conn, review, view)
     return review_view(ws, account, week)
+
+
+def _freeze_and_close(
+    ws: Workspace, conn: sqlite3.Connection, review: ReviewRow, view: ReviewView
+) -> None:
+    """Freeze the five, log the close, then close: the database closes a review only
+    with both written just before."""
+    close_number = review.close_count + 1
+    frozen = [
+        SnapshotRow(
+            s.position,
+            s.stakeholder_id or "",
+            s.name or "",
+            s.title,
+            s.level,
+            s.role,
+            s.last_contact_on,
+            s.next_contact_on,
+            s.confirmed_in_role,
+        )
+        for s in view.slots
+    ]
+    review_queries.insert_snapshot(conn, review.id, close_number, frozen)
+    review_queries.insert_audit(
+        conn,
+        action="review.closed",
+        actor_id=ws.actor_id,
+        account_id=view.account_id,
+        review_id=review.id,
+        close_number=close_number,
+        reason=None,
+    )
+    review_queries.mark_closed(conn, review.id, ws.actor_id)
 
 
 def reopen_review(ws: Workspace, account: AccountRow, week: IsoWeek, reason: str) -> ReviewView:
@@ -304,19 +327,20 @@ def reopen_review(ws: Workspace, account: AccountRow, week: IsoWeek, reason: str
         reason = clean_text(reason, "reason", max_length=500)
     except InvalidValue as error:
         raise InvalidInput(f"{error}. A reason is required to reopen a closed review") from None
-    check_access(ws, account, Access.WRITE)
+    check_access(ws, account, Access.WRITE)  # also: someone must be named (the schema asks)
     with ws.db.write() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
         if review is None or review.status is not ReviewStatus.CLOSED:
             raise InvalidInput(f"The review of {account.name} for {week} is not closed")
-        review_queries.insert_audit(
-            conn,
-            action="review.reopened",
-            actor_id=ws.actor_id,
-            account_id=account.id,
-            review_id=review.id,
-            close_number=review.close_count,
-            reason=reason,
-        )
-        review_queries.mark_reopened(conn, review.id)
+        with _guarded_record(f"Reopening the review of {account.name} for {week}"):
+            review_queries.insert_audit(
+                conn,
+                action="review.reopened",
+                actor_id=ws.actor_id,
+                account_id=account.id,
+                review_id=review.id,
+                close_number=review.close_count,
+                reason=reason,
+            )
+            review_queries.mark_reopened(conn, review.id)
     return review_view(ws, account, week)

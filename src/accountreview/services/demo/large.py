@@ -349,7 +349,7 @@ class LargeBuilder:
             slots.append((new_id(), review_id, position, person.id, on, closed))
             last, planned = self.day(person.last_contact(day)), self.day(person.next_contact_on)
             snapshots.append(
-                (new_id(), review_id, 1, position, *person.stored, last, planned, closed)
+                (new_id(), review_id, 1, position, *person.stored, last, planned, 1, closed)
             )
         rows["audit_log"].append(
             (new_id(), closed, rep_id, "review.closed", account_id, review_id, 1, None)

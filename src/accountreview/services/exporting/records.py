@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.domain.timestamps import utc_timestamp
 from accountreview.io.native_csv import COLUMNS
 
 CRM_COLUMNS = ("crm_source", "crm_id")
@@ -185,4 +186,4 @@ def review_objects(rows: Iterator[sqlite3.Row]) -> Iterator[dict[str, Any]]:
 
 def _stamp(value: str | None) -> str | None:
     """A stored UTC timestamp as ISO 8601 to the second (``2026-11-23T09:14:02Z``)."""
-    return None if value is None else value[:19].replace(" ", "T") + "Z"
+    return utc_timestamp(value)

@@ -29,7 +29,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Line(id="history-title", classes="title-line")
         reviews: DataTable[Text] = DataTable(id="past", cursor_type="row")
-        reviews.add_columns("Week", "Status", "The five at closing")
+        reviews.add_columns("Week", "What, when, who", "The five frozen, or why")
         yield reviews
         yield Line("Touches, newest first", classes="title-line")
         touches: DataTable[Text] = DataTable(id="touches", cursor_type="row")
@@ -42,9 +42,12 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-title", Line).update(f"{history.account_name} · history")
         past = self.query_one("#past", DataTable)
         for review in history.reviews:
-            past.add_row(
-                cell(review.week), cell(review.status), cell(", ".join(review.names) or "—")
-            )
+            if not review.events:
+                past.add_row(cell(review.week), cell(review.status), cell("—"))
+            for event in review.events:  # every close and reopen, in order
+                what = f"{event.label} #{event.close_number} {event.at or '?'} {event.by or '—'}"
+                detail = ", ".join(e.name or "" for e in event.five) or event.reason or "—"
+                past.add_row(cell(review.week), cell(what), cell(detail))
         touches = self.query_one("#touches", DataTable)
         for touch in history.touches:
             touches.add_row(

@@ -1,0 +1,112 @@
+"""Is the schema exactly the one this version's migrations create, and does the record's
+hash chain hold?
+
+The expected schema of each revision is kept in `schema.json` beside this module: for
+every table, index and trigger in `sqlite_master`, the sha256 of its SQL with
+whitespace collapsed. It is written by `python -m accountreview.db.schema_check` from
+databases freshly migrated to each revision, and a test checks that it still matches
+the migrations, so a dropped, added or altered trigger (or table, or index) in a file
+is named by `check` and `restore`.
+"""
+
+import hashlib
+import json
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from accountreview.db.chain import CHAINED, chain_rows
+from accountreview.domain.chain import chain_problems
+
+FINGERPRINTS = Path(__file__).with_name("schema.json")
+
+
+def fingerprint(conn: sqlite3.Connection) -> dict[str, str]:
+    """ "type name" -> sha256 of the SQL, for every table, index and trigger we could make."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    return {
+        f"{kind} {name}": hashlib.sha256(" ".join(str(sql).split()).encode()).hexdigest()
+        for kind, name, sql in rows
+    }
+
+
+@cache
+def expected_fingerprints() -> dict[str, dict[str, str]]:
+    """The fingerprint of each revision's schema, as the migrations create it."""
+    loaded: dict[str, dict[str, str]] = json.loads(FINGERPRINTS.read_text(encoding="utf-8"))
+    return loaded
+
+
+def schema_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
+    """Each table, index or trigger that is missing, extra or not as `revision` makes it."""
+    expected = expected_fingerprints().get(revision)
+    if expected is None:
+        return [f"no known schema for revision {revision}"]
+    actual = fingerprint(conn)
+    problems = [f"{key} is missing (dropped?)" for key in expected if key not in actual]
+    problems += [
+        f"{key} is not one this version creates (added)" for key in actual if key not in expected
+    ]
+    problems += [
+        f"{key} is not as this version creates it (altered)"
+        for key in expected
+        if key in actual and actual[key] != expected[key]
+    ]
+    return problems
+
+
+def record_problems(conn: sqlite3.Connection) -> list[str]:
+    """Breaks in the hash chains, and reviews whose closes and reopens do not match the
+    audit log and the frozen slots (a close or reopen deleted, or added, with its rows)."""
+    problems: list[str] = []
+    for table in CHAINED:
+        problems += chain_problems(table, chain_rows(conn, table))
+    rows = conn.execute(
+        "SELECT r.week, a.name, r.status, r.close_count,"
+        " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
+        "  AND l.action = 'review.closed'),"
+        " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
+        "  AND l.action = 'review.reopened'),"
+        " (SELECT count(*) FROM review_snapshot s WHERE s.review_id = r.id)"
+        " FROM review r LEFT JOIN account a ON a.id = r.account_id ORDER BY r.week, a.name"
+    ).fetchall()
+    for week, account, status, closes, logged, reopens, frozen in rows:
+        # Each close but a standing one was followed by a reopen.
+        expected_reopens = closes - 1 if status == "closed" else closes
+        if logged != closes or frozen != 5 * closes or reopens != expected_reopens:
+            problems.append(
+                f"the review of {account!r} for {week} ({status}) was closed {closes} time(s),"
+                f" but the record holds {logged} logged close(s), {reopens} reopen(s) and"
+                f" {frozen} frozen slot(s)"
+            )
+    return problems
+
+
+def write_fingerprints(scratch: Path) -> None:
+    """Rewrite `schema.json` from fresh databases migrated to each revision (in `scratch`)."""
+    from accountreview.db.connection import REVISIONS
+    from accountreview.db.files import create_private_file
+    from accountreview.db.migrate import upgrade_to_head
+
+    result: dict[str, dict[str, str]] = {}
+    for revision in REVISIONS:
+        path = scratch / f"schema-{revision}.db"
+        create_private_file(path)
+        upgrade_to_head(path, revision)
+        conn = sqlite3.connect(path)
+        try:
+            result[revision] = fingerprint(conn)
+        finally:
+            conn.close()
+    FINGERPRINTS.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="accountreview-schema-") as folder:
+        write_fingerprints(Path(folder))
+    print(f"wrote {FINGERPRINTS}")
