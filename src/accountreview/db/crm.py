@@ -174,19 +174,6 @@ def touch_by_crm(conn: sqlite3.Connection, source: str, crm_id: str) -> LinkedTo
     return None if row is None else LinkedTouch(*row)
 
 
-def same_touch(
-    conn: sqlite3.Connection, stakeholder_id: str, on: str, channel: str, note: str | None
-) -> LinkedTouch | None:
-    """A touch of the stakeholder with this date, channel and note (the first, if several)."""
-    row = conn.execute(
-        "SELECT id, stakeholder_id, touched_on, channel, note, crm_source FROM touch"
-        " WHERE stakeholder_id = ? AND touched_on = ? AND channel = ?"
-        " AND coalesce(note, '') = coalesce(?, '') ORDER BY crm_source IS NULL DESC LIMIT 1",
-        (stakeholder_id, on, channel, note),
-    ).fetchone()
-    return None if row is None else LinkedTouch(*row)
-
-
 def update_touch(
     conn: sqlite3.Connection,
     touch_id: str,

@@ -220,7 +220,7 @@ def _last_activity(run: ImportRun, person_id: str, record: CrmPerson) -> None:
     if run.holds(person_id):
         run.write_held()  # the touch refers to it
     note = hubspot.LAST_ACTIVITY_NOTE
-    if crm_queries.same_touch(run.conn, person_id, on.isoformat(), Channel.EMAIL.value, note):
+    if import_queries.same_touches(run.conn, person_id, on.isoformat(), Channel.EMAIL.value, note):
         return
     stakeholder_queries.insert_touch(
         run.conn,

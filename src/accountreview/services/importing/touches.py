@@ -88,9 +88,10 @@ def _twin(
 ) -> LinkedTouch | None:
     """The stored touch with the same conversation; for a row with an id new here, one
     that no earlier row matched (so a conversation logged twice moves as two)."""
+    twins = import_queries.same_touches(run.conn, *values)
     if new_id is None:
-        return crm_queries.same_touch(run.conn, *values)
-    for twin in import_queries.same_touches(run.conn, *values):
+        return twins[0] if twins else None
+    for twin in twins:
         if not run.matched(twin.id):
             run.added(twin.id, new_id[1])
             return twin
