@@ -7,7 +7,6 @@ counts as the cells a terminal gives it: East Asian wide and fullwidth character
 
 import os
 import re
-import shutil
 import sys
 import unicodedata
 
@@ -21,6 +20,8 @@ def output_width() -> int | None:
     COLUMNS). Not a terminal (a pipe, a file): COLUMNS if it is set to a positive
     number, else no limit, so that a script reading the output gets whole rows."""
     if sys.stdout.isatty():
+        import shutil  # only on a terminal: a pipe does not pay for its import
+
         return max(shutil.get_terminal_size().columns, 1)
     text = os.environ.get("COLUMNS", "").strip()
     return int(text) if text.isdigit() and int(text) > 0 else None
