@@ -216,3 +216,22 @@ async def test_every_palette_entry_writes_keys_as_the_key_bar_does(
                 key = command.help.removeprefix("key ").split(" · ")[0]
                 assert key in labels, (command.title, command.help)
                 assert "ctrl+" not in command.help, command.help
+
+
+def test_check_counts_rows_with_the_plural_helper(db_path: Path, seeded: Seeded) -> None:
+    code, stdout, _ = run(db_path, "check")
+    assert code == 0
+    counts = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()[1:-1]}
+    assert counts["rep"] == ["1", "row"]  # one rep: "1 row", not "1 rows"
+    assert counts["stakeholder"] == ["7", "rows"]
+
+
+def test_the_cli_does_not_import_textual_or_rich_to_print_a_table() -> None:
+    import subprocess
+
+    code = (
+        "import sys, accountreview.cli.render, accountreview.cli.views, accountreview.cli.width;"
+        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

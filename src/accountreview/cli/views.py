@@ -4,7 +4,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from accountreview.cli.app import Options, db_target, out
-from accountreview.cli.render import Col, fit, money, output_width, pct, table
+from accountreview.cli.render import Col, fit, money, output_width, pct, plural, table
 
 if TYPE_CHECKING:
     from accountreview.db.stakeholders import StakeholderRow
@@ -126,7 +126,8 @@ def _rebate_text(facts: "AccountFacts") -> str:
         return "—"
     left = facts.rebate_days_left
     if left is not None:
-        state = f"{left} days left to go live" if left >= 0 else "missed: not live by then"
+        missed = "missed: not live by then"
+        state = f"{plural(left, 'day')} left to go live" if left >= 0 else missed
     else:
         state = "earned: live in time" if facts.rebate_earned else "not earned: live too late"
     return f"deadline {facts.rebate_deadline} · {state}"
