@@ -72,8 +72,9 @@ REP_COLUMNS = (
     Col("open", 3),
     Col("not started", 5),
     Col("done", 2),
-    Col("trend", 6, 8),
-    *(Col(h, 7 + n) for n, h in enumerate(COUNT_HEADERS)),
+    Col("trend", 12, 8),
+    # escalations matter most of the counts; the others in the legend's order
+    *(Col(h, 3 if h == "escalated" else 6 + n) for n, h in enumerate(COUNT_HEADERS)),
 )
 ACCOUNT_COLUMNS = (
     Col("account", 1, 16),

@@ -62,7 +62,8 @@ def table(columns: Sequence[Col], rows: Sequence[Sequence[Any]], *, width: int |
     Never wraps a row: the least important columns (highest rank) shrink first, each
     to its `least` cells, long cells cut with an ellipsis; when that is not enough the
     least important column is dropped, and a footer line names what was hidden. Rank 1
-    columns are never dropped."""
+    columns (names, statuses) are never dropped, and keep twice their `least` while a
+    less important column can still be dropped instead."""
     body = [[_cell(v) for v in row] for row in rows]
     shown, widths = _layout(columns, body, width, whole_first=True)
     if widths is None:  # the most important columns do not fit whole: shrink them too
@@ -70,7 +71,7 @@ def table(columns: Sequence[Col], rows: Sequence[Sequence[Any]], *, width: int |
     if widths is None:  # only the most important columns left: cut them to the width
         widths = _squeeze([columns[i] for i in shown], [[r[i] for r in body] for i in shown], width)
     lines = [_line([columns[i].header for i in shown], widths)]
-    lines.append("  ".join("-" * w for w in widths))
+    lines.append((" " * GAP).join("-" * w for w in widths))
     lines.extend(_line([row[i] for i in shown], widths) for row in body)
     hidden = [columns[i].header for i in range(len(columns)) if i not in shown]
     if hidden:
@@ -125,7 +126,7 @@ def _fit_widths(
 
 def _squeeze(cols: list[Col], cells: list[list[str]], width: int | None) -> list[int]:
     """The last resort for a very narrow terminal: every column at its heading's width,
-    the widest column given what is left."""
+    what is left given to the columns from the first."""
     widths = [cell_len(c.header) for c in cols]
     spare = (width or 0) - sum(widths) - GAP * (len(widths) - 1)
     if spare > 0 and widths:
@@ -138,7 +139,7 @@ def _squeeze(cols: list[Col], cells: list[list[str]], width: int | None) -> list
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(pad(cut(c, w), w) for c, w in zip(cells, widths, strict=True)).rstrip()
+    return (" " * GAP).join(pad(cut(c, w), w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 def refuse_csv(fmt: Format, command: str) -> None:
