@@ -21,10 +21,14 @@ TODAY = date(2026, 11, 23)  # a Monday, ISO week 2026-W48
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No user config or data dir leaks in; "today" is frozen for the CLI too."""
+    """No user config or data dir leaks in, nor the terminal's width (COLUMNS); "today"
+    is frozen for the CLI too."""
     for name in ("ACCOUNTREVIEW_DB", "ACCOUNTREVIEW_REP", "ACCOUNTREVIEW_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ACCOUNTREVIEW_TODAY", TODAY.isoformat())
+    # Empty, not deleted: the process environment can hold a COLUMNS that os.environ
+    # does not show, which subprocesses would still inherit. Empty means "not set".
+    monkeypatch.setenv("COLUMNS", "")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 

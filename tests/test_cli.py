@@ -81,7 +81,7 @@ def test_accounts_formats(db_path: Path, seeded: Seeded) -> None:
     assert header.startswith("id,name,rep,top,stage")
     assert "Acme Corp" in row
     code, stdout, _ = run(db_path, "accounts", "--rep", "ann@example.com")
-    assert code == 0 and "Acme Corp" in stdout and "1 account(s)" in stdout
+    assert code == 0 and "Acme Corp" in stdout and "\n1 account\n" in stdout
 
 
 def test_close_refused_through_cli_lists_every_reason_and_saves_nothing(

@@ -121,7 +121,7 @@ def test_strict_exits_3_while_anyone_is_behind(team_db: Path) -> None:
     code, stdout, stderr = run(team_db, "audit", "--strict")
     assert code == 3
     assert "Team:" in stdout  # the audit is printed before the exit
-    assert "2 rep(s) below 100% in 2026-W48: Bob None (0.0%), Cat Half (50.0%)" in stderr
+    assert "2 reps below 100% in 2026-W48: Bob None (0.0%), Cat Half (50.0%)" in stderr
     assert run(team_db, "audit", "--strict", "--rep", "Ann Done")[0] == 0
 
 

@@ -28,3 +28,12 @@ def sparkline(percentages: Sequence[float | None]) -> str:
         "·" if v is None else _BARS[round(max(0.0, min(100.0, v)) / 100 * (len(_BARS) - 1))]
         for v in percentages
     )
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """A count with its noun agreeing: "1 touch", "2 touches", "1,000 accounts"."""
+    if count == 1:
+        return f"1 {noun}"
+    if many is None:
+        many = noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    return f"{count:,} {many}"

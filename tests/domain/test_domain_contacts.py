@@ -23,22 +23,28 @@ def ago(days: int) -> date:
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"),
-    [(0, Staleness.FRESH), (30, Staleness.FRESH), (31, Staleness.AGING),
-     (90, Staleness.AGING), (91, Staleness.STALE), (400, Staleness.STALE)],
+    ("role", "days", "expected"),
+    [(Role.CHAMPION, 14, Staleness.FRESH), (Role.CHAMPION, 15, Staleness.OVERDUE),
+     (Role.CIO_OFFICE, 60, Staleness.FRESH), (Role.CIO_OFFICE, 61, Staleness.OVERDUE),
+     (Role.PROCUREMENT, 90, Staleness.FRESH), (Role.PROCUREMENT, 91, Staleness.STALE),
+     (None, 60, Staleness.FRESH), (None, 61, Staleness.OVERDUE),
+     (Role.USER, 400, Staleness.STALE)],
 )  # fmt: skip
-def test_staleness_fresh_aging_stale(days: int, expected: Staleness) -> None:
-    assert staleness(ago(days), TODAY) is expected
+def test_staleness_follows_the_role_cadence(
+    role: Role | None, days: int, expected: Staleness
+) -> None:
+    assert staleness(ago(days), TODAY, role=role) is expected
 
 
 def test_never_contacted_is_its_own_staleness() -> None:
-    assert staleness(None, TODAY) is Staleness.NEVER
+    assert staleness(None, TODAY, role=Role.CHAMPION) is Staleness.NEVER
 
 
 def test_staleness_thresholds_come_from_settings() -> None:
-    settings = Settings(fresh_within_days=7, stale_after_days=30)
-    assert staleness(ago(8), TODAY, settings) is Staleness.AGING
-    assert staleness(ago(31), TODAY, settings) is Staleness.STALE
+    settings = Settings(stale_after_days=30, cadence_days={Role.CHAMPION: 7})
+    assert staleness(ago(7), TODAY, settings, role=Role.CHAMPION) is Staleness.FRESH
+    assert staleness(ago(8), TODAY, settings, role=Role.CHAMPION) is Staleness.OVERDUE
+    assert staleness(ago(31), TODAY, settings, role=Role.CHAMPION) is Staleness.STALE
 
 
 def test_days_since() -> None:

@@ -119,7 +119,7 @@ async def test_export_writes_a_private_calendar(db_path: Path, tmp_path: Path) -
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert text_of(screen, "#transfer-result").startswith("Wrote 1 next-contacts (ics)")
+        assert text_of(screen, "#transfer-result").startswith("Wrote 1 next-contact (ics)")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     (event,) = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Contact Sam Okafor (Acme Logistics)"

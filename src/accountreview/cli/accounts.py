@@ -5,7 +5,18 @@ from typing import TYPE_CHECKING
 import typer
 
 from accountreview.cli.app import app, command, out, workspace
-from accountreview.cli.render import Format, money, pct, table, write_csv, write_json
+from accountreview.cli.render import (
+    Col,
+    Format,
+    money,
+    output_width,
+    pct,
+    plural,
+    refuse_csv,
+    table,
+    write_csv,
+    write_json,
+)
 from accountreview.domain.access import Access
 from accountreview.domain.dates import parse_quick_date
 from accountreview.domain.enums import Channel, Level, RepRole, Role
@@ -25,6 +36,17 @@ app.add_typer(stakeholder_app, name="stakeholder")
 app.add_typer(rep_app, name="rep")
 
 CHANNELS = "in-person|video|phone|email|event|chat"
+ACCOUNT_COLUMNS = (
+    Col("account", 1, 16),
+    Col("rep", 4, 8),
+    Col("top", 5),
+    Col("stage", 3, 8),
+    Col("current", 6, 7),
+    Col("potential", 7, 9),
+    Col("pen.", 8),
+    Col("flags", 2, 16),
+)
+REP_COLUMNS = (Col("name", 1, 12), Col("email", 3, 12), Col("role", 2, 7), Col("manager", 4, 10))
 
 
 @command("accounts")
@@ -55,7 +77,7 @@ def accounts_command(
         return
     out(
         table(
-            ["account", "rep", "top", "stage", "current", "potential", "pen.", "flags"],
+            ACCOUNT_COLUMNS,
             [
                 (
                     f.account.name,
@@ -69,10 +91,10 @@ def accounts_command(
                 )
                 for f in facts
             ],
-            max_width=48,
+            width=output_width(),
         )
     )
-    out(f"{len(facts)} account(s)")
+    out(plural(len(facts), "account"))
 
 
 def _csv_value(value: object) -> object:
@@ -93,6 +115,7 @@ def account_show(
     from accountreview.services.lookup import resolve_account
     from accountreview.services.stakeholders import stakeholders_of
 
+    refuse_csv(fmt, "account show")
     with workspace(ctx) as ws:
         row = resolve_account(ws, account)
         facts = account_facts(ws, row)
@@ -138,7 +161,7 @@ def touch_command(
         person = resolve_stakeholder(ws, row, stakeholder)
         person = log_touch(ws, person, on=when, channel=how, note=note)
     out(
-        f"Logged: {person.name} ({row.name}) on {when} by {how.label};"
+        f"Logged: {person.name} ({row.name}) on {when} ({how.label});"
         f" last contact now {person.last_contact_on}"
     )
 
@@ -254,7 +277,7 @@ def rep_list(
     elif fmt is Format.csv:
         write_csv(["name", "email", "role", "manager"], rows)
     else:
-        out(table(["name", "email", "role", "manager"], rows))
+        out(table(REP_COLUMNS, rows, width=output_width()))
 
 
 @command("add", group=rep_app)

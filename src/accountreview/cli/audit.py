@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from accountreview.cli.app import command, fail, options, out, workspace
-from accountreview.cli.render import pct, table, write_csv, write_json
+from accountreview.cli.render import (
+    Col,
+    fit,
+    output_width,
+    pct,
+    plural,
+    table,
+    write_csv,
+    write_json,
+)
 from accountreview.text import sparkline
 
 if TYPE_CHECKING:
@@ -56,6 +65,27 @@ LEGEND = (
 )
 
 
+REP_COLUMNS = (
+    Col("rep", 1, 12),
+    Col("closed", 1),
+    Col("late", 4),
+    Col("open", 3),
+    Col("not started", 5),
+    Col("done", 2),
+    Col("trend", 12, 8),
+    # escalations matter most of the counts; the others in the legend's order
+    *(Col(h, 3 if h == "escalated" else 6 + n) for n, h in enumerate(COUNT_HEADERS)),
+)
+ACCOUNT_COLUMNS = (
+    Col("account", 1, 16),
+    Col("status", 1, 11),
+    Col("stale", 3),
+    Col("overdue", 4),
+    Col("missing", 5, 10),
+    Col("attention", 2, 16),
+)
+
+
 @command("audit", help=AUDIT_HELP)
 def audit_command(
     ctx: typer.Context,
@@ -93,7 +123,7 @@ def audit_command(
     behind = audit.below_target
     if strict and behind:
         names = ", ".join(f"{r.rep.name} ({pct(r.tally.completion_pct)})" for r in behind)
-        raise fail(f"{len(behind)} rep(s) below 100% in {audit.week}: {names}", 3)
+        raise fail(f"{plural(len(behind), 'rep')} below 100% in {audit.week}: {names}", 3)
 
 
 def _counts(t: "Tally") -> list[int]:
@@ -129,68 +159,62 @@ def _team_line(audit: "WeekAudit") -> str:
     return (
         f"Team: {t.closed} of {t.top_accounts} reviews closed ({pct(t.completion_pct)})"
         f" · {t.closed_late} closed late · {t.open} open · {t.not_started} not started"
-        f" · {t.escalations} escalation(s)\n"
+        f" · {plural(t.escalations, 'escalation')}\n"
         f"Trend {_weeks(audit)}: {_spark(audit.team_trend)}"
     )
 
 
 def print_audit(audit: "WeekAudit", *, accounts: bool) -> None:
-    """The audit as text: the team, the escalations, a row per rep, the reopened reviews."""
-    out(_title(audit))
+    """The audit as text: the team, the escalations, a row per rep, the reopened reviews;
+    every line fits the terminal (see `output_width`)."""
+    width = output_width()
+    out(fit(_title(audit), width))
     if not audit.reps:
-        out(f"Nobody reports to {audit.viewer.name} yet.")
+        out(fit(f"Nobody reports to {audit.viewer.name} yet.", width))
         return
-    out(_team_line(audit))
+    out(fit(_team_line(audit), width))
     if audit.escalations:
         out()
         out("Escalations:")
         for r, a, reason in audit.escalations:
-            out(f"  ! {r.rep.name} · {a.name}: {reason}")
+            out(fit(f"  ! {r.rep.name} · {a.name}: {reason}", width))
     out()
-    out(
-        table(
-            ["rep", "closed", "late", "open", "not started", "done", "trend", *COUNT_HEADERS],
-            [
-                (
-                    r.rep.name,
-                    f"{r.tally.closed}/{r.tally.top_accounts}",
-                    r.tally.closed_late,
-                    r.tally.open,
-                    r.tally.not_started,
-                    pct(r.tally.completion_pct),
-                    _spark(r.trend),
-                    *_counts(r.tally),
-                )
-                for r in audit.reps
-            ],
+    rows = [
+        (
+            r.rep.name,
+            f"{r.tally.closed}/{r.tally.top_accounts}",
+            r.tally.closed_late,
+            r.tally.open,
+            r.tally.not_started,
+            pct(r.tally.completion_pct),
+            _spark(r.trend),
+            *_counts(r.tally),
         )
-    )
-    out(LEGEND)
+        for r in audit.reps
+    ]
+    out(table(REP_COLUMNS, rows, width=width))
+    out(fit(LEGEND, width))
     if accounts:
         for r in audit.reps:
             out()
-            out(
-                table(
-                    ["account", "status", "stale", "overdue", "missing", "attention"],
-                    [
-                        (
-                            a.name,
-                            a.status.value,
-                            a.stale_contacts,
-                            a.overdue_contacts,
-                            ", ".join(a.coverage.missing()),
-                            "; ".join(_attention(a)),
-                        )
-                        for a in r.accounts
-                    ],
-                    max_width=72,
-                )
-            )
+            out(table(ACCOUNT_COLUMNS, [_account_row(a) for a in r.accounts], width=width))
     if audit.reopened:
         out()
         out("Reopened this week:")
         for x in audit.reopened:
-            out(f"  {x.account} ({x.rep}): {x.at[:10]} by {x.by or '—'}: {x.reason or '—'}")
+            line = f"  {x.account} ({x.rep}): {x.at[:10]} by {x.by or '—'}: {x.reason or '—'}"
+            out(fit(line, width))
+
+
+def _account_row(a: "AccountAudit") -> tuple[object, ...]:
+    return (
+        a.name,
+        a.status.value,
+        a.stale_contacts,
+        a.overdue_contacts,
+        ", ".join(a.coverage.missing()),
+        "; ".join(_attention(a)),
+    )
 
 
 def _attention(a: "AccountAudit") -> list[str]:

@@ -58,7 +58,8 @@ class _Bar:
         filled = int(30 * min(done, total) / total)
         line = f"\r{stage:<14} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
         if line != self.last:
-            sys.stderr.write(line)
+            # \r only moves back: blank what a longer previous line leaves behind
+            sys.stderr.write(line + " " * (len(self.last) - len(line)))
             sys.stderr.flush()
             self.last = line
 

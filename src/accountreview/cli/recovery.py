@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from accountreview.cli.app import command, db_target, fail, options, out
+from accountreview.text import plural
 
 
 @command("backup")
@@ -52,7 +53,7 @@ def check_command(ctx: typer.Context) -> None:
     health = check_database(db_target(options(ctx)))
     out(f"{health.path}: schema {health.schema or '?'}")
     for table, count in health.tables.items():
-        out(f"  {table:<16} {count:>10,} rows")
+        out(f"  {table:<16} {plural(count, 'row'):>15}")
     if health.ok:
         out(
             "ok: integrity, foreign keys, the schema (tables, indexes, triggers)"
@@ -61,4 +62,5 @@ def check_command(ctx: typer.Context) -> None:
         return
     for problem in health.problems:
         typer.echo(f"problem: {problem}", err=True)
-    raise fail(f"{len(health.problems)} problem(s) found; restore a backup if you have one", 3)
+    found = plural(len(health.problems), "problem")
+    raise fail(f"{found} found; restore a backup if you have one", 3)

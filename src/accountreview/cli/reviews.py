@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from accountreview.cli.app import command, fail, options, out, workspace
-from accountreview.cli.render import Format, write_json
+from accountreview.cli.render import Format, refuse_csv, write_csv, write_json
 
 if TYPE_CHECKING:
     from accountreview.services.history import AccountHistory
+    from accountreview.services.queue import QueueItem
 
 SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3= empties it."
 
@@ -71,6 +72,7 @@ def review_command(
     from accountreview.services.lookup import resolve_account
     from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 
+    refuse_csv(fmt, "review")
     if close and reopen:
         raise fail("--close and --reopen cannot be used together; nothing was saved", 2)
     if history:
@@ -145,7 +147,7 @@ def _history_lines(past: "AccountHistory") -> None:
 def queue_command(
     ctx: typer.Context,
     week: str | None = typer.Option(None, "--week", "-w", help="ISO week [default: this week]."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """This week's accounts to review for the current rep (--rep), needing attention first."""
     from accountreview.cli.views import print_queue
@@ -167,5 +169,16 @@ def queue_command(
                 "items": [i.to_json() for i in queue.items],
             }
         )
+    elif fmt is Format.csv:
+        write_csv(QUEUE_CSV_HEADERS, [_queue_csv_row(i) for i in queue.items])
     else:
         print_queue(queue, rep.name)
+
+
+QUEUE_CSV_HEADERS = ("status", "account", "current", "potential", "stage", "attention")
+
+
+def _queue_csv_row(item: "QueueItem") -> tuple[object, ...]:
+    a = item.facts.account
+    attention = "; ".join(item.facts.flags) or item.reason
+    return (item.status.value, a.name, a.current, a.potential, item.facts.stage.value, attention)

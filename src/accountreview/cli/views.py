@@ -4,7 +4,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from accountreview.cli.app import Options, db_target, out
-from accountreview.cli.render import money, pct, table
+from accountreview.cli.render import Col, fit, money, output_width, pct, plural, table
 
 if TYPE_CHECKING:
     from accountreview.db.stakeholders import StakeholderRow
@@ -13,9 +13,36 @@ if TYPE_CHECKING:
     from accountreview.services.reviews import ReviewView
 
 
-def print_queue(queue: "Queue", rep_name: str) -> None:
-    out(f"{rep_name} — week {queue.week}: {queue.headline}")
-    rows = [
+QUEUE_COLUMNS = (
+    Col("status", 1, 11),
+    Col("account", 1, 16),
+    Col("current/pot.", 3, 13),
+    Col("stage", 4, 8),
+    Col("attention", 2, 16),
+)
+ACCOUNT_PEOPLE_COLUMNS = (
+    Col("stakeholder", 1, 14),
+    Col("title", 7, 8),
+    Col("role", 2, 10),
+    Col("level", 6, 10),
+    Col("last contact", 3, 10),
+    Col("next", 5, 10),
+    Col("left", 4, 10),
+)
+REVIEW_COLUMNS = (
+    Col("#", 1),
+    Col("stakeholder", 1, 14),
+    Col("role", 4, 10),
+    Col("last contact", 3, 10),
+    Col("staleness", 2, 8),
+    Col("next", 6, 10),
+    Col("in role", 5),
+)
+
+
+def queue_rows(queue: "Queue") -> list[tuple[object, ...]]:
+    """The queue's rows, as the table and CSV print them."""
+    return [
         (
             i.status.value,
             i.facts.account.name,
@@ -25,14 +52,17 @@ def print_queue(queue: "Queue", rep_name: str) -> None:
         )
         for i in queue.items
     ]
-    out(
-        table(
-            ["status", "account", "current / potential", "stage", "attention"], rows, max_width=60
-        )
-    )
+
+
+def print_queue(queue: "Queue", rep_name: str) -> None:
+    """The queue as text: a headline and a table that fits the terminal."""
+    width = output_width()
+    out(fit(f"{rep_name} — week {queue.week}: {queue.headline}", width))
+    out(table(QUEUE_COLUMNS, queue_rows(queue), width=width))
 
 
 def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None:
+    """One account as text: its facts, then its stakeholders as a table."""
     a = facts.account
     r = facts.renewal
     lines = [
@@ -70,10 +100,11 @@ def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None
         ("follow-ups", ", ".join(d.isoformat() for d in facts.follow_ups) or "—"),
         ("flags", "; ".join(facts.flags) or "none"),
     ]
-    width = max(len(k) for k, _ in lines[1:])
-    out(f"{lines[0][0]}  ({lines[0][1]})")
+    cells = max(len(k) for k, _ in lines[1:])
+    width = output_width()
+    out(fit(f"{lines[0][0]}  ({lines[0][1]})", width))
     for key, value in lines[1:]:
-        out(f"  {key.ljust(width)}  {value}")
+        out(fit(f"  {key.ljust(cells)}  {value}", width))
     out()
     rows = [
         (
@@ -83,11 +114,11 @@ def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None
             p.level.label if p.level else None,
             p.last_contact_on,
             p.next_contact_on,
-            f"left {p.left_on}" if p.left_on else "",
+            p.left_on,
         )
         for p in people
     ]
-    out(table(["stakeholder", "title", "role", "level", "last contact", "next", ""], rows))
+    out(table(ACCOUNT_PEOPLE_COLUMNS, rows, width=width))
 
 
 def _rebate_text(facts: "AccountFacts") -> str:
@@ -95,14 +126,17 @@ def _rebate_text(facts: "AccountFacts") -> str:
         return "—"
     left = facts.rebate_days_left
     if left is not None:
-        state = f"{left} days left to go live" if left >= 0 else "missed: not live by then"
+        missed = "missed: not live by then"
+        state = f"{plural(left, 'day')} left to go live" if left >= 0 else missed
     else:
         state = "earned: live in time" if facts.rebate_earned else "not earned: live too late"
     return f"deadline {facts.rebate_deadline} · {state}"
 
 
 def print_review(view: "ReviewView") -> None:
-    out(f"{view.account_name} — review {view.week}: {view.status.value}")
+    """A review as text: its slots as a table, then what blocks, risks and changed."""
+    width = output_width()
+    out(fit(f"{view.account_name} — review {view.week}: {view.status.value}", width))
     rows = [
         (
             s.position,
@@ -115,7 +149,7 @@ def print_review(view: "ReviewView") -> None:
         )
         for s in view.slots
     ]
-    out(table(["#", "stakeholder", "role", "last contact", "staleness", "next", "in role"], rows))
+    out(table(REVIEW_COLUMNS, rows, width=width))
     for title, items in (
         ("Blocks closing", [b.text for b in view.blockers]),
         ("Risks", view.risks),
@@ -125,7 +159,7 @@ def print_review(view: "ReviewView") -> None:
             out()
             out(f"{title}:")
             for item in items:
-                out(f"  - {item}")
+                out(fit(f"  - {item}", width))
 
 
 def run_tui(opts: Options, *, account: str | None = None, week: str | None = None) -> None:

@@ -20,7 +20,6 @@ from accountreview.domain.contacts import (
     Coverage,
     cadence_days,
     coverage_of,
-    is_overdue,
     needs_in_person,
     stale_champion,
     staleness,
@@ -103,9 +102,10 @@ def contact_gap(
 ) -> ContactGap | None:
     """STALE when the last contact is over ``stale_after_days`` old; OVERDUE when it is
     past the role's cadence or there was none; None when the contact is in cadence."""
-    if staleness(last_contact_on, on, settings) is Staleness.STALE:
+    state = staleness(last_contact_on, on, settings, role=role)
+    if state is Staleness.STALE:
         return ContactGap.STALE
-    if is_overdue(role, last_contact_on, on, settings):
+    if state in (Staleness.OVERDUE, Staleness.NEVER):
         return ContactGap.OVERDUE
     return None
 

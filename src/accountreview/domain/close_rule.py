@@ -8,7 +8,6 @@ from accountreview.domain.contacts import (
     cadence_days,
     coverage_of,
     days_since,
-    is_overdue,
     needs_in_person,
     staleness,
 )
@@ -147,9 +146,10 @@ def _contact_risks(slot: SlotFacts, today: date, settings: Settings) -> list[str
     risks = []
     days = days_since(slot.last_contact_on, today)
     if days is not None and days >= 0:
-        if staleness(slot.last_contact_on, today, settings) is Staleness.STALE:
+        state = staleness(slot.last_contact_on, today, settings, role=slot.role)
+        if state is Staleness.STALE:
             risks.append(f"{prefix} is stale: last contact {days} days ago")
-        elif is_overdue(slot.role, slot.last_contact_on, today, settings):
+        elif state is Staleness.OVERDUE:
             role = (slot.role or Role.OTHER).label
             cadence = cadence_days(slot.role, settings)
             risks.append(

@@ -18,17 +18,23 @@ def days_since(d: date | None, today: date) -> int | None:
 
 
 def staleness(
-    last_contact_on: date | None, today: date, settings: Settings = DEFAULT_SETTINGS
+    last_contact_on: date | None,
+    today: date,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    role: Role | None,
 ) -> Staleness:
-    """Fresh up to 30 days, aging up to 90, stale beyond; never when there is no contact."""
+    """The one word for how recent a contact is, following the role's cadence: never
+    contacted; stale beyond ``stale_after_days`` (90); overdue past the role's cadence
+    (a champion every 14 days, a CIO office every 60…); fresh within it."""
     days = days_since(last_contact_on, today)
     if days is None:
         return Staleness.NEVER
-    if days <= settings.fresh_within_days:
-        return Staleness.FRESH
-    if days <= settings.stale_after_days:
-        return Staleness.AGING
-    return Staleness.STALE
+    if days > settings.stale_after_days:
+        return Staleness.STALE
+    if days > cadence_days(role, settings):
+        return Staleness.OVERDUE
+    return Staleness.FRESH
 
 
 def stale_champion(
@@ -39,7 +45,7 @@ def stale_champion(
     ``champion_contacts`` holds each current champion's last contact (None: never).
     """
     return any(
-        staleness(d, today, settings) in (Staleness.STALE, Staleness.NEVER)
+        staleness(d, today, settings, role=Role.CHAMPION) in (Staleness.STALE, Staleness.NEVER)
         for d in champion_contacts
     )
 

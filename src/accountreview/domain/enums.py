@@ -120,10 +120,11 @@ class Stage(_TextEnum):
 
 
 class Staleness(_TextEnum):
-    """How recent the last contact with a stakeholder is."""
+    """How recent the last contact with a stakeholder is, for their role (one word per
+    state, the same in the slot rows, the risks and the audit)."""
 
     FRESH = "fresh"
-    AGING = "aging"
+    OVERDUE = "overdue"
     STALE = "stale"
     NEVER = "never contacted"
 

@@ -109,7 +109,7 @@ def _slot_from_stakeholder(
         left_on=person.left_on,
         confirmed_in_role=confirmed,
         belongs_to_account=person.account_id == account_id,
-        staleness=staleness(person.last_contact_on, ws.today, ws.settings),
+        staleness=staleness(person.last_contact_on, ws.today, ws.settings, role=person.role),
     )
 
 
@@ -125,7 +125,7 @@ def frozen_slot(entry: SnapshotRow, ws: Workspace) -> SlotView:
         last_contact_on=entry.last_contact_on,
         next_contact_on=entry.next_contact_on,
         confirmed_in_role=bool(entry.confirmed_in_role),  # as it was (unknown before 0003)
-        staleness=staleness(entry.last_contact_on, ws.today, ws.settings),
+        staleness=staleness(entry.last_contact_on, ws.today, ws.settings, role=entry.role),
     )
 
 

@@ -227,21 +227,27 @@ class AccountReviewApp(App[None]):
                     f"key {key_label(binding)}",
                     partial(screen.run_action, binding.action),
                 )
-        yield SystemCommand("App: help", "key ?", self.action_help)
+        yield SystemCommand("App: help", f"key {self.key_of('app.help')}", self.action_help)
         yield SystemCommand(
             "App: import…",
-            "key ^g · the app's own CSV, Salesforce, HubSpot",
+            f"key {self.key_of('app.import')} · the app's own CSV, Salesforce, HubSpot",
             self.action_import_data,
         )
         yield SystemCommand(
             "App: export…",
-            "key ^e · CSV, JSON, calendar, Salesforce Tasks",
+            f"key {self.key_of('app.export')} · CSV, JSON, calendar, Salesforce Tasks",
             self.action_export_data,
         )
-        yield SystemCommand("App: quit", "key ctrl+q", self.action_quit)
+        yield SystemCommand("App: quit", f"key {self.key_of('app.quit')}", self.action_quit)
         yield SystemCommand("App: change theme", "light or dark", self.action_change_theme)
         yield SystemCommand(
             "App: back up the database", "a private copy in backups/", self.action_backup
+        )
+
+    def key_of(self, binding_id: str) -> str:
+        """An app key as the key bar writes it (`key_label`), found by its binding id."""
+        return next(
+            key_label(b) for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id
         )
 
     def action_backup(self) -> None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.errors import InvalidInput
+from accountreview.text import plural
 
 EXPORT_KINDS = ("accounts", "stakeholders", "touches", "reviews", "next-contacts", "follow-ups")
 FORMATS = {
@@ -46,7 +47,8 @@ class ExportReport:
     def summary(self) -> str:
         """E.g. "Wrote 12 touches to tasks.csv; 3 left out (already in Salesforce)"."""
         where = f" to {self.path}" if self.path else ""
-        text = f"Wrote {self.rows} {self.kind} ({self.format}){where}"
+        one = "touch" if self.kind == "touches" else self.kind.removesuffix("s")
+        text = f"Wrote {plural(self.rows, one, self.kind)} ({self.format}){where}"
         if self.skipped:
             reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
             text += f"; {sum(self.skipped.values())} left out ({reasons})"

@@ -1,6 +1,7 @@
 """Small forms in a dialog: log a touch, plan a next contact, add a stakeholder,
 give a reason, confirm. Invalid input is shown at the field and never lost."""
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -154,7 +155,13 @@ class NewStakeholderForm(_Form):
 
 
 class ReasonForm(_Form):
-    """Why is this closed review reopened? (kept in the audit log)"""
+    """Why is this closed review reopened? (kept in the audit log). The dialog reopens
+    the review itself, so a refused reason (empty, too long) stays on screen with the
+    text and the rule, instead of closing the dialog and losing what was typed."""
+
+    def __init__(self, reopen: Callable[[str], object]) -> None:
+        super().__init__()
+        self.reopen = reopen
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -167,6 +174,11 @@ class ReasonForm(_Form):
         event.stop()
         if not event.value.strip():
             self.show_error("A reason is required to reopen a closed review")
+            return
+        try:
+            self.reopen(event.value)
+        except (InvalidValue, UserError) as error:
+            self.show_error(str(error))
             return
         self.dismiss(event.value.strip())
 

@@ -439,15 +439,13 @@ class ReviewScreen(Screen[None]):
             return
         ws = app_of(self).ws
 
-        def reason_given(reason: object) -> None:
-            if not isinstance(reason, str):
-                return
-            view = self.attempt(lambda: reviews.reopen_review(ws, self.account, self.week, reason))
-            if view is not None:
+        def reopened(reason: object) -> None:
+            if isinstance(reason, str):
                 self.notify("Reopened; the reason is in the audit log")
                 self.refresh_view()
 
-        self.app.push_screen(ReasonForm(), reason_given)
+        form = ReasonForm(lambda reason: reviews.reopen_review(ws, self.account, self.week, reason))
+        self.app.push_screen(form, reopened)
 
     def action_history(self) -> None:
         from accountreview.tui.screens.history import HistoryScreen
