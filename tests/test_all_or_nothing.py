@@ -50,7 +50,9 @@ def _build_base(path: Path) -> None:
         set_next_contact(ws, uma, TODAY + timedelta(days=7))
         five = ReviewEdits(slots=list(enumerate(FIVE, start=1)), close=True)
         apply_review_edits(ws, account, IsoWeek.parse(LAST_WEEK), five)
-        two = ReviewEdits(slots=[(1, "Carla Diaz"), (2, "Sam Okafor")])
+        two = ReviewEdits(  # the review starts with last week's five: keep two of them
+            slots=[(1, "Carla Diaz"), (2, "Sam Okafor"), (3, None), (4, None), (5, None)]
+        )
         apply_review_edits(ws, account, WEEK, two)
     finally:
         ws.close()
@@ -236,8 +238,9 @@ def test_people_can_swap_slots_in_one_command(db: Path) -> None:
 
 # --- a failure in the last write of a multi-row command ------------------------------
 
-FILL = [a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")]  # closable
-REST = ["-s", "3=Ivan Petrov", "-s", "4=Paula Moss", "-s", "5=Uma Reyes"]  # with Carla, Sam
+CONFIRM_ALL = [a for n in range(1, 6) for a in ("--confirm", str(n))]  # last week's five
+FILL = [a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")] + CONFIRM_ALL
+REST = ["-s", "3=Ivan Petrov", "-s", "4=Paula Moss", "-s", "5=Uma Reyes", *CONFIRM_ALL]
 INJECTED = [
     # (the write that fails, the command whose earlier writes must not be kept)
     ("INSERT ON app_meta", ["rep", "add", "Bo Diaz", "--email", "bo@example.com", "--me"]),
@@ -398,7 +401,8 @@ async def test_a_new_stakeholder_the_slot_refuses_is_not_added_either(db: Path) 
         other = open_workspace(db, TODAY)
         other.actor_id = app.ws.actor_id  # the same rep, in a script beside the app
         try:
-            rest = ReviewEdits(slots=[(3, FIVE[1]), (4, FIVE[2]), (5, FIVE[4])], close=True)
+            slots = [(3, FIVE[1]), (4, FIVE[2]), (5, FIVE[4])]
+            rest = ReviewEdits(slots=slots, confirms=range(1, 6), close=True)
             apply_review_edits(other, resolve_account(other, "Acme Corp"), WEEK, rest)
         finally:
             other.close()

@@ -361,6 +361,9 @@ class ReviewScreen(Screen[None]):
         )
         if view is not None:
             self.refresh_view(view)
+            waiting = [s.position for s in view.slots if s.awaits_confirmation]
+            if waiting:  # on to the next carried-over slot: c, c, c confirms the five
+                self.focus_slot(next((p for p in waiting if p > slot.position), waiting[0]))
 
     def action_left(self) -> None:
         from accountreview.services.stakeholders import mark_left
