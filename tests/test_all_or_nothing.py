@@ -91,6 +91,7 @@ FILES = {
 
 SLOT_OK = ["--slot", "5=Uma Reyes"]  # valid on its own: the refusal comes after it
 REOPEN = ["--week", LAST_WEEK, "--reopen", "--reason", "fix"]  # valid: last week is closed
+EDIT_OK = ["stakeholder", "edit", "Acme Corp", "Carla Diaz", "--title", "CFO", "--role", "champion"]
 # command path -> refused invocations (each ends with the bad part)
 REFUSED: dict[str, list[list[str]]] = {
     "review": [
@@ -144,6 +145,18 @@ REFUSED: dict[str, list[list[str]]] = {
         ["stakeholder", "add", "Acme Corp", "New Person", "--email", "not-an-email"],
         ["stakeholder", "add", "Acme Corp", "  "],
         ["stakeholder", "add", "Nobody Inc", "New Person"],
+    ],
+    "stakeholder edit": [
+        [*EDIT_OK, "--email", "cio@acme.example"],  # Ivan Petrov's
+        [*EDIT_OK, "--email", "not-an-email"],
+        [*EDIT_OK, "--role", "wizard"],
+        [*EDIT_OK, "--level", "god"],
+        [*EDIT_OK, "--name", "  "],
+        [*EDIT_OK, "--name", "a\x1bb"],
+        [*EDIT_OK, "--title", "x" * 201],
+        ["stakeholder", "edit", "Acme Corp", "Carla Diaz"],  # nothing to change
+        ["stakeholder", "edit", "Acme Corp", "Nobody", "--title", "CFO"],
+        ["stakeholder", "edit", "Nobody Inc", "Carla Diaz", "--title", "CFO"],
     ],
     "stakeholder left": [
         ["stakeholder", "left", "Acme Corp", "Sam Okafor", "--on", "tomorrow"],
