@@ -111,6 +111,7 @@ def _people(ws: Workspace, account: AccountRow, team: tuple[Person, ...]) -> lis
 def _close(ws: Workspace, account: AccountRow, week: IsoWeek, five: list[str]) -> None:
     for position, person_id in enumerate(five, start=1):
         review_service.set_slot(ws, account, week, position, person_id)
+        review_service.confirm_in_role(ws, account, week, position)  # carried over: confirm
     review_service.close_review(ws, account, week)
 
 

@@ -104,6 +104,7 @@ COMMANDS: list[tuple[str, str, tuple[str, ...], int]] = [
     ("touch", "W", ("touch", "ACCOUNT", "Carla Diaz", "--on", "today", "-c", "phone"), 0),
     ("touch nobody", "W", ("touch", "ACCOUNT", "Nobody", "--on", "today", "-c", "phone"), 4),
     ("stakeholder add", "W", ("stakeholder", "add", "ACCOUNT", "Nina New"), 0),
+    ("stakeholder edit", "W", ("stakeholder", "edit", "ACCOUNT", "Uma Reyes", "--title", "CFO"), 0),
     ("stakeholder left", "W", ("stakeholder", "left", "ACCOUNT", "Uma Reyes"), 0),
     ("stakeholder back", "W", ("stakeholder", "back", "ACCOUNT", "Uma Reyes"), 0),
     ("stakeholder next", "W", ("stakeholder", "next", "ACCOUNT", "Uma Reyes", "--on", "+1w"), 0),

@@ -50,7 +50,9 @@ def _build_base(path: Path) -> None:
         set_next_contact(ws, uma, TODAY + timedelta(days=7))
         five = ReviewEdits(slots=list(enumerate(FIVE, start=1)), close=True)
         apply_review_edits(ws, account, IsoWeek.parse(LAST_WEEK), five)
-        two = ReviewEdits(slots=[(1, "Carla Diaz"), (2, "Sam Okafor")])
+        two = ReviewEdits(  # the review starts with last week's five: keep two of them
+            slots=[(1, "Carla Diaz"), (2, "Sam Okafor"), (3, None), (4, None), (5, None)]
+        )
         apply_review_edits(ws, account, WEEK, two)
     finally:
         ws.close()
@@ -89,6 +91,7 @@ FILES = {
 
 SLOT_OK = ["--slot", "5=Uma Reyes"]  # valid on its own: the refusal comes after it
 REOPEN = ["--week", LAST_WEEK, "--reopen", "--reason", "fix"]  # valid: last week is closed
+EDIT_OK = ["stakeholder", "edit", "Acme Corp", "Carla Diaz", "--title", "CFO", "--role", "champion"]
 # command path -> refused invocations (each ends with the bad part)
 REFUSED: dict[str, list[list[str]]] = {
     "review": [
@@ -142,6 +145,18 @@ REFUSED: dict[str, list[list[str]]] = {
         ["stakeholder", "add", "Acme Corp", "New Person", "--email", "not-an-email"],
         ["stakeholder", "add", "Acme Corp", "  "],
         ["stakeholder", "add", "Nobody Inc", "New Person"],
+    ],
+    "stakeholder edit": [
+        [*EDIT_OK, "--email", "cio@acme.example"],  # Ivan Petrov's
+        [*EDIT_OK, "--email", "not-an-email"],
+        [*EDIT_OK, "--role", "wizard"],
+        [*EDIT_OK, "--level", "god"],
+        [*EDIT_OK, "--name", "  "],
+        [*EDIT_OK, "--name", "a\x1bb"],
+        [*EDIT_OK, "--title", "x" * 201],
+        ["stakeholder", "edit", "Acme Corp", "Carla Diaz"],  # nothing to change
+        ["stakeholder", "edit", "Acme Corp", "Nobody", "--title", "CFO"],
+        ["stakeholder", "edit", "Nobody Inc", "Carla Diaz", "--title", "CFO"],
     ],
     "stakeholder left": [
         ["stakeholder", "left", "Acme Corp", "Sam Okafor", "--on", "tomorrow"],
@@ -236,8 +251,9 @@ def test_people_can_swap_slots_in_one_command(db: Path) -> None:
 
 # --- a failure in the last write of a multi-row command ------------------------------
 
-FILL = [a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")]  # closable
-REST = ["-s", "3=Ivan Petrov", "-s", "4=Paula Moss", "-s", "5=Uma Reyes"]  # with Carla, Sam
+CONFIRM_ALL = [a for n in range(1, 6) for a in ("--confirm", str(n))]  # last week's five
+FILL = [a for n, who in enumerate(FIVE, 1) for a in ("-s", f"{n}={who}")] + CONFIRM_ALL
+REST = ["-s", "3=Ivan Petrov", "-s", "4=Paula Moss", "-s", "5=Uma Reyes", *CONFIRM_ALL]
 INJECTED = [
     # (the write that fails, the command whose earlier writes must not be kept)
     ("INSERT ON app_meta", ["rep", "add", "Bo Diaz", "--email", "bo@example.com", "--me"]),
@@ -351,10 +367,10 @@ async def _new_stakeholder_form_for_slot_3(pilot) -> None:  # type: ignore[no-un
     await pilot.pause()
     await pilot.press("enter")  # the review of Acme Corp
     await pilot.pause()
-    await pilot.press("down", "down", "enter", *"zzz", "enter")  # slot 3: "+ Add a new…"
+    # slot 3: "+ Add a new…", what was typed to filter becomes the new person's name
+    await pilot.press("down", "down", "enter", *"Zed New", "enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, NewStakeholderForm)
-    await pilot.press(*"Zed New")
 
 
 def _count(db: Path, sql: str) -> int:
@@ -398,7 +414,8 @@ async def test_a_new_stakeholder_the_slot_refuses_is_not_added_either(db: Path) 
         other = open_workspace(db, TODAY)
         other.actor_id = app.ws.actor_id  # the same rep, in a script beside the app
         try:
-            rest = ReviewEdits(slots=[(3, FIVE[1]), (4, FIVE[2]), (5, FIVE[4])], close=True)
+            slots = [(3, FIVE[1]), (4, FIVE[2]), (5, FIVE[4])]
+            rest = ReviewEdits(slots=slots, confirms=range(1, 6), close=True)
             apply_review_edits(other, resolve_account(other, "Acme Corp"), WEEK, rest)
         finally:
             other.close()

@@ -151,4 +151,5 @@ def test_what_changed_since_last_closed_review(ws: Workspace, seeded: Seeded) ->
     log_touch(ws, resolve_stakeholder(ws, account, "Nina Park"), on=TODAY, channel=Channel.EMAIL)
     changes = reviews.review_view(ws, account, WEEK).changes
     assert "Nina Park joined the five" in changes
-    assert any("Carla Diaz" in c and "left the five" in c for c in changes)
+    assert "Carla Diaz is no longer in the five" in changes  # replaced, not "left"
+    assert not any("Ivan Petrov" in c for c in changes)  # carried over: no change

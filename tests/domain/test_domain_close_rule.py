@@ -193,7 +193,7 @@ def test_what_changed_since_last_week() -> None:
     current.append(SlotFacts(position=3, stakeholder_id="s6", name="Barbara Liskov"))
     assert what_changed(previous, current) == [
         "Barbara Liskov joined the five",
-        "Charles Babbage left the five",
+        "Charles Babbage is no longer in the five",
         "Grace Hopper: last contact moved from 2026-11-10 to 2026-11-17",
         "Katherine Johnson: last contact moved from none to 2026-11-17",
     ]

@@ -132,7 +132,7 @@ async def test_walk_the_audit_by_keys(team_db: Path) -> None:
 async def test_the_audit_follows_a_review_closed_in_a_drill_down(team_db: Path) -> None:
     from dataclasses import replace
 
-    from accountreview.services import reviews
+    from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 
     app = AccountReviewApp(db=team_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -152,9 +152,9 @@ async def test_the_audit_follows_a_review_closed_in_a_drill_down(team_db: Path) 
         # Mia, the manager, reads Bob's review; Bob fills and closes it (beside the app).
         bob = replace(app.ws, actor_id=review.account.rep_id)
         people = {p.name: p.id for p in _stakeholders(app, review)}
-        for position, name in enumerate(sorted(people), start=1):
-            reviews.set_slot(bob, review.account, WEEK, position, people[name])
-        reviews.close_review(bob, review.account, WEEK)
+        five = list(enumerate((people[name] for name in sorted(people)), start=1))
+        edits = ReviewEdits(slots=five, confirms=range(1, 6), close=True)  # one command
+        apply_review_edits(bob, review.account, WEEK, edits)
         review.refresh_view()
         assert review.view is not None and review.view.status.value == "closed"
         await pilot.press("escape")

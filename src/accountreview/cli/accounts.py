@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 account_app = typer.Typer(help="Look at one account.", no_args_is_help=True)
 stakeholder_app = typer.Typer(
-    help="Add stakeholders, mark who left, plan next contacts.", no_args_is_help=True
+    help="Add and edit stakeholders, mark who left, plan next contacts.", no_args_is_help=True
 )
 rep_app = typer.Typer(help="List and add reps and managers.", no_args_is_help=True)
 app.add_typer(account_app, name="account")
@@ -47,6 +47,11 @@ ACCOUNT_COLUMNS = (
     Col("flags", 2, 16),
 )
 REP_COLUMNS = (Col("name", 1, 12), Col("email", 3, 12), Col("role", 2, 7), Col("manager", 4, 10))
+LEVELS = "executive|vp|director|manager|individual"
+ROLES = (
+    "champion|economic-buyer|executive-sponsor|cio-office|procurement|finance|"
+    "security|legal|user|other"
+)
 
 
 @command("accounts")
@@ -172,15 +177,8 @@ def stakeholder_add(
     account: str = typer.Argument(..., help="Account id or exact name."),
     name: str = typer.Argument(..., help="Full name."),
     title: str | None = typer.Option(None, "--title", help="Job title."),
-    level: str | None = typer.Option(
-        None, "--level", help="executive|vp|director|manager|individual"
-    ),
-    role: str | None = typer.Option(
-        None,
-        "--role",
-        help="champion|economic-buyer|executive-sponsor|cio-office|procurement|finance|"
-        "security|legal|user|other",
-    ),
+    level: str | None = typer.Option(None, "--level", help=LEVELS),
+    role: str | None = typer.Option(None, "--role", help=ROLES),
     email: str | None = typer.Option(None, "--email", help="Email address."),
 ) -> None:
     """Add a stakeholder to an account."""
@@ -199,6 +197,47 @@ def stakeholder_add(
             role=Role.parse(role, "--role") if role else None,
         )
     out(f"Added {person.name} to {row.name} (id {person.id})")
+
+
+@command("edit", group=stakeholder_app)
+def stakeholder_edit(
+    ctx: typer.Context,
+    account: str = typer.Argument(..., help="Account id or exact name."),
+    stakeholder: str = typer.Argument(..., help="Stakeholder id, exact name or email."),
+    name: str | None = typer.Option(None, "--name", help="Full name."),
+    title: str | None = typer.Option(None, "--title", help="Job title ('' clears it)."),
+    level: str | None = typer.Option(None, "--level", help=f"{LEVELS} ('' clears it)"),
+    role: str | None = typer.Option(None, "--role", help=f"{ROLES} ('' clears it)"),
+    email: str | None = typer.Option(None, "--email", help="Email address ('' clears it)."),
+) -> None:
+    """Change a stakeholder's name, title, level, role or email, checked as `stakeholder
+    add` checks them: all saved, or nothing on any bad value. A closed review keeps the
+    person as they were frozen at its close."""
+    from accountreview.services.stakeholders import KEEP, PersonEdit, edit_stakeholder
+
+    edit = PersonEdit(
+        name=KEEP if name is None else name,
+        title=KEEP if title is None else title,
+        level=KEEP if level is None else Level.parse(level, "--level") if level.strip() else None,
+        role=KEEP if role is None else Role.parse(role, "--role") if role.strip() else None,
+        email=KEEP if email is None else email,
+    )
+    with workspace(ctx) as ws:
+        row, person = _person(ws, account, stakeholder)
+        after = edit_stakeholder(ws, row, person, edit)
+    out(f"Saved {after.name} ({row.name}): {_person_line(after)}")
+
+
+def _person_line(person: "StakeholderRow") -> str:
+    """Title, level, role and email of a person, or "—" for each that is not known."""
+    return " · ".join(
+        [
+            person.title or "no title",
+            person.level.label if person.level else "no level",
+            person.role.label if person.role else "no role",
+            person.email or "no email",
+        ]
+    )
 
 
 def _person(ws: "Workspace", account: str, stakeholder: str) -> "tuple[AccountRow, StakeholderRow]":

@@ -145,7 +145,7 @@ def print_review(view: "ReviewView") -> None:
             s.last_contact_on,
             s.staleness.value if s.staleness else None,
             s.next_contact_on,
-            "yes" if s.confirmed_in_role else "",
+            "yes" if s.confirmed_in_role else "carried over" if s.carried_from else "",
         )
         for s in view.slots
     ]

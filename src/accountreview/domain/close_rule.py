@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from accountreview.domain.carry_over import confirm_blocker
 from accountreview.domain.contacts import (
     cadence_days,
     coverage_of,
@@ -30,6 +31,13 @@ class SlotFacts:
     next_contact_on: date | None = None
     confirmed_in_role: bool = False
     belongs_to_account: bool = True
+    carried_from: str | None = None  # the week of the closed five this person came from
+    open_reason: str | None = None  # why an empty slot is open (its person left, say)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Carried over from the last closed five and not yet confirmed this week."""
+        return self.carried_from is not None and not self.confirmed_in_role
 
     @property
     def display_name(self) -> str:
@@ -56,6 +64,7 @@ class SnapshotEntry:
     stakeholder_id: str
     name: str
     last_contact_on: date | None
+    left_on: date | None = None  # the person's, as known today
 
 
 def _slots_by_position(slots: Sequence[SlotFacts], settings: Settings) -> dict[int, SlotFacts]:
@@ -106,6 +115,8 @@ def _slot_problems(
         problems.append("the stakeholder has no name")
     if slot.role is None:
         problems.append(f"{name} has no role")
+    if slot.awaits_confirmation and slot.carried_from is not None:
+        problems.append(confirm_blocker(slot.carried_from, name, slot.role))
     return problems + _contact_problems(slot, today, settings)
 
 
@@ -122,7 +133,8 @@ def close_blockers(
     for position in range(1, settings.slots_per_review + 1):
         slot = by_position.get(position)
         if slot is None or slot.stakeholder_id is None:
-            problems = ["no stakeholder named"]
+            why = slot.open_reason if slot is not None else None
+            problems = ["no stakeholder named" + (f" ({why})" if why else "")]
         else:
             problems = _slot_problems(slot, today, earlier, settings)
             earlier.setdefault(slot.stakeholder_id, position)
@@ -156,7 +168,7 @@ def _contact_risks(slot: SlotFacts, today: date, settings: Settings) -> list[str
                 f"{prefix} is overdue: {days} days since last contact, "
                 f"{role} cadence is {cadence} days"
             )
-    if not slot.confirmed_in_role:
+    if not slot.confirmed_in_role and slot.carried_from is None:  # else the close blocks
         risks.append(f"{prefix} not yet confirmed still in role")
     return risks
 
@@ -193,8 +205,16 @@ def _date_text(d: date | None) -> str:
     return "none" if d is None else d.isoformat()
 
 
+def _gone(entry: SnapshotEntry) -> str:
+    """Someone of the previous five who is not in this one: replaced, or left the company."""
+    if entry.left_on is not None:
+        return f"{entry.name} left the company on {entry.left_on.isoformat()}"
+    return f"{entry.name} is no longer in the five"
+
+
 def what_changed(previous: Sequence[SnapshotEntry], current: Sequence[SlotFacts]) -> list[str]:
-    """Who joined or left the five and whose last contact moved since the previous review."""
+    """Who joined or is no longer in the five (and why, when they left the company), and
+    whose last contact moved since the previous review."""
     if not previous:
         return []
     before = {entry.stakeholder_id: entry for entry in sorted(previous, key=lambda e: e.position)}
@@ -206,7 +226,7 @@ def what_changed(previous: Sequence[SnapshotEntry], current: Sequence[SlotFacts]
     joined = [
         f"{slot.display_name} joined the five" for sid, slot in now.items() if sid not in before
     ]
-    left = [f"{entry.name} left the five" for sid, entry in before.items() if sid not in now]
+    left = [_gone(entry) for sid, entry in before.items() if sid not in now]
     moved = []
     for sid, slot in now.items():
         entry = before.get(sid)

@@ -10,13 +10,12 @@ from accountreview.db import accounts as account_queries
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
-from accountreview.db.reviews import ReviewRow, SnapshotRow
+from accountreview.db.reviews import ReviewRow, SlotRow, SnapshotRow
 from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.access import Access
 from accountreview.domain.close_rule import (
     Blocker,
     SlotFacts,
-    SnapshotEntry,
     close_blockers,
     review_risks,
     what_changed,
@@ -26,6 +25,7 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus, Role, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
+from accountreview.services.carried import PreviousFive, mark_carried, previous_five, start_review
 from accountreview.services.errors import CloseRefused, InvalidInput, Refused, ReviewIsClosed
 from accountreview.services.lookup import can_access, check_access
 from accountreview.services.workspace import Workspace
@@ -54,6 +54,9 @@ class SlotView(SlotFacts):
             else self.next_contact_on.isoformat(),
             "staleness": None if self.staleness is None else self.staleness.value,
             "confirmed_in_role": self.confirmed_in_role,
+            "carried_over": self.carried_from is not None,
+            "carried_from": self.carried_from,
+            "open_reason": self.open_reason,
         }
 
 
@@ -130,9 +133,11 @@ def frozen_slot(entry: SnapshotRow, ws: Workspace) -> SlotView:
 
 
 def _live_slots(
-    conn: sqlite3.Connection, ws: Workspace, review: ReviewRow | None, account_id: str
+    conn: sqlite3.Connection,
+    ws: Workspace,
+    rows: list[SlotRow],
+    account_id: str,
 ) -> tuple[list[SlotView], dict[str, StakeholderRow]]:
-    rows = [] if review is None else review_queries.slots_of(conn, review.id)
     by_position = {r.position: r for r in rows}
     ids = [r.stakeholder_id for r in rows if r.stakeholder_id]
     people = stakeholder_queries.stakeholders_by_ids(conn, ids, ws.today)
@@ -145,28 +150,45 @@ def _live_slots(
     return slots, people
 
 
+def _slot_rows(
+    conn: sqlite3.Connection, ws: Workspace, review: ReviewRow | None, previous: PreviousFive
+) -> list[SlotRow]:
+    """The review's slots; for a review not started, those it would start with."""
+    if review is not None:
+        return review_queries.slots_of(conn, review.id)
+    return [SlotRow(c.position, c.stakeholder_id, None) for c in previous.plan(ws)]
+
+
+def _champions_left(
+    conn: sqlite3.Connection, ws: Workspace, account_id: str, people: dict[str, StakeholderRow]
+) -> list[str]:
+    return [
+        p.name
+        for p in stakeholder_queries.list_stakeholders(conn, account_id, ws.today)
+        if p.role is Role.CHAMPION
+        and p.left_on is not None
+        and p.left_on <= ws.today
+        and p.id not in people
+    ]
+
+
 def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
-    """The review of `account` for `week` as it stands (nothing is created)."""
+    """The review of `account` for `week` as it stands (nothing is created; a review not
+    started shows the five it would start with, carried over from the last closed one)."""
     with ws.db.read() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
+        previous = previous_five(conn, ws, account.id, week)
         if review is not None and review.status is ReviewStatus.CLOSED:
             snapshot = review_queries.latest_snapshot(conn, review.id)
             slots = [frozen_slot(e, ws) for e in snapshot]
             people: dict[str, StakeholderRow] = {}
         else:
-            slots, people = _live_slots(conn, ws, review, account.id)
+            rows = _slot_rows(conn, ws, review, previous)
+            slots, people = _live_slots(conn, ws, rows, account.id)
+        slots = mark_carried(slots, previous, ws)
         aggs = account_queries.aggregates(conn, ws.today, account_ids=[account.id])
         last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
-        champions_left = [
-            p.name
-            for p in stakeholder_queries.list_stakeholders(conn, account.id, ws.today)
-            if p.role is Role.CHAMPION
-            and p.left_on is not None
-            and p.left_on <= ws.today
-            and p.id not in people
-        ]
-        previous = review_queries.previous_closed_review(conn, account.id, str(week))
-        before = [] if previous is None else review_queries.latest_snapshot(conn, previous.id)
+        champions_left = _champions_left(conn, ws, account.id, people)
     status = ReviewStatus.NOT_STARTED if review is None else review.status
     blockers = [] if status is ReviewStatus.CLOSED else close_blockers(slots, ws.today, ws.settings)
     risks = review_risks(
@@ -176,9 +198,7 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
         champions_left=champions_left,
         settings=ws.settings,
     )
-    entries = [
-        SnapshotEntry(e.position, e.stakeholder_id, e.name, e.last_contact_on) for e in before
-    ]
+    entries = previous.entries()
     return ReviewView(
         account_id=account.id,
         account_name=account.name,
@@ -198,7 +218,7 @@ def _open_for_edit(
     check_access(ws, account, Access.WRITE)  # only the account's rep edits its review
     review = review_queries.get_review(conn, account.id, str(week))
     if review is None:
-        review_queries.insert_review(conn, account.id, str(week), ws.actor_id)
+        start_review(conn, ws, account.id, week)
         review = review_queries.get_review(conn, account.id, str(week))
         assert review is not None
     if review.status is ReviewStatus.CLOSED:
@@ -209,13 +229,14 @@ def _open_for_edit(
 
 
 def open_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
-    """Get or start the review of `account` for `week` (a closed one is returned as is)."""
+    """Get or start the review of `account` for `week`, a new one with the last closed
+    five carried over (a closed one is returned as is)."""
     if not can_access(ws, account, Access.WRITE):  # a manager reading starts nothing
         return review_view(ws, account, week)
     with ws.db.write() as conn:
         review = review_queries.get_review(conn, account.id, str(week))
         if review is None:
-            review_queries.insert_review(conn, account.id, str(week), ws.actor_id)
+            start_review(conn, ws, account.id, week)
     return review_view(ws, account, week)
 
 

@@ -1,6 +1,9 @@
-"""Stakeholders and their touches: add, log a contact, mark left, plan the next contact."""
+"""Stakeholders and their touches: add, edit, log a contact, mark left, plan the next
+contact."""
 
+from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
@@ -30,12 +33,7 @@ def add_stakeholder(
     clean_name = text_field(name, "name", required=True)
     clean_email = email_field(email, required=False)
     with ws.db.write() as conn:
-        if clean_email is not None:
-            same = stakeholder_queries.find_stakeholders(conn, account.id, clean_email, ws.today)
-            if any(p.email and p.email.lower() == clean_email.lower() for p in same):
-                raise InvalidInput(
-                    f"email: {clean_email} is already a stakeholder of {account.name}"
-                )
+        _check_email_free(ws, account.id, account.name, clean_email, None)
         new_id = stakeholder_queries.insert_stakeholder(
             conn,
             account_id=account.id,
@@ -48,6 +46,73 @@ def add_stakeholder(
         person = stakeholder_queries.get_stakeholder(conn, new_id, ws.today)
     assert person is not None
     return person
+
+
+def _check_email_free(
+    ws: Workspace, account_id: str, account_name: str, email: str | None, own_id: str | None
+) -> None:
+    """One person per email at an account (`own_id`: the person being edited)."""
+    if email is None:
+        return
+    same = stakeholder_queries.find_stakeholders(ws.db.conn, account_id, email, ws.today)
+    if any(p.email and p.email.lower() == email.lower() and p.id != own_id for p in same):
+        raise InvalidInput(f"email: {email} is already a stakeholder of {account_name}")
+
+
+class Keep(Enum):
+    """A field an edit leaves as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class PersonEdit:
+    """What an edit of a stakeholder changes: each field KEEP (as it is) or its new value;
+    None (or empty text) clears an optional field. The name cannot be cleared."""
+
+    name: str | Keep = KEEP
+    title: str | Keep | None = KEEP
+    level: Level | Keep | None = KEEP
+    role: Role | Keep | None = KEEP
+    email: str | Keep | None = KEEP
+
+    @property
+    def empty(self) -> bool:
+        """Whether the edit changes nothing at all."""
+        return all(v is KEEP for v in (self.name, self.title, self.level, self.role, self.email))
+
+
+def edit_stakeholder(
+    ws: Workspace, account: AccountRow, person: StakeholderRow, edit: PersonEdit
+) -> StakeholderRow:
+    """Change a person's name, title, level, role or email, checked as `add_stakeholder`
+    checks them; all saved or, on any bad field, none. Only the account's rep edits.
+    A closed review keeps the person as frozen at its close."""
+    check_access(ws, account, Access.WRITE)
+    if person.account_id != account.id:
+        raise InvalidInput(f"{person.name} is not a stakeholder of {account.name}")
+    if edit.empty:
+        raise InvalidInput("nothing to change: give a name, title, level, role or email")
+    name = person.name if edit.name is KEEP else text_field(edit.name, "name", required=True)
+    title = person.title if edit.title is KEEP else text_field(edit.title, "title", required=False)
+    email = person.email if edit.email is KEEP else email_field(edit.email, required=False)
+    with ws.db.write() as conn:
+        if edit.email is not KEEP:
+            _check_email_free(ws, account.id, account.name, email, person.id)
+        stakeholder_queries.update_stakeholder(
+            conn,
+            person.id,
+            name=name or person.name,
+            email=email,
+            title=title,
+            level=person.level if edit.level is KEEP else edit.level,
+            role=person.role if edit.role is KEEP else edit.role,
+            left_on=person.left_on,
+        )
+    return _fresh(ws, person.id)
 
 
 def _fresh(ws: Workspace, stakeholder_id: str) -> StakeholderRow:

@@ -1,4 +1,4 @@
-"""Small forms in a dialog: log a touch, plan a next contact, add a stakeholder,
+"""Small forms in a dialog: log a touch, plan a next contact, add or edit a stakeholder,
 give a reason, confirm. Invalid input is shown at the field and never lost."""
 
 from collections.abc import Callable
@@ -17,7 +17,13 @@ from accountreview.domain.enums import Channel, Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.review_edits import add_to_slot
-from accountreview.services.stakeholders import add_stakeholder, log_touch, set_next_contact
+from accountreview.services.stakeholders import (
+    PersonEdit,
+    add_stakeholder,
+    edit_stakeholder,
+    log_touch,
+    set_next_contact,
+)
 from accountreview.tui.context import app_of
 from accountreview.tui.widgets.line import Line
 
@@ -110,48 +116,103 @@ class NextContactForm(_Form):
         self.dismiss(when)
 
 
-class NewStakeholderForm(_Form):
-    """Add a stakeholder in place: name, title, level, role, email. Given a review's slot,
-    the new person goes into it in the same save: both are saved, or neither."""
+class _PersonForm(_Form):
+    """Name, title, level, role and email of a stakeholder, in one dialog."""
 
-    def __init__(self, account: AccountRow, slot: tuple[IsoWeek, int] | None = None) -> None:
+    def __init__(self, account: AccountRow, person: StakeholderRow | None, name: str) -> None:
         super().__init__()
         self.account = account
-        self.slot = slot
+        self.person = person
+        self.start_name = name
+
+    def title_text(self) -> str:
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
+        p = self.person
         with Vertical(classes="dialog"):
-            yield Line(f"New stakeholder at {self.account.name}", classes="dialog-title")
-            yield Input(placeholder="name (required)", id="name")
-            yield Input(placeholder="title", id="title")
-            yield Select([(lvl.label, lvl.value) for lvl in Level], prompt="level", id="level")
-            yield Select([(r.label, r.value) for r in Role], prompt="role", id="role")
-            yield Input(placeholder="email", id="email")
+            yield Line(self.title_text(), classes="dialog-title")
+            yield Input(value=self.start_name, placeholder="name (required)", id="name")
+            yield Input(value=(p and p.title) or "", placeholder="title", id="title")
+            yield Select(
+                [(lvl.label, lvl.value) for lvl in Level],
+                prompt="level",
+                value=p.level.value if p and p.level else Select.NULL,
+                id="level",
+            )
+            yield Select(
+                [(r.label, r.value) for r in Role],
+                prompt="role",
+                value=p.role.value if p and p.role else Select.NULL,
+                id="role",
+            )
+            yield Input(value=(p and p.email) or "", placeholder="email", id="email")
             yield Line("", classes="field-error")
             yield Line("enter saves · tab next field · escape cancels", classes="hint")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def fields(self) -> dict[str, Any]:
+        """What the dialog holds: empty text and a blank choice are None."""
         level = self.query_one("#level", Select).value
         role = self.query_one("#role", Select).value
-        fields: dict[str, Any] = {
+        return {
             "name": self.query_one("#name", Input).value,
             "title": self.query_one("#title", Input).value or None,
             "email": self.query_one("#email", Input).value or None,
             "level": Level(str(level)) if isinstance(level, str) else None,
             "role": Role(str(role)) if isinstance(role, str) else None,
         }
-        ws = app_of(self).ws
+
+    def save(self, fields: dict[str, Any]) -> str:
+        """Save the fields; returns the stakeholder's id."""
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         try:
-            if self.slot is None:
-                new_id = add_stakeholder(ws, self.account, **fields).id
-            else:
-                week, position = self.slot
-                new_id = add_to_slot(ws, self.account, week, position, **fields)
+            saved_id = self.save(self.fields())
         except (InvalidValue, UserError) as error:
             self.show_error(str(error))
             return
-        self.dismiss(new_id)
+        self.dismiss(saved_id)
+
+
+class NewStakeholderForm(_PersonForm):
+    """Add a stakeholder in place: name (`name`: what was typed in the picker), title,
+    level, role, email. Given a review's slot, the new person goes into it in the same
+    save: both are saved, or neither."""
+
+    def __init__(
+        self, account: AccountRow, slot: tuple[IsoWeek, int] | None = None, name: str = ""
+    ) -> None:
+        super().__init__(account, None, name)
+        self.slot = slot
+
+    def title_text(self) -> str:
+        return f"New stakeholder at {self.account.name}"
+
+    def save(self, fields: dict[str, Any]) -> str:
+        ws = app_of(self).ws
+        if self.slot is None:
+            return add_stakeholder(ws, self.account, **fields).id
+        week, position = self.slot
+        return add_to_slot(ws, self.account, week, position, **fields)
+
+
+class EditStakeholderForm(_PersonForm):
+    """Edit a stakeholder's name, title, level, role and email (as `stakeholder edit`:
+    all saved, or nothing; a closed review keeps them as frozen)."""
+
+    def __init__(self, account: AccountRow, person: StakeholderRow) -> None:
+        super().__init__(account, person, person.name)
+
+    def title_text(self) -> str:
+        assert self.person is not None
+        return f"Edit {self.person.name} ({self.account.name})"
+
+    def save(self, fields: dict[str, Any]) -> str:
+        assert self.person is not None
+        edit = PersonEdit(**fields)
+        return edit_stakeholder(app_of(self).ws, self.account, self.person, edit).id
 
 
 class ReasonForm(_Form):

@@ -105,6 +105,21 @@ class ReviewScreen(Screen[None]):
             id="review.history",
             tooltip="Past reviews and every touch with this account",
         ),
+        # last, so that the key bar stays two lines at 80 columns
+        Binding(
+            "e",
+            "edit",
+            "Edit person",
+            id="review.edit",
+            tooltip="Edit this slot's person: name, title, level, role, email",
+        ),
+        Binding(
+            "f2",
+            "edit_highlighted",
+            "Edit highlighted",
+            id="review.edit_highlighted",
+            tooltip="In the picker: edit the highlighted person",
+        ),
     ]
 
     def __init__(self, account_id: str, week: IsoWeek) -> None:
@@ -116,12 +131,16 @@ class ReviewScreen(Screen[None]):
         self._picking = False
         self._styled_theme = ""
 
-    EDIT_ACTIONS = frozenset({"pick", "touch", "plan", "confirm", "left", "clear", "close_review"})
+    EDIT_ACTIONS = frozenset(
+        {"pick", "touch", "plan", "confirm", "left", "clear", "close_review", "edit"}
+    )
     SCREEN_ACTIONS = EDIT_ACTIONS | {"back", "next_account", "reopen", "history"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys only while the review is open; reopen only once it is closed."""
         closed = self.view is not None and self.view.status is ReviewStatus.CLOSED
+        if action == "edit_highlighted":  # the picker's own key
+            return True if self._picking else None
         if self._picking and action in self.SCREEN_ACTIONS - {"back"}:
             return None  # the picker has the keys: escape closes it, enter picks
         if action in self.EDIT_ACTIONS:
@@ -277,7 +296,7 @@ class ReviewScreen(Screen[None]):
         self._close_picker()
         self._save_pick(event.position, event.choice)
         self.focus_slot(event.position)
-        self._after_pick(event.position, event.choice)
+        self._after_pick(event.position, event.choice, event.text)
 
     def on_stakeholder_picker_cancelled(self, event: StakeholderPicker.Cancelled) -> None:
         event.stop()
@@ -299,7 +318,7 @@ class ReviewScreen(Screen[None]):
             self.refresh_view(view)
             self.query_one("#slots", OptionList).highlighted = position - 1
 
-    def _after_pick(self, position: int, choice: str | None) -> None:
+    def _after_pick(self, position: int, choice: str | None, typed: str = "") -> None:
         """What follows a pick: the new-stakeholder form, or the contact the slot lacks."""
         from accountreview.tui.screens.forms import NewStakeholderForm
 
@@ -313,7 +332,7 @@ class ReviewScreen(Screen[None]):
                     self.query_one("#slots", OptionList).highlighted = position - 1
                     self._after_pick(position, new_id)
 
-            form = NewStakeholderForm(self.account, (self.week, position))
+            form = NewStakeholderForm(self.account, (self.week, position), name=typed)
             self.app.push_screen(form, added)
             return
         slot = self.view.slots[position - 1]
@@ -361,6 +380,37 @@ class ReviewScreen(Screen[None]):
         )
         if view is not None:
             self.refresh_view(view)
+            waiting = [s.position for s in view.slots if s.awaits_confirmation]
+            if waiting:  # on to the next carried-over slot: c, c, c confirms the five
+                self.focus_slot(next((p for p in waiting if p > slot.position), waiting[0]))
+
+    def action_edit(self) -> None:
+        """Edit the person of the highlighted slot (the form saves through the services)."""
+        from accountreview.tui.screens.forms import EditStakeholderForm
+
+        if not self.editable():
+            return
+        person = self._person()
+        if person is not None:
+            form = EditStakeholderForm(self.account, person)  # type: ignore[arg-type]
+            self.app.push_screen(form, lambda _: self.refresh_view())
+
+    def action_edit_highlighted(self) -> None:
+        """In the picker: edit the highlighted person; the list shows the change."""
+        from accountreview.services.stakeholders import stakeholders_of
+        from accountreview.tui.screens.forms import EditStakeholderForm
+
+        picker = self.query_one(StakeholderPicker)
+        person = picker.highlighted_person()
+        if person is None:
+            self.notify("Highlight a person to edit (↑↓)")
+            return
+
+        def edited(_: object) -> None:
+            picker.reload(stakeholders_of(app_of(self).ws, self.account))
+            self.refresh_view()
+
+        self.app.push_screen(EditStakeholderForm(self.account, person), edited)
 
     def action_left(self) -> None:
         from accountreview.services.stakeholders import mark_left

@@ -86,7 +86,31 @@ def _slot_row(slot: SlotView, today: date) -> str:
         last,
         age,
         slot.next_contact_on.isoformat() if slot.next_contact_on else "",
-        "✓" if slot.confirmed_in_role and slot.name else "",
+        _in_role_mark(slot),
+    )
+
+
+def _in_role_mark(slot: SlotView) -> str:
+    """✓ confirmed this week, ↻ carried over from the last closed five (confirm it)."""
+    if slot.stakeholder_id is None:
+        return ""
+    if slot.awaits_confirmation:
+        return CARRIED_MARK
+    return "✓" if slot.confirmed_in_role else ""
+
+
+CARRIED_MARK = "↻"
+
+
+def carried_line(view: ReviewView) -> str | None:
+    """What the ↻ of the slots means, while any slot is carried over and unconfirmed."""
+    waiting = [s for s in view.slots if s.awaits_confirmation]
+    if not waiting or view.status is ReviewStatus.CLOSED:
+        return None
+    weeks = sorted({s.carried_from or "" for s in waiting})
+    return (
+        f"{CARRIED_MARK} carried over from {', '.join(weeks)} ({len(waiting)}):"
+        " c confirms each is still there in the same role; enter replaces"
     )
 
 
@@ -98,6 +122,9 @@ def slot_lines(view: ReviewView, today: date) -> list[str]:
 def note_lines(view: ReviewView) -> list[Content]:
     """What blocks closing (or that it is closed or ready), the risks, what changed."""
     lines: list[Content] = []
+    carried = carried_line(view)
+    if carried is not None:
+        lines.append(literal(carried))
     if view.status is ReviewStatus.CLOSED:
         lines.append(styled("[b]Closed.[/b] The five are frozen as they stood at closing."))
     elif view.blockers:

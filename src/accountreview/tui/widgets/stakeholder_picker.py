@@ -25,12 +25,14 @@ class StakeholderPicker(Vertical):
     """Posts `Chosen` with a stakeholder id or NEW_STAKEHOLDER, or `Cancelled`."""
 
     class Chosen(Message):
-        """A stakeholder (or "add a new one") was picked for slot `position`."""
+        """A stakeholder (or "add a new one") was picked for slot `position`; `text` is
+        what was typed to filter (the new person's name, for "add a new one")."""
 
-        def __init__(self, position: int, choice: str) -> None:
+        def __init__(self, position: int, choice: str, text: str = "") -> None:
             super().__init__()
             self.position = position
             self.choice = choice
+            self.text = text
 
     class Cancelled(Message):
         """The picker was closed without a choice."""
@@ -49,7 +51,7 @@ class StakeholderPicker(Vertical):
         people.can_focus = False  # the keys come through `take_key`
         yield people
         yield Line(
-            "type to filter · enter picks · ↑↓ move · backspace · escape cancels ·"
+            "type to filter · enter picks · ↑↓ move · f2 edits · escape cancels ·"
             " left or already-slotted people are greyed out",
             classes="hint",
         )
@@ -124,12 +126,29 @@ class StakeholderPicker(Vertical):
         if index is not None:
             option = option_list.get_option_at_index(index)
             if not option.disabled and option.id is not None:
-                self.post_message(self.Chosen(self.position, option.id))
+                self.post_message(self.Chosen(self.position, option.id, self.text.strip()))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.Chosen(self.position, event.option.id))
+            self.post_message(self.Chosen(self.position, event.option.id, self.text.strip()))
+
+    def highlighted_person(self) -> StakeholderRow | None:
+        """The person highlighted in the list (None on "+ Add a new stakeholder…")."""
+        index = self.query_one("#people", OptionList).highlighted
+        if index is None:
+            return None
+        option_id = self.query_one("#people", OptionList).get_option_at_index(index).id
+        return next((p for p in self.people if p.id == option_id), None)
+
+    def reload(self, people: list[StakeholderRow]) -> None:
+        """Show `people` again (after an edit), keeping what was typed and the highlight."""
+        option_list = self.query_one("#people", OptionList)
+        index = option_list.highlighted
+        self.people = people
+        self.fill(self.text)
+        if index is not None and index < option_list.option_count:
+            option_list.highlighted = index
 
     def action_move(self, step: int) -> None:
         option_list = self.query_one("#people", OptionList)
