@@ -9,7 +9,7 @@ from pathlib import Path
 
 from accountreview.db import bulk
 from accountreview.db import reps as rep_queries
-from accountreview.db.connection import open_database
+from accountreview.db.connection import connect, open_database, schema_version
 from accountreview.db.errors import DatabaseProblem
 from accountreview.services.demo.large import LargeBuilder, LargePlan
 from accountreview.services.demo.small import build_small
@@ -120,3 +120,46 @@ def build_demo(
 
 def _silent(stage: str, done: int, total: int) -> None:
     """No progress display."""
+
+
+@dataclass(frozen=True)
+class ExistingDemo:
+    """A demo database already at a path, and what it was built with."""
+
+    path: Path
+    scale: str
+    seed: int
+
+    def differs(self, scale: str | None, seed: int | None) -> list[str]:
+        """The options given that this demo was not built with (`--scale large`…)."""
+        wrong = []
+        if scale is not None and scale != self.scale:
+            wrong.append(f"--scale {scale} (it was built with --scale {self.scale})")
+        if seed is not None and seed != self.seed:
+            wrong.append(f"--seed {seed} (it was built with --seed {self.seed})")
+        return wrong
+
+
+def existing_demo(path: Path) -> ExistingDemo | None:
+    """The demo at `path` if there is one (None when nothing is there).
+
+    Anything else at `path` (a real database, a damaged file) is refused, as the
+    demo never opens or replaces real work.
+    """
+    if not os.path.lexists(path):
+        return None
+    try:
+        conn = connect(path)
+        try:
+            seed = schema_version(conn) is not None and rep_queries.get_meta(conn, DEMO_KEY)
+            scale = rep_queries.get_meta(conn, DEMO_SCALE_KEY) if seed else None
+        finally:
+            conn.close()
+    except DatabaseProblem:
+        seed, scale = None, None
+    if not seed or not str(seed).isdigit():
+        raise Refused(
+            f"{path} exists and is not a demo database; the demo will not open or replace it."
+            " Pick another --db path."
+        )
+    return ExistingDemo(path=path, scale=scale or "demo", seed=int(seed))
