@@ -75,8 +75,12 @@ class AccountReviewApp(App[None]):
         account: str | None = None,
         week: IsoWeek | None = None,
         workspace: Workspace | None = None,
+        demo_db: Path | None = None,
     ) -> None:
         super().__init__()
+        from accountreview.paths import default_demo_db
+
+        self.demo_db = demo_db or default_demo_db()  # what the welcome screen's "demo" opens
         self.ws = workspace or open_workspace(db, today, create=True)
         self.rep_override = rep
         self.start_account = account
@@ -102,8 +106,14 @@ class AccountReviewApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        """The queue of the rep using the app; who they are first if not known, and the
+        welcome screen on a database with nobody in it."""
         from accountreview.services.reps import current_rep, list_reps
         from accountreview.tui.screens.queue import QueueScreen
+        from accountreview.tui.screens.welcome import WelcomeScreen
         from accountreview.tui.screens.who import WhoScreen
 
         try:
@@ -112,11 +122,49 @@ class AccountReviewApp(App[None]):
             self.notify(str(error), severity="error")
             rep = None
         if rep is None:
-            self.push_screen(WhoScreen(list_reps(self.ws)), self._rep_chosen)
+            reps = list_reps(self.ws)
+            if not reps:
+                self.push_screen(WelcomeScreen(), self._welcomed)
+            else:
+                self.push_screen(WhoScreen(reps), self._rep_chosen)
             return
         self.push_screen(QueueScreen(rep))
         if self.start_account:
             self._open_start_account()
+
+    def _welcomed(self, result: str | None) -> None:
+        from accountreview.tui.screens.welcome import DEMO
+
+        if result == DEMO:
+            self.notify("Opening the demo…", timeout=3)
+            self.run_worker(self._find_demo, thread=True, exclusive=True, group="demo")
+        else:
+            self._start()
+
+    def _find_demo(self) -> None:
+        """Reopen the demo database, or build it the first time (in a worker thread)."""
+        from accountreview.services.demo import build_demo, existing_demo
+
+        try:
+            built = existing_demo(self.demo_db) is None
+            if built:
+                build_demo(self.demo_db, self.ws.today)
+        except UserError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            self.call_from_thread(self._start)
+            return
+        self.call_from_thread(self._switch_to_demo, built)
+
+    def _switch_to_demo(self, built: bool) -> None:
+        """Work in the demo database from now on (its first rep signed in when just built)."""
+        from accountreview.services.reps import remember_first_rep
+
+        today = self.ws.today
+        self.ws.close()
+        self.ws = open_workspace(self.demo_db, today)
+        if built:
+            remember_first_rep(self.ws)
+        self._start()
 
     def _rep_chosen(self, rep_id: str | None) -> None:
         from accountreview.services.lookup import resolve_rep
