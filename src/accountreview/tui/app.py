@@ -80,6 +80,7 @@ class AccountReviewApp(App[None]):
         super().__init__()
         from accountreview.paths import default_demo_db
 
+        self.keymap: dict[str, str] = {}  # the user's remapped keys, by binding id
         self.demo_db = demo_db or default_demo_db()  # what the welcome screen's "demo" opens
         self.ws = workspace or open_workspace(db, today, create=True)
         self.rep_override = rep
@@ -268,11 +269,19 @@ class AccountReviewApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key of the current screen, titled "Screen: action"."""
         section = getattr(screen, "PALETTE_SECTION", "App")
+        focused = screen.focused
+        for binding in getattr(focused, "BINDINGS", []):  # j / k of the list in focus
+            if isinstance(binding, Binding) and binding.id and focused is not None:
+                yield SystemCommand(
+                    f"{section}: {binding.description.lower()}",
+                    f"key {key_label(binding, self.keymap)}",
+                    partial(focused.run_action, binding.action),
+                )
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(
                     f"{section}: {binding.description.lower()}",
-                    f"key {key_label(binding)}",
+                    f"key {key_label(binding, self.keymap)}",
                     partial(screen.run_action, binding.action),
                 )
         yield SystemCommand("App: help", "key ?", self.action_help)

@@ -49,7 +49,7 @@ class AuditScreen(Screen[None]):
 
     PALETTE_SECTION = "Audit"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="audit.back", tooltip="Back to the queue"),
+        Binding("escape,q", "back", "Back", id="audit.back", tooltip="Back to the queue"),
         Binding(
             "enter",
             "drill",

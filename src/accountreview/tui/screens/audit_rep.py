@@ -50,7 +50,7 @@ class RepAuditScreen(Screen[None]):
 
     PALETTE_SECTION = "Rep audit"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="rep_audit.back", tooltip="Back to the team"),
+        Binding("escape,q", "back", "Back", id="rep_audit.back", tooltip="Back to the team"),
         Binding(
             "enter",
             "open",

@@ -14,6 +14,7 @@ from accountreview.tui.context import app_of
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyTable
 
 
 class QueueScreen(Screen[None]):
@@ -32,6 +33,7 @@ class QueueScreen(Screen[None]):
             id="queue.audit",
             tooltip="Who completed their reviews this week (a manager sees their reps)",
         ),
+        Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit (all is saved)"),
         Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
     ]
 
@@ -42,7 +44,7 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Line(id="queue-title", classes="title-line")
-        table: DataTable[Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = KeyTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_column("Status", key="status", width=11)
         table.add_column("Account", key="account", width=20)
         table.add_column("Cur/Pot", key="size", width=11)

@@ -15,6 +15,7 @@ from accountreview.tui.context import app_of
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyList
 
 # What the welcome screen ends with: someone is in the database now, or open the demo.
 READY = "ready"
@@ -36,7 +37,7 @@ class WelcomeScreen(Screen[str]):
         with Vertical(classes="dialog"):
             yield Line("Welcome to accountreview", classes="dialog-title")
             yield Line(f"Nobody is in {path} yet. Start with one of these:", classes="hint")
-            yield OptionList(
+            yield KeyList(
                 Option(
                     literal("Import your data: CSV, Salesforce or HubSpot exports  (^g)"),
                     id="import",

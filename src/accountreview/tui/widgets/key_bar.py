@@ -4,6 +4,8 @@ Textual's own Footer shows one line, so at 80 columns a screen with a dozen keys
 loses the last ones off the edge; here every key stays visible.
 """
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -14,14 +16,14 @@ from accountreview.tui.widgets.line import Line
 KEY_NAMES = {"escape": "esc", "enter": "↵", "question_mark": "?"}
 
 
-def key_label(binding: Binding) -> str:
-    """How a key is written on screen: esc, ↵, ^d, ?."""
-    if binding.key_display:
+def key_label(binding: Binding, keymap: Mapping[str, str] | None = None) -> str:
+    """How a key is written on screen: esc, ↵, ^d, ?; a binding with two keys as esc/q.
+    A key remapped by the user's keymap (by the binding's id) is shown as remapped."""
+    remapped = keymap.get(binding.id) if keymap and binding.id else None
+    if remapped is None and binding.key_display:
         return binding.key_display
-    key = binding.key.split(",")[0]
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    return key.replace("ctrl+", "^")
+    keys = (remapped or binding.key).split(",")
+    return "/".join(KEY_NAMES.get(k.strip(), k.strip().replace("ctrl+", "^")) for k in keys)
 
 
 class KeyBar(Line):
@@ -63,14 +65,21 @@ class KeyBar(Line):
             if node is not screen and node is not self.app
         ]
         widget_bindings = [b for node in focused_chain for b in getattr(node, "BINDINGS", [])]
-        for binding in [*widget_bindings, *screen.BINDINGS, *self.app.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
+        keymap = getattr(self.app, "keymap", {})
+        app_bindings = [(b, self.app) for b in self.app.BINDINGS]
+        for binding, owner in [
+            *[(b, screen) for b in widget_bindings],
+            *[(b, screen) for b in screen.BINDINGS],
+            *app_bindings,
+        ]:
+            action = binding.action.removeprefix("app.") if isinstance(binding, Binding) else ""
+            if not isinstance(binding, Binding) or not binding.show or action in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(action)  # the queue's `q` (app.quit) stands for the app's ^q
             name, _, _ = binding.action.partition("(")
-            if screen.check_action(name, ()) is None:
+            if owner.check_action(name, ()) is not True:
                 continue
-            parts.append((key_label(binding), binding.description))
+            parts.append((key_label(binding, keymap), binding.description))
         parts.append(("^p", "Commands"))
         width = self.size.width or 78  # the width inside the padding
         lines = self._pack(parts, max(20, width))

@@ -7,10 +7,10 @@ times cheaper (a DataTable of 20 rows and 10 columns takes ~100 ms to redraw on 
 
 from collections.abc import Sequence
 
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.tui.literal import literal
+from accountreview.tui.widgets.list_keys import KeyList
 
 
 def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -25,7 +25,7 @@ def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(fit(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
-class RowList(OptionList):
+class RowList(KeyList):
     """Rows keyed by id; `enter` selects the highlighted one (OptionList.OptionSelected)."""
 
     DEFAULT_CSS = """

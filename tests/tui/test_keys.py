@@ -1,0 +1,169 @@
+"""Keys people already know: j/k in every list, q to go back (and quit from the queue),
+a click on a key of the key bar runs it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+
+from accountreview.domain.enums import RepRole
+from accountreview.services.demo import build_demo
+from accountreview.services.reps import list_reps, remember_first_rep
+from accountreview.services.workspace import open_workspace
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.audit import AuditScreen
+from accountreview.tui.screens.audit_rep import RepAuditScreen
+from accountreview.tui.screens.help import HelpScreen
+from accountreview.tui.screens.history import HistoryScreen
+from accountreview.tui.screens.queue import QueueScreen
+from accountreview.tui.screens.review import ReviewScreen
+from accountreview.tui.widgets.key_bar import KeyBar
+from conftest import TODAY
+
+
+@pytest.fixture(scope="module")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """The demo (a manager, three reps with five top accounts each), its first rep and
+    its manager."""
+    path = tmp_path_factory.mktemp("keys") / "demo.db"
+    build_demo(path, TODAY)
+    ws = open_workspace(path, TODAY)
+    rep = remember_first_rep(ws)
+    manager = next(r for r in list_reps(ws) if r.role is RepRole.MANAGER)
+    ws.close()
+    assert rep is not None
+    return path, rep.name, manager.name
+
+
+@pytest.fixture
+def team_db(built_demo: tuple[Path, str, str], tmp_path: Path) -> Path:
+    """A copy of the demo for one test, its first rep remembered."""
+    path = tmp_path / "demo.db"
+    shutil.copy(built_demo[0], path)
+    return path
+
+
+@pytest.fixture
+def manager(built_demo: tuple[Path, str, str]) -> str:
+    return built_demo[2]
+
+
+async def settle(app: AccountReviewApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def cursor(app: AccountReviewApp) -> int | None:
+    """Where the focused list's cursor is."""
+    focused = app.focused
+    if isinstance(focused, DataTable):
+        return focused.cursor_row
+    assert isinstance(focused, OptionList), focused
+    return focused.highlighted
+
+
+async def assert_j_k_move(app: AccountReviewApp, pilot: Pilot[None]) -> None:
+    """j goes down one row and k back up, as ↓ and ↑ do."""
+    start = cursor(app)
+    await pilot.press("j")
+    assert cursor(app) == (start or 0) + 1
+    await pilot.press("down")
+    moved = cursor(app)
+    await pilot.press("k", "k")
+    assert cursor(app) == (moved or 0) - 2
+    for bar in app.screen.query(KeyBar):  # a dialog has none
+        assert "j Down" in str(bar.render()) and "k Up" in str(bar.render())
+
+
+async def test_j_k_move_in_every_list_and_q_goes_back(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        await assert_j_k_move(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)  # q is back, not quit
+        await pilot.press("w")
+        await pilot.pause()
+        await assert_j_k_move(app, pilot)  # the who-are-you list
+        await pilot.press("q")  # cancels the switch
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("enter", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("q")  # from the queue, q quits
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_j_k_in_the_manager_audit_and_a_reps_accounts(team_db: Path, manager: str) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY, rep=manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
+        await assert_j_k_move(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RepAuditScreen)
+        await assert_j_k_move(app, pilot)
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
+
+
+async def test_j_k_move_in_history_tables(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        tables = list(app.screen.query(DataTable))
+        assert any(t.row_count > 2 for t in tables)
+        table = next(t for t in tables if t.row_count > 2)
+        table.focus()
+        await pilot.pause()
+        await assert_j_k_move(app, pilot)
+
+
+async def test_j_and_q_type_into_a_field(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("j", "k", "q")
+        from textual.widgets import Input
+
+        assert app.screen.query_one("#paths", Input).value == "jkq"
+
+
+async def test_help_lists_j_k_and_q_closes_it(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        keys = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert {"j", "k", "q"} <= set(keys)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
