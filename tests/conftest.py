@@ -26,6 +26,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ACCOUNTREVIEW_TODAY", TODAY.isoformat())
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # keymap, theme
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 

@@ -167,3 +167,23 @@ async def test_help_lists_j_k_and_q_closes_it(team_db: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_click_on_a_key_of_the_key_bar_runs_it(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        bar = app.screen.query_one(KeyBar)
+        line, start, _, _ = next(s for s in bar._spans if s[3] == "a")
+        assert await pilot.click(bar, offset=(1 + start + 3, line))  # on "Audit" (padding 1)
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
+        bar = app.screen.query_one(KeyBar)
+        line, start, _, _ = next(s for s in bar._spans if s[3] == "escape")
+        assert await pilot.click(bar, offset=(1 + start, line))  # on "esc/q"
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        bar = app.screen.query_one(KeyBar)
+        await pilot.click(bar, offset=(0, 0))  # the padding: nothing
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)

@@ -3,7 +3,7 @@
 Screens ask the services for everything; none of them touches the database.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 from os import PathLike
@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
@@ -76,9 +77,12 @@ class AccountReviewApp(App[None]):
         week: IsoWeek | None = None,
         workspace: Workspace | None = None,
         demo_db: Path | None = None,
+        config: Path | None = None,
     ) -> None:
         super().__init__()
-        from accountreview.paths import default_demo_db
+        from accountreview.paths import config_dir, default_demo_db
+
+        self.config = config or config_dir()  # keymap.toml and settings.json
 
         self.keymap: dict[str, str] = {}  # the user's remapped keys, by binding id
         self.demo_db = demo_db or default_demo_db()  # what the welcome screen's "demo" opens
@@ -107,7 +111,38 @@ class AccountReviewApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        self._load_preferences()
         self._start()
+
+    def _load_preferences(self) -> None:
+        """The user's keymap and last theme; a keymap that cannot be used is a message and
+        the app keeps its own keys."""
+        from accountreview.tui.preferences import PreferenceProblem, read_keymap, read_theme
+
+        self._saved_theme = read_theme(self.config)
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
+        try:
+            self.keymap = read_keymap(
+                self.config, binding_ids()
+            )  # screens imported only if a file is there
+        except PreferenceProblem as error:
+            self.notify(f"{error}. The usual keys are used.", severity="error", timeout=15)
+        else:
+            self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Remember the theme chosen (in the palette) for the next start."""
+        from accountreview.tui.preferences import PreferenceProblem, save_theme
+
+        if theme.name == self._saved_theme:
+            return
+        try:
+            save_theme(self.config, theme.name)
+            self._saved_theme = theme.name
+        except PreferenceProblem as error:
+            self.notify(str(error), severity="warning", timeout=8)
 
     def _start(self) -> None:
         """The queue of the rep using the app; who they are first if not known, and the
@@ -318,3 +353,33 @@ class AccountReviewApp(App[None]):
 
     def on_unmount(self) -> None:
         self.ws.close()
+
+
+def binding_ids() -> Iterator[str]:
+    """The id of every key of the app, its screens, dialogs and lists: what a keymap may remap."""
+    from importlib import import_module
+
+    for name in (*_SCREEN_MODULES, "accountreview.tui.widgets.list_keys"):
+        for holder in vars(import_module(name)).values():
+            for binding in getattr(holder, "BINDINGS", []) if isinstance(holder, type) else []:
+                if isinstance(binding, Binding) and binding.id:
+                    yield binding.id
+    yield from (b.id for b in AccountReviewApp.BINDINGS if isinstance(b, Binding) and b.id)
+
+
+_SCREEN_MODULES = tuple(
+    f"accountreview.tui.screens.{name}"
+    for name in (
+        "audit",
+        "audit_rep",
+        "forms",
+        "help",
+        "history",
+        "queue",
+        "refusal",
+        "review",
+        "transfer",
+        "welcome",
+        "who",
+    )
+)
