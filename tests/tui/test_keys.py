@@ -187,3 +187,72 @@ async def test_a_click_on_a_key_of_the_key_bar_runs_it(team_db: Path) -> None:
         await pilot.click(bar, offset=(0, 0))  # the padding: nothing
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
+
+
+def queue_names(app: AccountReviewApp) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [str(table.get_row_at(n)[1]) for n in range(table.row_count)]
+
+
+def list_rows(app: AccountReviewApp) -> list[str]:
+    shown = app.screen.query_one(OptionList)
+    return [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
+
+
+async def test_slash_filters_the_queue_by_typing_and_escape_clears(team_db: Path) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        everyone = queue_names(app)
+        assert len(everyone) >= 5
+        wanted = everyone[3]
+        await pilot.press("slash", *wanted.split()[0].upper())
+        await pilot.pause()
+        narrowed = queue_names(app)
+        assert wanted in narrowed and len(narrowed) < len(everyone)
+        assert all(wanted.split()[0].casefold() in n.casefold() for n in narrowed)
+        await pilot.press("enter")  # back to the list, the filter kept
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable) and queue_names(app) == narrowed
+        await pilot.press("enter")  # opens the filtered row
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert queue_names(app) == narrowed  # still filtered on the way back
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert queue_names(app) == everyone and isinstance(app.focused, DataTable)
+        await pilot.press("slash", *"zzz nothing")
+        await pilot.pause()
+        assert queue_names(app) == []
+
+
+async def test_slash_filters_the_audit_rows_and_a_reps_accounts(
+    team_db: Path, manager: str
+) -> None:
+    app = AccountReviewApp(db=team_db, today=TODAY, rep=manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        reps = list_rows(app)
+        last = reps[-1].split()[0]
+        await pilot.press("slash", *last)
+        await pilot.pause()
+        assert [r.split()[0] for r in list_rows(app)] == [last]
+        await pilot.press("enter", "enter")  # leave the field, then drill into that rep
+        await settle(app, pilot)
+        assert isinstance(app.screen, RepAuditScreen) and app.screen.rep.name.startswith(last)
+        accounts = list_rows(app)
+        first = accounts[0].split()[0]
+        await pilot.press("slash", *first)
+        await pilot.pause()
+        assert list_rows(app) and all(first in row for row in list_rows(app))
+        assert len(list_rows(app)) < len(accounts)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert list_rows(app) == accounts
+        await pilot.press("escape")  # now escape is back
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)

@@ -23,6 +23,7 @@ from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import styled
+from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
@@ -59,6 +60,7 @@ class AuditScreen(Screen[None]):
         ),
         Binding("left_square_bracket", "week(-1)", "Prev week", id="audit.prev", key_display="["),
         Binding("right_square_bracket", "week(1)", "Next week", id="audit.next", key_display="]"),
+        Binding("slash", "filter", "Filter", id="audit.filter", key_display="/"),
         Binding("f5", "refresh", "Refresh", id="audit.refresh", show=False),
     ]
 
@@ -75,6 +77,7 @@ class AuditScreen(Screen[None]):
         yield Line(id="audit-escalations", classes="audit-escalations")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
         yield RowList(WIDTHS, id="audit-reps")
+        yield FilterInput()
         yield Line(id="audit-detail", classes="hint")
         yield KeyBar()
 
@@ -239,6 +242,17 @@ class AuditScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):
             self.load()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).open()
+
+    def on_input_changed(self, event: FilterInput.Changed) -> None:
+        if isinstance(event.input, FilterInput):
+            self.query_one(RowList).filter_rows(event.value)
+            self._draw_detail()
+
+    def on_filter_input_left(self, event: FilterInput.Left) -> None:
+        self.query_one(RowList).focus()
 
     def action_refresh(self) -> None:
         self._read.clear()

@@ -13,6 +13,7 @@ from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.screens.audit import late
+from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
@@ -71,6 +72,7 @@ class RepAuditScreen(Screen[None]):
         Binding(
             "right_square_bracket", "week(1)", "Next week", id="rep_audit.next", key_display="]"
         ),
+        Binding("slash", "filter", "Filter", id="rep_audit.filter", key_display="/"),
         Binding("f5", "refresh", "Refresh", id="rep_audit.refresh", show=False),
     ]
 
@@ -85,6 +87,7 @@ class RepAuditScreen(Screen[None]):
         yield Line(id="rep-audit-summary", classes="audit-team")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
         yield RowList(WIDTHS, id="rep-accounts")
+        yield FilterInput()
         yield Line(id="rep-audit-detail", classes="hint")
         yield KeyBar()
 
@@ -193,6 +196,17 @@ class RepAuditScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):
             self.load()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).open()
+
+    def on_input_changed(self, event: FilterInput.Changed) -> None:
+        if isinstance(event.input, FilterInput):
+            self.query_one(RowList).filter_rows(event.value)
+            self._draw_detail()
+
+    def on_filter_input_left(self, event: FilterInput.Left) -> None:
+        self.query_one(RowList).focus()
 
     def action_refresh(self) -> None:
         self.load()
