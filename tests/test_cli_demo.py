@@ -78,3 +78,20 @@ def test_demo_goes_to_the_data_folder_without_db(tmp_path: Path) -> None:
     assert (tmp_path / "xdg-data" / "accountreview" / "demo.db").exists()
     again = runner.invoke(app, ["demo", "--no-open"])
     assert again.exit_code == 0 and "Reopened the demo" in again.stdout
+
+
+def test_a_demo_whose_build_was_interrupted_is_rebuilt(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert demo(db)[0] == 0
+    conn = sqlite3.connect(db)
+    with conn:  # as a build killed half-way leaves it: marked a demo, never finished
+        conn.execute("DELETE FROM app_meta WHERE key = 'demo_built'")
+        conn.execute("DELETE FROM touch")
+    conn.close()
+    code, stdout, _ = demo(db)
+    assert code == 0 and "never finished building" in stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM touch").fetchone()[0] > 0
+    assert conn.execute("SELECT value FROM app_meta WHERE key = 'demo_built'").fetchone() == ("1",)
+    conn.close()
+    assert "Reopened the demo" in demo(db)[1]

@@ -91,7 +91,9 @@ def demo_command(
     opts = options(ctx)
     path = _demo_path(opts.db)
     found = existing_demo(path)
-    if found is not None and not fresh:
+    if found is not None and not found.finished:
+        out(f"The demo at {path} was never finished building (interrupted): rebuilding it.")
+    if found is not None and found.finished and not fresh:
         wrong = found.differs(scale, seed)
         if wrong:
             raise fail(

@@ -180,10 +180,13 @@ class AccountReviewApp(App[None]):
     def _find_demo(self) -> None:
         """Reopen the demo database, or build it the first time (in a worker thread)."""
         from accountreview.services.demo import build_demo, existing_demo
+        from accountreview.services.setup import clear_demo_target
 
         try:
-            built = existing_demo(self.demo_db) is None
+            found = existing_demo(self.demo_db)
+            built = found is None or not found.finished
             if built:
+                clear_demo_target(self.demo_db)  # a build that was interrupted
                 build_demo(self.demo_db, self.ws.today)
         except UserError as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=10)

@@ -19,6 +19,7 @@ from accountreview.services.setup import DEMO_KEY
 
 SCALES = ("demo", "large")
 DEMO_SCALE_KEY = "demo_scale"
+DEMO_BUILT_KEY = "demo_built"  # written last: a demo without it was never finished
 LARGE_FACTOR_ENV = "ACCOUNTREVIEW_LARGE_FACTOR"
 
 
@@ -98,6 +99,8 @@ def build_demo(
         else:
             LargeBuilder(today, seed, plan).load(db, report)
         counts = bulk.count_rows(db.conn)
+        with db.write() as conn:
+            rep_queries.set_meta(conn, DEMO_BUILT_KEY, "1")
     except BaseException:
         db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -129,6 +132,7 @@ class ExistingDemo:
     path: Path
     scale: str
     seed: int
+    finished: bool  # False: its build was killed half-way, so there is nothing to keep
 
     def differs(self, scale: str | None, seed: int | None) -> list[str]:
         """The options given that this demo was not built with (`--scale large`…)."""
@@ -153,13 +157,14 @@ def existing_demo(path: Path) -> ExistingDemo | None:
         try:
             seed = schema_version(conn) is not None and rep_queries.get_meta(conn, DEMO_KEY)
             scale = rep_queries.get_meta(conn, DEMO_SCALE_KEY) if seed else None
+            finished = bool(seed) and rep_queries.get_meta(conn, DEMO_BUILT_KEY) == "1"
         finally:
             conn.close()
     except DatabaseProblem:
-        seed, scale = None, None
+        seed, scale, finished = None, None, False
     if not seed or not str(seed).isdigit():
         raise Refused(
             f"{path} exists and is not a demo database; the demo will not open or replace it."
             " Pick another --db path."
         )
-    return ExistingDemo(path=path, scale=scale or "demo", seed=int(seed))
+    return ExistingDemo(path=path, scale=scale or "demo", seed=int(seed), finished=finished)
