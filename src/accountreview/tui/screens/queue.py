@@ -92,7 +92,10 @@ class QueueScreen(Screen[None]):
             if not matches(self.filter_text, cells):
                 continue
             table.add_row(
-                *(cell(text) for text in cells[:4]),
+                cell(cells[0]),
+                cell(cells[1]),
+                cell(cells[2]),
+                cell(cells[3]),
                 cell(cells[4], risk if loud else "", len(loud)),
                 key=a.id,
             )

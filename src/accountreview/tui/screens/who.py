@@ -25,16 +25,7 @@ class WhoScreen(ModalScreen[str | None]):
         self.cancellable = cancellable
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            if not self.reps:
-                yield Line("No reps in this database yet.", classes="dialog-title")
-                yield Line(
-                    "Add yourself: accountreview rep add NAME --email you@company.com --me\n"
-                    "or import data (README), or try: accountreview demo\n\n"
-                    "escape quits",
-                    classes="hint",
-                )
-                return
+        with Vertical(classes="dialog"):  # never empty: nobody in it opens the welcome screen
             yield Line("Who are you?", classes="dialog-title")
             yield KeyList(
                 *[
