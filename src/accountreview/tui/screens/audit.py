@@ -76,8 +76,9 @@ class AuditScreen(Screen[None]):
         yield Line(id="audit-team", classes="audit-team")
         yield Line(id="audit-escalations", classes="audit-escalations")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        yield RowList(WIDTHS, id="audit-reps")
-        yield FilterInput()
+        rows = RowList(WIDTHS, id="audit-reps")
+        yield rows
+        yield FilterInput(rows)
         yield Line(id="audit-detail", classes="hint")
         yield KeyBar()
 
@@ -247,12 +248,7 @@ class AuditScreen(Screen[None]):
         self.query_one(FilterInput).open()
 
     def on_input_changed(self, event: FilterInput.Changed) -> None:
-        if isinstance(event.input, FilterInput):
-            self.query_one(RowList).filter_rows(event.value)
-            self._draw_detail()
-
-    def on_filter_input_left(self, event: FilterInput.Left) -> None:
-        self.query_one(RowList).focus()
+        self._draw_detail()  # the highlighted row may have changed
 
     def action_refresh(self) -> None:
         self._read.clear()

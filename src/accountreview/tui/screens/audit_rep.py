@@ -86,8 +86,9 @@ class RepAuditScreen(Screen[None]):
         yield Line(id="rep-audit-title", classes="title-line")
         yield Line(id="rep-audit-summary", classes="audit-team")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        yield RowList(WIDTHS, id="rep-accounts")
-        yield FilterInput()
+        rows = RowList(WIDTHS, id="rep-accounts")
+        yield rows
+        yield FilterInput(rows)
         yield Line(id="rep-audit-detail", classes="hint")
         yield KeyBar()
 
@@ -201,12 +202,7 @@ class RepAuditScreen(Screen[None]):
         self.query_one(FilterInput).open()
 
     def on_input_changed(self, event: FilterInput.Changed) -> None:
-        if isinstance(event.input, FilterInput):
-            self.query_one(RowList).filter_rows(event.value)
-            self._draw_detail()
-
-    def on_filter_input_left(self, event: FilterInput.Left) -> None:
-        self.query_one(RowList).focus()
+        self._draw_detail()  # the highlighted row may have changed
 
     def action_refresh(self) -> None:
         self.load()

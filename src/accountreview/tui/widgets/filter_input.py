@@ -1,6 +1,7 @@
 """`/`: a one-line field under a list that filters its rows as you type."""
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from textual.binding import Binding
 from textual.message import Message
@@ -11,6 +12,16 @@ def matches(query: str, cells: Sequence[str]) -> bool:
     """Whether a row shows every word of `query` somewhere in its cells (any case)."""
     shown = " ".join(cells).casefold()
     return all(word in shown for word in query.casefold().split())
+
+
+class Filterable(Protocol):
+    """A list that shows only the rows matching a text (RowList)."""
+
+    def filter_rows(self, text: str) -> None:
+        """Show the rows with every word of `text` (all of them when empty)."""
+
+    def focus(self, scroll_visible: bool = True) -> object:
+        """Take the keys."""
 
 
 class FilterInput(Input):
@@ -28,8 +39,20 @@ class FilterInput(Input):
     class Left(Message):
         """The user left the field (enter or escape): the list takes the keys again."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, rows: Filterable | None = None, *, id: str | None = None) -> None:
+        """`rows`: the list to filter as the text changes (else the screen handles
+        Input.Changed and FilterInput.Left itself)."""
         super().__init__(placeholder="filter: type a name, a status, a flag", id=id, compact=True)
+        self.rows = rows
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.rows is not None:
+            self.rows.filter_rows(event.value)
+
+    def on_filter_input_left(self, event: "FilterInput.Left") -> None:
+        if self.rows is not None:
+            event.stop()
+            self.rows.focus()
 
     def open(self) -> None:
         """Show the field and type into it."""
