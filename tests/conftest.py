@@ -30,6 +30,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # does not show, which subprocesses would still inherit. Empty means "not set".
     monkeypatch.setenv("COLUMNS", "")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # keymap, theme
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 

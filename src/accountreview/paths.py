@@ -31,3 +31,10 @@ def default_demo_db() -> Path:
 def env_db() -> str | None:
     """The database named by the environment, if any."""
     return os.environ.get(DB_ENV) or None
+
+
+def config_dir() -> Path:
+    """The per-user config folder (e.g. ~/.config/accountreview): keymap.toml, settings.json."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("accountreview", appauthor=False))

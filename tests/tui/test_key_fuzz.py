@@ -38,7 +38,7 @@ KEYS = (
     *("enter", "escape", "tab", "shift+tab", "backspace", "ctrl+u", "space", "f5"),
     *("ctrl+d", "ctrl+n", "ctrl+p", "ctrl+g", "ctrl+e", "question_mark"),
     *("left_square_bracket", "right_square_bracket"),
-    *"achlnotwxy",
+    *"achjklnotwxy",
     *("[", "]", "/", "$", "=", "é", "😀", "ש", "\u0301"),
 )  # ctrl+q is left out: it ends the run (quitting is tested elsewhere)
 

@@ -99,21 +99,6 @@ async def test_palette_runs_a_screen_action(db_path: Path) -> None:
         assert isinstance(app.screen, HistoryScreen)
 
 
-async def test_empty_database_explains_what_to_do(tmp_path: Path) -> None:
-    app = AccountReviewApp(db=tmp_path / "new.db", today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, WhoScreen)
-        from textual.widgets import Static
-
-        text = " ".join(str(s.render()) for s in app.screen.query(Static))
-        assert "No reps in this database yet" in text
-        assert "accountreview demo" in text
-        await pilot.press("escape")
-        await pilot.pause()
-    assert (tmp_path / "new.db").exists()
-
-
 async def test_review_screen_follows_a_theme_changed_while_it_was_away(db_path: Path) -> None:
     """The review screen skips restyling when it comes back, unless the theme changed."""
     from textual.widgets import Static

@@ -71,25 +71,66 @@ class _Bar:
 @command("demo")
 def demo_command(
     ctx: typer.Context,
-    no_open: bool = typer.Option(False, "--no-open", help="Build the demo and exit."),
-    scale: str = typer.Option("demo", "--scale", help="demo (~40 accounts) or large (100k)."),
-    seed: int = typer.Option(7, "--seed", help="Random seed: same seed, same data."),
+    no_open: bool = typer.Option(False, "--no-open", help="Build (or find) the demo and exit."),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Rebuild the demo from scratch: what you did in it is lost."
+    ),
+    scale: str | None = typer.Option(
+        None, "--scale", help="demo (~40 accounts) or large (100k) [default: demo]."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed: same seed, same data [7]."),
 ) -> None:
-    """Build a fresh demo database (in your data folder unless --db) and open it."""
+    """Open the demo database (in your data folder unless --db), building it the first time.
+
+    Your work in the demo stays from one run to the next; --fresh rebuilds it.
+    """
     from accountreview.cli.views import open_home
+    from accountreview.services.demo import existing_demo
+
+    if scale is not None and scale not in {"demo", "large"}:
+        raise fail(f"--scale: {scale!r} is not valid; expected demo or large", 2)
+    opts = options(ctx)
+    path = _demo_path(opts.db)
+    found = existing_demo(path)
+    if found is not None and not found.finished:
+        out(f"The demo at {path} was never finished building (interrupted): rebuilding it.")
+    if found is not None and found.finished and not fresh:
+        wrong = found.differs(scale, seed)
+        if wrong:
+            raise fail(
+                f"{path} is a demo built otherwise: {'; '.join(wrong)}."
+                " Add --fresh to rebuild it (what you did in it is lost), or leave the option out.",
+                3,
+            )
+        out(f"Reopened the demo at {path}: your changes in it are kept (--fresh rebuilds it).")
+    else:
+        _build_demo(ctx, path, scale or "demo", 7 if seed is None else seed)
+    opts.db = str(path)
+    if not no_open:
+        out()
+        open_home(opts)
+
+
+def _demo_path(given: str | None) -> Path:
+    """Where the demo lives: --db (a path or sqlite URL) or the data folder's demo.db."""
     from accountreview.paths import default_demo_db
+
+    if not given:
+        return default_demo_db()
+    if "://" in given:
+        from accountreview.db.connection import path_from_target
+
+        return path_from_target(given)
+    return Path(given)
+
+
+def _build_demo(ctx: typer.Context, path: Path, scale: str, seed: int) -> None:
+    """Build a new demo at `path` (replacing an older demo there) and sign in its first rep."""
     from accountreview.services.demo import build_demo
     from accountreview.services.reps import remember_first_rep
     from accountreview.services.setup import clear_demo_target
 
-    if scale not in {"demo", "large"}:
-        raise fail(f"--scale: {scale!r} is not valid; expected demo or large", 2)
     opts = options(ctx)
-    path = Path(opts.db) if opts.db else default_demo_db()
-    if opts.db and "://" in opts.db:
-        from accountreview.db.connection import path_from_target
-
-        path = path_from_target(opts.db)
     clear_demo_target(path)
     bar = _Bar()
     summary = build_demo(path, opts.today, scale=scale, seed=seed, progress=bar)
@@ -99,9 +140,6 @@ def demo_command(
     with workspace(ctx) as ws:
         if opts.rep is None:
             remember_first_rep(ws)  # the demo opens straight on a populated queue
-    if not no_open:
-        out()
-        open_home(opts)
 
 
 @command("import")

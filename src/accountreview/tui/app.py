@@ -3,7 +3,7 @@
 Screens ask the services for everything; none of them touches the database.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 from os import PathLike
@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
 from accountreview.db.reps import RepRow
 from accountreview.domain.dates import IsoWeek
@@ -75,8 +76,16 @@ class AccountReviewApp(App[None]):
         account: str | None = None,
         week: IsoWeek | None = None,
         workspace: Workspace | None = None,
+        demo_db: Path | None = None,
+        config: Path | None = None,
     ) -> None:
         super().__init__()
+        from accountreview.paths import config_dir, default_demo_db
+
+        self.config = config or config_dir()  # keymap.toml and settings.json
+
+        self.keymap: dict[str, str] = {}  # the user's remapped keys, by binding id
+        self.demo_db = demo_db or default_demo_db()  # what the welcome screen's "demo" opens
         self.ws = workspace or open_workspace(db, today, create=True)
         self.rep_override = rep
         self.start_account = account
@@ -102,8 +111,45 @@ class AccountReviewApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        self._load_preferences()
+        self._start()
+
+    def _load_preferences(self) -> None:
+        """The user's keymap and last theme; a keymap that cannot be used is a message and
+        the app keeps its own keys."""
+        from accountreview.tui.preferences import PreferenceProblem, read_keymap, read_theme
+
+        self._saved_theme = read_theme(self.config)
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
+        try:
+            self.keymap = read_keymap(
+                self.config, binding_ids()
+            )  # screens imported only if a file is there
+        except PreferenceProblem as error:
+            self.notify(f"{error}. The usual keys are used.", severity="error", timeout=15)
+        else:
+            self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Remember the theme chosen (in the palette) for the next start."""
+        from accountreview.tui.preferences import PreferenceProblem, save_theme
+
+        if theme.name == self._saved_theme:
+            return
+        try:
+            save_theme(self.config, theme.name)
+            self._saved_theme = theme.name
+        except PreferenceProblem as error:
+            self.notify(str(error), severity="warning", timeout=8)
+
+    def _start(self) -> None:
+        """The queue of the rep using the app; who they are first if not known, and the
+        welcome screen on a database with nobody in it."""
         from accountreview.services.reps import current_rep, list_reps
         from accountreview.tui.screens.queue import QueueScreen
+        from accountreview.tui.screens.welcome import WelcomeScreen
         from accountreview.tui.screens.who import WhoScreen
 
         try:
@@ -112,11 +158,52 @@ class AccountReviewApp(App[None]):
             self.notify(str(error), severity="error")
             rep = None
         if rep is None:
-            self.push_screen(WhoScreen(list_reps(self.ws)), self._rep_chosen)
+            reps = list_reps(self.ws)
+            if not reps:
+                self.push_screen(WelcomeScreen(), self._welcomed)
+            else:
+                self.push_screen(WhoScreen(reps), self._rep_chosen)
             return
         self.push_screen(QueueScreen(rep))
         if self.start_account:
             self._open_start_account()
+
+    def _welcomed(self, result: str | None) -> None:
+        from accountreview.tui.screens.welcome import DEMO
+
+        if result == DEMO:
+            self.notify("Opening the demo…", timeout=3)
+            self.run_worker(self._find_demo, thread=True, exclusive=True, group="demo")
+        else:
+            self._start()
+
+    def _find_demo(self) -> None:
+        """Reopen the demo database, or build it the first time (in a worker thread)."""
+        from accountreview.services.demo import build_demo, existing_demo
+        from accountreview.services.setup import clear_demo_target
+
+        try:
+            found = existing_demo(self.demo_db)
+            built = found is None or not found.finished
+            if built:
+                clear_demo_target(self.demo_db)  # a build that was interrupted
+                build_demo(self.demo_db, self.ws.today)
+        except UserError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            self.call_from_thread(self._start)
+            return
+        self.call_from_thread(self._switch_to_demo, built)
+
+    def _switch_to_demo(self, built: bool) -> None:
+        """Work in the demo database from now on (its first rep signed in when just built)."""
+        from accountreview.services.reps import remember_first_rep
+
+        today = self.ws.today
+        self.ws.close()
+        self.ws = open_workspace(self.demo_db, today)
+        if built:
+            remember_first_rep(self.ws)
+        self._start()
 
     def _rep_chosen(self, rep_id: str | None) -> None:
         from accountreview.services.lookup import resolve_rep
@@ -220,11 +307,19 @@ class AccountReviewApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key of the current screen, titled "Screen: action"."""
         section = getattr(screen, "PALETTE_SECTION", "App")
+        focused = screen.focused
+        for binding in getattr(focused, "BINDINGS", []):  # j / k of the list in focus
+            if isinstance(binding, Binding) and binding.id and focused is not None:
+                yield SystemCommand(
+                    f"{section}: {binding.description.lower()}",
+                    f"key {key_label(binding, self.keymap)}",
+                    partial(focused.run_action, binding.action),
+                )
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(
                     f"{section}: {binding.description.lower()}",
-                    f"key {key_label(binding)}",
+                    f"key {key_label(binding, self.keymap)}",
                     partial(screen.run_action, binding.action),
                 )
         yield SystemCommand("App: help", f"key {self.key_of('app.help')}", self.action_help)
@@ -267,3 +362,33 @@ class AccountReviewApp(App[None]):
 
     def on_unmount(self) -> None:
         self.ws.close()
+
+
+def binding_ids() -> Iterator[str]:
+    """The id of every key of the app, its screens, dialogs and lists: what a keymap may remap."""
+    from importlib import import_module
+
+    for name in (*_SCREEN_MODULES, "accountreview.tui.widgets.list_keys"):
+        for holder in vars(import_module(name)).values():
+            for binding in getattr(holder, "BINDINGS", []) if isinstance(holder, type) else []:
+                if isinstance(binding, Binding) and binding.id:
+                    yield binding.id
+    yield from (b.id for b in AccountReviewApp.BINDINGS if isinstance(b, Binding) and b.id)
+
+
+_SCREEN_MODULES = tuple(
+    f"accountreview.tui.screens.{name}"
+    for name in (
+        "audit",
+        "audit_rep",
+        "forms",
+        "help",
+        "history",
+        "queue",
+        "refusal",
+        "review",
+        "transfer",
+        "welcome",
+        "who",
+    )
+)

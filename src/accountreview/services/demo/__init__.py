@@ -13,7 +13,8 @@ Two scales, both a function of (seed, today) alone:
   transaction (`db.bulk`). Every row, ids included, is drawn from the seed.
   ``ACCOUNTREVIEW_LARGE_FACTOR`` scales the counts (tests use 0.002).
 
-Where each part lives: `build` (build_demo, the scales, DemoSummary),
+Where each part lives: `build` (build_demo, the scales, DemoSummary, existing_demo: what a demo
+already there was built with),
 `people` (people and touch days, shared by both scales), `names` (word
 lists), `specs` and `small` (the demo scale, through the services), `large`
 and `ids` (the large scale, bulk-loaded).
@@ -24,7 +25,9 @@ from accountreview.services.demo.build import (
     LARGE_FACTOR_ENV,
     SCALES,
     DemoSummary,
+    ExistingDemo,
     build_demo,
+    existing_demo,
     large_factor,
 )
 
@@ -33,6 +36,8 @@ __all__ = [
     "LARGE_FACTOR_ENV",
     "SCALES",
     "DemoSummary",
+    "ExistingDemo",
     "build_demo",
+    "existing_demo",
     "large_factor",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from accountreview.db import bulk
 from accountreview.db import reps as rep_queries
-from accountreview.db.connection import open_database
+from accountreview.db.connection import connect, open_database, schema_version
 from accountreview.db.errors import DatabaseProblem
 from accountreview.services.demo.large import LargeBuilder, LargePlan
 from accountreview.services.demo.small import build_small
@@ -19,6 +19,7 @@ from accountreview.services.setup import DEMO_KEY
 
 SCALES = ("demo", "large")
 DEMO_SCALE_KEY = "demo_scale"
+DEMO_BUILT_KEY = "demo_built"  # written last: a demo without it was never finished
 LARGE_FACTOR_ENV = "ACCOUNTREVIEW_LARGE_FACTOR"
 
 
@@ -98,6 +99,8 @@ def build_demo(
         else:
             LargeBuilder(today, seed, plan).load(db, report)
         counts = bulk.count_rows(db.conn)
+        with db.write() as conn:
+            rep_queries.set_meta(conn, DEMO_BUILT_KEY, "1")
     except BaseException:
         db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -120,3 +123,48 @@ def build_demo(
 
 def _silent(stage: str, done: int, total: int) -> None:
     """No progress display."""
+
+
+@dataclass(frozen=True)
+class ExistingDemo:
+    """A demo database already at a path, and what it was built with."""
+
+    path: Path
+    scale: str
+    seed: int
+    finished: bool  # False: its build was killed half-way, so there is nothing to keep
+
+    def differs(self, scale: str | None, seed: int | None) -> list[str]:
+        """The options given that this demo was not built with (`--scale large`…)."""
+        wrong = []
+        if scale is not None and scale != self.scale:
+            wrong.append(f"--scale {scale} (it was built with --scale {self.scale})")
+        if seed is not None and seed != self.seed:
+            wrong.append(f"--seed {seed} (it was built with --seed {self.seed})")
+        return wrong
+
+
+def existing_demo(path: Path) -> ExistingDemo | None:
+    """The demo at `path` if there is one (None when nothing is there).
+
+    Anything else at `path` (a real database, a damaged file) is refused, as the
+    demo never opens or replaces real work.
+    """
+    if not os.path.lexists(path):
+        return None
+    try:
+        conn = connect(path)
+        try:
+            seed = schema_version(conn) is not None and rep_queries.get_meta(conn, DEMO_KEY)
+            scale = rep_queries.get_meta(conn, DEMO_SCALE_KEY) if seed else None
+            finished = bool(seed) and rep_queries.get_meta(conn, DEMO_BUILT_KEY) == "1"
+        finally:
+            conn.close()
+    except DatabaseProblem:
+        seed, scale, finished = None, None, False
+    if not seed or not str(seed).isdigit():
+        raise Refused(
+            f"{path} exists and is not a demo database; the demo will not open or replace it."
+            " Pick another --db path."
+        )
+    return ExistingDemo(path=path, scale=scale or "demo", seed=int(seed), finished=finished)

@@ -23,6 +23,7 @@ from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import styled
+from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
@@ -49,7 +50,7 @@ class AuditScreen(Screen[None]):
 
     PALETTE_SECTION = "Audit"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="audit.back", tooltip="Back to the queue"),
+        Binding("escape,q", "back", "Back", id="audit.back", tooltip="Back to the queue"),
         Binding(
             "enter",
             "drill",
@@ -59,6 +60,7 @@ class AuditScreen(Screen[None]):
         ),
         Binding("left_square_bracket", "week(-1)", "Prev week", id="audit.prev", key_display="["),
         Binding("right_square_bracket", "week(1)", "Next week", id="audit.next", key_display="]"),
+        Binding("slash", "filter", "Filter", id="audit.filter", key_display="/"),
         Binding("f5", "refresh", "Refresh", id="audit.refresh", show=False),
     ]
 
@@ -74,7 +76,9 @@ class AuditScreen(Screen[None]):
         yield Line(id="audit-team", classes="audit-team")
         yield Line(id="audit-escalations", classes="audit-escalations")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        yield RowList(WIDTHS, id="audit-reps")
+        rows = RowList(WIDTHS, id="audit-reps")
+        yield rows
+        yield FilterInput(rows)
         yield Line(id="audit-detail", classes="hint")
         yield KeyBar()
 
@@ -239,6 +243,12 @@ class AuditScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):
             self.load()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).open()
+
+    def on_input_changed(self, event: FilterInput.Changed) -> None:
+        self._draw_detail()  # the highlighted row may have changed
 
     def action_refresh(self) -> None:
         self._read.clear()

@@ -13,6 +13,7 @@ from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.screens.audit import late
+from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList, fixed_line
@@ -50,7 +51,7 @@ class RepAuditScreen(Screen[None]):
 
     PALETTE_SECTION = "Rep audit"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="rep_audit.back", tooltip="Back to the team"),
+        Binding("escape,q", "back", "Back", id="rep_audit.back", tooltip="Back to the team"),
         Binding(
             "enter",
             "open",
@@ -71,6 +72,7 @@ class RepAuditScreen(Screen[None]):
         Binding(
             "right_square_bracket", "week(1)", "Next week", id="rep_audit.next", key_display="]"
         ),
+        Binding("slash", "filter", "Filter", id="rep_audit.filter", key_display="/"),
         Binding("f5", "refresh", "Refresh", id="rep_audit.refresh", show=False),
     ]
 
@@ -84,7 +86,9 @@ class RepAuditScreen(Screen[None]):
         yield Line(id="rep-audit-title", classes="title-line")
         yield Line(id="rep-audit-summary", classes="audit-team")
         yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        yield RowList(WIDTHS, id="rep-accounts")
+        rows = RowList(WIDTHS, id="rep-accounts")
+        yield rows
+        yield FilterInput(rows)
         yield Line(id="rep-audit-detail", classes="hint")
         yield KeyBar()
 
@@ -193,6 +197,12 @@ class RepAuditScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):
             self.load()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).open()
+
+    def on_input_changed(self, event: FilterInput.Changed) -> None:
+        self._draw_detail()  # the highlighted row may have changed
 
     def action_refresh(self) -> None:
         self.load()

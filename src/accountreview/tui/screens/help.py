@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import key_label
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyTable
 
 
 class HelpScreen(ModalScreen[None]):
@@ -17,7 +18,7 @@ class HelpScreen(ModalScreen[None]):
 
     PALETTE_SECTION = "Help"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="help.close"),
+        Binding("escape,q", "close", "Close", id="help.close"),
         Binding("question_mark", "close", "Close", id="help.close2", key_display="?"),
     ]
 
@@ -27,12 +28,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         section = getattr(self.target, "PALETTE_SECTION", "App")
-        table: DataTable[Text] = DataTable(id="keys", cursor_type="row", show_cursor=False)
+        table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
         table.add_columns("Key", "Action")
-        for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
+        keymap = getattr(self.app, "keymap", {})
+        focused = self.target.focused
+        in_focus = [b for b in getattr(focused, "BINDINGS", []) if isinstance(b, Binding) and b.id]
+        for binding in [*in_focus, *self.target.BINDINGS, *self.app.BINDINGS]:
             if isinstance(binding, Binding) and binding.description:
                 table.add_row(
-                    cell(key_label(binding)), cell(binding.tooltip or binding.description)
+                    cell(key_label(binding, keymap)), cell(binding.tooltip or binding.description)
                 )
         with Vertical(classes="dialog"):
             yield Line(f"{section} — keys", classes="dialog-title")

@@ -11,6 +11,7 @@ from accountreview.tui.context import app_of
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyTable
 
 
 class HistoryScreen(Screen[None]):
@@ -18,7 +19,7 @@ class HistoryScreen(Screen[None]):
 
     PALETTE_SECTION = "History"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="history.back"),
+        Binding("escape,q", "back", "Back", id="history.back"),
         Binding("tab", "app.focus_next", "Switch table", id="history.switch"),
     ]
 
@@ -28,11 +29,11 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Line(id="history-title", classes="title-line")
-        reviews: DataTable[Text] = DataTable(id="past", cursor_type="row")
+        reviews: DataTable[Text] = KeyTable(id="past", cursor_type="row")
         reviews.add_columns("Week", "What, when, who", "The five frozen, or why")
         yield reviews
         yield Line("Touches, newest first", classes="title-line")
-        touches: DataTable[Text] = DataTable(id="touches", cursor_type="row")
+        touches: DataTable[Text] = KeyTable(id="touches", cursor_type="row")
         touches.add_columns("Date", "Stakeholder", "Channel", "Note")
         yield touches
         yield KeyBar()

@@ -12,8 +12,10 @@ from accountreview.services.queue import Queue, queue_for
 from accountreview.text import money
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import cell
+from accountreview.tui.widgets.filter_input import FilterInput, matches
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyTable
 
 
 class QueueScreen(Screen[None]):
@@ -32,6 +34,8 @@ class QueueScreen(Screen[None]):
             id="queue.audit",
             tooltip="Who completed their reviews this week (a manager sees their reps)",
         ),
+        Binding("slash", "filter", "Filter", id="queue.filter", key_display="/"),
+        Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit (all is saved)"),
         Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
     ]
 
@@ -39,16 +43,18 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.rep = rep
         self.queue: Queue | None = None
+        self.filter_text = ""
 
     def compose(self) -> ComposeResult:
         yield Line(id="queue-title", classes="title-line")
-        table: DataTable[Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = KeyTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_column("Status", key="status", width=11)
         table.add_column("Account", key="account", width=20)
         table.add_column("Cur/Pot", key="size", width=11)
         table.add_column("Stage", key="stage", width=8)
         table.add_column("Attention", key="badges")
         yield table
+        yield FilterInput()
         yield Line(id="queue-detail", classes="hint")
         yield KeyBar()
 
@@ -61,21 +67,36 @@ class QueueScreen(Screen[None]):
     def load(self, keep: str | None = None) -> None:
         """(Re)read the queue from the services and redraw it, keeping the cursor."""
         app = app_of(self)
+        current = keep or self.current_account_id()
+        self.queue = queue_for(app.ws, self.rep.id, app.week)
+        self.draw(current)
+
+    def draw(self, current: str | None) -> None:
+        """Show the queue's rows that match the filter (`/`), the cursor on `current`."""
+        assert self.queue is not None
+        app = app_of(self)
         ws = app.ws
         table = self.query_one(DataTable)
-        current = keep or self.current_account_id()
-        self.queue = queue_for(ws, self.rep.id, app.week)
         risk = f"bold {app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
         table.clear()
         for item in self.queue.items:
             a = item.facts.account
             loud = loud_badge(item.facts) or ""
+            cells = [
+                item.status.value,
+                a.name,
+                f"{money(a.current)}/{money(a.potential)}",
+                item.facts.stage.value,
+                ", ".join(badges(item.facts)),
+            ]
+            if not matches(self.filter_text, cells):
+                continue
             table.add_row(
-                cell(item.status.value),
-                cell(a.name),
-                cell(f"{money(a.current)}/{money(a.potential)}"),
-                cell(item.facts.stage.value),
-                cell(", ".join(badges(item.facts)), risk if loud else "", len(loud)),
+                cell(cells[0]),
+                cell(cells[1]),
+                cell(cells[2]),
+                cell(cells[3]),
+                cell(cells[4], risk if loud else "", len(loud)),
                 key=a.id,
             )
         reading = "" if ws.actor_id == self.rep.id else " (read only)"
@@ -147,6 +168,17 @@ class QueueScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):
             self.load()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).open()
+
+    def on_input_changed(self, event: FilterInput.Changed) -> None:
+        if isinstance(event.input, FilterInput) and self.queue is not None:
+            self.filter_text = event.value
+            self.draw(self.current_account_id())
+
+    def on_filter_input_left(self, event: FilterInput.Left) -> None:
+        self.query_one(DataTable).focus()
 
     def action_refresh(self) -> None:
         self.load()

@@ -40,7 +40,7 @@ class ReviewScreen(Screen[None]):
 
     PALETTE_SECTION = "Review"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="review.back", tooltip="Back to the queue"),
+        Binding("escape,q", "back", "Back", id="review.back", tooltip="Back to the queue"),
         Binding(
             "enter",
             "pick",

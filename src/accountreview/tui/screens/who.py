@@ -10,13 +10,14 @@ from textual.widgets.option_list import Option
 from accountreview.db.reps import RepRow
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.line import Line
+from accountreview.tui.widgets.list_keys import KeyList
 
 
 class WhoScreen(ModalScreen[str | None]):
     """Returns the chosen rep's id, or None."""
 
     PALETTE_SECTION = "Who am I"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="who.cancel")]
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel", id="who.cancel")]
 
     def __init__(self, reps: list[RepRow], *, cancellable: bool = False) -> None:
         super().__init__()
@@ -24,18 +25,9 @@ class WhoScreen(ModalScreen[str | None]):
         self.cancellable = cancellable
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            if not self.reps:
-                yield Line("No reps in this database yet.", classes="dialog-title")
-                yield Line(
-                    "Add yourself: accountreview rep add NAME --email you@company.com --me\n"
-                    "or import data (README), or try: accountreview demo\n\n"
-                    "escape quits",
-                    classes="hint",
-                )
-                return
+        with Vertical(classes="dialog"):  # never empty: nobody in it opens the welcome screen
             yield Line("Who are you?", classes="dialog-title")
-            yield OptionList(
+            yield KeyList(
                 *[
                     Option(literal(f"{r.name} · {r.role.value} · {r.email}"), id=r.id)
                     for r in self.reps

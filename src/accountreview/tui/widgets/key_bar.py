@@ -4,6 +4,8 @@ Textual's own Footer shows one line, so at 80 columns a screen with a dozen keys
 loses the last ones off the edge; here every key stays visible.
 """
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -14,18 +16,19 @@ from accountreview.tui.widgets.line import Line
 KEY_NAMES = {"escape": "esc", "enter": "↵", "question_mark": "?"}
 
 
-def key_label(binding: Binding) -> str:
-    """How a key is written on screen: esc, ↵, ^d, ?."""
-    if binding.key_display:
+def key_label(binding: Binding, keymap: Mapping[str, str] | None = None) -> str:
+    """How a key is written on screen: esc, ↵, ^d, ?; a binding with two keys as esc/q.
+    A key remapped by the user's keymap (by the binding's id) is shown as remapped."""
+    remapped = keymap.get(binding.id) if keymap and binding.id else None
+    if remapped is None and binding.key_display:
         return binding.key_display
-    key = binding.key.split(",")[0]
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    return key.replace("ctrl+", "^")
+    keys = (remapped or binding.key).split(",")
+    return "/".join(KEY_NAMES.get(k.strip(), k.strip().replace("ctrl+", "^")) for k in keys)
 
 
 class KeyBar(Line):
-    """The keys of the focused widget's panel, the screen and the app, with what each does."""
+    """The keys of the focused widget's panel, the screen and the app, with what each does.
+    A click on a key presses it."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -39,6 +42,7 @@ class KeyBar(Line):
     """
 
     _shown = ""
+    _spans: list[tuple[int, int, int, str]] = []  # (line, first column, end column, key)
     _lines = 0  # the most lines shown at this width: the bar never shrinks below it
     _width = 0
 
@@ -55,7 +59,7 @@ class KeyBar(Line):
     def update_keys(self) -> None:
         """Redraw from the screen's bindings, leaving out those the screen hides now."""
         screen = self.screen
-        parts: list[tuple[str, str]] = []
+        parts: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         focused_chain = [
             node
@@ -63,17 +67,25 @@ class KeyBar(Line):
             if node is not screen and node is not self.app
         ]
         widget_bindings = [b for node in focused_chain for b in getattr(node, "BINDINGS", [])]
-        for binding in [*widget_bindings, *screen.BINDINGS, *self.app.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
+        keymap = getattr(self.app, "keymap", {})
+        app_bindings = [(b, self.app) for b in self.app.BINDINGS]
+        for binding, owner in [
+            *[(b, screen) for b in widget_bindings],
+            *[(b, screen) for b in screen.BINDINGS],
+            *app_bindings,
+        ]:
+            action = binding.action.removeprefix("app.") if isinstance(binding, Binding) else ""
+            if not isinstance(binding, Binding) or not binding.show or action in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(action)  # the queue's `q` (app.quit) stands for the app's ^q
             name, _, _ = binding.action.partition("(")
-            if screen.check_action(name, ()) is None:
+            if owner.check_action(name, ()) is not True:
                 continue
-            parts.append((key_label(binding), binding.description))
-        parts.append(("^p", "Commands"))
+            key = (keymap.get(binding.id or "") or binding.key).split(",")[0].strip()
+            parts.append((key_label(binding, keymap), binding.description, key))
+        parts.append(("^p", "Commands", "ctrl+p"))
         width = self.size.width or 78  # the width inside the padding
-        lines = self._pack(parts, max(20, width))
+        lines, self._spans = self._pack(parts, max(20, width))
         if width != self._width:
             self._width, self._lines = width, 0
         # A bar that would shrink (a picker open, fewer keys) keeps its height with
@@ -86,17 +98,34 @@ class KeyBar(Line):
             self._shown = text.plain
             self.update(text, layout=grew)
 
+    def on_click(self, event: events.Click) -> None:
+        """A click on a key (or its words) presses that key."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        for line, start, end, key in self._spans:
+            if offset.y == line and start <= offset.x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
+
     @staticmethod
-    def _pack(parts: list[tuple[str, str]], width: int) -> list[Content]:
-        """Lay the keys out in lines no wider than `width`, never splitting a key from its words."""
+    def _pack(
+        parts: list[tuple[str, str, str]], width: int
+    ) -> tuple[list[Content], list[tuple[int, int, int, str]]]:
+        """Lay the keys out in lines no wider than `width`, never splitting a key from its
+        words; and where each key is drawn (line, first column, end column, key)."""
         lines: list[Content] = []
+        spans: list[tuple[int, int, int, str]] = []
         line, used = Content(), 0
-        for key, label in parts:
-            size = len(key) + 1 + len(label)
+        for label, words, key in parts:
+            size = len(label) + 1 + len(words)
             if used and used + 2 + size > width:
                 lines.append(line)
                 line, used = Content(), 0
-            shown = styled("[b $footer-key-foreground]$key[/] $label", key=key, label=label)
+            shown = styled("[b $footer-key-foreground]$key[/] $label", key=label, label=words)
+            start = used + 2 if used else 0
+            spans.append((len(lines), start, start + size, key))
             line, used = (line + "  " + shown, used + 2 + size) if used else (shown, size)
         lines.append(line)
-        return lines
+        return lines, spans

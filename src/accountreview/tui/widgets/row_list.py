@@ -7,10 +7,11 @@ times cheaper (a DataTable of 20 rows and 10 columns takes ~100 ms to redraw on 
 
 from collections.abc import Sequence
 
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.tui.literal import literal
+from accountreview.tui.widgets.filter_input import matches
+from accountreview.tui.widgets.list_keys import KeyList
 
 
 def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -25,7 +26,7 @@ def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(fit(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
-class RowList(OptionList):
+class RowList(KeyList):
     """Rows keyed by id; `enter` selects the highlighted one (OptionList.OptionSelected)."""
 
     DEFAULT_CSS = """
@@ -37,9 +38,14 @@ class RowList(OptionList):
     def __init__(self, widths: Sequence[int], *, id: str | None = None) -> None:
         super().__init__(id=id, compact=True)  # compact: no border, no padding
         self.widths = tuple(widths)
+        self.rows: Sequence[tuple[str, Sequence[str]]] = []
+        self.query_text = ""
 
     def show_rows(self, rows: Sequence[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
-        """Replace the rows (id, cells); the highlight stays on `keep` if it is still there."""
+        """Replace the rows (id, cells); the highlight stays on `keep` if it is still there.
+        Only the rows matching the filter (`filter_rows`) are shown."""
+        self.rows = rows
+        rows = [(key, cells) for key, cells in rows if matches(self.query_text, cells)]
         self.set_options(
             [Option(literal(fixed_line(cells, self.widths)), id=key) for key, cells in rows]
         )
@@ -47,6 +53,11 @@ class RowList(OptionList):
             return
         ids = [key for key, _ in rows]
         self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def filter_rows(self, text: str) -> None:
+        """Show only the rows with every word of `text` in their cells (all when empty)."""
+        self.query_text = text
+        self.show_rows(self.rows, keep=self.highlighted_id)
 
     @property
     def highlighted_id(self) -> str | None:
