@@ -1,0 +1,21 @@
+"""A browser session's app process: `python -m accountreview.serve.child DB TODAY [REP]`.
+
+Started by the server from an argv list, with Textual's web driver set in the
+environment by textual-serve; the arguments were checked by `serve` before it started."""
+
+import sys
+from datetime import date
+
+
+def main(argv: list[str]) -> int:
+    """Run the app on the database `argv[0]`, as of `argv[1]`, as `argv[2]` if given."""
+    from accountreview.tui import AccountReviewApp
+
+    db, today = argv[0], date.fromisoformat(argv[1])
+    rep = argv[2] if len(argv) > 2 else None
+    AccountReviewApp(db, today, rep).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
