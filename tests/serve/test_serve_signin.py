@@ -152,3 +152,22 @@ async def test_a_password_signs_in_as_its_person(db: Path, tmp_path: Path) -> No
             ) as response:
                 assert response.status == 403
         assert await ws_status(served, cookie, served.base) == 101
+
+
+def test_a_session_app_on_a_broken_database_says_why_without_a_traceback(tmp_path: Path) -> None:
+    """The database broke after `serve` checked it: the tab's app ends with a message."""
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database")
+    done = subprocess.run(
+        [sys.executable, "-m", "accountreview.serve.child", str(broken), TODAY.isoformat()],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "is not a SQLite database" in done.stderr and "Traceback" not in done.stderr
+    assert broken.read_text() == "not a database"

@@ -69,6 +69,7 @@ class ReviewServer(Server):
         self.origins = allowed_origins(self.public_url, host, port)
         self.secure = self.public_url.startswith("https:")
         self.sessions: set[AppSession] = set()
+        self.starting = 0
         self.start_message = ""
 
     async def _make_app(self) -> web.Application:
@@ -174,10 +175,14 @@ class ReviewServer(Server):
         signed_in, rep = self._signed_in(request)
         if not signed_in:
             raise web.HTTPForbidden(text="sign in first")
-        if len(self.sessions) >= self.limits.max_sessions:
+        if self.starting + len(self.sessions) >= self.limits.max_sessions:
             raise web.HTTPServiceUnavailable(text="too many sessions: close another tab")
         websocket = web.WebSocketResponse(heartbeat=15)
-        await websocket.prepare(request)
+        self.starting += 1  # counted before the first await, so two tabs cannot both pass
+        try:
+            await websocket.prepare(request)
+        finally:
+            self.starting -= 1
 
         async def close() -> None:
             await websocket.close()
