@@ -26,7 +26,18 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The browser tests (tests/serve) drive Debian's chromium: installed here when missing
+# (as root, as in CI), else make stops saying what to install. Never skipped.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "make test: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; \
+		exit 1; \
+	fi
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev

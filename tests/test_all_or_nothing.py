@@ -193,6 +193,12 @@ REFUSED: dict[str, list[list[str]]] = {
     "init": [["init", "--bogus"]],
     "db upgrade": [["db", "upgrade", "--bogus"]],
     "check": [["check", "--bogus"]],
+    "serve": [  # each refused before anything listens
+        ["serve", "--host", "0.0.0.0"],
+        ["serve", "--idle-timeout", "soon"],
+        ["serve", "--password-file", "{dir}/no-such-file"],
+        ["--rep", "Nobody", "serve"],
+    ],
 }
 CASES = [(name, args) for name, cases in REFUSED.items() for args in cases]
 
