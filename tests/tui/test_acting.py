@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 
 from accountreview.db import reps as rep_queries
 from accountreview.domain.enums import RepRole
@@ -96,3 +96,52 @@ async def test_a_champion_who_left_is_the_first_badge_in_the_risk_colour(db_path
         error = app.theme_variables["error"]
         loud = [s for s in attention.spans if error in str(s.style)]
         assert [(s.start, s.end) for s in loud] == [(0, len("champion left"))]
+
+
+async def test_signed_in_w_offers_only_the_queues_one_may_read(db_path: Path) -> None:
+    """A browser session of `serve` is signed in as its person: `w` lists only the reps
+    whose queue they may read, opens a report's queue read-only, and never signs the app
+    in as anyone else (nor changes the rep the database remembers)."""
+    team(db_path, ann_reports_to_zoe=False)
+    for signed_as, offered in (("ann@example.com", ["Ann Lee"]), ("zoe@example.com", None)):
+        remembered = rep_queries_meta(db_path)
+        app = AccountReviewApp(db=db_path, today=TODAY, rep=signed_as, signed_in=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            acting = app.ws.actor_id
+            await pilot.press("w")
+            await pilot.pause()
+            shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+            if offered is not None:
+                assert [s.split(" · ")[0] for s in shown] == offered
+            else:  # Zoe, a manager with no reports here: only herself
+                assert [s.split(" · ")[0] for s in shown] == ["Zoe Boss"]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.ws.actor_id == acting
+        assert rep_queries_meta(db_path) == remembered
+
+
+async def test_signed_in_manager_reads_a_report_without_acting_as_them(db_path: Path) -> None:
+    team(db_path, ann_reports_to_zoe=True)
+    remembered = rep_queries_meta(db_path)
+    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com", signed_in=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = await _switch_to_ann(app, pilot)
+        assert queue.rep.name == "Ann Lee"
+        title = str(queue.query_one("#queue-title").render())
+        assert title.startswith("Ann Lee (read only)")
+        zoe = [r for r in rep_queries.list_reps(app.ws.db.conn) if r.name == "Zoe Boss"]
+        assert app.ws.actor_id == zoe[0].id
+    assert rep_queries_meta(db_path) == remembered
+
+
+def rep_queries_meta(path: Path) -> str | None:
+    """The rep the database remembers (the one plain `accountreview` opens as)."""
+    from accountreview.services.reps import CURRENT_REP_KEY
+
+    ws = open_workspace(path, TODAY)
+    try:
+        return rep_queries.get_meta(ws.db.conn, CURRENT_REP_KEY)
+    finally:
+        ws.close()

@@ -16,7 +16,7 @@ def main(argv: list[str]) -> int:
     db, today = argv[0], date.fromisoformat(argv[1])
     rep = argv[2] if len(argv) > 2 else None
     try:
-        AccountReviewApp(db, today, rep).run()
+        AccountReviewApp(db, today, rep, signed_in=rep is not None).run()
     except UserError as error:  # the database went away or broke after `serve` checked it
         print(f"accountreview: {error}", file=sys.stderr)
         return error.exit_code

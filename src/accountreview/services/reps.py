@@ -55,6 +55,15 @@ def switch_to(ws: Workspace, rep: RepRow) -> bool:
     return False
 
 
+def readable_reps(ws: Workspace) -> list[RepRow]:
+    """The reps whose queue the acting rep may read (themselves, a manager's reports too),
+    by name; every rep when no one is signed in."""
+    from accountreview.services.lookup import visible_rep_ids
+
+    ids = visible_rep_ids(ws)
+    return [r for r in list_reps(ws) if ids is None or r.id in ids]
+
+
 def require_rep(ws: Workspace, override: str | None) -> RepRow:
     """Like `current_rep`, but a clear error when no rep can be chosen."""
     rep = current_rep(ws, override)

@@ -78,8 +78,12 @@ class AccountReviewApp(App[None]):
         workspace: Workspace | None = None,
         demo_db: Path | None = None,
         config: Path | None = None,
+        signed_in: bool = False,
     ) -> None:
         super().__init__()
+        # Signed in as `rep` (a browser session of `serve`): the app never acts as anyone
+        # else; `w` only reads the queues that rep may read.
+        self.signed_in = signed_in
         from accountreview.paths import config_dir, default_demo_db
 
         self.config = config or config_dir()  # keymap.toml and settings.json

@@ -187,8 +187,10 @@ class QueueScreen(Screen[None]):
         app_of(self).open_audit()
 
     def action_switch_rep(self) -> None:
-        from accountreview.services.reps import list_reps
+        from accountreview.services.reps import list_reps, readable_reps
         from accountreview.tui.screens.who import WhoScreen
+
+        app = app_of(self)
 
         def chosen(rep_id: str | None) -> None:
             if rep_id is None:
@@ -196,9 +198,11 @@ class QueueScreen(Screen[None]):
             from accountreview.services.lookup import resolve_rep
             from accountreview.services.reps import switch_to
 
-            rep = resolve_rep(app_of(self).ws, rep_id)
-            switch_to(app_of(self).ws, rep)  # a manager reads a report's queue as themselves
+            rep = resolve_rep(app.ws, rep_id)
+            if not app.signed_in:  # signed in, the app reads others' queues, never acts as them
+                switch_to(app.ws, rep)  # a manager reads a report's queue as themselves
             self.rep = rep
             self.load()
 
-        self.app.push_screen(WhoScreen(list_reps(app_of(self).ws), cancellable=True), chosen)
+        reps = readable_reps(app.ws) if app.signed_in else list_reps(app.ws)
+        self.app.push_screen(WhoScreen(reps, cancellable=True), chosen)
