@@ -127,9 +127,7 @@ async def key_latencies(path: Path, runs: int, big: bool) -> dict[str, list[floa
         for n in range(runs):
             await timed(pilot, "down" if n % 2 == 0 else "up", results["move"])
         queue = app.screen
-        first = queue.queue.items[0].facts.account.id if queue.queue else None
-        assert first is not None, "the bench needs a queue"
-        await account_latencies(pilot, queue, first, runs, results, "")
+        await account_latencies(pilot, queue, first_bench_account(app, queue), runs, results, "")
         if big:
             big_id = add_big_account(path, TODAY)
             await account_latencies(pilot, queue, big_id, runs, results, "big ")
@@ -157,12 +155,10 @@ async def account_latencies(  # type: ignore[no-untyped-def]
         await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
-    first, second = two_contacted_people(pilot.app)
+    first, second = recent_people(pilot.app, account_id)[:2]
     for n in range(runs):
         await pilot.press("enter")  # open the picker on slot 1
         await pilot.pause()
-        # Filter to one of two people contacted lately, so that the save is all
-        # that happens (a never-contacted pick would open the touch form as well).
         await pilot.press(*(first if n % 2 == 0 else second))
         await pilot.pause()
         await timed(pilot, "enter", buckets["save slot"])
@@ -181,26 +177,37 @@ async def account_latencies(  # type: ignore[no-untyped-def]
 ACCOUNT_KEYS = ("open review", "save slot", "log contact", "history")
 
 
-def two_contacted_people(app: AccountReviewApp) -> tuple[str, str]:
-    """Names of two people of the open review's account, contacted in the last 90 days
-    and in no slot but the first."""
+def recent_people(app: AccountReviewApp, account_id: str) -> list[str]:
+    """Names of the people of an open (or not started) review's account, contacted in
+    the last 90 days and in no slot but the first (empty for a closed review)."""
+    from accountreview.services.lookup import resolve_account
+    from accountreview.services.reviews import review_view
     from accountreview.services.stakeholders import stakeholders_of
-    from accountreview.tui.screens.review import ReviewScreen
 
-    screen = app.screen
-    assert isinstance(screen, ReviewScreen) and screen.view is not None
-    taken = {s.stakeholder_id for s in screen.view.slots[1:]}
-    names = [
+    account = resolve_account(app.ws, account_id)
+    view = review_view(app.ws, account, app.week)
+    if view.status.value == "closed":
+        return []
+    taken = {s.stakeholder_id for s in view.slots[1:]}
+    return [
         p.name
-        for p in stakeholders_of(app.ws, screen.account)
+        for p in stakeholders_of(app.ws, account)
         if p.id not in taken
         and p.left_on is None
         and p.last_contact_on is not None
-        and screen.view is not None
         and (app.ws.today - p.last_contact_on).days <= 90
     ]
-    assert len(names) >= 2, "the bench needs an account with two recently contacted people"
-    return names[0], names[1]
+
+
+def first_bench_account(app: AccountReviewApp, queue: QueueScreen) -> str:
+    """The first account of the queue whose slot 1 can take two recently contacted people
+    in turn (so that a save is all that happens: a never-contacted pick would open the
+    touch form as well)."""
+    assert queue.queue is not None
+    for item in queue.queue.items:
+        if len(recent_people(app, item.facts.account.id)) >= 2:
+            return item.facts.account.id
+    raise AssertionError("the bench needs an account with two recently contacted people")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -232,7 +239,7 @@ def main() -> None:
             )
         for name in ACCOUNT_KEYS if scale == "large" else ():
             big, small = percentile(latencies[f"big {name}"], 95), percentile(latencies[name], 95)
-            print(f"[{scale}] big / first account, {name} p95: {big / small:.2f}x")
+            print(f"[{scale}] big / first account, {name:12} p95: {big / small:.2f}x")
     if "demo" in starts and "large" in starts:
         print(f"large start / demo start: {starts['large'] / starts['demo']:.2f}x")
 
