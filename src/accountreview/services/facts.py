@@ -1,5 +1,6 @@
 """Every derived fact about an account, computed from its row and the rules."""
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -234,10 +235,25 @@ def _risks(f: AccountFacts, today: date, settings: Settings) -> list[Risk]:
     return risks
 
 
+# The last account's aggregates per open database, with what they were read for: the
+# account, the day and the change token. They count every touch of the account (the
+# in-person share), so a review redrawn with nothing written since reads none again.
+_LAST_AGGREGATES: "weakref.WeakKeyDictionary[object, tuple[object, AccountAggregates]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
-    """Facts of one account."""
-    aggs = account_queries.aggregates(ws.db.conn, ws.today, account_ids=[account.id])
-    return derive_facts(account, aggs.get(account.id, AccountAggregates()), ws.today, ws.settings)
+    """Facts of one account (its aggregates read again only when something was written)."""
+    key = (account.id, ws.today, ws.db.change_token())
+    cached = _LAST_AGGREGATES.get(ws.db)
+    if cached is not None and cached[0] == key:
+        agg = cached[1]
+    else:
+        aggs = account_queries.aggregates(ws.db.conn, ws.today, account_ids=[account.id])
+        agg = aggs.get(account.id, AccountAggregates())
+        _LAST_AGGREGATES[ws.db] = (key, agg)
+    return derive_facts(account, agg, ws.today, ws.settings)
 
 
 def list_account_facts(

@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from accountreview.db import accounts as account_queries
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
@@ -23,7 +22,7 @@ from accountreview.domain.close_rule import (
 )
 from accountreview.domain.contacts import staleness
 from accountreview.domain.dates import IsoWeek
-from accountreview.domain.enums import ReviewStatus, Role, Staleness
+from accountreview.domain.enums import ReviewStatus, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.errors import CloseRefused, InvalidInput, Refused, ReviewIsClosed
@@ -155,15 +154,12 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
             people: dict[str, StakeholderRow] = {}
         else:
             slots, people = _live_slots(conn, ws, review, account.id)
-        aggs = account_queries.aggregates(conn, ws.today, account_ids=[account.id])
-        last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
+        # Both read per stakeholder, never every touch: this runs after every key.
+        last_in_person = stakeholder_queries.last_in_person_on(conn, account.id, ws.today)
         champions_left = [
-            p.name
-            for p in stakeholder_queries.list_stakeholders(conn, account.id, ws.today)
-            if p.role is Role.CHAMPION
-            and p.left_on is not None
-            and p.left_on <= ws.today
-            and p.id not in people
+            name
+            for person_id, name in stakeholder_queries.champions_left(conn, account.id, ws.today)
+            if person_id not in people
         ]
         previous = review_queries.previous_closed_review(conn, account.id, str(week))
         before = [] if previous is None else review_queries.latest_snapshot(conn, previous.id)
