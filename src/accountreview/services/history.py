@@ -16,7 +16,7 @@ from accountreview.services.reviews import SlotView, frozen_slot
 from accountreview.services.workspace import Workspace
 
 CLOSED, REOPENED = "review.closed", "review.reopened"
-TOUCH_PAGE = 100  # touches read at a time: a screenful or two, however long the history
+TOUCH_PAGE = 40  # touches read at a time: a tall screenful, however long the history
 
 
 @dataclass(frozen=True)
