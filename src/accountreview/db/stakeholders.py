@@ -1,15 +1,20 @@
 """Queries on stakeholders and their touches."""
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Channel, Level, Role
 
 
-@dataclass(frozen=True)
-class StakeholderRow:
+class StakeholderRow(NamedTuple):
+    """A stakeholder as stored, with their last contact up to the day asked.
+
+    NamedTuples, like `AccountRow`: this module is on the start-up path of every
+    command, and a frozen dataclass costs several times as much to define.
+    """
+
     id: str
     account_id: str
     name: str
@@ -37,8 +42,7 @@ class StakeholderRow:
         )
 
 
-@dataclass(frozen=True)
-class TouchRow:
+class TouchRow(NamedTuple):
     id: str
     stakeholder_id: str
     touched_on: date

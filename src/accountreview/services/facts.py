@@ -1,7 +1,6 @@
 """Every derived fact about an account, computed from its row and the rules."""
 
 import weakref
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -24,9 +23,12 @@ class Risk(NamedTuple):
     loud: bool = False
 
 
-@dataclass(frozen=True)
-class AccountFacts:
-    """An account with everything the rules derive from it."""
+class AccountFacts(NamedTuple):
+    """An account with everything the rules derive from it.
+
+    A NamedTuple (as `AccountRow`): every read-only command imports this module, and a
+    frozen dataclass of this size costs a millisecond of start-up to define.
+    """
 
     account: AccountRow
     stage: Stage
@@ -45,9 +47,9 @@ class AccountFacts:
     last_in_person: date | None
     in_person_share: float | None
     coverage: Coverage
-    stale_champion: bool = False
-    champions_left: tuple[str, ...] = ()
-    risks: list[Risk] = field(default_factory=list)
+    stale_champion: bool
+    champions_left: tuple[str, ...]
+    risks: list[Risk]
 
     @property
     def flags(self) -> list[str]:
@@ -179,6 +181,7 @@ def derive_facts(
         coverage=_coverage(agg),
         stale_champion=_champion_is_stale(agg, today, settings),
         champions_left=agg.champions_left,
+        risks=[],
     )
     facts.risks.extend(_risks(facts, today, settings))
     return facts
