@@ -19,6 +19,7 @@ $ACCOUNTREVIEW_BENCH_DIR (default /tmp/accountreview-bench) and reused.
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from accountreview.tui.screens.queue import QueueScreen  # isort: skip
 from textual import events  # isort: skip
 from textual.app import RenderableType  # isort: skip
 from textual.screen import Screen  # isort: skip
+from big_account import add_big_account  # isort: skip
 
 TODAY = date(2026, 11, 23)
 BENCH_DIR = Path(os.environ.get("ACCOUNTREVIEW_BENCH_DIR", "/tmp/accountreview-bench"))
@@ -76,15 +78,23 @@ class TimedApp(AccountReviewApp):
 
 
 def database(scale: str) -> Path:
-    path = BENCH_DIR / f"{scale}.db"
-    if not path.exists():
+    """A fresh copy of the bench's database at `scale` (built once, then reused), the
+    big account added at the large scale."""
+    master = BENCH_DIR / f"{scale}.db"
+    if not master.exists():
         from accountreview.services.demo import build_demo
 
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        build_demo(path, TODAY, scale=scale)
+        build_demo(master, TODAY, scale=scale)
         print(f"built {scale} database in {time.perf_counter() - started:.1f} s")
-    return path
+    work = BENCH_DIR / f"{scale}-run.db"
+    for stale in (work, work.with_name(f"{work.name}-wal"), work.with_name(f"{work.name}-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(master, work)
+    if scale == "large":
+        add_big_account(work, TODAY)
+    return work
 
 
 def start_seconds(path: Path, runs: int) -> float:
@@ -107,58 +117,97 @@ def bare_import_seconds(runs: int) -> float:
     return statistics.median(samples)
 
 
-async def key_latencies(path: Path, runs: int) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {"move": [], "open review": [], "save slot": []}
+async def key_latencies(path: Path, runs: int, big: bool) -> dict[str, list[float]]:
+    """Key -> frame times on the queue, on its first account, and (`big`) on the big one."""
+    results: dict[str, list[float]] = {"move": []}
     app = TimedApp(db=path, today=TODAY)
-
-    async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press(key)
-        await pilot.pause()
-        results[bucket].append((TimedApp.frame_at - TimedApp.key_at) * 1000)
-
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
         for n in range(runs):
-            await timed(pilot, "down" if n % 2 == 0 else "up", "move")
-        for _ in range(runs):
-            await timed(pilot, "enter", "open review")
-            await pilot.press("escape")
-            await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        first, second = two_contacted_people(app)
-        for n in range(runs):
-            await pilot.press("enter")  # open the picker on slot 1
-            await pilot.pause()
-            # Filter to one of two people contacted lately, so that the save is all
-            # that happens (a never-contacted pick would open the touch form as well).
-            await pilot.press(*(first if n % 2 == 0 else second))
-            await pilot.pause()
-            await timed(pilot, "enter", "save slot")
+            await timed(pilot, "down" if n % 2 == 0 else "up", results["move"])
+        queue = app.screen
+        await account_latencies(pilot, queue, first_bench_account(app, queue), runs, results, "")
+        if big:
+            big_id = add_big_account(path, TODAY)
+            await account_latencies(pilot, queue, big_id, runs, results, "big ")
     return results
 
 
-def two_contacted_people(app: AccountReviewApp) -> tuple[str, str]:
-    """Names of two people of the open review's account, contacted in the last 90 days
-    and in no slot but the first."""
-    from accountreview.services.stakeholders import stakeholders_of
-    from accountreview.tui.screens.review import ReviewScreen
+async def timed(pilot, key: str, bucket: list[float]) -> None:  # type: ignore[no-untyped-def]
+    """Press `key`, wait for the screen to settle, and keep the time to its last frame."""
+    await pilot.press(key)
+    await pilot.pause()
+    bucket.append((TimedApp.frame_at - TimedApp.key_at) * 1000)
 
-    screen = app.screen
-    assert isinstance(screen, ReviewScreen) and screen.view is not None
-    taken = {s.stakeholder_id for s in screen.view.slots[1:]}
-    names = [
+
+async def account_latencies(  # type: ignore[no-untyped-def]
+    pilot, queue: QueueScreen, account_id: str, runs: int, results: dict[str, list[float]], tag: str
+) -> None:
+    """Open the review of `account_id` from the queue, save slot 1, log a contact with
+    slot 1's person and open the history, `runs` times each; back on the queue after."""
+    buckets = {name: results.setdefault(f"{tag}{name}", []) for name in ACCOUNT_KEYS}
+    queue.move_to(account_id)
+    await pilot.pause()
+    for _ in range(runs):
+        await timed(pilot, "enter", buckets["open review"])
+        await pilot.press("escape")
+        await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    first, second = recent_people(pilot.app, account_id)[:2]
+    for n in range(runs):
+        await pilot.press("enter")  # open the picker on slot 1
+        await pilot.pause()
+        await pilot.press(*(first if n % 2 == 0 else second))
+        await pilot.pause()
+        await timed(pilot, "enter", buckets["save slot"])
+    for _ in range(runs):
+        await pilot.press("t")  # the contact form, its date "today"
+        await pilot.pause()
+        await timed(pilot, "enter", buckets["log contact"])
+    for _ in range(runs):
+        await timed(pilot, "h", buckets["history"])
+        await pilot.press("escape")
+        await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+ACCOUNT_KEYS = ("open review", "save slot", "log contact", "history")
+
+
+def recent_people(app: AccountReviewApp, account_id: str) -> list[str]:
+    """Names of the people of an open (or not started) review's account, contacted in
+    the last 90 days and in no slot but the first (empty for a closed review)."""
+    from accountreview.services.lookup import resolve_account
+    from accountreview.services.reviews import review_view
+    from accountreview.services.stakeholders import stakeholders_of
+
+    account = resolve_account(app.ws, account_id)
+    view = review_view(app.ws, account, app.week)
+    if view.status.value == "closed":
+        return []
+    taken = {s.stakeholder_id for s in view.slots[1:]}
+    return [
         p.name
-        for p in stakeholders_of(app.ws, screen.account)
+        for p in stakeholders_of(app.ws, account)
         if p.id not in taken
         and p.left_on is None
         and p.last_contact_on is not None
-        and screen.view is not None
         and (app.ws.today - p.last_contact_on).days <= 90
     ]
-    assert len(names) >= 2, "the bench needs an account with two recently contacted people"
-    return names[0], names[1]
+
+
+def first_bench_account(app: AccountReviewApp, queue: QueueScreen) -> str:
+    """The first account of the queue whose slot 1 can take two recently contacted people
+    in turn (so that a save is all that happens: a never-contacted pick would open the
+    touch form as well)."""
+    assert queue.queue is not None
+    for item in queue.queue.items:
+        if len(recent_people(app, item.facts.account.id)) >= 2:
+            return item.facts.account.id
+    raise AssertionError("the bench needs an account with two recently contacted people")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -182,11 +231,15 @@ def main() -> None:
             f"[{scale}] start to interactive queue: {starts[scale] * 1000:.0f} ms"
             f" ({starts[scale] / bare:.2f}x bare import)"
         )
-        for name, values in asyncio.run(key_latencies(path, args.runs)).items():
+        latencies = asyncio.run(key_latencies(path, args.runs, big=scale == "large"))
+        for name, values in latencies.items():
             print(
-                f"[{scale}] {name:12} p50 {percentile(values, 50):6.1f} ms"
+                f"[{scale}] {name:16} p50 {percentile(values, 50):6.1f} ms"
                 f"   p95 {percentile(values, 95):6.1f} ms   (n={len(values)})"
             )
+        for name in ACCOUNT_KEYS if scale == "large" else ():
+            big, small = percentile(latencies[f"big {name}"], 95), percentile(latencies[name], 95)
+            print(f"[{scale}] big / first account, {name:12} p95: {big / small:.2f}x")
     if "demo" in starts and "large" in starts:
         print(f"large start / demo start: {starts['large'] / starts['demo']:.2f}x")
 

@@ -1,14 +1,13 @@
 """Queries on reps and the small key/value settings table."""
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from accountreview.db.records import new_id, now_text
 from accountreview.domain.enums import RepRole
 
 
-@dataclass(frozen=True)
-class RepRow:
+class RepRow(NamedTuple):
     id: str
     name: str
     email: str

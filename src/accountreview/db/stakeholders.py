@@ -1,15 +1,20 @@
 """Queries on stakeholders and their touches."""
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Channel, Level, Role
 
 
-@dataclass(frozen=True)
-class StakeholderRow:
+class StakeholderRow(NamedTuple):
+    """A stakeholder as stored, with their last contact up to the day asked.
+
+    NamedTuples, like `AccountRow`: this module is on the start-up path of every
+    command, and a frozen dataclass costs several times as much to define.
+    """
+
     id: str
     account_id: str
     name: str
@@ -37,8 +42,7 @@ class StakeholderRow:
         )
 
 
-@dataclass(frozen=True)
-class TouchRow:
+class TouchRow(NamedTuple):
     id: str
     stakeholder_id: str
     touched_on: date
@@ -307,22 +311,49 @@ def touches_of(conn: sqlite3.Connection, stakeholder_id: str, limit: int = 200) 
     return [TouchRow.from_row(r) for r in rows]
 
 
-@dataclass(frozen=True)
-class TouchLine:
-    """A touch with the stakeholder's name, for an account's timeline."""
-
-    on: date
-    name: str
-    channel: str
-    note: str | None
+# Where a touch stands in an account's timeline: (date, created_at, rowid), newest first.
+TimelineKey = tuple[str, str, int]
+# A touch in the timeline: date, stakeholder's name, channel, note, and its key.
+TimelineRow = tuple[date, str, str, str | None, TimelineKey]
 
 
-def touches_of_account(conn: sqlite3.Connection, account_id: str, limit: int) -> list[TouchLine]:
-    """An account's touches, newest first, at most `limit`."""
+def touches_of_account(
+    conn: sqlite3.Connection, account_id: str, limit: int, after: TimelineKey | None = None
+) -> list[TimelineRow]:
+    """An account's touches, newest first, at most `limit`: from the newest, or from the
+    one just after `after` (a page of the timeline; the ones before are not read again
+    into Python, and a touch logged meanwhile does not shift the pages)."""
+    later = "" if after is None else " AND (t.touched_on, t.created_at, t.rowid) < (?, ?, ?)"
     rows = conn.execute(
-        "SELECT t.touched_on, s.name, t.channel, t.note FROM touch t"
-        " JOIN stakeholder s ON s.id = t.stakeholder_id WHERE s.account_id = ?"
+        "SELECT t.touched_on, s.name, t.channel, t.note, t.created_at, t.rowid FROM touch t"
+        f" JOIN stakeholder s ON s.id = t.stakeholder_id WHERE s.account_id = ?{later}"
         " ORDER BY t.touched_on DESC, t.created_at DESC, t.rowid DESC LIMIT ?",
-        (account_id, limit),
+        (account_id, *(after or ()), limit),
     ).fetchall()
-    return [TouchLine(date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+    return [(date.fromisoformat(r[0]), r[1], r[2], r[3], (r[0], r[4], r[5])) for r in rows]
+
+
+def last_in_person_on(conn: sqlite3.Connection, account_id: str, today: date) -> date | None:
+    """The account's latest in-person touch up to `today` (None: never met in person).
+
+    Each stakeholder's touches are walked newest first along the index on
+    touch(stakeholder_id, touched_on), and the walk stops at the first in-person one:
+    the cost follows the stakeholders, not the years of touches behind them.
+    """
+    row = conn.execute(
+        "SELECT max((SELECT t.touched_on FROM touch t WHERE t.stakeholder_id = s.id"
+        " AND t.touched_on <= :today AND t.channel = 'in-person'"
+        " ORDER BY t.touched_on DESC LIMIT 1)) FROM stakeholder s WHERE s.account_id = :account",
+        {"account": account_id, "today": today.isoformat()},
+    ).fetchone()
+    return as_date(row[0])
+
+
+def champions_left(conn: sqlite3.Connection, account_id: str, today: date) -> list[tuple[str, str]]:
+    """(id, name) of the account's champions who left by `today`, by name (no touch read)."""
+    rows = conn.execute(
+        "SELECT id, name FROM stakeholder WHERE account_id = ? AND role = 'champion'"
+        " AND left_on <= ? ORDER BY name",
+        (account_id, today.isoformat()),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -1,6 +1,6 @@
 """Every derived fact about an account, computed from its row and the rules."""
 
-from dataclasses import dataclass, field
+import weakref
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -23,9 +23,12 @@ class Risk(NamedTuple):
     loud: bool = False
 
 
-@dataclass(frozen=True)
-class AccountFacts:
-    """An account with everything the rules derive from it."""
+class AccountFacts(NamedTuple):
+    """An account with everything the rules derive from it.
+
+    A NamedTuple (as `AccountRow`): every read-only command imports this module, and a
+    frozen dataclass of this size costs a millisecond of start-up to define.
+    """
 
     account: AccountRow
     stage: Stage
@@ -44,9 +47,9 @@ class AccountFacts:
     last_in_person: date | None
     in_person_share: float | None
     coverage: Coverage
-    stale_champion: bool = False
-    champions_left: tuple[str, ...] = ()
-    risks: list[Risk] = field(default_factory=list)
+    stale_champion: bool
+    champions_left: tuple[str, ...]
+    risks: list[Risk]
 
     @property
     def flags(self) -> list[str]:
@@ -178,6 +181,7 @@ def derive_facts(
         coverage=_coverage(agg),
         stale_champion=_champion_is_stale(agg, today, settings),
         champions_left=agg.champions_left,
+        risks=[],
     )
     facts.risks.extend(_risks(facts, today, settings))
     return facts
@@ -234,10 +238,25 @@ def _risks(f: AccountFacts, today: date, settings: Settings) -> list[Risk]:
     return risks
 
 
+# The last account's aggregates per open database, with what they were read for: the
+# account, the day and the change token. They count every touch of the account (the
+# in-person share), so a review redrawn with nothing written since reads none again.
+_LAST_AGGREGATES: "weakref.WeakKeyDictionary[object, tuple[object, AccountAggregates]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def account_facts(ws: Workspace, account: AccountRow) -> AccountFacts:
-    """Facts of one account."""
-    aggs = account_queries.aggregates(ws.db.conn, ws.today, account_ids=[account.id])
-    return derive_facts(account, aggs.get(account.id, AccountAggregates()), ws.today, ws.settings)
+    """Facts of one account (its aggregates read again only when something was written)."""
+    key = (account.id, ws.today, ws.db.change_token())
+    cached = _LAST_AGGREGATES.get(ws.db)
+    if cached is not None and cached[0] == key:
+        agg = cached[1]
+    else:
+        aggs = account_queries.aggregates(ws.db.conn, ws.today, account_ids=[account.id])
+        agg = aggs.get(account.id, AccountAggregates())
+        _LAST_AGGREGATES[ws.db] = (key, agg)
+    return derive_facts(account, agg, ws.today, ws.settings)
 
 
 def list_account_facts(

@@ -3,18 +3,36 @@ as frozen then, and its touch timeline."""
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.reviews import AuditRow, ReviewRow
-from accountreview.db.stakeholders import TouchLine
+from accountreview.db.stakeholders import TimelineKey, TimelineRow
 from accountreview.domain.timestamps import utc_timestamp
 from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import SlotView, frozen_slot
 from accountreview.services.workspace import Workspace
 
 CLOSED, REOPENED = "review.closed", "review.reopened"
+TOUCH_PAGE = 40  # touches read at a time: a tall screenful, however long the history
+
+
+@dataclass(frozen=True)
+class TouchLine:
+    """A touch with the stakeholder's name, for an account's timeline; `key` is where
+    it stands in it (`touch_page` goes on after it)."""
+
+    on: date
+    name: str
+    channel: str
+    note: str | None
+    key: TimelineKey
+
+    @classmethod
+    def of(cls, row: TimelineRow) -> "TouchLine":
+        return cls(*row)
 
 
 @dataclass(frozen=True)
@@ -65,9 +83,12 @@ class PastReview:
 
 @dataclass(frozen=True)
 class AccountHistory:
+    """An account's reviews, and the first page of its touches (`touch_page` for more)."""
+
     account_name: str
     reviews: list[PastReview]
     touches: list[TouchLine]
+    account_id: str = ""
 
 
 def _events(audit: list[AuditRow], frozen: dict[int, list[SlotView]]) -> list[ReviewEvent]:
@@ -103,10 +124,10 @@ def _past(ws: Workspace, conn: sqlite3.Connection, review: ReviewRow) -> PastRev
 
 
 def account_history(
-    ws: Workspace, account_id: str, *, week: str | None = None, touch_limit: int = 500
+    ws: Workspace, account_id: str, *, week: str | None = None, touch_limit: int = TOUCH_PAGE
 ) -> AccountHistory:
     """Every review of the account (newest week first; only `week` if given), each with
-    every close and reopen in order, and the account's touches."""
+    every close and reopen in order, and the newest `touch_limit` of its touches."""
     account = resolve_account(ws, account_id)
     with ws.db.read() as conn:
         past = [
@@ -115,4 +136,15 @@ def account_history(
             if week is None or review.week == week
         ]
         touches = stakeholder_queries.touches_of_account(conn, account.id, touch_limit)
-    return AccountHistory(account.name, past, touches)
+    return AccountHistory(account.name, past, [TouchLine.of(t) for t in touches], account.id)
+
+
+def touch_page(
+    ws: Workspace, account_id: str, after: TimelineKey | None, limit: int = TOUCH_PAGE
+) -> list[TouchLine]:
+    """The next `limit` touches of the account's timeline after the touch whose key is
+    `after` (from the newest if None); fewer, or none, at the end."""
+    account = resolve_account(ws, account_id)
+    with ws.db.read() as conn:
+        rows = stakeholder_queries.touches_of_account(conn, account.id, limit, after)
+    return [TouchLine.of(r) for r in rows]

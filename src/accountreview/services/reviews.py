@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from accountreview.db import accounts as account_queries
 from accountreview.db import reviews as review_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
@@ -22,7 +21,7 @@ from accountreview.domain.close_rule import (
 )
 from accountreview.domain.contacts import staleness
 from accountreview.domain.dates import IsoWeek
-from accountreview.domain.enums import ReviewStatus, Role, Staleness
+from accountreview.domain.enums import ReviewStatus, Staleness
 from accountreview.domain.errors import InvalidValue
 from accountreview.domain.values import clean_text
 from accountreview.services.carried import PreviousFive, mark_carried, previous_five, start_review
@@ -159,19 +158,6 @@ def _slot_rows(
     return [SlotRow(c.position, c.stakeholder_id, None) for c in previous.plan(ws)]
 
 
-def _champions_left(
-    conn: sqlite3.Connection, ws: Workspace, account_id: str, people: dict[str, StakeholderRow]
-) -> list[str]:
-    return [
-        p.name
-        for p in stakeholder_queries.list_stakeholders(conn, account_id, ws.today)
-        if p.role is Role.CHAMPION
-        and p.left_on is not None
-        and p.left_on <= ws.today
-        and p.id not in people
-    ]
-
-
 def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView:
     """The review of `account` for `week` as it stands (nothing is created; a review not
     started shows the five it would start with, carried over from the last closed one)."""
@@ -186,9 +172,13 @@ def review_view(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
             rows = _slot_rows(conn, ws, review, previous)
             slots, people = _live_slots(conn, ws, rows, account.id)
         slots = mark_carried(slots, previous, ws)
-        aggs = account_queries.aggregates(conn, ws.today, account_ids=[account.id])
-        last_in_person = aggs[account.id].last_in_person_on if account.id in aggs else None
-        champions_left = _champions_left(conn, ws, account.id, people)
+        # Both read per stakeholder, never every touch: this runs after every key.
+        last_in_person = stakeholder_queries.last_in_person_on(conn, account.id, ws.today)
+        champions_left = [
+            name
+            for person_id, name in stakeholder_queries.champions_left(conn, account.id, ws.today)
+            if person_id not in people
+        ]
     status = ReviewStatus.NOT_STARTED if review is None else review.status
     blockers = [] if status is ReviewStatus.CLOSED else close_blockers(slots, ws.today, ws.settings)
     risks = review_risks(

@@ -1,4 +1,9 @@
-"""Account history: past reviews (frozen snapshots) and each stakeholder's touches."""
+"""Account history: past reviews (frozen snapshots) and each stakeholder's touches.
+
+The touches are read a page at a time (`services.history.touch_page`): the next page
+is added when the cursor comes near the last row shown, so an account with years of
+touches opens as fast as a new one, and scrolling down still reaches every touch.
+"""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -6,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from accountreview.services.history import account_history
+from accountreview.services.history import TOUCH_PAGE, TouchLine, account_history, touch_page
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
@@ -26,6 +31,8 @@ class HistoryScreen(Screen[None]):
     def __init__(self, account_id: str) -> None:
         super().__init__()
         self.account_id = account_id
+        self._last: TouchLine | None = None  # the last touch shown
+        self._more = True  # whether the timeline may go on past it
 
     def compose(self) -> ComposeResult:
         yield Line(id="history-title", classes="title-line")
@@ -49,14 +56,27 @@ class HistoryScreen(Screen[None]):
                 what = f"{event.label} #{event.close_number} {event.at or '?'} {event.by or '—'}"
                 detail = ", ".join(e.name or "" for e in event.five) or event.reason or "—"
                 past.add_row(cell(review.week), cell(what), cell(detail))
+        self._add_touches(history.touches)
+
+    def _add_touches(self, page: list[TouchLine]) -> None:
         touches = self.query_one("#touches", DataTable)
-        for touch in history.touches:
+        for touch in page:
             touches.add_row(
                 cell(touch.on.isoformat()),
                 cell(touch.name),
                 cell(touch.channel),
                 cell(touch.note or ""),
             )
+        self._last = page[-1] if page else self._last
+        self._more = len(page) >= TOUCH_PAGE
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Near the end of the touches shown, add the next page of them."""
+        table = event.data_table
+        if table.id != "touches" or not self._more or self._last is None:
+            return
+        if event.cursor_row >= table.row_count - 10:
+            self._add_touches(touch_page(app_of(self).ws, self.account_id, self._last.key))
 
     def action_back(self) -> None:
         self.app.pop_screen()
