@@ -268,10 +268,19 @@ class ReviewScreen(Screen[None]):
         self.app.pop_screen()
 
     def on_key(self, event: events.Key) -> None:
-        """While the picker is open, what is typed is for it (focus stays on the slots)."""
-        if self._picking and self.query_one(StakeholderPicker).take_key(event.key, event.character):
+        """While the picker is open, what is typed is for it (focus stays on the slots).
+        On a closed review the edit keys are hidden, and pressing one says why."""
+        picked = self._picking and self.query_one(StakeholderPicker).take_key(
+            event.key, event.character
+        )
+        if picked or (self._is_edit_key(event.key) and not self.editable()):
             event.stop()
             event.prevent_default()
+
+    def _is_edit_key(self, key: str) -> bool:
+        """Whether `key` (as the keymap has it) is bound to an edit action of this screen."""
+        bound = self._bindings.key_to_bindings.get(key, [])
+        return any(b.action in self.EDIT_ACTIONS - {"pick"} for b in bound)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
