@@ -64,7 +64,8 @@ def facts_text(f: AccountFacts) -> Content:
     if a.contract is not None and a.contract.value == "monthly":
         parts.append("monthly")
     parts.append("gates met" if f.gates.met else "gates: " + "; ".join(f.gates.missing()))
-    parts.append(f"in person: {f.last_in_person or 'never'}")
+    share = "" if f.in_person_share is None else f" ({f.in_person_share:.0%} of touches)"
+    parts.append(f"in person: {f.last_in_person or 'never'}{share}")
     return literal(size + "\n") + Content(" · ").join(
         literal(p) if isinstance(p, str) else p for p in parts
     )
