@@ -324,3 +324,23 @@ def test_generated_junk_is_imported_or_refused_cleanly(
         figures["refused"] += 1
         assert content_hash(db) == before
         figures["unchanged"] += 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x01\x00\x01\x00\x01",  # UTF-16 of an odd length (found by the fuzz above)
+        # A good reps file in UTF-16 whose last character is cut in half.
+        "name,email,role,manager\nZed Ito,zed@x.example,rep,\n".encode("utf-16") + b"\x41",
+    ],
+)
+def test_a_file_that_ends_inside_a_character_names_its_line(
+    db: Path, tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "junk.csv"
+    path.write_bytes(content)
+    before = content_hash(db)
+    done = cli_import(db, path)
+    assert done.returncode == 2, done.stderr
+    assert "junk.csv" in done.stderr and re.search(r"\bline \d+", done.stderr), done.stderr
+    assert content_hash(db) == before

@@ -177,6 +177,9 @@ def first_bad_byte(raw: BinaryIO, encoding: str) -> str:
                 line = lines + chunk[:start].count(b"\n")
                 return f"byte 0x{chunk[start]:02x} on line {line}"
             lines += chunk.count(b"\n")
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # bytes held at the end: the file stops inside a character
+        return f"it ends inside a character, on line {lines}"
     except OSError:
         pass
     return "it holds bytes that do not decode"
