@@ -156,3 +156,24 @@ def content_hash(db: "Workspace | Path") -> str:
     finally:
         if not isinstance(db, Workspace):
             conn.close()
+
+
+def two_accounts(path: Path) -> Seeded:
+    """The seeded database at `path`, with a second top account (Beta Ltd) for its rep."""
+    ws = open_workspace(path, TODAY, create=True)
+    seeded = seed(ws)
+    with ws.db.write() as conn:
+        account_queries.insert_account(
+            conn, {"name": "Beta Ltd", "rep_id": seeded.rep_id, "is_top": 1, "potential": 1000}
+        )
+    ws.close()
+    return seeded
+
+
+def db_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """The rows `sql` reads from the database file at `path` (a connection of its own)."""
+    conn = sqlite3.connect(path)
+    try:
+        return [tuple(r) for r in conn.execute(sql).fetchall()]
+    finally:
+        conn.close()

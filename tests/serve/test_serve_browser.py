@@ -5,7 +5,6 @@ the app drew is read from the WebSocket frames the page received (the terminal d
 on a canvas), and what it saved from the SQLite file."""
 
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 from serving import Served, serving
 
-from accountreview.db import accounts as account_queries
-from accountreview.services.workspace import open_workspace
-from conftest import TODAY, seed
+from conftest import db_rows, two_accounts
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -95,24 +92,6 @@ class Screen:
         self.settle(0.15)
 
 
-def two_accounts(path: Path) -> None:
-    ws = open_workspace(path, TODAY, create=True)
-    seeded = seed(ws)
-    with ws.db.write() as conn:
-        account_queries.insert_account(
-            conn, {"name": "Beta Ltd", "rep_id": seeded.rep_id, "is_top": 1, "potential": 1000}
-        )
-    ws.close()
-
-
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return [tuple(r) for r in conn.execute(sql).fetchall()]
-    finally:
-        conn.close()
-
-
 def open_app(browser: Browser, served: Served) -> tuple[Page, Screen]:
     page = browser.new_page(viewport={"width": 1100, "height": 700})
     screen = Screen(page)
@@ -156,8 +135,8 @@ def test_walk_a_review_to_a_close_in_the_browser(browser: Browser, db_path: Path
         screen.press("Control+d")
         screen.wait_for("Beta Ltd", since=start)  # closed: the next account opens
 
-        assert rows(db_path, "SELECT status, close_count FROM review") == [("closed", 1)]
-        assert rows(db_path, "SELECT count(*) FROM review_snapshot") == [(5,)]
+        assert db_rows(db_path, "SELECT status, close_count FROM review") == [("closed", 1)]
+        assert db_rows(db_path, "SELECT count(*) FROM review_snapshot") == [(5,)]
         page.close()
         assert served.wait_for_pids(0) == []  # the tab closed: its app is gone
 

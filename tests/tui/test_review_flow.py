@@ -1,38 +1,17 @@
 """The whole review walk-through, by keys only, on a real SQLite file."""
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from accountreview.db import accounts as account_queries
 from accountreview.domain.dates import IsoWeek
-from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.services.workspace import Workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.refusal import RefusalScreen
 from accountreview.tui.screens.review import ReviewScreen
-from conftest import TODAY, Seeded, seed
+from conftest import TODAY, db_rows, seed, two_accounts
 
 WEEK = str(IsoWeek.of(TODAY))
-
-
-def db_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return [tuple(r) for r in conn.execute(sql).fetchall()]
-    finally:
-        conn.close()
-
-
-def two_accounts(path: Path) -> Seeded:
-    ws = open_workspace(path, TODAY, create=True)
-    seeded = seed(ws)
-    with ws.db.write() as conn:
-        account_queries.insert_account(
-            conn, {"name": "Beta Ltd", "rep_id": seeded.rep_id, "is_top": 1, "potential": 1000}
-        )
-    ws.close()
-    return seeded
 
 
 async def pick(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
