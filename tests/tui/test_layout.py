@@ -5,6 +5,7 @@ the key bar shows all its lines, and resizing lays the columns out again."""
 from pathlib import Path
 
 import pytest
+from screens_at_sizes import SCREENS, app_on, reach
 from textual.app import App
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
@@ -12,7 +13,6 @@ from textual.widgets import DataTable, OptionList
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
 from accountreview.tui.widgets.key_bar import KeyBar
-from screens_at_sizes import SCREENS, app_on, reach
 
 SIZES = ((60, 20), (80, 24), (120, 40), (160, 48))
 # The lists of rows in columns (a refusal's reasons are sentences: they may wrap).

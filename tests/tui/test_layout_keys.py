@@ -5,6 +5,7 @@ included, goes to its filter; and the column fitter every list uses."""
 from pathlib import Path
 
 import pytest
+from screens_at_sizes import app_on, reach
 from textual.widgets import DataTable, OptionList
 
 from accountreview.tui.screens.help import HelpScreen
@@ -13,7 +14,6 @@ from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.note_lines import NoteLines
 from accountreview.tui.widgets.stakeholder_picker import StakeholderPicker
-from screens_at_sizes import app_on, reach
 
 
 @pytest.mark.parametrize(("key", "heading"), [("w", "Since last closed review:"), ("r", "Risks:")])
