@@ -95,7 +95,7 @@ async def test_walk_the_audit_by_keys(team_db: Path) -> None:
         rep = app.screen
         assert isinstance(rep, RepAuditScreen) and rep.rep.name == "Cat Half"
         assert rows(rep) == [
-            ["Coral", "open", "1", "2", "CIO proc", "2 wks, champ…"],
+            ["Coral", "open", "1", "2", "CIO proc", "2 wks, champ left, no mtg"],  # whole at 80
             ["Cedar", "closed", "0", "0"],
         ]
         assert "Coral: open · not reviewed 2 weeks running" in text(rep, "#rep-audit-detail")

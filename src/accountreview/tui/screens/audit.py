@@ -23,14 +23,26 @@ from accountreview.services.workspace import change_token, reopen_workspace
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import styled
+from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
-from accountreview.tui.widgets.row_list import RowList, fixed_line
+from accountreview.tui.widgets.row_list import RowList
 
 SHOWN_ESCALATIONS = 3  # lines of escalations above the table; the rest are a drill away
-COLUMNS = ("Rep", "Closed", "Done", "Trend", "Stale", "Ovrd", "Uncov", "Left", "NoMtg", "Esc")
-WIDTHS = (14, 6, 4, 8, 5, 4, 5, 4, 5, 3)
+# The least important columns go first on a narrow screen (rank 4, then 3, then 2).
+COLUMNS = (
+    Column("Rep", least=8, keep=14),
+    Column("Closed"),
+    Column("Done", rank=2),
+    Column("Trend", rank=3),
+    Column("Stale", rank=2),
+    Column("Ovrd", rank=3),
+    Column("Uncov", rank=3),
+    Column("Left", rank=4),
+    Column("NoMtg", rank=4),
+    Column("Esc"),
+)
 
 Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
 
@@ -75,8 +87,9 @@ class AuditScreen(Screen[None]):
         yield Line(id="audit-title", classes="title-line")
         yield Line(id="audit-team", classes="audit-team")
         yield Line(id="audit-escalations", classes="audit-escalations")
-        yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        rows = RowList(WIDTHS, id="audit-reps")
+        header = Line(classes="row-header")
+        yield header
+        rows = RowList(COLUMNS, header=header, id="audit-reps")
         yield rows
         yield FilterInput(rows)
         yield Line(id="audit-detail", classes="hint")

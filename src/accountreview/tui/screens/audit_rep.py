@@ -13,13 +13,21 @@ from accountreview.services.errors import UserError
 from accountreview.text import pct, sparkline
 from accountreview.tui.context import app_of
 from accountreview.tui.screens.audit import late
+from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
-from accountreview.tui.widgets.row_list import RowList, fixed_line
+from accountreview.tui.widgets.row_list import RowList
 
-COLUMNS = ("Account", "Status", "Stale", "Ovrd", "Missing", "Attention")
-WIDTHS = (22, 11, 5, 4, 10, 14)
+# Names and flags grow with the screen; the counts go first on a narrow one.
+COLUMNS = (
+    Column("Account", least=8, keep=20),
+    Column("Status"),
+    Column("Stale", rank=2),
+    Column("Ovrd", rank=3),
+    Column("Missing", rank=2),
+    Column("Attention", least=9, keep=14),
+)
 CLOSED_NOW = (AuditStatus.CLOSED, AuditStatus.CLOSED_LATE)  # read-only: "next" skips them
 _SHORT_ESCALATIONS = {"not reviewed 2 weeks running": "2 wks", "stale champion": "stale champ"}
 
@@ -85,8 +93,9 @@ class RepAuditScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Line(id="rep-audit-title", classes="title-line")
         yield Line(id="rep-audit-summary", classes="audit-team")
-        yield Line(fixed_line(COLUMNS, WIDTHS), classes="row-header")
-        rows = RowList(WIDTHS, id="rep-accounts")
+        header = Line(classes="row-header")
+        yield header
+        rows = RowList(COLUMNS, header=header, id="rep-accounts")
         yield rows
         yield FilterInput(rows)
         yield Line(id="rep-audit-detail", classes="hint")

@@ -25,6 +25,7 @@ from accountreview.services.stakeholders import (
     set_next_contact,
 )
 from accountreview.tui.context import app_of
+from accountreview.tui.widgets.choice import Choice
 from accountreview.tui.widgets.line import Line
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="form.cancel")
@@ -52,18 +53,22 @@ class TouchForm(_Form):
         self.person = person
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog choices"):
             yield Line(f"Log a contact with {self.person.name}", classes="dialog-title")
             yield Input(
-                value="today", placeholder="2026-11-20, today, yesterday, 3d, 2w", id="when"
+                value="today",
+                placeholder="2026-11-20, today, yesterday, 3d, 2w",
+                id="when",
+                compact=True,
             )
-            yield Select(
+            yield Choice(
                 [(c.label, c.value) for c in Channel],
                 value=Channel.VIDEO.value,
                 allow_blank=False,
                 id="channel",
+                compact=True,
             )
-            yield Input(placeholder="note (optional)", id="note")
+            yield Input(placeholder="note (optional)", id="note", compact=True)
             yield Line("", classes="field-error")
             yield Line("enter saves · tab next field · escape cancels", classes="hint")
 
@@ -95,7 +100,9 @@ class NextContactForm(_Form):
         current = self.person.next_contact_on.isoformat() if self.person.next_contact_on else ""
         with Vertical(classes="dialog"):
             yield Line(f"Next contact with {self.person.name}", classes="dialog-title")
-            yield Input(value=current, placeholder="2026-12-01, tomorrow, +3d, +2w", id="when")
+            yield Input(
+                value=current, placeholder="2026-12-01, tomorrow, +3d, +2w", id="when", compact=True
+            )
             yield Line("", classes="field-error")
             yield Line("enter saves (empty clears) · escape cancels", classes="hint")
 
@@ -130,23 +137,27 @@ class _PersonForm(_Form):
 
     def compose(self) -> ComposeResult:
         p = self.person
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog choices"):
             yield Line(self.title_text(), classes="dialog-title")
-            yield Input(value=self.start_name, placeholder="name (required)", id="name")
-            yield Input(value=(p and p.title) or "", placeholder="title", id="title")
-            yield Select(
+            yield Input(
+                value=self.start_name, placeholder="name (required)", id="name", compact=True
+            )
+            yield Input(value=(p and p.title) or "", placeholder="title", id="title", compact=True)
+            yield Choice(
                 [(lvl.label, lvl.value) for lvl in Level],
                 prompt="level",
                 value=p.level.value if p and p.level else Select.NULL,
                 id="level",
+                compact=True,
             )
-            yield Select(
+            yield Choice(
                 [(r.label, r.value) for r in Role],
                 prompt="role",
                 value=p.role.value if p and p.role else Select.NULL,
                 id="role",
+                compact=True,
             )
-            yield Input(value=(p and p.email) or "", placeholder="email", id="email")
+            yield Input(value=(p and p.email) or "", placeholder="email", id="email", compact=True)
             yield Line("", classes="field-error")
             yield Line("enter saves · tab next field · escape cancels", classes="hint")
 
@@ -227,7 +238,9 @@ class ReasonForm(_Form):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Line("Reopen the review: why?", classes="dialog-title")
-            yield Input(placeholder="reason (required, kept in the audit log)", id="reason")
+            yield Input(
+                placeholder="reason (required, kept in the audit log)", id="reason", compact=True
+            )
             yield Line("", classes="field-error")
             yield Line("enter reopens · escape cancels", classes="hint")
 

@@ -1,5 +1,6 @@
 """`?`: every key of the screen underneath, with what it does."""
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,15 +30,22 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         section = getattr(self.target, "PALETTE_SECTION", "App")
         table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
-        table.add_columns("Key", "Action")
         keymap = getattr(self.app, "keymap", {})
         focused = self.target.focused
         in_focus = [b for b in getattr(focused, "BINDINGS", []) if isinstance(b, Binding) and b.id]
-        for binding in [*in_focus, *self.target.BINDINGS, *self.app.BINDINGS]:
-            if isinstance(binding, Binding) and binding.description:
-                table.add_row(
-                    cell(key_label(binding, keymap)), cell(binding.tooltip or binding.description)
-                )
+        rows = [
+            (key_label(binding, keymap), binding.tooltip or binding.description)
+            for binding in [*in_focus, *self.target.BINDINGS, *self.app.BINDINGS]
+            if isinstance(binding, Binding) and binding.description
+        ]
+        # What a key does wraps onto a second line rather than being cut (or scrolled
+        # sideways): the dialog is 76 cells at most, its frame and padding take 4, the
+        # cells' padding 4 and a scrollbar 2.
+        keys = max(cell_len(k) for k, _ in [("Key", ""), *rows])
+        table.add_column("Key", width=keys)
+        table.add_column("Action", width=max(20, min(76, self.app.size.width) - 10 - keys))
+        for key, words in rows:
+            table.add_row(cell(key), cell(words), height=None)
         with Vertical(classes="dialog"):
             yield Line(f"{section} — keys", classes="dialog-title")
             yield table

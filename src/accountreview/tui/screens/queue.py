@@ -1,6 +1,6 @@
 """The queue (home): this week's accounts for the rep, those needing attention first."""
 
-from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,10 +12,21 @@ from accountreview.services.queue import Queue, queue_for
 from accountreview.text import money
 from accountreview.tui.context import app_of
 from accountreview.tui.literal import cell
+from accountreview.tui.widgets.columns import Column, fit_columns
 from accountreview.tui.widgets.filter_input import FilterInput, matches
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyTable
+
+# Names and flags grow with the screen; the stage, then the size, go first on a narrow one.
+QUEUE_COLUMNS = (
+    Column("Status", least=7),
+    Column("Account", least=10, keep=20),
+    Column("Cur/Pot", rank=2),
+    Column("Stage", rank=3),
+    Column("Attention", least=9, keep=16),
+)
+QUEUE_KEYS = ("status", "account", "size", "stage", "badges")
 
 
 class QueueScreen(Screen[None]):
@@ -47,13 +58,7 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Line(id="queue-title", classes="title-line")
-        table: DataTable[Text] = KeyTable(id="queue", cursor_type="row", zebra_stripes=True)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Account", key="account", width=20)
-        table.add_column("Cur/Pot", key="size", width=11)
-        table.add_column("Stage", key="stage", width=8)
-        table.add_column("Attention", key="badges")
-        yield table
+        yield KeyTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield FilterInput()
         yield Line(id="queue-detail", classes="hint")
         yield KeyBar()
@@ -78,10 +83,9 @@ class QueueScreen(Screen[None]):
         ws = app.ws
         table = self.query_one(DataTable)
         risk = f"bold {app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
-        table.clear()
+        rows: list[tuple[str, list[str], int]] = []  # account id, cells, cells in red
         for item in self.queue.items:
             a = item.facts.account
-            loud = loud_badge(item.facts) or ""
             cells = [
                 item.status.value,
                 a.name,
@@ -89,15 +93,17 @@ class QueueScreen(Screen[None]):
                 item.facts.stage.value,
                 ", ".join(badges(item.facts)),
             ]
-            if not matches(self.filter_text, cells):
-                continue
+            if matches(self.filter_text, cells):
+                rows.append((a.id, cells, len(loud_badge(item.facts) or "")))
+        widths = self._widths([cells for _, cells, _ in rows])
+        table.clear(columns=True)
+        for column, key, width in zip(QUEUE_COLUMNS, QUEUE_KEYS, widths, strict=True):
+            if width:
+                table.add_column(column.header, key=key, width=width)
+        for account_id, cells, loud in rows:
+            texts = [text for text, width in zip(cells, widths, strict=True) if width]
             table.add_row(
-                cell(cells[0]),
-                cell(cells[1]),
-                cell(cells[2]),
-                cell(cells[3]),
-                cell(cells[4], risk if loud else "", len(loud)),
-                key=a.id,
+                *map(cell, texts[:-1]), cell(texts[-1], risk if loud else "", loud), key=account_id
             )
         reading = "" if ws.actor_id == self.rep.id else " (read only)"
         title = self.query_one("#queue-title", Line)
@@ -108,6 +114,20 @@ class QueueScreen(Screen[None]):
         )
         if current is not None:
             self.move_to(current)
+
+    def _widths(self, rows: list[list[str]]) -> list[int]:
+        """The columns' widths at the table's width, the screen's (0: dropped), a cell's
+        padding of 1 on each side, a scrollbar's width kept free when the rows are taller."""
+        table = self.query_one(DataTable)
+        width = self.size.width or self.app.size.width
+        if len(rows) + 1 > (table.size.height or self.app.size.height):
+            width -= table.styles.scrollbar_size_vertical
+        return fit_columns(QUEUE_COLUMNS, rows, width - 2, gap=2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the columns out again for the new width."""
+        if self.queue is not None:
+            self.draw(self.current_account_id())
 
     def current_account_id(self) -> str | None:
         table = self.query_one(DataTable)

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +22,9 @@ from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.tui.context import AccountList, app_of
 from accountreview.tui.literal import literal
 from accountreview.tui.screens.review_text import (
-    SLOTS_HEADER,
+    CHANGES_HEADING,
+    CLOSING_HEADINGS,
+    RISKS_HEADING,
     facts_text,
     note_lines,
     slot_lines,
@@ -35,10 +38,29 @@ from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, Stakeh
 T = TypeVar("T")
 
 
+PANEL_KEYS = (
+    ("f", "facts", "Facts", "Go to the account's facts: size, stage, renewal, gates"),
+    ("s", "slots", "Slots", "Go to the five slots"),
+    ("b", "closing", "To close", "Go to what blocks closing (or that it is ready)"),
+    ("r", "risks", "Risks", "Go to the risks of the five"),
+    ("w", "changes", "Changed", "What changed since the last closed review"),
+)
+PANEL_HEADINGS = {
+    "closing": CLOSING_HEADINGS,
+    "risks": (RISKS_HEADING,),
+    "changes": (CHANGES_HEADING,),
+}
+PANEL_EMPTY = {
+    "risks": "No risks on this review",
+    "changes": "Nothing changed since the last closed review (or there is none yet)",
+}
+
+
 class ReviewScreen(Screen[None]):
     """Facts → five slots → risks → close, for one account and week."""
 
     PALETTE_SECTION = "Review"
+    AUTO_FOCUS = "#slots"  # the facts can take the focus too (f), but the keys are for the slots
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="review.back", tooltip="Back to the queue"),
         Binding(
@@ -120,6 +142,28 @@ class ReviewScreen(Screen[None]):
             id="review.edit_highlighted",
             tooltip="In the picker: edit the highlighted person",
         ),
+        Binding(
+            "ctrl+j",
+            "picker_move(1)",
+            "Down",
+            id="review.picker_down",
+            key_display="^j/↓",
+            tooltip="In the picker: down the list (letters go to the filter)",
+        ),
+        Binding(
+            "ctrl+k",
+            "picker_move(-1)",
+            "Up",
+            id="review.picker_up",
+            key_display="^k/↑",
+            tooltip="In the picker: up the list",
+        ),
+        # The panels, each a key away (tab still walks them): on a small screen the
+        # notes scroll, and these keys say where the risks and the changes are.
+        *[
+            Binding(key, f"panel('{panel}')", words, id=f"review.panel_{panel}", tooltip=tip)
+            for key, panel, words, tip in PANEL_KEYS
+        ],
     ]
 
     def __init__(self, account_id: str, week: IsoWeek) -> None:
@@ -130,6 +174,7 @@ class ReviewScreen(Screen[None]):
         self._account: AccountRow | None = None
         self._picking = False
         self._styled_theme = ""
+        self._title_lines = 1
 
     EDIT_ACTIONS = frozenset(
         {"pick", "touch", "plan", "confirm", "left", "clear", "close_review", "edit"}
@@ -139,9 +184,9 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys only while the review is open; reopen only once it is closed."""
         closed = self.view is not None and self.view.status is ReviewStatus.CLOSED
-        if action == "edit_highlighted":  # the picker's own key
+        if action in ("edit_highlighted", "picker_move"):  # the picker's own keys
             return True if self._picking else None
-        if self._picking and action in self.SCREEN_ACTIONS - {"back"}:
+        if self._picking and action in (self.SCREEN_ACTIONS | {"panel"}) - {"back"}:
             return None  # the picker has the keys: escape closes it, enter picks
         if action in self.EDIT_ACTIONS:
             return None if closed else True
@@ -153,8 +198,10 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Line(id="review-title", classes="title-line")
-        yield Line(id="facts")
-        yield Line(SLOTS_HEADER, id="slots-header")
+        facts = Line(id="facts")
+        facts.can_focus = True  # `f` goes there (and tab)
+        yield facts
+        yield Line(id="slots-header")
         yield OptionList(*[Option(literal(""), id=str(n)) for n in range(1, 6)], id="slots")
         yield NoteLines(id="notes")
         yield StakeholderPicker()
@@ -212,10 +259,25 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def _draw_title(self, view: ReviewView) -> None:
-        self.query_one("#review-title", Line).update(
-            title_text(view),
-            layout=False,  # one line, always
-        )
+        # One line, or two for a long name on a narrow screen (never cut): only a
+        # change of height costs a layout pass.
+        title = self.query_one("#review-title", Line)
+        text = title_text(view)
+        lines = 1 if cell_len(text) <= (self.size.width or 80) - 2 else 2
+        title.update(text, layout=lines != self._title_lines)
+        self._title_lines = lines
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the title and the slots' columns out again for the new width."""
+        if self.view is not None:
+            self._draw_title(self.view)
+            self._draw_slots(self.view)
+        self._fit_picker()
+
+    def _fit_picker(self) -> None:
+        """The picker ends above the key bar (its top margin is 1 line)."""
+        bar = self.query_one(KeyBar).outer_size.height or 3
+        self.query_one(StakeholderPicker).fit((self.size.height or 24) - bar - 1)
 
     def _draw_facts(self, f: AccountFacts) -> None:
         self.query_one("#facts", Line).update(facts_text(f))
@@ -224,7 +286,8 @@ class ReviewScreen(Screen[None]):
         # A list of five plain lines: far cheaper to draw than a table of 35 cells.
         slots = self.query_one("#slots", OptionList)
         row = slots.highlighted or 0
-        lines = slot_lines(view, app_of(self).ws.today)
+        header, lines = slot_lines(view, app_of(self).ws.today, self.size.width or 80)
+        self.query_one("#slots-header", Line).update(header, layout=False)
         slots.set_options(
             [Option(literal(line), id=str(n)) for n, line in enumerate(lines, start=1)]
         )
@@ -295,6 +358,7 @@ class ReviewScreen(Screen[None]):
         people = stakeholders_of(app_of(self).ws, self.account)
         slots = self.view.slots if self.view else []
         taken = {s.stakeholder_id for s in slots if s.stakeholder_id} - {slot.stakeholder_id}
+        self._fit_picker()
         self.query_one(StakeholderPicker).open(people, slot.position, taken)
         self._picking = True
         self.refresh_bindings()
@@ -505,6 +569,24 @@ class ReviewScreen(Screen[None]):
 
         form = ReasonForm(lambda reason: reviews.reopen_review(ws, self.account, self.week, reason))
         self.app.push_screen(form, reopened)
+
+    def action_panel(self, panel: str) -> None:
+        """Focus a panel of the review and scroll it into view (f, s, b, r, w)."""
+        if panel == "facts":
+            self.query_one("#facts", Line).focus()
+            return
+        if panel == "slots":
+            self.query_one("#slots", OptionList).focus()
+            return
+        notes = self.query_one("#notes", NoteLines)
+        if notes.scroll_to_heading(PANEL_HEADINGS[panel]):
+            notes.focus()
+        else:
+            self.notify(PANEL_EMPTY.get(panel, "Nothing to show"))
+
+    def action_picker_move(self, step: int) -> None:
+        """In the picker: move the highlight (the filter keeps the letters, j and k)."""
+        self.query_one(StakeholderPicker).action_move(step)
 
     def action_history(self) -> None:
         from accountreview.tui.screens.history import HistoryScreen

@@ -11,19 +11,19 @@ from accountreview.services.facts import AccountFacts
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.text import money, pct
 from accountreview.tui.literal import literal, styled
+from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 
-SLOT_WIDTHS = (1, 16, 15, 10, 11, 10, 1)
-
-
-def slot_line(*cells: str) -> str:
-    """One row of the slots, in fixed-width columns (names and roles cut to fit)."""
-    return "  ".join(
-        (cell if len(cell) <= width else cell[: width - 1] + "…").ljust(width)
-        for cell, width in zip(cells, SLOT_WIDTHS, strict=True)
-    ).rstrip()
-
-
-SLOTS_HEADER = slot_line("#", "Stakeholder", "Role", "Last", "Age", "Next", "✓")
+# Names and roles grow with the screen; the date of the last contact (its age says
+# how old it is), then the next one and the age go first on a narrow screen.
+SLOT_COLUMNS = (
+    Column("#"),
+    Column("Stakeholder", least=8, keep=16),
+    Column("Role", least=6, keep=12),
+    Column("Last", rank=3),
+    Column("Age", rank=2),
+    Column("Next", rank=2),
+    Column("✓"),
+)
 
 
 def title_text(view: ReviewView) -> str:
@@ -71,7 +71,7 @@ def facts_text(f: AccountFacts) -> Content:
     )
 
 
-def _slot_row(slot: SlotView, today: date) -> str:
+def _slot_cells(slot: SlotView, today: date) -> tuple[str, ...]:
     if slot.name is None:
         last, age = "", ""
     elif slot.last_contact_on is None:
@@ -80,7 +80,7 @@ def _slot_row(slot: SlotView, today: date) -> str:
         last = slot.last_contact_on.isoformat()
         days = (today - slot.last_contact_on).days
         age = f"{days}d {slot.staleness.value if slot.staleness else ''}"
-    return slot_line(
+    return (
         str(slot.position),
         slot.name or "— pick (enter) —",
         slot.role.label if slot.role else "",
@@ -115,9 +115,19 @@ def carried_line(view: ReviewView) -> str | None:
     )
 
 
-def slot_lines(view: ReviewView, today: date) -> list[str]:
-    """The five slot rows: who, role, last contact, its age, next contact, in role."""
-    return [_slot_row(slot, today) for slot in view.slots]
+def slot_lines(view: ReviewView, today: date, width: int) -> tuple[str, list[str]]:
+    """The heading and the five slot rows (who, role, last contact, its age, next
+    contact, in role) in columns that fit `width` cells."""
+    rows = [_slot_cells(slot, today) for slot in view.slots]
+    widths = fit_columns(SLOT_COLUMNS, rows, width)
+    header = fitted_line([c.header for c in SLOT_COLUMNS], widths)
+    return header, [fitted_line(row, widths) for row in rows]
+
+
+# How each part of the notes begins: the review's keys (b, r, w) scroll to them.
+CLOSING_HEADINGS = ("To close (", "Ready to close:", "Closed.")
+RISKS_HEADING = "Risks:"
+CHANGES_HEADING = "Since last closed review:"
 
 
 def note_lines(view: ReviewView) -> list[Content]:
@@ -134,9 +144,9 @@ def note_lines(view: ReviewView) -> list[Content]:
     else:
         lines.append(styled("[b]Ready to close:[/b] press ctrl+d."))
     if view.risks:
-        lines.append(styled("[b]Risks:[/b]"))
+        lines.append(styled("[b]$heading[/b]", heading=RISKS_HEADING))
         lines.extend(styled("[$warning]• $text[/]", text=r) for r in view.risks)
     if view.changes:
-        lines.append(styled("[b]Since last closed review:[/b]"))
+        lines.append(styled("[b]$heading[/b]", heading=CHANGES_HEADING))
         lines.extend(literal(f"• {c}") for c in view.changes)
     return lines

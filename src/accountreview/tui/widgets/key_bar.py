@@ -34,7 +34,7 @@ class KeyBar(Line):
     KeyBar {
         dock: bottom;
         height: auto;
-        max-height: 3;
+        max-height: 5;  /* the review's keys take 3 lines at 80 columns, 5 at 60 */
         padding: 0 1;
         background: $footer-background;
         color: $footer-foreground;

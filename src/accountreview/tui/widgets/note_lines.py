@@ -59,6 +59,16 @@ class NoteLines(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
+    def scroll_to_heading(self, starts: Sequence[str]) -> bool:
+        """Scroll the first line that begins with one of `starts` to the top (as far as
+        the lines go); False if no line does."""
+        strips = self._rendered(self.scrollable_content_region.width)
+        for y, strip in enumerate(strips):
+            if strip.text.startswith(tuple(starts)):
+                self.scroll_to(y=y, animate=False, immediate=True)
+                return True
+        return False
+
     def _rendered(self, width: int) -> list[Strip]:
         if width != self._width:
             strips = Visual.to_strips(self, self._content, width, None, self.visual_style)

@@ -7,23 +7,14 @@ times cheaper (a DataTable of 20 rows and 10 columns takes ~100 ms to redraw on 
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.widgets.option_list import Option
 
 from accountreview.tui.literal import literal
+from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.filter_input import matches
+from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyList
-
-
-def fixed_line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """Cells padded to their widths, or cut with an ellipsis, two spaces apart.
-    A width of 0 leaves the (last) cell as long as it is."""
-
-    def fit(cell: str, width: int) -> str:
-        if not width:
-            return cell
-        return (cell if len(cell) <= width else cell[: width - 1].rstrip() + "…").ljust(width)
-
-    return "  ".join(fit(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
 class RowList(KeyList):
@@ -35,19 +26,45 @@ class RowList(KeyList):
     }
     """
 
-    def __init__(self, widths: Sequence[int], *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], *, header: Line | None = None, id: str | None = None
+    ) -> None:
+        """Rows of `columns`, fitted to the list's width (see `columns.fit_columns`);
+        `header` (a Line above the list) shows the headings in the same widths."""
         super().__init__(id=id, compact=True)  # compact: no border, no padding
-        self.widths = tuple(widths)
+        self.columns = tuple(columns)
+        self.header = header
+        self.widths: tuple[int, ...] = ()
         self.rows: Sequence[tuple[str, Sequence[str]]] = []
         self.query_text = ""
+
+    def _fit(self, rows: Sequence[tuple[str, Sequence[str]]]) -> tuple[int, ...]:
+        """The column widths for `rows` at the list's width (less a scrollbar if the rows
+        do not fit its height), the heading redrawn in them."""
+        width = self.size.width or self.app.size.width
+        if len(rows) > (self.size.height or self.app.size.height):
+            width -= self.styles.scrollbar_size_vertical
+        widths = tuple(fit_columns(self.columns, [cells for _, cells in rows], width))
+        if self.header is not None and widths != self.widths:
+            self.header.update(fitted_line([c.header for c in self.columns], widths))
+        self.widths = widths
+        return widths
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the columns out again for the new width."""
+        if self.rows:
+            self.show_rows(self.rows, keep=self.highlighted_id)
+        else:
+            self._fit([])
 
     def show_rows(self, rows: Sequence[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
         """Replace the rows (id, cells); the highlight stays on `keep` if it is still there.
         Only the rows matching the filter (`filter_rows`) are shown."""
         self.rows = rows
         rows = [(key, cells) for key, cells in rows if matches(self.query_text, cells)]
+        widths = self._fit(rows)
         self.set_options(
-            [Option(literal(fixed_line(cells, self.widths)), id=key) for key, cells in rows]
+            [Option(literal(fitted_line(cells, widths)), id=key) for key, cells in rows]
         )
         if not rows:
             return

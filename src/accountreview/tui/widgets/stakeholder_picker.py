@@ -16,9 +16,27 @@ from textual.widgets.option_list import Option
 
 from accountreview.db.stakeholders import StakeholderRow
 from accountreview.tui.literal import literal, styled
+from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.line import Line
 
 NEW_STAKEHOLDER = "__new__"
+
+
+# The name and the role first; the title, then the last contact, go on a narrow screen.
+PEOPLE_COLUMNS = (
+    Column("Name", least=8, keep=14),
+    Column("Title", rank=3, least=8, most=28),
+    Column("Role", least=6, keep=10),
+    Column("Last", rank=2),
+    Column("Note", least=4),
+)
+
+
+def _cells(p: StakeholderRow, taken: Collection[str | None]) -> tuple[str, ...]:
+    """A person's row in the picker: name, title, role, last contact, why greyed out."""
+    last = p.last_contact_on.isoformat() if p.last_contact_on else "never"
+    note = f"left {p.left_on}" if p.left_on is not None else "in a slot" if p.id in taken else ""
+    return (p.name, p.title or "—", p.role.label if p.role else "no role", last, note)
 
 
 class StakeholderPicker(Vertical):
@@ -50,9 +68,9 @@ class StakeholderPicker(Vertical):
         people = OptionList(id="people")
         people.can_focus = False  # the keys come through `take_key`
         yield people
+        # Short enough for one line at 80 columns; the keys are in the key bar too.
         yield Line(
-            "type to filter · enter picks · ↑↓ move · f2 edits · escape cancels ·"
-            " left or already-slotted people are greyed out",
+            "type to filter · ↵ picks · ^j/^k or ↑↓ move · f2 edits · esc cancels",
             classes="hint",
         )
 
@@ -71,25 +89,39 @@ class StakeholderPicker(Vertical):
     def fill(self, text: str) -> None:
         needle = text.strip().lower()
         options = [Option(literal("+ Add a new stakeholder…"), id=NEW_STAKEHOLDER)]
+        rows: list[tuple[StakeholderRow, tuple[str, ...]]] = []
         for p in self.people:
             hay = " ".join(
                 filter(None, [p.name, p.title, p.email, p.role.label if p.role else None])
             ).lower()
-            if needle and needle not in hay:
-                continue
-            last = p.last_contact_on.isoformat() if p.last_contact_on else "never contacted"
-            role = p.role.label if p.role else "no role"
-            note = ""
-            if p.left_on is not None:
-                note = f" · left {p.left_on}"
-            elif p.id in self.taken:
-                note = " · already in a slot"
-            prompt = f"{p.name} · {p.title or '—'} · {role} · {last}{note}"
+            if not needle or needle in hay:
+                rows.append((p, _cells(p, self.taken)))
+        widths = fit_columns(PEOPLE_COLUMNS, [cells for _, cells in rows], self._row_width())
+        for p, cells in rows:
             disabled = p.left_on is not None or p.id in self.taken
-            options.append(Option(literal(prompt), id=p.id, disabled=disabled))
+            options.append(Option(literal(fitted_line(cells, widths)), id=p.id, disabled=disabled))
         option_list = self.query_one("#people", OptionList)
         option_list.set_options(options)
         option_list.highlighted = 1 if len(options) > 1 and needle else 0
+
+    def _row_width(self) -> int:
+        """The cells a row of the list has: measured once shown, else what the dialog's
+        width (76 at most, 2 cells of margin each side) leaves inside its frames."""
+        inside = self.query_one("#people", OptionList).scrollable_content_region.width
+        return inside or min(76, self.app.size.width - 4) - 12
+
+    def fit(self, room: int) -> None:
+        """Keep the picker within `room` lines (the screen above the key bar): the list
+        shrinks and scrolls, the filter and the hint stay."""
+        hint = self.query_one(".hint", Line).outer_size.height or 2
+        people = self.query_one("#people", OptionList)
+        people.styles.max_height = max(3, min(14, room - 2 - 2 - hint))  # frame, title+filter
+        self.styles.max_height = max(6, room)
+
+    def on_resize(self) -> None:
+        """Lay the rows out again for the new width, what was typed kept."""
+        if self.display:
+            self.reload(self.people)
 
     def set_text(self, text: str) -> None:
         """Filter by `text` and show it with a cursor."""

@@ -1,0 +1,105 @@
+"""Column widths that fit the width a list has, for every list of rows the app draws.
+
+The same idea as the CLI's tables (`cli/render.table`), for the screen: each column
+has a rank (1 is never dropped) and the fewest cells it may shrink to. A list that
+fits shows every cell whole; one that does not shrinks the least important columns
+first, then drops them (highest rank first), and cuts the rank-1 columns (names,
+flags) last, the widest first, so that no row is ever wider than the list: no
+horizontal scrollbar, no row wrapped onto a second line.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+
+GAP = 2  # cells between two columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list: its heading, its rank (1: never dropped), the fewest cells
+    it shrinks to (`least`; 0: its heading's width at rank 1, whole at the others),
+    and for rank 1 the cells it keeps (`keep`) while a less important column can
+    still be dropped instead. `most` (0: no limit) caps a column that would take a
+    whole wide screen for nothing."""
+
+    header: str
+    rank: int = 1
+    least: int = 0
+    keep: int = 0
+    most: int = 0
+
+    @property
+    def fewest(self) -> int:
+        """The fewest cells a rank 1 column shrinks to."""
+        return self.least or cell_len(self.header)
+
+
+def natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int]:
+    """The cells each column needs to show its heading and every cell whole."""
+    widths = [cell_len(c.header) for c in columns]
+    for row in rows:
+        widths = [max(w, cell_len(text)) for w, text in zip(widths, row, strict=True)]
+    return [min(w, c.most) if c.most else w for w, c in zip(widths, columns, strict=True)]
+
+
+def fit_columns(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int, gap: int = GAP
+) -> list[int]:
+    """Each column's width (0: dropped) so that a row, `gap` cells between columns,
+    is at most `width` cells."""
+    natural = natural_widths(columns, rows)
+    shown = list(range(len(columns)))
+    while True:
+        widths = _shrink(columns, natural, shown, width - gap * (len(shown) - 1), keep=True)
+        droppable = [i for i in shown if columns[i].rank > 1]
+        if widths is not None or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].rank, i)))
+    if widths is None:  # only rank 1 left, and they do not fit as kept: cut them further
+        widths = _shrink(columns, natural, shown, width - gap * (len(shown) - 1), keep=False)
+    if widths is None:  # a very narrow list: the first columns get what there is
+        widths, room = {}, width
+        for i in shown:
+            widths[i] = max(0, min(natural[i], room))
+            room -= widths[i] + gap
+    return [widths.get(i, 0) for i in range(len(columns))]
+
+
+def _shrink(
+    columns: Sequence[Column], natural: list[int], shown: list[int], room: int, *, keep: bool
+) -> dict[int, int] | None:
+    """Widths of the `shown` columns in `room` cells: lower ranks shrink to their
+    `least` first (one without is shown whole or not at all: a cut number misleads),
+    then rank 1 (the widest first) down to `keep` (or to `least`); None if that is not
+    enough."""
+    widths = {i: natural[i] for i in shown}
+    over = sum(widths.values()) - room
+    for i in sorted((i for i in shown if columns[i].rank > 1), key=lambda i: -columns[i].rank):
+        give = min(over, widths[i] - min(widths[i], columns[i].least or widths[i]))
+        widths[i] -= max(give, 0)
+        over -= max(give, 0)
+    firsts = [i for i in shown if columns[i].rank == 1]
+    floor = {i: min(natural[i], max(columns[i].fewest, columns[i].keep * keep)) for i in firsts}
+    while over > 0:
+        cuttable = [i for i in firsts if widths[i] > floor[i]]
+        if not cuttable:
+            return None
+        widest = max(cuttable, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        over -= 1
+    return widths
+
+
+def cut_to(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    return set_cell_size(text, width - 1) + "…" if width > 0 else ""
+
+
+def fitted_line(cells: Sequence[str], widths: Sequence[int], gap: int = GAP) -> str:
+    """The cells of one row in their widths (a column of width 0 is left out)."""
+    shown = [cut_to(text, w) for text, w in zip(cells, widths, strict=True) if w]
+    return (" " * gap).join(shown).rstrip()
