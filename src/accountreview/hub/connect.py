@@ -13,7 +13,7 @@ minutes.
   this version ("run accountreview hub init").
 """
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import conninfo
@@ -58,20 +58,23 @@ def redact(url: str) -> str:
         params.pop("password", None)
         return conninfo.make_conninfo(**{k: str(v) for k, v in params.items()})
     parts = urlsplit(url)
-    if parts.password is None:
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+    if parts.password is None and len(query) == len(parse_qsl(parts.query, True)):
         return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address goes back into brackets
-        host = f"[{host}]"
-    user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, ""))
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0] + at
+    netloc = user + hostport
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="@:/"), ""))
 
 
 def _without_secrets(text: str, url: str) -> str:
     """A server or libpq message with the URL's password taken out, if it was quoted."""
-    password = urlsplit(url).password if "://" in url else None
-    return text.replace(password, "***") if password else text
+    secrets = [urlsplit(url).password] if "://" in url else []
+    if "://" in url:
+        secrets += [v for k, v in parse_qsl(urlsplit(url).query) if k == "password"]
+    for secret in filter(None, secrets):
+        text = text.replace(secret, "***")
+    return text
 
 
 def classify(error: psycopg.Error, url: str) -> HubError:
