@@ -16,16 +16,25 @@ from accountreview.hub.connect import (
 from postgres import PostgresServer, free_port, url
 
 
-@pytest.mark.parametrize(
-    ("given", "shown"),
-    [
-        ("postgresql://ann:s3cret@hub.example:5433/team", "postgresql://ann@hub.example:5433/team"),
-        ("postgresql://ann@hub.example/team", "postgresql://ann@hub.example/team"),
-        ("postgres://a%40b.com:p%2Fw@[::1]:5432/t?sslmode=require", "postgres://a%40b.com@[::1]:5432/t?sslmode=require"),
-        ("postgresql://hub.example/team?user=ann&password=s3cret&x=1", "postgresql://hub.example/team?user=ann&x=1"),
-        ("host=hub.example user=ann password=s3cret dbname=team", "user=ann dbname=team host=hub.example"),
-    ],
-)  # fmt: skip
+REDACTED = [
+    ("postgresql://ann:s3cret@hub.example:5433/team", "postgresql://ann@hub.example:5433/team"),
+    ("postgresql://ann@hub.example/team", "postgresql://ann@hub.example/team"),
+    (
+        "postgres://a%40b.com:p%2Fw@[::1]:5432/t?sslmode=require",
+        "postgres://a%40b.com@[::1]:5432/t?sslmode=require",
+    ),
+    (
+        "postgresql://hub.example/team?user=ann&password=s3cret&x=1",
+        "postgresql://hub.example/team?user=ann&x=1",
+    ),
+    (
+        "host=hub.example user=ann password=s3cret dbname=team",
+        "user=ann dbname=team host=hub.example",
+    ),
+]
+
+
+@pytest.mark.parametrize(("given", "shown"), REDACTED)
 def test_redact_takes_the_password_out(given: str, shown: str) -> None:
     assert redact(given) == shown
 
