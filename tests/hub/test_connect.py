@@ -15,7 +15,6 @@ from accountreview.hub.connect import (
 )
 from postgres import PostgresServer, free_port, url
 
-
 REDACTED = [
     ("postgresql://ann:s3cret@hub.example:5433/team", "postgresql://ann@hub.example:5433/team"),
     ("postgresql://ann@hub.example/team", "postgresql://ann@hub.example/team"),
