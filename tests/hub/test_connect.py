@@ -4,7 +4,6 @@ import time
 from pathlib import Path
 
 import pytest
-from hub_team import Team
 
 from accountreview.hub.connect import (
     HubRefused,
@@ -13,22 +12,28 @@ from accountreview.hub.connect import (
     connect,
     redact,
 )
+from hubdata import (
+    Team,
+)
 from postgres import PostgresServer, free_port, url
 
 REDACTED = [
-    ("postgresql://ann:s3cret@hub.example:5433/team", "postgresql://ann@hub.example:5433/team"),
-    ("postgresql://ann@hub.example/team", "postgresql://ann@hub.example/team"),
+    (
+        "postgresql://ann:s3cret@hub.example:5433/hub_team",
+        "postgresql://ann@hub.example:5433/hub_team",
+    ),
+    ("postgresql://ann@hub.example/hub_team", "postgresql://ann@hub.example/hub_team"),
     (
         "postgres://a%40b.com:p%2Fw@[::1]:5432/t?sslmode=require",
         "postgres://a%40b.com@[::1]:5432/t?sslmode=require",
     ),
     (
-        "postgresql://hub.example/team?user=ann&password=s3cret&x=1",
-        "postgresql://hub.example/team?user=ann&x=1",
+        "postgresql://hub.example/hub_team?user=ann&password=s3cret&x=1",
+        "postgresql://hub.example/hub_team?user=ann&x=1",
     ),
     (
-        "host=hub.example user=ann password=s3cret dbname=team",
-        "user=ann dbname=team host=hub.example",
+        "host=hub.example user=ann password=s3cret dbname=hub_team",
+        "user=ann dbname=hub_team host=hub.example",
     ),
 ]
 
@@ -39,7 +44,7 @@ def test_redact_takes_the_password_out(given: str, shown: str) -> None:
 
 
 def test_a_hub_nobody_listens_on_is_unreachable_exit_4() -> None:
-    address = url("ann", "s3cret-pw", free_port(), "team")
+    address = url("ann", "s3cret-pw", free_port(), "hub_team")
     started = time.monotonic()
     with pytest.raises(HubUnreachable) as error:
         connect(address)
@@ -50,10 +55,10 @@ def test_a_hub_nobody_listens_on_is_unreachable_exit_4() -> None:
 
 
 def test_a_wrong_password_is_refused_exit_3_without_showing_it(
-    hub_server: PostgresServer, team: Team
+    hub_server: PostgresServer, hub_team: Team
 ) -> None:
-    dbname = team.ann.url.rsplit("/", 1)[1]
-    login = team.ann.email.casefold()
+    dbname = hub_team.ann.url.rsplit("/", 1)[1]
+    login = hub_team.ann.email.casefold()
     wrong = hub_server.url_for(login, "Wr0ngPassw0rd", dbname)
     with pytest.raises(HubRefused) as error:
         connect(wrong)

@@ -17,7 +17,14 @@ import psycopg
 from psycopg import sql
 
 from accountreview.domain.ids import rep_id
-from accountreview.hub.connect import HubError, HubRefused, classify, connect, redact
+from accountreview.hub.connect import (
+    HubError,
+    HubRefused,
+    check_schema,
+    classify,
+    connect,
+    redact,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MEMBERS = "accountreview_member"
@@ -93,6 +100,7 @@ def add_user(
     login = login or default_login(email)
     _check_user(name, email, role, password, login)
     with connect(url) as conn:
+        check_schema(conn, url, HEAD)
         try:
             created = _ensure_role(conn, login, password)
             person = _upsert_rep(conn, name, email, role, manager_email, login)

@@ -1,14 +1,13 @@
-"""A hub with a team on it: Mia manages Ann; Bob is in Kim's team. Row builders in the
-local file's forms (every column a local file has)."""
+"""Data for hub tests: a team on a fresh hub (Mia manages Ann; Bob is in Kim's team; the
+`hub_team` fixture in conftest.py), and row builders in the local file's forms (every
+column a local file has)."""
 
 import itertools
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-import pytest
 
 from accountreview.domain.ids import rep_id
 from accountreview.hub.admin import add_user
@@ -39,8 +38,7 @@ def new_id() -> str:
     return f"{next(_ids):032x}"
 
 
-@pytest.fixture
-def team(hub_server: PostgresServer, hub_url: str) -> Iterator[Team]:
+def make_team(hub_server: PostgresServer, hub_url: str) -> Team:
     dbname = hub_url.rsplit("/", 1)[1]
     tag = secrets.token_hex(3)  # roles are cluster-wide: new logins for every test
     people: dict[str, Person] = {}
@@ -57,7 +55,7 @@ def team(hub_server: PostgresServer, hub_url: str) -> Iterator[Team]:
         people[key] = Person(
             key.title(), email, rep_id(email), hub_server.url_for(added.login, password, dbname)
         )
-    yield Team(hub_url, **people)
+    return Team(hub_url, **people)
 
 
 def account_row(rep: str, **values: Any) -> dict[str, Any]:
