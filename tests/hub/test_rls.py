@@ -254,3 +254,28 @@ def test_conflicts_are_seen_by_who_pushed_them_and_the_accounts_owner(
                 " VALUES ('c2', 'x2', 'account', 'r', 'x', %s)",
                 (hub_team.ann.email.casefold(),),
             )
+
+
+def test_a_member_of_another_hub_on_the_same_server_sees_nothing_here(
+    hub_team: Team, books: dict[str, Book], hub_db: str
+) -> None:
+    """Roles are the server's, not one database's: Ann is in the members' group, but on a
+    hub where she has no rep row she reads no row at all."""
+    from accountreview.hub.admin import init_hub
+
+    init_hub(hub_db)
+    with psycopg.connect(hub_db) as owner:  # the other hub's team
+        owner.execute(
+            "INSERT INTO rep (id, name, email, role, created_at, login)"
+            " VALUES ('e' || repeat('0', 31), 'Eve', 'eve@x.io', 'rep', 'x', 'eve')"
+        )
+        owner.execute(
+            "INSERT INTO account (id, name, rep_id, is_top, potential, current, discount_pct,"
+            " rebate_pct, uplift_pct, created_at) SELECT md5('a'), 'Z', id, 1, 0, 0, 0, 0, 0, 'x'"
+            " FROM rep"
+        )
+    dbname = hub_db.rsplit("/", 1)[1]
+    ann_there = hub_team.ann.url.rsplit("/", 1)[0] + "/" + dbname
+    with signed_in(ann_there) as conn:
+        for table in ("rep", "account"):
+            assert conn.execute(f"SELECT count(*) FROM {table}".encode()).fetchone() == (0,)

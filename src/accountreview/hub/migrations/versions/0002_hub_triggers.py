@@ -44,8 +44,12 @@ MUTABLE = {
 
 FUNCTIONS = r"""
 -- Who is signed in: the rep row whose login is the current role (NULL for anyone else).
+-- The lookup runs as the owner (rep's own policy asks who you are: no recursion).
+CREATE FUNCTION hub_rep_of(p_login name) RETURNS text LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT id FROM rep WHERE login = p_login $$;
 CREATE FUNCTION hub_me() RETURNS text LANGUAGE sql STABLE
-    AS $$ SELECT id FROM rep WHERE login = current_user $$;
+    AS $$ SELECT hub_rep_of(current_user) $$;
 
 -- The hub's admin is whoever owns the database (the person who ran `hub init`).
 CREATE FUNCTION hub_is_admin() RETURNS boolean LANGUAGE sql STABLE
@@ -245,6 +249,6 @@ def downgrade() -> None:
     for name in (
         "hub_apply_update(text, text, text, text, jsonb, jsonb)", "hub_mutable_fields()",
         "hub_account_of(text, text)", "hub_actor()", "hub_closed_slot()", "hub_frozen()",
-        "hub_stamp()", "hub_is_admin()", "hub_me()",
+        "hub_stamp()", "hub_is_admin()", "hub_me()", "hub_rep_of(name)",
     ):  # fmt: skip
         op.execute(f"DROP FUNCTION {name}")

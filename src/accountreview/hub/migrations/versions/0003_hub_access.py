@@ -1,7 +1,8 @@
 """The hub's access rule: the members' group role, its grants, and row-level security
 
 A rep reads and writes their own accounts and what hangs off them; a manager also reads
-their reps' (writes only their own); everyone reads the team's rep rows; only the admin
+their reps' (writes only their own); every member of the team reads its rep rows (a role
+of another hub in the same cluster reads none); only the admin
 (the database's owner, who ran `hub init`) writes rep rows or deletes anything. RLS is
 enabled and forced, so the owner goes through the policies too (an admin policy lets it
 do everything but what the frozen-row triggers forbid).
@@ -31,7 +32,7 @@ ME = "(SELECT hub_me())"
 WRITES = "hub_writes_account({})"
 # (table, command, USING, WITH CHECK): the members' policies; None: not given.
 POLICIES = (
-    ("rep", "SELECT", "true", None),
+    ("rep", "SELECT", f"{ME} IS NOT NULL", None),  # the team reads the team's names
     ("account", "SELECT",
      f"rep_id = {ME} OR rep_id IN (SELECT r.id FROM rep r WHERE r.manager_id = {ME})", None),
     ("account", "INSERT", None, f"rep_id = {ME}"),
