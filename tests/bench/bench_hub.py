@@ -22,12 +22,11 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 
-from hubdata import account_row, make_team, stakeholder_row, touch_row  # noqa: E402
-from postgres import PostgresServer, running_server  # noqa: E402
-
 from accountreview.hub.admin import init_hub  # noqa: E402
 from accountreview.hub.connect import connect  # noqa: E402
 from accountreview.hub.push import push  # noqa: E402
+from hubdata import account_row, make_team, stakeholder_row, touch_row  # noqa: E402
+from postgres import PostgresServer, running_server  # noqa: E402
 
 PULLER = """
 import resource, sys, time

@@ -35,8 +35,7 @@ OWN_ACCOUNT = f"hub_owner_of('account', account_id) = {ME}"
 OWN_VIA_STAKEHOLDER = f"hub_owner_of('stakeholder', stakeholder_id) = {ME}"
 OWN_VIA_REVIEW = f"hub_owner_of('review', review_id) = {ME}"
 OWN_AUDIT = (
-    "coalesce(hub_owner_of('account', account_id), hub_owner_of('review', review_id))"
-    f" = {ME}"
+    f"coalesce(hub_owner_of('account', account_id), hub_owner_of('review', review_id)) = {ME}"
 )
 READ_VIA_REVIEW = "EXISTS (SELECT 1 FROM review r WHERE r.id = {}.review_id)"
 # (table, command, USING, WITH CHECK): the members' policies; None: not given.
