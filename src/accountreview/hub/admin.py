@@ -18,6 +18,7 @@ from psycopg import sql
 
 from accountreview.domain.ids import rep_id
 from accountreview.hub.connect import (
+    SCHEMA_HEAD,
     HubError,
     HubRefused,
     check_schema,
@@ -28,7 +29,7 @@ from accountreview.hub.connect import (
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MEMBERS = "accountreview_member"
-HEAD = "0003"  # the schema this version needs (a test checks it is Alembic's head)
+HEAD = SCHEMA_HEAD
 ROLES = ("rep", "manager")
 
 

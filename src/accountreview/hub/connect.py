@@ -19,6 +19,7 @@ import psycopg
 from psycopg import conninfo
 
 CONNECT_TIMEOUT = 5
+SCHEMA_HEAD = "0003"  # the hub schema this version needs (a test checks it is Alembic's head)
 SCHEMA_HINT = "run `accountreview hub init --hub URL` as the hub's owner"
 # SQLSTATE classes the server uses to say no (as opposed to "cannot reach it").
 _REFUSED_CLASSES = ("28", "3D", "42", "3F")  # auth, no database, privilege/RLS, no schema
@@ -134,3 +135,16 @@ def check_schema(conn: psycopg.Connection[tuple[object, ...]], url: str, head: s
             f"the hub at {redact(url)} has schema {row[0]}, this version needs {head}: "
             + SCHEMA_HINT
         )
+
+
+def open_hub(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """`connect`, then refuse a hub whose schema is missing or not this version's (what a
+    sync opens: its push and pull need this version's tables and functions)."""
+    conn = connect(url)
+    try:
+        check_schema(conn, url, SCHEMA_HEAD)
+        conn.rollback()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
