@@ -13,6 +13,7 @@ minutes.
   this version ("run accountreview hub init").
 """
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -116,6 +117,13 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
         raise HubRefused(f"not a hub address libpq understands: {redact(url)}") from error
     except psycopg.Error as error:
         raise classify(error, url) from error
+
+
+def require_idle(conn: psycopg.Connection[Any]) -> None:
+    """Refuse a connection inside a transaction: a push or pull batch would become a
+    savepoint of it and not be committed on its own (a caller's bug, not a person's)."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise RuntimeError("push and pull need a hub connection with no transaction open")
 
 
 def check_schema(conn: psycopg.Connection[tuple[object, ...]], url: str, head: str) -> None:

@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from accountreview.hub.connect import HubRefused, classify
+from accountreview.hub.connect import HubRefused, classify, require_idle
 from accountreview.hub.models import SYNCED, columns
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -73,6 +73,7 @@ def whoami(conn: Conn) -> dict[str, Any]:
 
 def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
     """The next batch after `cursor`: at most `limit` numbers (plus parents they need)."""
+    require_idle(conn)
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

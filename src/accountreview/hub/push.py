@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from accountreview.hub.connect import classify
+from accountreview.hub.connect import classify, require_idle
 from accountreview.hub.models import SYNCED, columns
 
 BATCH = 500
@@ -106,6 +106,7 @@ def push(
 ) -> PushResult:
     """Apply `rows` (every row of a never-synced file, by table) then `changes`, in order,
     in ONE hub transaction, committed before this returns."""
+    require_idle(conn)
     result = PushResult()
     try:
         with conn.transaction():
