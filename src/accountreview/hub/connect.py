@@ -22,8 +22,9 @@ from psycopg import conninfo
 CONNECT_TIMEOUT = 5
 SCHEMA_HEAD = "0003"  # the hub schema this version needs (a test checks it is Alembic's head)
 SCHEMA_HINT = "run `accountreview hub init --hub URL` as the hub's owner"
-# SQLSTATE classes the server uses to say no (as opposed to "cannot reach it").
-_REFUSED_CLASSES = ("28", "3D", "42", "3F")  # auth, no database, privilege/RLS, no schema
+# SQLSTATE classes that mean "the server is not there for us" (as opposed to "it said no"):
+# connection exceptions, operator intervention (shut down, terminated), out of resources.
+_UNREACHABLE_CLASSES = ("08", "57", "53")
 
 
 class HubError(Exception):
@@ -84,7 +85,7 @@ def classify(error: psycopg.Error, url: str) -> HubError:
     where = redact(url)
     state = getattr(error, "sqlstate", None) or ""
     message = _without_secrets(str(error).strip().splitlines()[0] if str(error) else "", url)
-    if state[:2] in _REFUSED_CLASSES or _sounds_refused(message):
+    if _sounds_refused(message) or (state and state[:2] not in _UNREACHABLE_CLASSES):
         return HubRefused(f"the hub at {where} refused: {message}")
     return HubUnreachable(f"the hub at {where} cannot be reached: {message}; nothing changed")
 

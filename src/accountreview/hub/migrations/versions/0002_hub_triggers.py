@@ -139,7 +139,7 @@ DECLARE
     n bigint;
     reason text;
 BEGIN
-    IF (p_tbl, p_field) NOT IN (SELECT t, f FROM hub_mutable_fields()) THEN
+    IF p_field IS NULL OR (p_tbl, p_field) NOT IN (SELECT t, f FROM hub_mutable_fields()) THEN
         outcome := 'refused';
         detail := format('%s.%s is not a field a change may set', p_tbl, p_field);
         RETURN;
