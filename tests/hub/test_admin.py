@@ -72,3 +72,19 @@ def test_a_login_already_used_by_another_person_is_refused(hub_url: str) -> None
     add_user(hub_url, "Ann", "ann.dup@example.com", "rep", None, "pw", login="ann_dup")
     with pytest.raises(HubRefused, match=re.escape("the login 'ann_dup' is ann.dup@example.com's")):
         add_user(hub_url, "Other Ann", "ann2.dup@example.com", "rep", None, "pw", login="ann_dup")
+
+
+def test_hub_init_is_refused_to_anyone_but_the_databases_owner(
+    hub_server: PostgresServer, hub_db: str
+) -> None:
+    from accountreview.hub.admin import init_hub
+
+    hub_server.admin(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'intruder')"
+        " THEN CREATE ROLE intruder LOGIN PASSWORD 'intruder-pw'; END IF; END $$"
+    )
+    dbname = hub_db.rsplit("/", 1)[1]
+    with pytest.raises(HubRefused, match=r"run by the database's owner \(hub_owner\)"):
+        init_hub(hub_server.url_for("intruder", "intruder-pw", dbname))
+    with psycopg.connect(hub_db) as conn:
+        assert conn.execute("SELECT to_regclass('rep')").fetchone() == (None,)

@@ -59,7 +59,7 @@ def init_hub(url: str) -> str:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    connect(url).close()  # sign-in errors first, as the CLI reports them
+    _check_owner(url)  # sign-in errors first, as the CLI reports them
     engine = create_engine(
         "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
     )
@@ -81,6 +81,20 @@ def init_hub(url: str) -> str:
     finally:
         engine.dispose()
     return "created" if before is None else f"upgraded from {before}"
+
+
+def _check_owner(url: str) -> None:
+    """Only the database's owner may run `hub init`: the owner is the hub's admin (its
+    policies let it through), anyone else would make a hub they cannot administer."""
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT pg_has_role(current_user, d.datdba, 'USAGE'), pg_get_userbyid(d.datdba)"
+            " FROM pg_database d WHERE d.datname = current_database()"
+        ).fetchone()
+    if row is not None and not row[0]:
+        raise HubRefused(
+            f"hub init is run by the database's owner ({row[1]}), who becomes the hub's admin"
+        )
 
 
 def default_login(email: str) -> str:
