@@ -211,3 +211,43 @@ def test_a_manager_cannot_push_changes_to_a_reps_account(hub_team: Team) -> None
     assert value(hub_team.owner_url, "stakeholder", book.stakeholder, "title") is None
     with psycopg.connect(hub_team.owner_url) as conn:  # a refused change leaves no trace
         assert conn.execute("SELECT count(*) FROM hub_change").fetchone() == (0,)
+
+
+def test_two_people_pushing_the_same_rows_in_opposite_orders_never_deadlock(
+    hub_team: Team,
+) -> None:
+    """Each push takes the hub's write lock first: pushers take turns, so one holding a
+    row another wants can never be waiting for that other (a deadlock would abort a push)."""
+    import threading
+
+    from accountreview.hub.connect import HubError
+
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    with psycopg.connect(hub_team.owner_url) as conn:
+        other = conn.execute(
+            "INSERT INTO stakeholder (id, account_id, name, created_at)"
+            " VALUES (md5('other'), %s, 'Other', 'x') RETURNING id",
+            (book.account,),
+        ).fetchone()
+    assert other is not None
+    pair = [book.stakeholder, str(other[0])]
+    failures: list[str] = []
+
+    def pusher(order: list[str], rounds: int) -> None:
+        with connect(hub_team.ann.url) as conn:
+            for n in range(rounds):
+                changes = [update("stakeholder", rid, "title", None, f"T{n}") for rid in order]
+                try:
+                    push(conn, changes)
+                except HubError as error:
+                    failures.append(str(error))
+
+    threads = [
+        threading.Thread(target=pusher, args=(pair, 30)),
+        threading.Thread(target=pusher, args=(pair[::-1], 30)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []

@@ -14,7 +14,7 @@ minutes.
 """
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import conninfo
@@ -24,7 +24,8 @@ SCHEMA_HEAD = "0003"  # the hub schema this version needs (a test checks it is A
 SCHEMA_HINT = "run `accountreview hub init --hub URL` as the hub's owner"
 # SQLSTATE classes that mean "the server is not there for us" (as opposed to "it said no"):
 # connection exceptions, operator intervention (shut down, terminated), out of resources.
-_UNREACHABLE_CLASSES = ("08", "57", "53")
+# A deadlock or serialization failure (40) rolled everything back: try again, as for those.
+_UNREACHABLE_CLASSES = ("08", "57", "53", "40")
 
 
 class HubError(Exception):
@@ -118,6 +119,12 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
         raise HubRefused(f"not a hub address libpq understands: {redact(url)}") from error
     except psycopg.Error as error:
         raise classify(error, url) from error
+
+
+def describe(conn: psycopg.Connection[Any]) -> str:
+    """The address of an open connection, as a URL with no password (for messages)."""
+    info = conn.info
+    return f"postgresql://{quote(info.user, safe='')}@{info.host}:{info.port}/{info.dbname}"
 
 
 def require_idle(conn: psycopg.Connection[Any]) -> None:

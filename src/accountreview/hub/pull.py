@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from accountreview.hub.connect import HubRefused, classify, require_idle
+from accountreview.hub.connect import HubRefused, classify, describe, require_idle
 from accountreview.hub.models import SYNCED, columns
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -85,7 +85,7 @@ def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
             }
             _add_parents(conn, rows, upper)
     except psycopg.Error as error:
-        raise classify(error, conn.info.dsn) from error
+        raise classify(error, describe(conn)) from error
     return PullBatch({t: r for t, r in rows.items() if r}, upper)
 
 
