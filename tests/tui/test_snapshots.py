@@ -19,7 +19,7 @@ def app(tmp_path: Path) -> AccountReviewApp:
     ws = open_workspace(path, TODAY, create=True)
     seed(ws)
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+    return AccountReviewApp(open_workspace(path, TODAY, create=True))
 
 
 def test_queue(snap_compare: Callable[..., bool], app: AccountReviewApp) -> None:
@@ -46,7 +46,7 @@ def team_app(tmp_path: Path) -> AccountReviewApp:
     ws = open_workspace(path, TODAY, create=True)
     build_team(ws)
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+    return AccountReviewApp(open_workspace(path, TODAY, create=True))
 
 
 async def _open_audit(pilot: Pilot[None]) -> None:
@@ -87,7 +87,7 @@ def hostile_app(tmp_path: Path) -> AccountReviewApp:
     for position, person in enumerate(people[:2], start=1):
         set_slot(ws, account, IsoWeek.of(TODAY), position, person.id)
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+    return AccountReviewApp(open_workspace(path, TODAY, create=True))
 
 
 def test_queue_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:

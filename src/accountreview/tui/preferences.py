@@ -12,8 +12,10 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from textual.binding import Binding
 
 KEYMAP_FILE = "keymap.toml"
 SETTINGS_FILE = "settings.json"
@@ -110,3 +112,32 @@ def save_theme(folder: Path, theme: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise PreferenceProblem(f"{path}: cannot save the theme ({error.strerror})") from None
+
+
+def screen_binding_ids() -> Iterator[str]:
+    """The id of every key of the screens, dialogs and lists (the app adds its own)."""
+    from importlib import import_module
+
+    for name in (*_SCREEN_MODULES, "accountreview.tui.widgets.list_keys"):
+        for holder in vars(import_module(name)).values():
+            for binding in getattr(holder, "BINDINGS", []) if isinstance(holder, type) else []:
+                if isinstance(binding, Binding) and binding.id:
+                    yield binding.id
+
+
+_SCREEN_MODULES = tuple(
+    f"accountreview.tui.screens.{name}"
+    for name in (
+        "audit",
+        "audit_rep",
+        "forms",
+        "help",
+        "history",
+        "queue",
+        "refusal",
+        "review",
+        "transfer",
+        "welcome",
+        "who",
+    )
+)

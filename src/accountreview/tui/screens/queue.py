@@ -3,14 +3,17 @@
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from accountreview.db.reps import RepRow
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.entities import Rep
 from accountreview.services.badges import badges, loud_badge
 from accountreview.services.queue import Queue, queue_for
+from accountreview.services.workspace import Workspace
 from accountreview.text import money
-from accountreview.tui.context import app_of
+from accountreview.tui.context import AccountChosen, WeekStepAsked
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.filter_input import FilterInput, matches
 from accountreview.tui.widgets.key_bar import KeyBar
@@ -39,9 +42,17 @@ class QueueScreen(Screen[None]):
         Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
     ]
 
-    def __init__(self, rep: RepRow) -> None:
+    class AuditAsked(Message):
+        """`a` was pressed: show the audit of the week."""
+
+    def __init__(self, ws: Workspace, rep: Rep, week: IsoWeek, *, signed_in: bool) -> None:
+        """The queue of `rep` for `week` (then the app's week, watched); `signed_in`: a
+        browser session, which reads others' queues but never acts as them."""
         super().__init__()
+        self.ws = ws
         self.rep = rep
+        self.week = week
+        self.signed_in = signed_in
         self.queue: Queue | None = None
         self.filter_text = ""
 
@@ -59,25 +70,28 @@ class QueueScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "week", self._week_moved, init=False)
         self.load()
+
+    def _week_moved(self, week: IsoWeek) -> None:
+        self.week = week
+        if self.is_current:
+            self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
 
     def load(self, keep: str | None = None) -> None:
         """(Re)read the queue from the services and redraw it, keeping the cursor."""
-        app = app_of(self)
         current = keep or self.current_account_id()
-        self.queue = queue_for(app.ws, self.rep.id, app.week)
+        self.queue = queue_for(self.ws, self.rep.id, self.week)
         self.draw(current)
 
     def draw(self, current: str | None) -> None:
         """Show the queue's rows that match the filter (`/`), the cursor on `current`."""
         assert self.queue is not None
-        app = app_of(self)
-        ws = app.ws
         table = self.query_one(DataTable)
-        risk = f"bold {app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
+        risk = f"bold {self.app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
         table.clear()
         for item in self.queue.items:
             a = item.facts.account
@@ -99,7 +113,7 @@ class QueueScreen(Screen[None]):
                 cell(cells[4], risk if loud else "", len(loud)),
                 key=a.id,
             )
-        reading = "" if ws.actor_id == self.rep.id else " (read only)"
+        reading = "" if self.ws.actor_id == self.rep.id else " (read only)"
         title = self.query_one("#queue-title", Line)
         title.update(
             f"{self.rep.name}{reading} · week {self.queue.week} · {self.queue.headline}"
@@ -163,11 +177,10 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.current_account_id()
         if account_id is not None:
-            app_of(self).open_review(account_id, app_of(self).week)
+            self.post_message(AccountChosen(self, account_id, self.week))
 
     def action_week(self, step: int) -> None:
-        if app_of(self).step_week(step):
-            self.load()
+        self.post_message(WeekStepAsked(step))
 
     def action_filter(self) -> None:
         self.query_one(FilterInput).open()
@@ -184,13 +197,11 @@ class QueueScreen(Screen[None]):
         self.load()
 
     def action_audit(self) -> None:
-        app_of(self).open_audit()
+        self.post_message(self.AuditAsked())
 
     def action_switch_rep(self) -> None:
         from accountreview.services.reps import list_reps, readable_reps
         from accountreview.tui.screens.who import WhoScreen
-
-        app = app_of(self)
 
         def chosen(rep_id: str | None) -> None:
             if rep_id is None:
@@ -198,11 +209,11 @@ class QueueScreen(Screen[None]):
             from accountreview.services.lookup import resolve_rep
             from accountreview.services.reps import switch_to
 
-            rep = resolve_rep(app.ws, rep_id)
-            if not app.signed_in:  # signed in, the app reads others' queues, never acts as them
-                switch_to(app.ws, rep)  # a manager reads a report's queue as themselves
+            rep = resolve_rep(self.ws, rep_id)
+            if not self.signed_in:  # signed in, the app reads others' queues, never acts as them
+                switch_to(self.ws, rep)  # a manager reads a report's queue as themselves
             self.rep = rep
             self.load()
 
-        reps = readable_reps(app.ws) if app.signed_in else list_reps(app.ws)
+        reps = readable_reps(self.ws) if self.signed_in else list_reps(self.ws)
         self.app.push_screen(WhoScreen(reps, cancellable=True), chosen)

@@ -6,19 +6,20 @@ from typing import TypeVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from accountreview.db.accounts import AccountRow
 from accountreview.domain.dates import IsoWeek
+from accountreview.domain.entities import Account, Stakeholder
 from accountreview.domain.enums import ReviewStatus, Staleness
 from accountreview.services import reviews
 from accountreview.services.errors import CloseRefused, UserError
 from accountreview.services.facts import AccountFacts, account_facts
 from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
-from accountreview.tui.context import AccountList, app_of
+from accountreview.services.workspace import Workspace
 from accountreview.tui.literal import literal
 from accountreview.tui.screens.review_text import (
     SLOTS_HEADER,
@@ -122,12 +123,30 @@ class ReviewScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, account_id: str, week: IsoWeek) -> None:
+    class Closed(Message):
+        """The review of `account_id` was closed: whoever owns the list it was opened
+        from (the app) shows the next account not closed, or goes back to the list."""
+
+        def __init__(self, review: "ReviewScreen", account_id: str) -> None:
+            super().__init__()
+            self.review = review
+            self.account_id = account_id
+
+    class Skipped(Message):
+        """`ctrl+n` left the review of `account_id` for the next account not closed."""
+
+        def __init__(self, review: "ReviewScreen", account_id: str) -> None:
+            super().__init__()
+            self.review = review
+            self.account_id = account_id
+
+    def __init__(self, ws: Workspace, account_id: str, week: IsoWeek) -> None:
         super().__init__()
+        self.ws = ws
         self.account_id = account_id
         self.week = week
         self.view: ReviewView | None = None
-        self._account: AccountRow | None = None
+        self._account: Account | None = None
         self._picking = False
         self._styled_theme = ""
 
@@ -189,21 +208,20 @@ class ReviewScreen(Screen[None]):
     # --- data ---------------------------------------------------------------------
 
     @property
-    def account(self) -> AccountRow:
+    def account(self) -> Account:
         """The account, read once per redraw (see `refresh_view`)."""
         if self._account is None:
-            self._account = resolve_account(app_of(self).ws, self.account_id)
+            self._account = resolve_account(self.ws, self.account_id)
         return self._account
 
     def refresh_view(self, view: ReviewView | None = None) -> None:
         """Redraw the screen. Given the `view` a slot edit returned, only the review's
         parts are redrawn (the account's facts do not change when a slot does);
         without it, everything is read again from the services."""
-        ws = app_of(self).ws
         if view is None:
             self._account = None
-            self.view = reviews.review_view(ws, self.account, self.week)
-            self._draw_facts(account_facts(ws, self.account))
+            self.view = reviews.review_view(self.ws, self.account, self.week)
+            self._draw_facts(account_facts(self.ws, self.account))
         else:
             self.view = view
         self._draw_title(self.view)
@@ -224,7 +242,7 @@ class ReviewScreen(Screen[None]):
         # A list of five plain lines: far cheaper to draw than a table of 35 cells.
         slots = self.query_one("#slots", OptionList)
         row = slots.highlighted or 0
-        lines = slot_lines(view, app_of(self).ws.today)
+        lines = slot_lines(view, self.ws.today)
         slots.set_options(
             [Option(literal(line), id=str(n)) for n, line in enumerate(lines, start=1)]
         )
@@ -292,7 +310,7 @@ class ReviewScreen(Screen[None]):
         if not self.editable():
             return
         slot = self.current_slot()
-        people = stakeholders_of(app_of(self).ws, self.account)
+        people = stakeholders_of(self.ws, self.account)
         slots = self.view.slots if self.view else []
         taken = {s.stakeholder_id for s in slots if s.stakeholder_id} - {slot.stakeholder_id}
         self.query_one(StakeholderPicker).open(people, slot.position, taken)
@@ -321,8 +339,9 @@ class ReviewScreen(Screen[None]):
         """Put the chosen stakeholder in the slot and redraw the review."""
         if choice == NEW_STAKEHOLDER:
             return
-        ws = app_of(self).ws
-        view = self.attempt(lambda: reviews.set_slot(ws, self.account, self.week, position, choice))
+        view = self.attempt(
+            lambda: reviews.set_slot(self.ws, self.account, self.week, position, choice)
+        )
         if view is not None:
             self.refresh_view(view)
             self.query_one("#slots", OptionList).highlighted = position - 1
@@ -341,7 +360,7 @@ class ReviewScreen(Screen[None]):
                     self.query_one("#slots", OptionList).highlighted = position - 1
                     self._after_pick(position, new_id)
 
-            form = NewStakeholderForm(self.account, (self.week, position), name=typed)
+            form = NewStakeholderForm(self.ws, self.account, (self.week, position), name=typed)
             self.app.push_screen(form, added)
             return
         slot = self.view.slots[position - 1]
@@ -352,14 +371,14 @@ class ReviewScreen(Screen[None]):
         elif slot.staleness is Staleness.STALE and slot.next_contact_on is None:
             self.action_plan()  # a stale contact needs a planned next one to close
 
-    def _person(self) -> object | None:
+    def _person(self) -> Stakeholder | None:
         from accountreview.services.lookup import resolve_stakeholder
 
         slot = self.current_slot()
         if slot.stakeholder_id is None:
             self.notify(f"Slot {slot.position} is empty: press enter to pick someone")
             return None
-        return resolve_stakeholder(app_of(self).ws, self.account, slot.stakeholder_id)
+        return resolve_stakeholder(self.ws, self.account, slot.stakeholder_id)
 
     def action_touch(self) -> None:
         from accountreview.tui.screens.forms import TouchForm
@@ -368,7 +387,7 @@ class ReviewScreen(Screen[None]):
             return
         person = self._person()
         if person is not None:
-            self.app.push_screen(TouchForm(person), lambda _: self.refresh_view())  # type: ignore[arg-type]
+            self.app.push_screen(TouchForm(self.ws, person), lambda _: self.refresh_view())
 
     def action_plan(self) -> None:
         from accountreview.tui.screens.forms import NextContactForm
@@ -377,15 +396,14 @@ class ReviewScreen(Screen[None]):
             return
         person = self._person()
         if person is not None:
-            self.app.push_screen(NextContactForm(person), lambda _: self.refresh_view())  # type: ignore[arg-type]
+            self.app.push_screen(NextContactForm(self.ws, person), lambda _: self.refresh_view())
 
     def action_confirm(self) -> None:
         if not self.editable():
             return
         slot = self.current_slot()
-        ws = app_of(self).ws
         view = self.attempt(
-            lambda: reviews.confirm_in_role(ws, self.account, self.week, slot.position)
+            lambda: reviews.confirm_in_role(self.ws, self.account, self.week, slot.position)
         )
         if view is not None:
             self.refresh_view(view)
@@ -401,7 +419,7 @@ class ReviewScreen(Screen[None]):
             return
         person = self._person()
         if person is not None:
-            form = EditStakeholderForm(self.account, person)  # type: ignore[arg-type]
+            form = EditStakeholderForm(self.ws, self.account, person)
             self.app.push_screen(form, lambda _: self.refresh_view())
 
     def action_edit_highlighted(self) -> None:
@@ -416,10 +434,10 @@ class ReviewScreen(Screen[None]):
             return
 
         def edited(_: object) -> None:
-            picker.reload(stakeholders_of(app_of(self).ws, self.account))
+            picker.reload(stakeholders_of(self.ws, self.account))
             self.refresh_view()
 
-        self.app.push_screen(EditStakeholderForm(self.account, person), edited)
+        self.app.push_screen(EditStakeholderForm(self.ws, self.account, person), edited)
 
     def action_left(self) -> None:
         from accountreview.services.stakeholders import mark_left
@@ -434,7 +452,7 @@ class ReviewScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.attempt(lambda: mark_left(app_of(self).ws, person))  # type: ignore[arg-type]
+                self.attempt(lambda: mark_left(self.ws, person))
                 self.refresh_view()
                 self.notify(f"{name} marked as left; slot freed")
 
@@ -444,9 +462,8 @@ class ReviewScreen(Screen[None]):
         if not self.editable():
             return
         slot = self.current_slot()
-        ws = app_of(self).ws
         view = self.attempt(
-            lambda: reviews.set_slot(ws, self.account, self.week, slot.position, None)
+            lambda: reviews.set_slot(self.ws, self.account, self.week, slot.position, None)
         )
         if view is not None:
             self.refresh_view(view)
@@ -456,9 +473,8 @@ class ReviewScreen(Screen[None]):
 
         if not self.editable():
             return
-        ws = app_of(self).ws
         try:
-            reviews.close_review(ws, self.account, self.week)
+            reviews.close_review(self.ws, self.account, self.week)
         except CloseRefused as refused:
             self.app.push_screen(RefusalScreen(refused.blockers), self._jump)
             return
@@ -466,29 +482,14 @@ class ReviewScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
         self.notify(f"Closed: {self.account.name} {self.week}")
-        self.open_next(after_close=True)
+        self.post_message(self.Closed(self, self.account_id))
 
     def _jump(self, position: int | None) -> None:
         if position is not None:
             self.focus_slot(position)
 
     def action_next_account(self) -> None:
-        self.open_next(after_close=False)
-
-    def open_next(self, *, after_close: bool) -> None:
-        """Open the next account not closed yet of the list this review was opened from
-        (the queue, or a rep's accounts in the audit)."""
-        below = reversed(self.app.screen_stack[:-1])
-        source = next((s for s in below if isinstance(s, AccountList)), None)
-        next_id = source.next_after(self.account_id) if source is not None else None
-        if next_id is None or next_id == self.account_id:
-            if after_close:
-                self.notify("Every review of this list is closed. Well done.")
-            self.app.pop_screen()
-            return
-        if source is not None:
-            source.move_to(next_id)
-        self.show(next_id, self.week)
+        self.post_message(self.Skipped(self, self.account_id))
 
     def action_reopen(self) -> None:
         from accountreview.tui.screens.forms import ReasonForm
@@ -496,17 +497,18 @@ class ReviewScreen(Screen[None]):
         if self.view is None or self.view.status is not ReviewStatus.CLOSED:
             self.notify("Only a closed review can be reopened")
             return
-        ws = app_of(self).ws
 
         def reopened(reason: object) -> None:
             if isinstance(reason, str):
                 self.notify("Reopened; the reason is in the audit log")
                 self.refresh_view()
 
-        form = ReasonForm(lambda reason: reviews.reopen_review(ws, self.account, self.week, reason))
+        form = ReasonForm(
+            lambda reason: reviews.reopen_review(self.ws, self.account, self.week, reason)
+        )
         self.app.push_screen(form, reopened)
 
     def action_history(self) -> None:
         from accountreview.tui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(self.account_id))
+        self.app.push_screen(HistoryScreen(self.ws, self.account_id))

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from accountreview.db.stakeholders import StakeholderRow
+from accountreview.domain.entities import Stakeholder
 from accountreview.tui.literal import literal, styled
 from accountreview.tui.widgets.line import Line
 
@@ -39,7 +39,7 @@ class StakeholderPicker(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="picker", classes="dialog")
-        self.people: list[StakeholderRow] = []
+        self.people: list[Stakeholder] = []
         self.position = 0
         self.taken: set[str | None] = set()
         self.text = ""
@@ -56,9 +56,7 @@ class StakeholderPicker(Vertical):
             classes="hint",
         )
 
-    def open(
-        self, people: list[StakeholderRow], position: int, taken: Collection[str | None]
-    ) -> None:
+    def open(self, people: list[Stakeholder], position: int, taken: Collection[str | None]) -> None:
         """Show the picker for slot `position`, the filter empty and focused."""
         self.people, self.position, self.taken = people, position, set(taken)
         self.query_one("#picker-title", Line).update(f"Slot {position}: who?")
@@ -133,7 +131,7 @@ class StakeholderPicker(Vertical):
         if event.option.id is not None:
             self.post_message(self.Chosen(self.position, event.option.id, self.text.strip()))
 
-    def highlighted_person(self) -> StakeholderRow | None:
+    def highlighted_person(self) -> Stakeholder | None:
         """The person highlighted in the list (None on "+ Add a new stakeholder…")."""
         index = self.query_one("#people", OptionList).highlighted
         if index is None:
@@ -141,7 +139,7 @@ class StakeholderPicker(Vertical):
         option_id = self.query_one("#people", OptionList).get_option_at_index(index).id
         return next((p for p in self.people if p.id == option_id), None)
 
-    def reload(self, people: list[StakeholderRow]) -> None:
+    def reload(self, people: list[Stakeholder]) -> None:
         """Show `people` again (after an edit), keeping what was typed and the highlight."""
         option_list = self.query_one("#people", OptionList)
         index = option_list.highlighted
