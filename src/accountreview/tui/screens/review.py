@@ -8,8 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.entities import Account, Stakeholder
@@ -20,7 +18,6 @@ from accountreview.services.facts import AccountFacts, account_facts
 from accountreview.services.lookup import resolve_account
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.services.workspace import Workspace
-from accountreview.tui.literal import literal
 from accountreview.tui.screens.review_text import (
     SLOTS_HEADER,
     facts_text,
@@ -31,6 +28,7 @@ from accountreview.tui.screens.review_text import (
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.note_lines import NoteLines
+from accountreview.tui.widgets.slot_list import SlotList
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
 
 T = TypeVar("T")
@@ -174,7 +172,7 @@ class ReviewScreen(Screen[None]):
         yield Line(id="review-title", classes="title-line")
         yield Line(id="facts")
         yield Line(SLOTS_HEADER, id="slots-header")
-        yield OptionList(*[Option(literal(""), id=str(n)) for n in range(1, 6)], id="slots")
+        yield SlotList(self.ws.settings.slots_per_review, id="slots")
         yield NoteLines(id="notes")
         yield StakeholderPicker()
         yield KeyBar()
@@ -203,7 +201,7 @@ class ReviewScreen(Screen[None]):
         if self.is_mounted:
             self.refresh_view()
             if changed:
-                self.query_one("#slots", OptionList).highlighted = 0
+                self.query_one(SlotList).move_to(1)
 
     # --- data ---------------------------------------------------------------------
 
@@ -239,14 +237,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#facts", Line).update(facts_text(f))
 
     def _draw_slots(self, view: ReviewView) -> None:
-        # A list of five plain lines: far cheaper to draw than a table of 35 cells.
-        slots = self.query_one("#slots", OptionList)
-        row = slots.highlighted or 0
-        lines = slot_lines(view, self.ws.today)
-        slots.set_options(
-            [Option(literal(line), id=str(n)) for n, line in enumerate(lines, start=1)]
-        )
-        slots.highlighted = max(0, min(row, 4))
+        self.query_one(SlotList).show(slot_lines(view, self.ws.today))
 
     def _draw_notes(self, view: ReviewView) -> None:
         self.query_one("#notes", NoteLines).set_lines(note_lines(view))
@@ -255,8 +246,7 @@ class ReviewScreen(Screen[None]):
 
     def current_slot(self) -> SlotView:
         assert self.view is not None
-        position = (self.query_one("#slots", OptionList).highlighted or 0) + 1
-        return self.view.slots[position - 1]
+        return self.view.slots[self.query_one(SlotList).position - 1]
 
     def attempt(self, action: Callable[[], T]) -> T | None:
         """Run a service call; a user error becomes a notification, not a crash."""
@@ -273,8 +263,8 @@ class ReviewScreen(Screen[None]):
         return True
 
     def focus_slot(self, position: int) -> None:
-        slots = self.query_one("#slots", OptionList)
-        slots.highlighted = position - 1
+        slots = self.query_one(SlotList)
+        slots.move_to(position)
         slots.focus()
 
     # --- actions -------------------------------------------------------------------
@@ -300,7 +290,7 @@ class ReviewScreen(Screen[None]):
         bound = self._bindings.key_to_bindings.get(key, [])
         return any(b.action in self.EDIT_ACTIONS - {"pick"} for b in bound)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_slot_list_picked(self, event: SlotList.Picked) -> None:
         event.stop()
         self.action_pick()
 
@@ -328,7 +318,7 @@ class ReviewScreen(Screen[None]):
     def on_stakeholder_picker_cancelled(self, event: StakeholderPicker.Cancelled) -> None:
         event.stop()
         self._close_picker()
-        self.query_one("#slots", OptionList).focus()
+        self.query_one(SlotList).focus()
 
     def _close_picker(self) -> None:
         self.query_one(StakeholderPicker).close()
@@ -344,7 +334,7 @@ class ReviewScreen(Screen[None]):
         )
         if view is not None:
             self.refresh_view(view)
-            self.query_one("#slots", OptionList).highlighted = position - 1
+            self.query_one(SlotList).move_to(position)
 
     def _after_pick(self, position: int, choice: str | None, typed: str = "") -> None:
         """What follows a pick: the new-stakeholder form, or the contact the slot lacks."""
@@ -357,7 +347,7 @@ class ReviewScreen(Screen[None]):
             def added(new_id: object) -> None:
                 if isinstance(new_id, str):  # added and put in the slot, in one save
                     self.refresh_view()
-                    self.query_one("#slots", OptionList).highlighted = position - 1
+                    self.query_one(SlotList).move_to(position)
                     self._after_pick(position, new_id)
 
             form = NewStakeholderForm(self.ws, self.account, (self.week, position), name=typed)
