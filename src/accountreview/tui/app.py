@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.theme import Theme
 
 from accountreview.domain.dates import FIRST_WEEK, IsoWeek
 from accountreview.domain.entities import Rep
@@ -133,38 +132,10 @@ class AccountReviewApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self._load_preferences()
+        from accountreview.tui.preferences import apply_preferences
+
+        self.keymap = apply_preferences(self, self.config, binding_ids())
         self._start()
-
-    def _load_preferences(self) -> None:
-        """The user's keymap and last theme; a keymap that cannot be used is a message and
-        the app keeps its own keys."""
-        from accountreview.tui.preferences import PreferenceProblem, read_keymap, read_theme
-
-        self._saved_theme = read_theme(self.config)
-        if self._saved_theme in self.available_themes:
-            self.theme = self._saved_theme
-        try:
-            self.keymap = read_keymap(
-                self.config, binding_ids()
-            )  # screens imported only if a file is there
-        except PreferenceProblem as error:
-            self.notify(f"{error}. The usual keys are used.", severity="error", timeout=15)
-        else:
-            self.set_keymap(self.keymap)
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, theme: Theme) -> None:
-        """Remember the theme chosen (in the palette) for the next start."""
-        from accountreview.tui.preferences import PreferenceProblem, save_theme
-
-        if theme.name == self._saved_theme:
-            return
-        try:
-            save_theme(self.config, theme.name)
-            self._saved_theme = theme.name
-        except PreferenceProblem as error:
-            self.notify(str(error), severity="warning", timeout=8)
 
     def _start(self) -> None:
         """The queue of the rep using the app; who they are first if not known, and the
