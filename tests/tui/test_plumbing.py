@@ -43,11 +43,13 @@ async def test_the_week_moves_in_one_place_and_each_screen_showing_one_follows(
         audit = app.screen
         assert isinstance(audit, AuditScreen) and audit.ws is ws
         assert audit.week == WEEK.next()
+        read = queue.queue
         await pilot.press("left_square_bracket", "left_square_bracket")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.week == audit.week == WEEK.previous()
-        assert queue.week == WEEK.previous()  # watched while hidden
+        assert queue.week == WEEK.previous()  # watched while hidden,
+        assert queue.queue is read  # and read only when shown again
 
         await pilot.press("escape")
         await pilot.pause()

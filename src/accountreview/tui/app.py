@@ -23,7 +23,7 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.commands import screen_commands
-from accountreview.tui.context import AccountChosen, AccountList, WeekStepAsked
+from accountreview.tui.context import AccountList, WeekStepAsked
 from accountreview.tui.literal import printable
 from accountreview.tui.widgets.key_bar import key_label
 
@@ -162,7 +162,9 @@ class AccountReviewApp(App[None]):
         """The rep's queue (home), then the review asked for on the command line, if any."""
         from accountreview.tui.screens.queue import QueueScreen
 
-        self.push_screen(QueueScreen(self.ws, rep, self.week, signed_in=self.signed_in))
+        self.push_screen(
+            QueueScreen(self.ws, rep, self.week, self.open_review, signed_in=self.signed_in)
+        )
         if self.start_account:
             self._open_start_account()
 
@@ -244,10 +246,6 @@ class AccountReviewApp(App[None]):
         message.stop()
         self.step_week(message.step)
 
-    def on_account_chosen(self, message: AccountChosen) -> None:
-        message.stop()
-        self.open_review(message.account_id, message.week, source=message.source)
-
     def open_review(
         self, account_id: str, week: IsoWeek, *, source: AccountList | None = None
     ) -> None:
@@ -305,7 +303,9 @@ class AccountReviewApp(App[None]):
 
         message.stop()
         if not self.is_screen_installed("rep-audit"):
-            self.install_screen(RepAuditScreen(self.ws, message.rep, self.week), "rep-audit")
+            self.install_screen(
+                RepAuditScreen(self.ws, message.rep, self.week, self.open_review), "rep-audit"
+            )
         screen = self.get_screen("rep-audit")
         assert isinstance(screen, RepAuditScreen)
         screen.show(message.rep)

@@ -1,9 +1,9 @@
 """What the screens and the app share without knowing each other: the account-list
-protocol and the messages a screen posts to ask the app (which owns the navigation
-and the week shown) for something.
+protocol, the review opener the app gives to the screens that list accounts, and the
+message a screen posts to move the week (which the app owns).
 
 A screen never imports the app (an import-linter contract says so): it is given
-what it needs in its constructor, watches the app's `week`, and posts these.
+what it needs in its constructor, watches the app's `week`, and posts messages.
 """
 
 from typing import Protocol, runtime_checkable
@@ -25,15 +25,16 @@ class AccountList(Protocol):
         """Put the list's cursor on `account_id`."""
 
 
-class AccountChosen(Message):
-    """An account of a list was chosen: the app opens its review for `week`, and the
-    review's "next account" (after a close, or `ctrl+n`) then follows `source`."""
+class OpenReview(Protocol):
+    """Opens the review of `account_id` for `week`; its "next account" (after a close,
+    or `ctrl+n`) then follows `source`. The app's `open_review`, given to each screen
+    that lists accounts. A direct call, not a message: a message reaches the app a
+    frame later, and the list under it is drawn once more first (open review p50
+    17 → 36 ms in tests/bench/bench_tui.py when it was one)."""
 
-    def __init__(self, source: AccountList, account_id: str, week: IsoWeek) -> None:
-        super().__init__()
-        self.source = source
-        self.account_id = account_id
-        self.week = week
+    def __call__(
+        self, account_id: str, week: IsoWeek, *, source: AccountList | None = None
+    ) -> None: ...
 
 
 class WeekStepAsked(Message):

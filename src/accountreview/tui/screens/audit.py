@@ -105,8 +105,10 @@ class AuditScreen(Screen[None]):
         self.load()
 
     def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
         self.week = week
-        if self.is_current:
+        if self.app.screen is self:
             self.load()
 
     def on_screen_suspend(self) -> None:

@@ -13,7 +13,7 @@ from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
 from accountreview.text import closed_late, pct, sparkline
-from accountreview.tui.context import AccountChosen, WeekStepAsked
+from accountreview.tui.context import OpenReview, WeekStepAsked
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
@@ -77,10 +77,12 @@ class RepAuditScreen(Screen[None]):
         Binding("f5", "refresh", "Refresh", id="rep_audit.refresh", show=False),
     ]
 
-    def __init__(self, ws: Workspace, rep: Rep, week: IsoWeek) -> None:
-        """`rep`'s accounts in the audit of `week` (then the app's week, watched)."""
+    def __init__(self, ws: Workspace, rep: Rep, week: IsoWeek, open_review: OpenReview) -> None:
+        """`rep`'s accounts in the audit of `week` (then the app's week, watched), each
+        opened with `open_review`."""
         super().__init__()
         self.ws = ws
+        self.open_review = open_review
         self.rep = rep
         self.week = week
         self.audit: RepAudit | None = None
@@ -101,8 +103,10 @@ class RepAuditScreen(Screen[None]):
         self.load()
 
     def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
         self.week = week
-        if self.is_current:
+        if self.app.screen is self:
             self.load()
 
     def show(self, rep: Rep) -> None:
@@ -194,7 +198,7 @@ class RepAuditScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.current_account_id()
         if account_id is not None:
-            self.post_message(AccountChosen(self, account_id, self.week))
+            self.open_review(account_id, self.week, source=self)
 
     def action_history(self) -> None:
         from accountreview.tui.screens.history import HistoryScreen

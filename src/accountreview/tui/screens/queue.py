@@ -13,7 +13,7 @@ from accountreview.services.badges import badges, loud_badge
 from accountreview.services.queue import Queue, queue_for
 from accountreview.services.workspace import Workspace
 from accountreview.text import money
-from accountreview.tui.context import AccountChosen, WeekStepAsked
+from accountreview.tui.context import OpenReview, WeekStepAsked
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.filter_input import FilterInput, matches
 from accountreview.tui.widgets.key_bar import KeyBar
@@ -45,11 +45,15 @@ class QueueScreen(Screen[None]):
     class AuditAsked(Message):
         """`a` was pressed: show the audit of the week."""
 
-    def __init__(self, ws: Workspace, rep: Rep, week: IsoWeek, *, signed_in: bool) -> None:
-        """The queue of `rep` for `week` (then the app's week, watched); `signed_in`: a
-        browser session, which reads others' queues but never acts as them."""
+    def __init__(
+        self, ws: Workspace, rep: Rep, week: IsoWeek, open_review: OpenReview, *, signed_in: bool
+    ) -> None:
+        """The queue of `rep` for `week` (then the app's week, watched), its accounts
+        opened with `open_review`; `signed_in`: a browser session, which reads others'
+        queues but never acts as them."""
         super().__init__()
         self.ws = ws
+        self.open_review = open_review
         self.rep = rep
         self.week = week
         self.signed_in = signed_in
@@ -74,8 +78,10 @@ class QueueScreen(Screen[None]):
         self.load()
 
     def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
         self.week = week
-        if self.is_current:
+        if self.app.screen is self:
             self.load()
 
     def on_screen_resume(self) -> None:
@@ -177,7 +183,7 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.current_account_id()
         if account_id is not None:
-            self.post_message(AccountChosen(self, account_id, self.week))
+            self.open_review(account_id, self.week, source=self)
 
     def action_week(self, step: int) -> None:
         self.post_message(WeekStepAsked(step))
