@@ -394,7 +394,7 @@ def _count(db: Path, sql: str) -> int:
 async def test_a_new_stakeholder_goes_into_the_slot_in_the_same_save(db: Path) -> None:
     from accountreview.tui import AccountReviewApp
 
-    app = AccountReviewApp(db=db, today=TODAY)
+    app = AccountReviewApp(open_workspace(db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await _new_stakeholder_form_for_slot_3(pilot)
         await pilot.press("enter")
@@ -415,7 +415,7 @@ async def test_a_new_stakeholder_the_slot_refuses_is_not_added_either(db: Path) 
     from accountreview.tui import AccountReviewApp
     from accountreview.tui.screens.forms import NewStakeholderForm
 
-    app = AccountReviewApp(db=db, today=TODAY)
+    app = AccountReviewApp(open_workspace(db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await _new_stakeholder_form_for_slot_3(pilot)
         # Meanwhile another program fills the last three slots and closes the review.

@@ -326,7 +326,7 @@ async def test_the_audit_screens_show_closed_late(ws: Workspace, db_path: Path) 
     rita = build_rita(ws)
     with clock_at(at(TUESDAY)):
         _close(rita.ws, rita.accounts[4], LAST_WEEK, rita.five[rita.accounts[4].id])
-    app = AccountReviewApp(db=db_path, today=TUESDAY)
+    app = AccountReviewApp(open_workspace(db_path, TUESDAY, create=True))
 
     async def settle() -> None:
         await pilot.pause()

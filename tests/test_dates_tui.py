@@ -75,7 +75,7 @@ NINA_TOUCHES = (
 async def test_touch_form_refuses_dates_out_of_range(
     db_path: Path, seeded: Seeded, text: str
 ) -> None:
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await open_form(app, pilot, "t")
@@ -90,7 +90,7 @@ async def test_touch_form_refuses_dates_out_of_range(
 async def test_next_contact_form_takes_up_to_five_years_ahead(
     db_path: Path, seeded: Seeded
 ) -> None:
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     planned = "SELECT next_contact_on FROM stakeholder WHERE name = 'Nina Park'"
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -117,7 +117,7 @@ def messages(app: AccountReviewApp) -> list[str]:
 async def test_week_keys_stop_at_the_accepted_weeks(
     db_path: Path, seeded: Seeded, today: date, key: str, edge: object
 ) -> None:
-    app = AccountReviewApp(db=db_path, today=today)
+    app = AccountReviewApp(open_workspace(db_path, today, create=True))
     refusal = "is out of range; expected a week from 1970-W01 to 2100-W52"
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -160,7 +160,7 @@ def stored_out_of_range(path: Path, value: str) -> None:
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 async def test_every_screen_draws_dates_stored_out_of_range(db_path: Path, value: str) -> None:
     stored_out_of_range(db_path, value)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)

@@ -16,7 +16,7 @@ from accountreview.services import reviews
 from accountreview.services.history import account_history
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.stakeholders import log_touch, set_next_contact
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.history import HistoryScreen
 from conftest import TODAY, Seeded
@@ -116,9 +116,9 @@ async def test_the_history_screen_shows_every_close_and_reopen(
 ) -> None:
     closed_reopened_closed(ws, seeded)
     ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.push_screen(HistoryScreen(seeded.account_id))
+        await app.push_screen(HistoryScreen(app.ws, seeded.account_id))
         await pilot.pause()
         table = app.screen.query_one("#past", DataTable)
         shown = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]

@@ -21,7 +21,7 @@ from accountreview.services import reviews
 from accountreview.services.exporting.request import EXPORT_KINDS, ExportReport
 from accountreview.services.lookup import resolve_account
 from accountreview.services.stakeholders import add_stakeholder, log_touch
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.text import plural
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.widgets.key_bar import key_label
@@ -175,7 +175,7 @@ async def test_a_reopen_reason_over_the_limit_keeps_the_dialog_and_the_text(
 
     closed_review(ws, seeded)
     before = content_hash(ws)
-    app_ = AccountReviewApp(db=db_path, today=TODAY, account="Acme Corp")
+    app_ = AccountReviewApp(open_workspace(db_path, TODAY, create=True), account="Acme Corp")
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("o")
@@ -201,7 +201,7 @@ async def test_a_reopen_reason_over_the_limit_keeps_the_dialog_and_the_text(
 async def test_every_palette_entry_writes_keys_as_the_key_bar_does(
     db_path: Path, seeded: Seeded
 ) -> None:
-    app_ = AccountReviewApp(db=db_path, today=TODAY)
+    app_ = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screens = [app_.screen]

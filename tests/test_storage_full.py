@@ -180,7 +180,7 @@ def test_a_file_size_limit_is_told_as_a_full_disk(db_path: Path, tmp_path: Path)
 async def test_a_save_in_the_tui_on_a_full_disk_is_a_message(tiny_disk: TinyDisk) -> None:
     db = tiny_disk.root / "review.db"
     seeded_db(db)
-    app_ = AccountReviewApp(db=db, today=TODAY)
+    app_ = AccountReviewApp(open_workspace(db, TODAY, create=True))
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # open the review of Acme Corp
@@ -206,7 +206,7 @@ async def test_an_export_from_the_tui_to_a_full_disk_is_a_message(
 ) -> None:
     seeded_db(db_path)
     tiny_disk.fill()
-    app_ = AccountReviewApp(db=db_path, today=TODAY)
+    app_ = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")

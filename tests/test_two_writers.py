@@ -35,6 +35,7 @@ from typer.testing import CliRunner
 
 from accountreview.cli import app as cli_app
 from accountreview.db import connection
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY
@@ -175,7 +176,7 @@ async def test_an_app_save_that_waits_out_the_lock_is_refused_with_a_message(
     locked_by_another_program: tuple[Path, sqlite3.Connection],
 ) -> None:
     db, holder = locked_by_another_program
-    app = AccountReviewApp(db=db, today=TODAY)
+    app = AccountReviewApp(open_workspace(db, TODAY, create=True))
     shown: list[str] = []
     notify = app.notify
 

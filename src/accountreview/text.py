@@ -30,6 +30,11 @@ def sparkline(percentages: Sequence[float | None]) -> str:
     )
 
 
+def closed_late(count: int) -> str:
+    """`` · 1 closed late`` after the closed count of a past week, if any was; else ""."""
+    return f" · {count} closed late" if count else ""
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """A count with its noun agreeing: "1 touch", "2 touches", "1,000 accounts"."""
     if count == 1:

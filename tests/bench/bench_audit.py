@@ -270,7 +270,7 @@ class AuditTimedApp(TimedApp):
 async def tui_latencies(path: Path, manager_id: str, runs: int) -> dict[str, list[float]]:
     """Key -> first frame, and key -> the frame showing the numbers, per kind of key."""
     results: dict[str, list[float]] = {}
-    app = AuditTimedApp(db=path, today=TODAY, rep=manager_id)
+    app = AuditTimedApp(open_workspace(path, TODAY, create=True), rep=manager_id)
 
     async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
         AuditTimedApp.first_at = AuditTimedApp.shown_at = 0.0

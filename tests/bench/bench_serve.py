@@ -103,8 +103,10 @@ async def terminal_latencies(
     """The same keys in the terminal app (Textual's test driver), timed as bench_tui.py."""
     from bench_tui import TimedApp
 
+    from accountreview.services.workspace import open_workspace
+
     results: dict[str, list[float]] = {"move": [], "save": []}
-    app = TimedApp(db=db, today=TODAY)
+    app = TimedApp(open_workspace(db, TODAY, create=True))
 
     async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(key)

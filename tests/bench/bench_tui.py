@@ -30,6 +30,7 @@ from pathlib import Path
 # The app first, as in real use: it sets Textual's frame rate before Textual loads.
 from accountreview.tui import AccountReviewApp  # isort: skip
 from accountreview.tui.screens.queue import QueueScreen  # isort: skip
+from accountreview.services.workspace import open_workspace  # isort: skip
 from textual import events  # isort: skip
 from textual.app import RenderableType  # isort: skip
 from textual.screen import Screen  # isort: skip
@@ -41,6 +42,7 @@ BENCH_DIR = Path(os.environ.get("ACCOUNTREVIEW_BENCH_DIR", "/tmp/accountreview-b
 CHILD = """
 import sys, time
 from datetime import date
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 
@@ -52,7 +54,7 @@ class Timed(AccountReviewApp):
             self.exit()
 
 async def main():
-    app = Timed(db=sys.argv[1], today=date(2026, 11, 23))
+    app = Timed(open_workspace(sys.argv[1], date(2026, 11, 23), create=True))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
 import asyncio
@@ -120,7 +122,7 @@ def bare_import_seconds(runs: int) -> float:
 async def key_latencies(path: Path, runs: int, big: bool) -> dict[str, list[float]]:
     """Key -> frame times on the queue, on its first account, and (`big`) on the big one."""
     results: dict[str, list[float]] = {"move": []}
-    app = TimedApp(db=path, today=TODAY)
+    app = TimedApp(open_workspace(path, TODAY, create=True))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)

@@ -25,6 +25,7 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus
 from accountreview.services import reviews
 from accountreview.services.stakeholders import stakeholders_of
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.forms import NextContactForm, TouchForm
 from accountreview.tui.screens.queue import QueueScreen
@@ -283,7 +284,7 @@ class Rep:
 
 
 async def drive(args: argparse.Namespace) -> None:
-    app = AccountReviewApp(db=args.db, today=args.today)
+    app = AccountReviewApp(open_workspace(args.db, args.today, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         rep = Rep(app, pilot, random.Random(args.seed), args.tag)

@@ -146,10 +146,11 @@ def test_help_queue_and_the_tui_leave_the_hub_and_psycopg_unloaded(tmp_path: Pat
         assert done.stdout.strip().splitlines()[-2:] == ["0", "[]"], (args, done.stdout)
     tui = (
         "import asyncio, sys\nfrom datetime import date\n"
+        "from accountreview.services.workspace import open_workspace\n"
         "from accountreview.tui import AccountReviewApp\n"
         "async def main():\n"
-        f"    app = AccountReviewApp(db={str(db)!r}, today=date({TODAY.year}, {TODAY.month},"
-        f" {TODAY.day}), demo_db={str(tmp_path / 'demo.db')!r})\n"
+        f"    ws = open_workspace({str(db)!r}, date({TODAY.year}, {TODAY.month}, {TODAY.day}))\n"
+        f"    app = AccountReviewApp(ws, demo_db={str(tmp_path / 'demo.db')!r})\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
         "        await pilot.pause()\n"
         "        print(type(app.screen).__name__)\n"

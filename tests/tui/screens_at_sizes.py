@@ -38,7 +38,7 @@ SCREENS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def app_on(path: Path, kind: str) -> AccountReviewApp:
     """The app on a new database `kind` at `path`."""
-    return AccountReviewApp(db=build(path, kind), today=TODAY)
+    return AccountReviewApp(open_workspace(build(path, kind), TODAY, create=True))
 
 
 async def reach(pilot: Pilot[None], keys: Sequence[str]) -> None:

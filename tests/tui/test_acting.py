@@ -43,7 +43,7 @@ async def _switch_to_ann(app: AccountReviewApp, pilot: "Pilot[None]") -> QueueSc
 
 async def test_a_manager_reads_a_reports_review_and_cannot_change_it(db_path: Path) -> None:
     team(db_path, ann_reports_to_zoe=True)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="zoe@example.com")
     async with app.run_test(size=(80, 24)) as pilot:
         queue = await _switch_to_ann(app, pilot)
         assert queue.rep.name == "Ann Lee"
@@ -69,7 +69,7 @@ async def test_a_rep_acts_as_themselves_and_w_to_someone_else_signs_in_as_them(
     db_path: Path,
 ) -> None:
     team(db_path, ann_reports_to_zoe=False)  # Zoe is not Ann's manager
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="zoe@example.com")
     async with app.run_test(size=(80, 24)) as pilot:
         queue = await _switch_to_ann(app, pilot)
         assert queue.rep.name == "Ann Lee"
@@ -86,7 +86,7 @@ async def test_a_rep_acts_as_themselves_and_w_to_someone_else_signs_in_as_them(
 
 async def test_a_champion_who_left_is_the_first_badge_in_the_risk_colour(db_path: Path) -> None:
     team(db_path, ann_reports_to_zoe=False)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="ann@example.com")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="ann@example.com")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#queue", DataTable)
@@ -105,7 +105,9 @@ async def test_signed_in_w_offers_only_the_queues_one_may_read(db_path: Path) ->
     team(db_path, ann_reports_to_zoe=False)
     for signed_as, offered in (("ann@example.com", ["Ann Lee"]), ("zoe@example.com", None)):
         remembered = rep_queries_meta(db_path)
-        app = AccountReviewApp(db=db_path, today=TODAY, rep=signed_as, signed_in=True)
+        app = AccountReviewApp(
+            open_workspace(db_path, TODAY, create=True), rep=signed_as, signed_in=True
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             acting = app.ws.actor_id
@@ -125,7 +127,9 @@ async def test_signed_in_w_offers_only_the_queues_one_may_read(db_path: Path) ->
 async def test_signed_in_manager_reads_a_report_without_acting_as_them(db_path: Path) -> None:
     team(db_path, ann_reports_to_zoe=True)
     remembered = rep_queries_meta(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com", signed_in=True)
+    app = AccountReviewApp(
+        open_workspace(db_path, TODAY, create=True), rep="zoe@example.com", signed_in=True
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         queue = await _switch_to_ann(app, pilot)
         assert queue.rep.name == "Ann Lee"

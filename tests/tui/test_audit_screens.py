@@ -57,7 +57,7 @@ def text(screen: object, selector: str) -> str:
 
 
 async def test_walk_the_audit_by_keys(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
@@ -134,7 +134,7 @@ async def test_the_audit_follows_a_review_closed_in_a_drill_down(team_db: Path) 
 
     from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -175,7 +175,7 @@ def _stakeholders(app: AccountReviewApp, review: ReviewScreen) -> list:  # type:
 
 
 async def test_next_account_follows_the_reps_list(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -198,7 +198,7 @@ async def test_next_account_follows_the_reps_list(team_db: Path) -> None:
 
 
 async def test_a_rep_sees_only_themselves_and_the_palette_has_the_audit(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY, rep="Dan Other")
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True), rep="Dan Other")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -216,7 +216,7 @@ async def test_the_tui_shows_the_numbers_the_cli_prints(team_db: Path) -> None:
     result = CliRunner().invoke(cli_app, ["--db", str(team_db), "audit", "--format", "json"])
     assert result.exit_code == 0
     cli = {r["rep"]: r for r in json.loads(result.stdout)["reps"]}
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -246,7 +246,7 @@ async def test_the_tui_shows_the_numbers_the_cli_prints(team_db: Path) -> None:
 async def test_help_lists_the_audit_keys(team_db: Path) -> None:
     from accountreview.tui.screens.help import HelpScreen
 
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("a")

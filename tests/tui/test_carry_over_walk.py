@@ -42,7 +42,7 @@ def last_week_closed(path: Path) -> None:
 
 async def test_walk_a_queue_of_carried_fives_by_keys(db_path: Path) -> None:
     last_week_closed(db_path)
-    app = AccountReviewApp(db=db_path, today=W48)
+    app = AccountReviewApp(open_workspace(db_path, W48, create=True))
     keys = 0
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

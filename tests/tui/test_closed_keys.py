@@ -10,7 +10,7 @@ from accountreview.domain.enums import ReviewStatus
 from accountreview.services import reviews
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.stakeholders import set_next_contact
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY, Seeded, content_hash
@@ -32,7 +32,7 @@ async def test_edit_keys_on_a_closed_review_say_why(
     close_the_review(ws, seeded)
     ws.close()
     before = content_hash(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     shown: list[str] = []
     notify = app.notify
 

@@ -165,7 +165,7 @@ async def test_what_the_services_store_is_drawn_as_stored(
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="tui-drawn-") as name:
         stored = store(Path(name), today, texts, FIRST_DAY if first_touch else today)
-        app = AccountReviewApp(db=Path(name) / "review.db", today=today)
+        app = AccountReviewApp(open_workspace(Path(name) / "review.db", today, create=True))
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             shown = await _walk(pilot, stored, today)
         assert app._exception is None

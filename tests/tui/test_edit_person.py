@@ -53,7 +53,7 @@ async def clear_and_type(pilot, text: str) -> None:  # type: ignore[no-untyped-d
 
 async def test_e_edits_the_person_of_the_slot(db_path: Path) -> None:
     one_account(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         review = await open_review(pilot)
         await pilot.press("enter", *"Carla", "enter")  # slot 1: Carla Diaz
@@ -90,7 +90,7 @@ async def test_e_edits_the_person_of_the_slot(db_path: Path) -> None:
 
 async def test_f2_in_the_picker_edits_the_highlighted_person(db_path: Path) -> None:
     one_account(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         review = await open_review(pilot)
         await pilot.press("enter", *"Nina")
@@ -113,7 +113,7 @@ async def test_f2_in_the_picker_edits_the_highlighted_person(db_path: Path) -> N
 
 async def test_text_typed_in_the_picker_becomes_the_new_name(db_path: Path) -> None:
     one_account(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_review(pilot)
         await pilot.press("enter", *"Zoë Quinn", "enter")  # nobody matches: "+ Add a new…"
@@ -127,7 +127,7 @@ async def test_the_edit_key_is_shown_in_the_key_bar_the_help_and_the_palette(
     db_path: Path,
 ) -> None:
     one_account(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         review = await open_review(pilot)
         await pilot.press("enter", *"Carla", "enter")

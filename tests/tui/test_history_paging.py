@@ -42,7 +42,7 @@ def long_history_app(path: Path) -> tuple[AccountReviewApp, list[tuple[str, str]
         " ORDER BY touched_on DESC, created_at DESC, rowid DESC"
     ).fetchall()
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY), [tuple(r) for r in rows]
+    return AccountReviewApp(open_workspace(path, TODAY, create=True)), [tuple(r) for r in rows]
 
 
 async def test_scrolling_the_history_down_shows_every_touch_once(db_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.facts import account_facts
 from accountreview.services.lookup import resolve_account
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY, Seeded
@@ -19,7 +19,7 @@ async def test_the_facts_show_the_in_person_share(
     assert facts.in_person_share is not None and 0 < facts.in_person_share < 1
     expected = f"in person: {facts.last_in_person} ({facts.in_person_share:.0%} of touches)"
     ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         app.open_review(seeded.account_id, IsoWeek.of(TODAY))

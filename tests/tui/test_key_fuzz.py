@@ -26,6 +26,7 @@ from textual.pilot import Pilot
 
 from accountreview.domain.enums import ReviewStatus
 from accountreview.services.queue import QueueItem
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 from conftest import TODAY
@@ -97,7 +98,9 @@ async def test_random_keys_never_crash_the_app(
     seed = BASE_SEED + list(SCREENS).index(screen)
     rng = random.Random(seed)
     keys = [rng.choice(KEYS) for _ in range(KEYS_PER_SCREEN)]
-    app = AccountReviewApp(db=copy_db(hostile_template, tmp_path / "fuzz.db"), today=TODAY)
+    app = AccountReviewApp(
+        open_workspace(copy_db(hostile_template, tmp_path / "fuzz.db"), TODAY, create=True)
+    )
     sent: list[str] = []
     reached = "not reached"
     try:

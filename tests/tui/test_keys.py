@@ -79,7 +79,7 @@ async def assert_j_k_move(app: AccountReviewApp, pilot: Pilot[None]) -> None:
 
 
 async def test_j_k_move_in_every_list_and_q_goes_back(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -111,7 +111,7 @@ async def test_j_k_move_in_every_list_and_q_goes_back(team_db: Path) -> None:
 
 
 async def test_j_k_in_the_manager_audit_and_a_reps_accounts(team_db: Path, manager: str) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY, rep=manager)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True), rep=manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("a")
@@ -128,7 +128,7 @@ async def test_j_k_in_the_manager_audit_and_a_reps_accounts(team_db: Path, manag
 
 
 async def test_j_k_move_in_history_tables(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter", "h")
@@ -143,7 +143,7 @@ async def test_j_k_move_in_history_tables(team_db: Path) -> None:
 
 
 async def test_j_and_q_type_into_a_field(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+g")
@@ -155,7 +155,7 @@ async def test_j_and_q_type_into_a_field(team_db: Path) -> None:
 
 
 async def test_help_lists_j_k_and_q_closes_it(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
@@ -170,7 +170,7 @@ async def test_help_lists_j_k_and_q_closes_it(team_db: Path) -> None:
 
 
 async def test_a_click_on_a_key_of_the_key_bar_runs_it(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         bar = app.screen.query_one(KeyBar)
@@ -200,7 +200,7 @@ def list_rows(app: AccountReviewApp) -> list[str]:
 
 
 async def test_slash_filters_the_queue_by_typing_and_escape_clears(team_db: Path) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         everyone = queue_names(app)
@@ -231,7 +231,7 @@ async def test_slash_filters_the_queue_by_typing_and_escape_clears(team_db: Path
 async def test_slash_filters_the_audit_rows_and_a_reps_accounts(
     team_db: Path, manager: str
 ) -> None:
-    app = AccountReviewApp(db=team_db, today=TODAY, rep=manager)
+    app = AccountReviewApp(open_workspace(team_db, TODAY, create=True), rep=manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("a")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from accountreview.paths import config_dir
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.app import binding_ids
 from accountreview.tui.preferences import PreferenceProblem, read_keymap
@@ -22,7 +23,7 @@ def test_the_config_folder_is_the_tests_own(tmp_path: Path) -> None:
 
 
 def app_on(db_path: Path) -> AccountReviewApp:
-    return AccountReviewApp(db=db_path, today=TODAY)
+    return AccountReviewApp(open_workspace(db_path, TODAY, create=True))
 
 
 def notices(app: AccountReviewApp) -> list[str]:

@@ -4,7 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from accountreview.domain.dates import IsoWeek
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.refusal import RefusalScreen
@@ -24,7 +24,7 @@ async def pick(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_walk_a_review_by_keys(db_path: Path) -> None:
     two_accounts(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
@@ -135,7 +135,7 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
 
 async def test_bad_date_is_shown_at_the_field_and_kept(db_path: Path) -> None:
     two_accounts(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -160,7 +160,7 @@ async def test_bad_date_is_shown_at_the_field_and_kept(db_path: Path) -> None:
 
 async def test_help_and_palette_list_the_screen_keys(ws: Workspace, db_path: Path) -> None:
     seed(ws)
-    app = AccountReviewApp(db=db_path, today=TODAY, workspace=None)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")

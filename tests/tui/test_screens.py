@@ -28,12 +28,12 @@ def seeded_app(path: Path) -> AccountReviewApp:
     ws = open_workspace(path, TODAY, create=True)
     seed(ws)
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+    return AccountReviewApp(open_workspace(path, TODAY, create=True))
 
 
 async def test_who_am_i_is_asked_once_and_remembered(db_path: Path) -> None:
     two_reps(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WhoScreen)
@@ -45,7 +45,7 @@ async def test_who_am_i_is_asked_once_and_remembered(db_path: Path) -> None:
         "SELECT r.name FROM app_meta m JOIN rep r ON r.id = m.value WHERE m.key = 'current_rep_id'"
     )
     assert remembered.fetchall() == [("Ann Lee",)]
-    again = AccountReviewApp(db=db_path, today=TODAY)
+    again = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, QueueScreen)
@@ -53,7 +53,7 @@ async def test_who_am_i_is_asked_once_and_remembered(db_path: Path) -> None:
 
 async def test_rep_option_overrides_and_w_switches(db_path: Path) -> None:
     two_reps(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="zoe@example.com")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="zoe@example.com")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)

@@ -65,7 +65,7 @@ def hostile_app(tmp_path: Path) -> AccountReviewApp:
     for position, person in enumerate(people[:2], start=1):
         set_slot(ws, account, IsoWeek.of(TODAY), position, person.id)
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY)
+    return AccountReviewApp(open_workspace(path, TODAY, create=True))
 
 
 def test_queue_hostile(snap_compare: Callable[..., bool], hostile_app: AccountReviewApp) -> None:

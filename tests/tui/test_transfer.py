@@ -40,7 +40,7 @@ def text_of(screen: object, selector: str) -> str:
 
 async def test_palette_offers_import_and_export_with_their_keys(db_path: Path) -> None:
     native(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="Ann Lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
@@ -50,7 +50,7 @@ async def test_palette_offers_import_and_export_with_their_keys(db_path: Path) -
 
 async def test_import_runs_in_a_worker_and_shows_what_each_file_did(db_path: Path) -> None:
     native(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="Ann Lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+g")
@@ -82,7 +82,7 @@ async def test_import_runs_in_a_worker_and_shows_what_each_file_did(db_path: Pat
 
 async def test_import_problem_is_shown_and_changes_nothing(db_path: Path) -> None:
     native(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="Ann Lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+g")
@@ -101,7 +101,7 @@ async def test_import_problem_is_shown_and_changes_nothing(db_path: Path) -> Non
 
 async def test_export_writes_a_private_calendar(db_path: Path, tmp_path: Path) -> None:
     native(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="Ann Lee")
     target = tmp_path / "next.ics"
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -128,7 +128,7 @@ async def test_export_writes_a_private_calendar(db_path: Path, tmp_path: Path) -
 async def test_unusable_paths_are_refused_at_the_field(db_path: Path) -> None:
     """An unknown ~user or a name too long for the disk is a message, not a crash."""
     native(db_path)
-    app = AccountReviewApp(db=db_path, today=TODAY, rep="Ann Lee")
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True), rep="Ann Lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+g")

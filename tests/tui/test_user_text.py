@@ -41,7 +41,9 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def hostile_app(hostile_template: Path, tmp_path: Path) -> AccountReviewApp:
-    return AccountReviewApp(db=copy_db(hostile_template, tmp_path / "h.db"), today=TODAY)
+    return AccountReviewApp(
+        open_workspace(copy_db(hostile_template, tmp_path / "h.db"), TODAY, create=True)
+    )
 
 
 async def test_hostile_names_show_as_typed_on_every_screen(hostile_app: AccountReviewApp) -> None:
@@ -115,7 +117,7 @@ async def test_a_slot_with_two_reasons_not_to_close_lists_both(db_path: Path) ->
     newcomer = add_stakeholder(ws, account, name="[b]New[/b] Person")
     set_slot(ws, account, IsoWeek.of(TODAY), 1, newcomer.id)
     ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("enter", "down", "down", "ctrl+d")
         await settle(pilot)
@@ -142,7 +144,7 @@ async def test_dates_at_the_edges_of_the_range_are_drawn(db_path: Path) -> None:
     person = add_stakeholder(ws, account, name="Edge [Date]")
     log_touch(ws, person, on=date(1970, 1, 1), channel=Channel.EMAIL, note="[i]first[/i]")
     ws.close()
-    app = AccountReviewApp(db=db_path, today=today)
+    app = AccountReviewApp(open_workspace(db_path, today, create=True))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("enter", "h")
         await settle(pilot)
@@ -180,7 +182,7 @@ async def test_a_reopen_reason_in_markup_shows_on_its_own_line_in_the_audit(
     )
     reopen_review(ws, closed, IsoWeek.of(TODAY), "oops [/] [b]wrong[/b] $name")
     ws.close()
-    app = AccountReviewApp(db=path, today=TODAY)
+    app = AccountReviewApp(open_workspace(path, TODAY, create=True))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("a")
         await settle(pilot)
@@ -207,7 +209,7 @@ async def test_dates_typed_in_a_form_are_saved_or_refused_at_the_field(
     account = resolve_account(ws, seeded.account_id)
     set_slot(ws, account, IsoWeek.of(TODAY), 1, seeded.people["ceo"])
     ws.close()
-    app = AccountReviewApp(db=db_path, today=TODAY)
+    app = AccountReviewApp(open_workspace(db_path, TODAY, create=True))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("enter")  # the review; slot 1: Carla Diaz
         for text in EDGE_DATES:

@@ -16,7 +16,9 @@ DATA = Path(__file__).parents[2] / "data"
 
 
 def empty_app(tmp_path: Path) -> AccountReviewApp:
-    return AccountReviewApp(db=tmp_path / "new.db", today=TODAY, demo_db=tmp_path / "demo.db")
+    return AccountReviewApp(
+        open_workspace(tmp_path / "new.db", TODAY, create=True), demo_db=tmp_path / "demo.db"
+    )
 
 
 async def test_empty_database_opens_on_the_welcome_screen(tmp_path: Path) -> None:

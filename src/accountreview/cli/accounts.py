@@ -22,8 +22,7 @@ from accountreview.domain.dates import parse_quick_date
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 
 if TYPE_CHECKING:
-    from accountreview.db.accounts import AccountRow
-    from accountreview.db.stakeholders import StakeholderRow
+    from accountreview.domain.entities import Account, Stakeholder
     from accountreview.services.workspace import Workspace
 
 account_app = typer.Typer(help="Look at one account.", no_args_is_help=True)
@@ -228,7 +227,7 @@ def stakeholder_edit(
     out(f"Saved {after.name} ({row.name}): {_person_line(after)}")
 
 
-def _person_line(person: "StakeholderRow") -> str:
+def _person_line(person: "Stakeholder") -> str:
     """Title, level, role and email of a person, or "—" for each that is not known."""
     return " · ".join(
         [
@@ -240,7 +239,7 @@ def _person_line(person: "StakeholderRow") -> str:
     )
 
 
-def _person(ws: "Workspace", account: str, stakeholder: str) -> "tuple[AccountRow, StakeholderRow]":
+def _person(ws: "Workspace", account: str, stakeholder: str) -> "tuple[Account, Stakeholder]":
     from accountreview.services.lookup import resolve_account, resolve_stakeholder
 
     row = resolve_account(ws, account, Access.WRITE)  # whose it is, before who is in it

@@ -118,9 +118,9 @@ def _demo_path(given: str | None) -> Path:
     if not given:
         return default_demo_db()
     if "://" in given:
-        from accountreview.db.connection import path_from_target
+        from accountreview.services.setup import database_path
 
-        return path_from_target(given)
+        return database_path(given)
     return Path(given)
 
 
@@ -217,12 +217,12 @@ def import_command(
 
 def _no_database_yet(target: str) -> bool:
     """Whether `target` names a path where nothing exists yet, in a folder that does."""
-    from accountreview.db.connection import path_from_target
-    from accountreview.db.errors import DatabaseProblem
+    from accountreview.services.errors import UserError
+    from accountreview.services.setup import database_path
 
     try:
-        path = path_from_target(target)
-    except DatabaseProblem:
+        path = database_path(target)
+    except UserError:
         return False  # refused as the real run refuses it
     return not os.path.lexists(path) and path.parent.is_dir()
 

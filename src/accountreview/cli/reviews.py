@@ -17,12 +17,18 @@ SLOT_HELP = "Put a stakeholder in a slot: 3=jane@acme.com (name, email or id); 3
 
 def _parse_slots(texts: list[str]) -> list[tuple[int, str | None]]:
     """Every --slot as (position, stakeholder or None); all bad ones named in one error."""
+    from accountreview.domain.settings import DEFAULT_SETTINGS  # what the CLI's workspaces use
+
+    positions = {str(n) for n in DEFAULT_SETTINGS.slot_positions}
+    last = DEFAULT_SETTINGS.slots_per_review
     slots: list[tuple[int, str | None]] = []
     bad: list[str] = []
     for text in texts:
         number, sep, who = text.partition("=")
-        if not sep or number.strip() not in {"1", "2", "3", "4", "5"}:
-            bad.append(f"--slot: {text!r} is not valid; expected N=STAKEHOLDER with N from 1 to 5")
+        if not sep or number.strip() not in positions:
+            bad.append(
+                f"--slot: {text!r} is not valid; expected N=STAKEHOLDER with N from 1 to {last}"
+            )
         else:
             slots.append((int(number), who.strip() or None))
     if bad:

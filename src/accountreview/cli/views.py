@@ -7,7 +7,7 @@ from accountreview.cli.app import Options, db_target, out
 from accountreview.cli.render import Col, fit, money, output_width, pct, plural, table
 
 if TYPE_CHECKING:
-    from accountreview.db.stakeholders import StakeholderRow
+    from accountreview.domain.entities import Stakeholder
     from accountreview.services.facts import AccountFacts
     from accountreview.services.queue import Queue
     from accountreview.services.reviews import ReviewView
@@ -61,7 +61,7 @@ def print_queue(queue: "Queue", rep_name: str) -> None:
     out(table(QUEUE_COLUMNS, queue_rows(queue), width=width))
 
 
-def print_account(facts: "AccountFacts", people: "list[StakeholderRow]") -> None:
+def print_account(facts: "AccountFacts", people: "list[Stakeholder]") -> None:
     """One account as text: its facts, then its stakeholders as a table."""
     a = facts.account
     r = facts.renewal
@@ -165,15 +165,12 @@ def print_review(view: "ReviewView") -> None:
 def run_tui(opts: Options, *, account: str | None = None, week: str | None = None) -> None:
     """Open the full-screen app (Textual is imported only here)."""
     from accountreview.domain.dates import IsoWeek
+    from accountreview.services.workspace import open_workspace
     from accountreview.tui import AccountReviewApp
 
-    app = AccountReviewApp(
-        db_target(opts),
-        opts.today,
-        opts.rep,
-        account=account,
-        week=IsoWeek.parse(week) if week else None,
-    )
+    shown = IsoWeek.parse(week) if week else None  # refused before the database is opened
+    ws = open_workspace(db_target(opts), opts.today, create=True)
+    app = AccountReviewApp(ws, rep=opts.rep, account=account, week=shown)
     app.run()
 
 

@@ -6,63 +6,37 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from accountreview.db.records import as_date, new_id, now_text
+from accountreview.domain.entities import Account
 from accountreview.domain.enums import ContractKind
 
+AccountRow = Account  # what the queries below return: the domain's Account
 
-class AccountRow(NamedTuple):
-    """An account as stored, with real dates and enums.
 
-    A NamedTuple rather than a dataclass: it is built in a fraction of the time,
-    and this module is on the start-up path of every read-only command.
-    """
-
-    id: str
-    name: str
-    rep_id: str
-    rep_name: str
-    is_top: bool
-    potential: int
-    current: int
-    list_price: int | None
-    discount_pct: float
-    rebate_pct: float
-    uplift_pct: float
-    signed_on: date | None
-    live_on: date | None
-    paid_on: date | None
-    lost_on: date | None
-    churned_on: date | None
-    contract: ContractKind | None
-    contract_start: date | None
-    cio_signoff_on: date | None
-    procurement_signoff_on: date | None
-    penetration_target_pct: float | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "AccountRow":
-        return cls(
-            id=row["id"],
-            name=row["name"],
-            rep_id=row["rep_id"],
-            rep_name=row["rep_name"],
-            is_top=bool(row["is_top"]),
-            potential=row["potential"],
-            current=row["current"],
-            list_price=row["list_price"],
-            discount_pct=row["discount_pct"],
-            rebate_pct=row["rebate_pct"],
-            uplift_pct=row["uplift_pct"],
-            signed_on=as_date(row["signed_on"]),
-            live_on=as_date(row["live_on"]),
-            paid_on=as_date(row["paid_on"]),
-            lost_on=as_date(row["lost_on"]),
-            churned_on=as_date(row["churned_on"]),
-            contract=None if row["contract"] is None else ContractKind(row["contract"]),
-            contract_start=as_date(row["contract_start"]),
-            cio_signoff_on=as_date(row["cio_signoff_on"]),
-            procurement_signoff_on=as_date(row["procurement_signoff_on"]),
-            penetration_target_pct=row["penetration_target_pct"],
-        )
+def account_from_row(row: sqlite3.Row) -> Account:
+    """An account row (with `rep_name` joined) as an Account."""
+    return Account(
+        id=row["id"],
+        name=row["name"],
+        rep_id=row["rep_id"],
+        rep_name=row["rep_name"],
+        is_top=bool(row["is_top"]),
+        potential=row["potential"],
+        current=row["current"],
+        list_price=row["list_price"],
+        discount_pct=row["discount_pct"],
+        rebate_pct=row["rebate_pct"],
+        uplift_pct=row["uplift_pct"],
+        signed_on=as_date(row["signed_on"]),
+        live_on=as_date(row["live_on"]),
+        paid_on=as_date(row["paid_on"]),
+        lost_on=as_date(row["lost_on"]),
+        churned_on=as_date(row["churned_on"]),
+        contract=None if row["contract"] is None else ContractKind(row["contract"]),
+        contract_start=as_date(row["contract_start"]),
+        cio_signoff_on=as_date(row["cio_signoff_on"]),
+        procurement_signoff_on=as_date(row["procurement_signoff_on"]),
+        penetration_target_pct=row["penetration_target_pct"],
+    )
 
 
 ACCOUNT_COLUMNS = (
@@ -136,7 +110,7 @@ def stored_values(conn: sqlite3.Connection, account_id: str) -> dict[str, Any]:
 
 def get_account(conn: sqlite3.Connection, account_id: str) -> AccountRow | None:
     row = conn.execute(f"{_SELECT} WHERE a.id = ?", (account_id,)).fetchone()
-    return None if row is None else AccountRow.from_row(row)
+    return None if row is None else account_from_row(row)
 
 
 def find_accounts(conn: sqlite3.Connection, text: str) -> list[AccountRow]:
@@ -155,7 +129,7 @@ def find_accounts(conn: sqlite3.Connection, text: str) -> list[AccountRow]:
     ):
         rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY a.name, a.id", params).fetchall()
         if rows:
-            return [AccountRow.from_row(r) for r in rows]
+            return [account_from_row(r) for r in rows]
     return []
 
 
@@ -164,7 +138,7 @@ def list_accounts(
 ) -> list[AccountRow]:
     where, params = _filter(rep_id, top_only)
     rows = conn.execute(f"{_SELECT}{where} ORDER BY a.name, a.id", params).fetchall()
-    return [AccountRow.from_row(r) for r in rows]
+    return [account_from_row(r) for r in rows]
 
 
 def lost_accounts(conn: sqlite3.Connection, *, rep_id: str, lost_after: date) -> list[AccountRow]:
@@ -173,7 +147,7 @@ def lost_accounts(conn: sqlite3.Connection, *, rep_id: str, lost_after: date) ->
         f"{_SELECT} WHERE a.rep_id = ? AND a.lost_on > ? AND a.churned_on IS NULL",
         (rep_id, lost_after.isoformat()),
     ).fetchall()
-    return [AccountRow.from_row(r) for r in rows]
+    return [account_from_row(r) for r in rows]
 
 
 def _filter(rep_id: str | None, top_only: bool) -> tuple[str, tuple[object, ...]]:

@@ -15,7 +15,7 @@ from datetime import date
 
 from accountreview.db.crm import LinkedTouch
 from accountreview.db.records import as_date
-from accountreview.db.reps import RepRow
+from accountreview.db.reps import RepRow, rep_from_row
 
 # Pages an import may keep in memory (KiB, as PRAGMA cache_size takes it negated): a
 # long import writes into indexes all over the file, and SQLite's default of 2 MiB
@@ -102,7 +102,7 @@ _REP = "SELECT id, name, email, role, manager_id FROM rep"
 def rep_by_email(conn: sqlite3.Connection, email: str) -> RepRow | None:
     """The rep with this email (any case)."""
     row = conn.execute(f"{_REP} WHERE email = ? COLLATE NOCASE LIMIT 1", (email,)).fetchone()
-    return None if row is None else RepRow.from_row(row)
+    return None if row is None else rep_from_row(row)
 
 
 def rep_ids_named(conn: sqlite3.Connection, text: str) -> list[str]:

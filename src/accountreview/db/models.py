@@ -16,6 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from accountreview.domain.settings import MAX_SLOTS_PER_REVIEW
+
 
 class Rep(SQLModel, table=True):
     __tablename__ = "rep"
@@ -135,7 +137,7 @@ class ReviewSlot(SQLModel, table=True):
     __tablename__ = "review_slot"
     __table_args__ = (
         UniqueConstraint("review_id", "position", name="uq_slot_review_position"),
-        CheckConstraint("position BETWEEN 1 AND 5", name="slot_position"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_SLOTS_PER_REVIEW}", name="slot_position"),
     )
 
     id: uuid.UUID = Field(primary_key=True)

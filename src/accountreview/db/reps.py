@@ -1,22 +1,17 @@
 """Queries on reps and the small key/value settings table."""
 
 import sqlite3
-from typing import NamedTuple
 
 from accountreview.db.records import new_id, now_text
+from accountreview.domain.entities import Rep
 from accountreview.domain.enums import RepRole
 
+RepRow = Rep  # what the queries below return: the domain's Rep
 
-class RepRow(NamedTuple):
-    id: str
-    name: str
-    email: str
-    role: RepRole
-    manager_id: str | None
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "RepRow":
-        return cls(row["id"], row["name"], row["email"], RepRole(row["role"]), row["manager_id"])
+def rep_from_row(row: sqlite3.Row) -> Rep:
+    """A `rep` row (the columns of `_REP`) as a Rep."""
+    return Rep(row["id"], row["name"], row["email"], RepRole(row["role"]), row["manager_id"])
 
 
 _REP = "SELECT id, name, email, role, manager_id FROM rep"
@@ -44,7 +39,7 @@ def update_rep(
 
 def get_rep(conn: sqlite3.Connection, rep_id: str) -> RepRow | None:
     row = conn.execute(f"{_REP} WHERE id = ?", (rep_id,)).fetchone()
-    return None if row is None else RepRow.from_row(row)
+    return None if row is None else rep_from_row(row)
 
 
 def find_reps(conn: sqlite3.Connection, text: str) -> list[RepRow]:
@@ -54,17 +49,17 @@ def find_reps(conn: sqlite3.Connection, text: str) -> list[RepRow]:
         " OR name = ? COLLATE NOCASE OR email = ? COLLATE NOCASE ORDER BY name",
         (text, text, text.lower(), text, text),
     ).fetchall()
-    return [RepRow.from_row(r) for r in rows]
+    return [rep_from_row(r) for r in rows]
 
 
 def list_reps(conn: sqlite3.Connection) -> list[RepRow]:
-    return [RepRow.from_row(r) for r in conn.execute(f"{_REP} ORDER BY name")]
+    return [rep_from_row(r) for r in conn.execute(f"{_REP} ORDER BY name")]
 
 
 def reports_of(conn: sqlite3.Connection, manager_id: str) -> list[RepRow]:
     """The people whose manager is `manager_id`, by name."""
     rows = conn.execute(f"{_REP} WHERE manager_id = ? ORDER BY name", (manager_id,))
-    return [RepRow.from_row(r) for r in rows]
+    return [rep_from_row(r) for r in rows]
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:

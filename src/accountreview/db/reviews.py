@@ -8,6 +8,7 @@ from datetime import date
 from accountreview.db.chain import CHAINED, last_link, link
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain.enums import Level, ReviewStatus, Role
+from accountreview.domain.settings import MAX_SLOTS_PER_REVIEW
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def insert_review(
     )
     conn.executemany(
         "INSERT INTO review_slot (id, review_id, position, updated_at) VALUES (?, ?, ?, ?)",
-        [(new_id(), review_id, position, stamp) for position in range(1, 6)],
+        [(new_id(), review_id, n, stamp) for n in range(1, MAX_SLOTS_PER_REVIEW + 1)],
     )
     return review_id
 

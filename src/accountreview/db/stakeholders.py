@@ -5,41 +5,26 @@ from datetime import date
 from typing import NamedTuple
 
 from accountreview.db.records import as_date, date_text, new_id, now_text
+from accountreview.domain.entities import Stakeholder
 from accountreview.domain.enums import Channel, Level, Role
 
+StakeholderRow = Stakeholder  # what the queries below return: the domain's Stakeholder
 
-class StakeholderRow(NamedTuple):
-    """A stakeholder as stored, with their last contact up to the day asked.
 
-    NamedTuples, like `AccountRow`: this module is on the start-up path of every
-    command, and a frozen dataclass costs several times as much to define.
-    """
-
-    id: str
-    account_id: str
-    name: str
-    email: str | None
-    title: str | None
-    level: Level | None
-    role: Role | None
-    left_on: date | None
-    next_contact_on: date | None
-    last_contact_on: date | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "StakeholderRow":
-        return cls(
-            id=row["id"],
-            account_id=row["account_id"],
-            name=row["name"],
-            email=row["email"],
-            title=row["title"],
-            level=None if row["level"] is None else Level(row["level"]),
-            role=None if row["role"] is None else Role(row["role"]),
-            left_on=as_date(row["left_on"]),
-            next_contact_on=as_date(row["next_contact_on"]),
-            last_contact_on=as_date(row["last_contact_on"]),
-        )
+def stakeholder_from_row(row: sqlite3.Row) -> Stakeholder:
+    """A stakeholder row (with `last_contact_on` computed) as a Stakeholder."""
+    return Stakeholder(
+        id=row["id"],
+        account_id=row["account_id"],
+        name=row["name"],
+        email=row["email"],
+        title=row["title"],
+        level=None if row["level"] is None else Level(row["level"]),
+        role=None if row["role"] is None else Role(row["role"]),
+        left_on=as_date(row["left_on"]),
+        next_contact_on=as_date(row["next_contact_on"]),
+        last_contact_on=as_date(row["last_contact_on"]),
+    )
 
 
 class TouchRow(NamedTuple):
@@ -190,7 +175,7 @@ def get_stakeholder(
     row = conn.execute(
         f"{_SELECT} WHERE s.id = :id", {"id": stakeholder_id, "today": today.isoformat()}
     ).fetchone()
-    return None if row is None else StakeholderRow.from_row(row)
+    return None if row is None else stakeholder_from_row(row)
 
 
 def stakeholders_by_ids(
@@ -202,7 +187,7 @@ def stakeholders_by_ids(
     params.update({f"i{n}": value for n, value in enumerate(ids)})
     marks = ", ".join(f":i{n}" for n in range(len(ids)))
     rows = conn.execute(f"{_SELECT} WHERE s.id IN ({marks})", params).fetchall()
-    return {r["id"]: StakeholderRow.from_row(r) for r in rows}
+    return {r["id"]: stakeholder_from_row(r) for r in rows}
 
 
 def find_stakeholders(
@@ -216,7 +201,7 @@ def find_stakeholders(
         " ORDER BY s.name",
         {"account": account_id, "text": text, "today": today.isoformat()},
     ).fetchall()
-    return [StakeholderRow.from_row(r) for r in rows]
+    return [stakeholder_from_row(r) for r in rows]
 
 
 def list_stakeholders(
@@ -226,7 +211,7 @@ def list_stakeholders(
         f"{_SELECT} WHERE s.account_id = :account ORDER BY s.name",
         {"account": account_id, "today": today.isoformat()},
     ).fetchall()
-    return [StakeholderRow.from_row(r) for r in rows]
+    return [stakeholder_from_row(r) for r in rows]
 
 
 _INSERT_TOUCH = (

@@ -7,6 +7,11 @@ from types import MappingProxyType
 from accountreview.domain.enums import Role
 from accountreview.domain.errors import InvalidValue
 
+MAX_SLOTS_PER_REVIEW = 5
+"""The most slots a review has, and how many by default: "the five". The schema's
+CHECK on `slot.position` (db/models.py, migration 0001) is written from this; more
+would need a migration."""
+
 
 def _default_cadence() -> Mapping[Role, int]:
     return MappingProxyType(
@@ -48,7 +53,12 @@ class Settings:
         (50_000, "growth"),
         (0, "scale"),
     )
-    slots_per_review: int = 5
+    slots_per_review: int = MAX_SLOTS_PER_REVIEW  # "the five"
+
+    @property
+    def slot_positions(self) -> range:
+        """The positions of a review's slots: 1 to `slots_per_review`."""
+        return range(1, self.slots_per_review + 1)
 
     def __post_init__(self) -> None:
         if not 0 <= self.fresh_within_days <= self.stale_after_days:
@@ -62,8 +72,12 @@ class Settings:
             raise InvalidValue(
                 "cs_tiers", repr(self.cs_tiers), "(threshold, name) tiers, largest threshold first"
             )
-        if self.slots_per_review < 1:
-            raise InvalidValue("slots_per_review", str(self.slots_per_review), "at least 1")
+        if not 1 <= self.slots_per_review <= MAX_SLOTS_PER_REVIEW:
+            raise InvalidValue(
+                "slots_per_review",
+                str(self.slots_per_review),
+                f"1 to {MAX_SLOTS_PER_REVIEW} (the database holds no more per review)",
+            )
         # A partial mapping overrides the defaults; freezing keeps the settings immutable.
         cadence = {**_default_cadence(), **self.cadence_days}
         object.__setattr__(self, "cadence_days", MappingProxyType(cadence))

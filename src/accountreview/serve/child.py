@@ -10,13 +10,14 @@ from datetime import date
 def main(argv: list[str]) -> int:
     """Run the app on the database `argv[0]`, as of `argv[1]`, as `argv[2]` if given."""
     from accountreview.services.errors import UserError
-    from accountreview.services.workspace import user_error
+    from accountreview.services.workspace import open_workspace, user_error
     from accountreview.tui import AccountReviewApp
 
     db, today = argv[0], date.fromisoformat(argv[1])
     rep = argv[2] if len(argv) > 2 else None
     try:
-        AccountReviewApp(db, today, rep, signed_in=rep is not None).run()
+        ws = open_workspace(db, today, create=True)
+        AccountReviewApp(ws, rep=rep, signed_in=rep is not None).run()
     except UserError as error:  # the database went away or broke after `serve` checked it
         print(f"accountreview: {error}", file=sys.stderr)
         return error.exit_code

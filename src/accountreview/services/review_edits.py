@@ -55,8 +55,9 @@ def _resolved_slots(
     """Each position's new stakeholder id (the last --slot of a position wins)."""
     targets: dict[int, str | None] = {}
     for position, who in edits.slots:
-        if position not in reviews.SLOTS:
-            problems.append(InvalidInput(f"slot: {position} is not a slot; expected 1 to 5"))
+        if position not in ws.settings.slot_positions:
+            last = ws.settings.slots_per_review
+            problems.append(InvalidInput(f"slot: {position} is not a slot; expected 1 to {last}"))
             continue
         try:
             targets[position] = resolve_stakeholder(ws, account, who).id if who else None

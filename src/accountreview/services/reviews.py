@@ -29,8 +29,6 @@ from accountreview.services.errors import CloseRefused, InvalidInput, Refused, R
 from accountreview.services.lookup import can_access, check_access
 from accountreview.services.workspace import Workspace
 
-SLOTS = range(1, 6)
-
 
 @dataclass(frozen=True)
 class SlotView(SlotFacts):
@@ -141,7 +139,7 @@ def _live_slots(
     ids = [r.stakeholder_id for r in rows if r.stakeholder_id]
     people = stakeholder_queries.stakeholders_by_ids(conn, ids, ws.today)
     slots = []
-    for position in SLOTS:
+    for position in ws.settings.slot_positions:
         row = by_position.get(position)
         person = people.get(row.stakeholder_id) if row and row.stakeholder_id else None
         confirmed = bool(row and row.confirmed_in_role_on)
@@ -230,16 +228,17 @@ def open_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
     return review_view(ws, account, week)
 
 
-def _check_position(position: int) -> None:
-    if position not in SLOTS:
-        raise InvalidInput(f"slot: {position} is not a slot; expected 1 to 5")
+def _check_position(ws: Workspace, position: int) -> None:
+    if position not in ws.settings.slot_positions:
+        last = ws.settings.slots_per_review
+        raise InvalidInput(f"slot: {position} is not a slot; expected 1 to {last}")
 
 
 def set_slot(
     ws: Workspace, account: AccountRow, week: IsoWeek, position: int, stakeholder_id: str | None
 ) -> ReviewView:
     """Put a stakeholder in slot `position` (or empty it with None); saved at once."""
-    _check_position(position)
+    _check_position(ws, position)
     with ws.db.write() as conn:
         review = _open_for_edit(conn, ws, account, week)
         if stakeholder_id is not None:
@@ -261,7 +260,7 @@ def set_slot(
 
 def confirm_in_role(ws: Workspace, account: AccountRow, week: IsoWeek, position: int) -> ReviewView:
     """Record that the stakeholder in `position` is still there, in the same role."""
-    _check_position(position)
+    _check_position(ws, position)
     with ws.db.write() as conn:
         review = _open_for_edit(conn, ws, account, week)
         slot = next(s for s in review_queries.slots_of(conn, review.id) if s.position == position)

@@ -21,6 +21,15 @@ def _problem(problem: DatabaseProblem) -> Exception:
     return NotFound(str(problem)) if problem.not_found else InvalidInput(str(problem))
 
 
+def database_path(target: str | os.PathLike[str]) -> Path:
+    """The file a `--db` value names (a path or a `sqlite:///` URL); a value that names
+    no usable file is `InvalidInput` saying why (nothing is opened or created)."""
+    try:
+        return path_from_target(target)
+    except DatabaseProblem as problem:
+        raise _problem(problem) from None
+
+
 def init_database(target: str | os.PathLike[str]) -> tuple[Path, bool]:
     """Create the database (mode 0600) or bring an existing one up to date.
 

@@ -1,27 +1,37 @@
-"""The app shell: opens the workspace, picks the rep, shows the queue.
+"""The app shell: given a workspace, picks the rep, shows the queue, navigates.
 
-Screens ask the services for everything; none of them touches the database.
+The app owns three things: the workspace (handed to it, as harlequin's App is handed
+its adapter, and given on to each screen it opens), the week shown (a reactive that
+only `step_week` moves; the screens watch it) and the navigation (screens post the
+messages of `tui.context` and `ReviewScreen.Closed` / `Skipped`; none walks the
+screen stack or imports this module). Start-up is `on_mount` → `_start`.
 """
 
 from collections.abc import Iterable, Iterator
-from datetime import date
-from functools import partial
-from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.theme import Theme
 
-from accountreview.db.reps import RepRow
-from accountreview.domain.dates import IsoWeek
+from accountreview.domain.dates import FIRST_WEEK, IsoWeek
+from accountreview.domain.entities import Rep
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
+from accountreview.tui.commands import screen_commands
+from accountreview.tui.context import AccountList, WeekStepAsked
 from accountreview.tui.literal import printable
 from accountreview.tui.widgets.key_bar import key_label
+
+if TYPE_CHECKING:
+    from accountreview.tui.screens.audit import AuditScreen
+    from accountreview.tui.screens.queue import QueueScreen
+    from accountreview.tui.screens.review import ReviewScreen
+    from accountreview.tui.screens.welcome import WelcomeScreen
 
 
 class AccountReviewApp(App[None]):
@@ -67,19 +77,25 @@ class AccountReviewApp(App[None]):
         ),
     ]
 
+    week: reactive[IsoWeek] = reactive(FIRST_WEEK, repaint=False, init=False)
+    """The week shown. One owner: only `step_week` moves it (the constructor sets the
+    first); the queue and the audit screens watch it."""
+
     def __init__(
         self,
-        db: str | PathLike[str],
-        today: date,
-        rep: str | None = None,
+        workspace: Workspace,
         *,
+        rep: str | None = None,
         account: str | None = None,
         week: IsoWeek | None = None,
-        workspace: Workspace | None = None,
         demo_db: Path | None = None,
         config: Path | None = None,
         signed_in: bool = False,
     ) -> None:
+        """Run on `workspace`, which the app owns from now on (it closes it on exit).
+
+        `rep` is who uses the app (else the one remembered, or asked), `account` a
+        review to open at once, `week` the week shown first (else today's)."""
         super().__init__()
         # Signed in as `rep` (a browser session of `serve`): the app never acts as anyone
         # else; `w` only reads the queues that rep may read.
@@ -90,10 +106,11 @@ class AccountReviewApp(App[None]):
 
         self.keymap: dict[str, str] = {}  # the user's remapped keys, by binding id
         self.demo_db = demo_db or default_demo_db()  # what the welcome screen's "demo" opens
-        self.ws = workspace or open_workspace(db, today, create=True)
+        self.ws = workspace
         self.rep_override = rep
         self.start_account = account
-        self.week = week or IsoWeek.of(today)
+        self.set_reactive(AccountReviewApp.week, week or IsoWeek.of(workspace.today))
+        self._review_source: AccountList | None = None  # the list "next account" follows
 
     def notify(
         self,
@@ -115,44 +132,15 @@ class AccountReviewApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self._load_preferences()
+        from accountreview.tui.preferences import apply_preferences
+
+        self.keymap = apply_preferences(self, self.config, binding_ids())
         self._start()
-
-    def _load_preferences(self) -> None:
-        """The user's keymap and last theme; a keymap that cannot be used is a message and
-        the app keeps its own keys."""
-        from accountreview.tui.preferences import PreferenceProblem, read_keymap, read_theme
-
-        self._saved_theme = read_theme(self.config)
-        if self._saved_theme in self.available_themes:
-            self.theme = self._saved_theme
-        try:
-            self.keymap = read_keymap(
-                self.config, binding_ids()
-            )  # screens imported only if a file is there
-        except PreferenceProblem as error:
-            self.notify(f"{error}. The usual keys are used.", severity="error", timeout=15)
-        else:
-            self.set_keymap(self.keymap)
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, theme: Theme) -> None:
-        """Remember the theme chosen (in the palette) for the next start."""
-        from accountreview.tui.preferences import PreferenceProblem, save_theme
-
-        if theme.name == self._saved_theme:
-            return
-        try:
-            save_theme(self.config, theme.name)
-            self._saved_theme = theme.name
-        except PreferenceProblem as error:
-            self.notify(str(error), severity="warning", timeout=8)
 
     def _start(self) -> None:
         """The queue of the rep using the app; who they are first if not known, and the
         welcome screen on a database with nobody in it."""
         from accountreview.services.reps import current_rep, list_reps
-        from accountreview.tui.screens.queue import QueueScreen
         from accountreview.tui.screens.welcome import WelcomeScreen
         from accountreview.tui.screens.who import WhoScreen
 
@@ -161,14 +149,22 @@ class AccountReviewApp(App[None]):
         except UserError as error:
             self.notify(str(error), severity="error")
             rep = None
-        if rep is None:
-            reps = list_reps(self.ws)
-            if not reps:
-                self.push_screen(WelcomeScreen(), self._welcomed)
-            else:
-                self.push_screen(WhoScreen(reps), self._rep_chosen)
+        if rep is not None:
+            self._open_queue(rep)
             return
-        self.push_screen(QueueScreen(rep))
+        reps = list_reps(self.ws)
+        if not reps:
+            self.push_screen(WelcomeScreen(self.ws), self._welcomed)
+        else:
+            self.push_screen(WhoScreen(reps), self._rep_chosen)
+
+    def _open_queue(self, rep: Rep) -> None:
+        """The rep's queue (home), then the review asked for on the command line, if any."""
+        from accountreview.tui.screens.queue import QueueScreen
+
+        self.push_screen(
+            QueueScreen(self.ws, rep, self.week, self.open_review, signed_in=self.signed_in)
+        )
         if self.start_account:
             self._open_start_account()
 
@@ -199,12 +195,16 @@ class AccountReviewApp(App[None]):
         self.call_from_thread(self._switch_to_demo, built)
 
     def _switch_to_demo(self, built: bool) -> None:
-        """Work in the demo database from now on (its first rep signed in when just built)."""
+        """Work in the demo database from now on (its first rep signed in when just built).
+        The screens kept for reuse were given the old workspace: they go with it."""
         from accountreview.services.reps import remember_first_rep
 
         today = self.ws.today
         self.ws.close()
         self.ws = open_workspace(self.demo_db, today)
+        for name in ("review", "audit", "rep-audit"):
+            if self.is_screen_installed(name):
+                self.uninstall_screen(name)
         if built:
             remember_first_rep(self.ws)
         self._start()
@@ -212,16 +212,13 @@ class AccountReviewApp(App[None]):
     def _rep_chosen(self, rep_id: str | None) -> None:
         from accountreview.services.lookup import resolve_rep
         from accountreview.services.reps import remember_rep
-        from accountreview.tui.screens.queue import QueueScreen
 
         if rep_id is None:
             self.exit()
             return
         rep = resolve_rep(self.ws, rep_id)
         remember_rep(self.ws, rep)
-        self.push_screen(QueueScreen(rep))
-        if self.start_account:
-            self._open_start_account()
+        self._open_queue(rep)
 
     def _open_start_account(self) -> None:
         from accountreview.services.lookup import resolve_account
@@ -233,8 +230,10 @@ class AccountReviewApp(App[None]):
             return
         self.open_review(account.id, self.week)
 
+    # --- the week and the navigation: what the screens' messages ask for ------------
+
     def step_week(self, step: int) -> bool:
-        """Move the app's week by `step` weeks (`[` / `]`); past the accepted weeks
+        """Move the week shown by `step` weeks (`[` / `]`); past the accepted weeks
         (1970-W01 to 2100-W52) the week stays and a message says so (False)."""
         try:
             self.week = self.week.step(step)
@@ -243,49 +242,78 @@ class AccountReviewApp(App[None]):
             return False
         return True
 
-    def weeks_beside(self) -> list[IsoWeek]:
-        """The weeks before and after the one shown, those a user may step to (read ahead)."""
-        beside = []
-        for step in (-1, 1):
-            try:
-                beside.append(self.week.step(step))
-            except InvalidValue:
-                continue
-        return beside
+    def on_week_step_asked(self, message: WeekStepAsked) -> None:
+        message.stop()
+        self.step_week(message.step)
 
-    def open_review(self, account_id: str, week: IsoWeek) -> None:
-        """Show the review screen for an account and week.
+    def open_review(
+        self, account_id: str, week: IsoWeek, *, source: AccountList | None = None
+    ) -> None:
+        """Show the review screen for an account and week; its "next account" follows
+        `source` (by default the screen shown now, if it lists accounts).
 
         One review screen is made once and reused: pushing a screen that is already
         built costs a fraction of building a new one, which keeps `enter` instant.
         """
         from accountreview.tui.screens.review import ReviewScreen
 
+        shown = self.screen
+        self._review_source = source or (shown if isinstance(shown, AccountList) else None)
         if not self.is_screen_installed("review"):
-            self.install_screen(ReviewScreen(account_id, week), "review")
+            self.install_screen(ReviewScreen(self.ws, account_id, week), "review")
         screen = self.get_screen("review")
         assert isinstance(screen, ReviewScreen)
         screen.show(account_id, week)
         self.push_screen(screen)
 
-    def open_audit(self) -> None:
+    def on_review_screen_closed(self, message: "ReviewScreen.Closed") -> None:
+        message.stop()
+        self._next_review(message.review, message.account_id, after_close=True)
+
+    def on_review_screen_skipped(self, message: "ReviewScreen.Skipped") -> None:
+        message.stop()
+        self._next_review(message.review, message.account_id, after_close=False)
+
+    def _next_review(self, review: "ReviewScreen", account_id: str, *, after_close: bool) -> None:
+        """Show the next account not closed yet of the list the review was opened from
+        (the queue, or a rep's accounts in the audit); back to the list when none is."""
+        source = self._review_source
+        next_id = source.next_after(account_id) if source is not None else None
+        if source is None or next_id is None or next_id == account_id:
+            if after_close:
+                self.notify("Every review of this list is closed. Well done.")
+            if self.screen is review:
+                self.pop_screen()
+            return
+        source.move_to(next_id)
+        review.show(next_id, review.week)
+
+    def on_queue_screen_audit_asked(self, message: "QueueScreen.AuditAsked") -> None:
         """Show the audit of the week (built once and reused: the weeks it read stay)."""
         from accountreview.tui.screens.audit import AuditScreen
 
+        message.stop()
         if not self.is_screen_installed("audit"):
-            self.install_screen(AuditScreen(), "audit")
+            self.install_screen(AuditScreen(self.ws, self.week), "audit")
         self.push_screen("audit")
 
-    def open_rep_audit(self, rep: RepRow) -> None:
+    def on_audit_screen_rep_chosen(self, message: "AuditScreen.RepChosen") -> None:
         """Show one rep's accounts in the audit (one screen, reused like the review's)."""
         from accountreview.tui.screens.audit_rep import RepAuditScreen
 
+        message.stop()
         if not self.is_screen_installed("rep-audit"):
-            self.install_screen(RepAuditScreen(rep), "rep-audit")
+            self.install_screen(
+                RepAuditScreen(self.ws, message.rep, self.week, self.open_review), "rep-audit"
+            )
         screen = self.get_screen("rep-audit")
         assert isinstance(screen, RepAuditScreen)
-        screen.show(rep)
+        screen.show(message.rep)
         self.push_screen(screen)
+
+    def on_welcome_screen_import_asked(self, message: "WelcomeScreen.ImportAsked") -> None:
+        message.stop()
+        self.action_import_data()
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
@@ -299,33 +327,19 @@ class AccountReviewApp(App[None]):
         from accountreview.tui.screens.transfer import ImportScreen
 
         if not isinstance(self.screen, ImportScreen):
-            self.push_screen(ImportScreen())
+            self.push_screen(ImportScreen(self.ws))
 
     def action_export_data(self) -> None:
         """Export data to a file (in a worker)."""
         from accountreview.tui.screens.transfer import ExportScreen
 
         if not isinstance(self.screen, ExportScreen):
-            self.push_screen(ExportScreen())
+            self.push_screen(ExportScreen(self.ws))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every key of the current screen, titled "Screen: action"."""
-        section = getattr(screen, "PALETTE_SECTION", "App")
-        focused = screen.focused
-        for binding in getattr(focused, "BINDINGS", []):  # j / k of the list in focus
-            if isinstance(binding, Binding) and binding.id and focused is not None:
-                yield SystemCommand(
-                    f"{section}: {binding.description.lower()}",
-                    f"key {key_label(binding, self.keymap)}",
-                    partial(focused.run_action, binding.action),
-                )
-        for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                yield SystemCommand(
-                    f"{section}: {binding.description.lower()}",
-                    f"key {key_label(binding, self.keymap)}",
-                    partial(screen.run_action, binding.action),
-                )
+        """The palette offers every key of the current screen, titled "Screen: action",
+        then the app's own commands."""
+        yield from screen_commands(screen, self.keymap)
         yield SystemCommand("App: help", f"key {self.key_of('app.help')}", self.action_help)
         yield SystemCommand(
             "App: import…",
@@ -370,29 +384,7 @@ class AccountReviewApp(App[None]):
 
 def binding_ids() -> Iterator[str]:
     """The id of every key of the app, its screens, dialogs and lists: what a keymap may remap."""
-    from importlib import import_module
+    from accountreview.tui.preferences import screen_binding_ids
 
-    for name in (*_SCREEN_MODULES, "accountreview.tui.widgets.list_keys"):
-        for holder in vars(import_module(name)).values():
-            for binding in getattr(holder, "BINDINGS", []) if isinstance(holder, type) else []:
-                if isinstance(binding, Binding) and binding.id:
-                    yield binding.id
+    yield from screen_binding_ids()
     yield from (b.id for b in AccountReviewApp.BINDINGS if isinstance(b, Binding) and b.id)
-
-
-_SCREEN_MODULES = tuple(
-    f"accountreview.tui.screens.{name}"
-    for name in (
-        "audit",
-        "audit_rep",
-        "forms",
-        "help",
-        "history",
-        "queue",
-        "refusal",
-        "review",
-        "transfer",
-        "welcome",
-        "who",
-    )
-)

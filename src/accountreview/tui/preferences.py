@@ -12,8 +12,12 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
 
 KEYMAP_FILE = "keymap.toml"
 SETTINGS_FILE = "settings.json"
@@ -110,3 +114,59 @@ def save_theme(folder: Path, theme: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise PreferenceProblem(f"{path}: cannot save the theme ({error.strerror})") from None
+
+
+def apply_preferences(app: App[None], folder: Path, known_ids: Iterable[str]) -> dict[str, str]:
+    """Give `app` the user's last theme and keymap, and remember a theme chosen later
+    (in the palette) for the next start. Returns the keymap applied: a keymap that
+    cannot be used is a message, and the app keeps its own keys ({})."""
+    saved = [read_theme(folder)]
+    if saved[0] in app.available_themes:
+        app.theme = saved[0] or app.theme
+
+    def theme_changed(theme: Theme) -> None:
+        if theme.name == saved[0]:
+            return
+        try:
+            save_theme(folder, theme.name)
+            saved[0] = theme.name
+        except PreferenceProblem as error:
+            app.notify(str(error), severity="warning", timeout=8)
+
+    app.theme_changed_signal.subscribe(app, theme_changed)
+    try:
+        keymap = read_keymap(folder, known_ids)  # the screens are imported only for a file
+    except PreferenceProblem as error:
+        app.notify(f"{error}. The usual keys are used.", severity="error", timeout=15)
+        return {}
+    app.set_keymap(keymap)
+    return keymap
+
+
+def screen_binding_ids() -> Iterator[str]:
+    """The id of every key of the screens, dialogs and lists (the app adds its own)."""
+    from importlib import import_module
+
+    for name in (*_SCREEN_MODULES, "accountreview.tui.widgets.list_keys"):
+        for holder in vars(import_module(name)).values():
+            for binding in getattr(holder, "BINDINGS", []) if isinstance(holder, type) else []:
+                if isinstance(binding, Binding) and binding.id:
+                    yield binding.id
+
+
+_SCREEN_MODULES = tuple(
+    f"accountreview.tui.screens.{name}"
+    for name in (
+        "audit",
+        "audit_rep",
+        "forms",
+        "help",
+        "history",
+        "queue",
+        "refusal",
+        "review",
+        "transfer",
+        "welcome",
+        "who",
+    )
+)

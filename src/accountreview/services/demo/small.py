@@ -147,7 +147,7 @@ def _review(ws: Workspace, top: _TopAccount, week: IsoWeek, action: Action) -> N
     five = first_five(top.people, day, ws.settings.stale_after_days)
     filled = action.filled if isinstance(action, Open) else 5
     account = top.account
-    for position in review_service.SLOTS:  # the review starts with last week's five: re-pick
+    for position in ws.settings.slot_positions:  # the review starts with last week's five: re-pick
         review_service.set_slot(ws, account, week, position, None)
     for position, person in enumerate(five[:filled], start=1):
         review_service.set_slot(ws, account, week, position, person.id)

@@ -12,16 +12,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList
 
-from accountreview.domain.audit import Tally
 from accountreview.domain.dates import IsoWeek
+from accountreview.domain.entities import Rep
+from accountreview.domain.errors import InvalidValue
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
 from accountreview.services.errors import UserError
-from accountreview.services.workspace import change_token, reopen_workspace
-from accountreview.text import pct, sparkline
-from accountreview.tui.context import app_of
+from accountreview.services.workspace import Workspace, change_token, reopen_workspace
+from accountreview.text import closed_late, pct, sparkline
+from accountreview.tui.context import WeekStepAsked
 from accountreview.tui.literal import styled
 from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
@@ -47,9 +49,15 @@ COLUMNS = (
 Key = tuple[str | None, IsoWeek]  # whose audit (the acting rep) and which week
 
 
-def late(t: Tally) -> str:
-    """`` · 1 closed late`` after the closed count of a past week, if any was."""
-    return f" · {t.closed_late} closed late" if t.closed_late else ""
+def weeks_beside(week: IsoWeek) -> list[IsoWeek]:
+    """The weeks before and after `week` that a user may step to (read ahead)."""
+    beside = []
+    for step in (-1, 1):
+        try:
+            beside.append(week.step(step))
+        except InvalidValue:
+            continue
+    return beside
 
 
 def done(value: float | None) -> str:
@@ -76,8 +84,18 @@ class AuditScreen(Screen[None]):
         Binding("f5", "refresh", "Refresh", id="audit.refresh", show=False),
     ]
 
-    def __init__(self) -> None:
+    class RepChosen(Message):
+        """A rep's row was chosen (`enter`): show that rep's accounts."""
+
+        def __init__(self, rep: Rep) -> None:
+            super().__init__()
+            self.rep = rep
+
+    def __init__(self, ws: Workspace, week: IsoWeek) -> None:
+        """The audit of `week` (then the app's week, watched) for the rep acting in `ws`."""
         super().__init__()
+        self.ws = ws
+        self.week = week
         self.audit: WeekAudit | None = None
         self._left = False
         # Audits read, by (viewer, week), with the change token they were read under.
@@ -96,7 +114,15 @@ class AuditScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "week", self._week_moved, init=False)
         self.load()
+
+    def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
+        self.week = week
+        if self.app.screen is self:
+            self.load()
 
     def on_screen_suspend(self) -> None:
         self._left = True
@@ -111,16 +137,15 @@ class AuditScreen(Screen[None]):
     def load(self) -> None:
         """Show the audit of the app's week: at once if it was read since the last
         change, else after a worker has read it (the weeks either side are read too)."""
-        app = app_of(self)
-        token = change_token(app.ws)
-        key: Key = (app.ws.actor_id, app.week)
+        token = change_token(self.ws)
+        key: Key = (self.ws.actor_id, self.week)
         fresh = {k for k, (t, _) in self._read.items() if t == token}
         if key in fresh:
             self.show(self._read[key][1])
         else:
-            self._draw_reading(app.week)
-        ahead = (app.week, *app.weeks_beside())
-        todo = [w for w in ahead if (app.ws.actor_id, w) not in fresh]
+            self._draw_reading(self.week)
+        ahead = (self.week, *weeks_beside(self.week))
+        todo = [w for w in ahead if (self.ws.actor_id, w) not in fresh]
         if todo:
             self.read_weeks(todo, token)
 
@@ -130,7 +155,7 @@ class AuditScreen(Screen[None]):
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
-        ws = reopen_workspace(app_of(self).ws)
+        ws = reopen_workspace(self.ws)
         try:
             for week in weeks:
                 if worker.is_cancelled:
@@ -155,10 +180,9 @@ class AuditScreen(Screen[None]):
 
     def _arrived(self, audit: WeekAudit, token: tuple[int, int]) -> None:
         """Keep an audit read by the worker; show it if it is the week on screen."""
-        app = app_of(self)
         key: Key = (audit.viewer.id, audit.week)
         self._read[key] = (token, audit)
-        if key == (app.ws.actor_id, app.week) and self.is_current:
+        if key == (self.ws.actor_id, self.week) and self.is_current:
             self.show(audit)
 
     def _draw_reading(self, week: IsoWeek) -> None:
@@ -190,7 +214,8 @@ class AuditScreen(Screen[None]):
             styled(
                 "[b]Team[/b] $counts",
                 counts=f"{t.closed} of {t.top_accounts} closed ({pct(t.completion_pct)})"
-                f"{late(t)} · {t.open} open · {t.not_started} not started · trend {trend}",
+                f"{closed_late(t.closed_late)} · {t.open} open · {t.not_started} not started"
+                f" · trend {trend}",
             )
         )
 
@@ -232,8 +257,8 @@ class AuditScreen(Screen[None]):
             return
         t = r.tally
         lines = [
-            f"{r.rep.name}: {t.closed} closed{late(t)}, {t.open} open, {t.not_started} not"
-            f" started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
+            f"{r.rep.name}: {t.closed} closed{closed_late(t.closed_late)}, {t.open} open,"
+            f" {t.not_started} not started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
             f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
         ]
@@ -251,11 +276,10 @@ class AuditScreen(Screen[None]):
     def action_drill(self) -> None:
         r = self.current_rep()
         if r is not None:
-            app_of(self).open_rep_audit(r.rep)
+            self.post_message(self.RepChosen(r.rep))
 
     def action_week(self, step: int) -> None:
-        if app_of(self).step_week(step):
-            self.load()
+        self.post_message(WeekStepAsked(step))
 
     def action_filter(self) -> None:
         self.query_one(FilterInput).open()

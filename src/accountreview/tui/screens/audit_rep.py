@@ -6,13 +6,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList
 
-from accountreview.db.reps import RepRow
 from accountreview.domain.audit import AccountAudit, AuditStatus
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.entities import Rep
 from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
-from accountreview.text import pct, sparkline
-from accountreview.tui.context import app_of
-from accountreview.tui.screens.audit import late
+from accountreview.services.workspace import Workspace
+from accountreview.text import closed_late, pct, sparkline
+from accountreview.tui.context import OpenReview, WeekStepAsked
 from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
@@ -84,9 +85,14 @@ class RepAuditScreen(Screen[None]):
         Binding("f5", "refresh", "Refresh", id="rep_audit.refresh", show=False),
     ]
 
-    def __init__(self, rep: RepRow) -> None:
+    def __init__(self, ws: Workspace, rep: Rep, week: IsoWeek, open_review: OpenReview) -> None:
+        """`rep`'s accounts in the audit of `week` (then the app's week, watched), each
+        opened with `open_review`."""
         super().__init__()
+        self.ws = ws
+        self.open_review = open_review
         self.rep = rep
+        self.week = week
         self.audit: RepAudit | None = None
         self._left = False
 
@@ -102,9 +108,17 @@ class RepAuditScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "week", self._week_moved, init=False)
         self.load()
 
-    def show(self, rep: RepRow) -> None:
+    def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
+        self.week = week
+        if self.app.screen is self:
+            self.load()
+
+    def show(self, rep: Rep) -> None:
         """Point the (reused) screen at another rep; it reads them when shown."""
         self.rep = rep
 
@@ -120,11 +134,10 @@ class RepAuditScreen(Screen[None]):
 
     def load(self, keep: str | None = None) -> None:
         """Read this rep's audit for the app's week and redraw, keeping the cursor."""
-        app = app_of(self)
         accounts = self.query_one(RowList)
         keep = keep or accounts.highlighted_id
         try:
-            week_audit = audit_week(app.ws, app.week, rep=self.rep.id)
+            week_audit = audit_week(self.ws, self.week, rep=self.rep.id)
         except UserError as error:
             self.notify(str(error), severity="error", timeout=6)
             return
@@ -132,7 +145,7 @@ class RepAuditScreen(Screen[None]):
         t = audit.tally
         self.query_one("#rep-audit-title", Line).update(
             f"{self.rep.name} · audit {week_audit.week} · {t.closed} of {t.top_accounts}"
-            f" closed ({pct(t.completion_pct)}){late(t)} · trend"
+            f" closed ({pct(t.completion_pct)}){closed_late(t.closed_late)} · trend"
             f" {sparkline([p.completion_pct for p in audit.trend])}"
         )
         self.query_one("#rep-audit-summary", Line).update(
@@ -194,18 +207,17 @@ class RepAuditScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.current_account_id()
         if account_id is not None:
-            app_of(self).open_review(account_id, app_of(self).week)
+            self.open_review(account_id, self.week, source=self)
 
     def action_history(self) -> None:
         from accountreview.tui.screens.history import HistoryScreen
 
         account_id = self.current_account_id()
         if account_id is not None:
-            self.app.push_screen(HistoryScreen(account_id))
+            self.app.push_screen(HistoryScreen(self.ws, account_id))
 
     def action_week(self, step: int) -> None:
-        if app_of(self).step_week(step):
-            self.load()
+        self.post_message(WeekStepAsked(step))
 
     def action_filter(self) -> None:
         self.query_one(FilterInput).open()

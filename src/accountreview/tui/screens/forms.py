@@ -10,9 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
-from accountreview.db.accounts import AccountRow
-from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.dates import IsoWeek, parse_quick_date
+from accountreview.domain.entities import Account, Stakeholder
 from accountreview.domain.enums import Channel, Level, Role
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
@@ -24,7 +23,7 @@ from accountreview.services.stakeholders import (
     log_touch,
     set_next_contact,
 )
-from accountreview.tui.context import app_of
+from accountreview.services.workspace import Workspace
 from accountreview.tui.widgets.choice import Choice
 from accountreview.tui.widgets.line import Line
 
@@ -48,8 +47,9 @@ class _Form(ModalScreen[object]):
 class TouchForm(_Form):
     """When did you last speak to them, and how?"""
 
-    def __init__(self, person: StakeholderRow) -> None:
+    def __init__(self, ws: Workspace, person: Stakeholder) -> None:
         super().__init__()
+        self.ws = ws
         self.person = person
 
     def compose(self) -> ComposeResult:
@@ -77,7 +77,7 @@ class TouchForm(_Form):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        ws = app_of(self).ws
+        ws = self.ws
         try:
             when = parse_quick_date(self.query_one("#when", Input).value, ws.today, what="date")
             channel = Channel(str(self.query_one("#channel", Select).value))
@@ -92,8 +92,9 @@ class TouchForm(_Form):
 class NextContactForm(_Form):
     """Plan the next contact (needed when the last one is stale)."""
 
-    def __init__(self, person: StakeholderRow) -> None:
+    def __init__(self, ws: Workspace, person: Stakeholder) -> None:
         super().__init__()
+        self.ws = ws
         self.person = person
 
     def compose(self) -> ComposeResult:
@@ -108,7 +109,7 @@ class NextContactForm(_Form):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        ws = app_of(self).ws
+        ws = self.ws
         text = event.value.strip()
         try:
             when = (
@@ -126,8 +127,11 @@ class NextContactForm(_Form):
 class _PersonForm(_Form):
     """Name, title, level, role and email of a stakeholder, in one dialog."""
 
-    def __init__(self, account: AccountRow, person: StakeholderRow | None, name: str) -> None:
+    def __init__(
+        self, ws: Workspace, account: Account, person: Stakeholder | None, name: str
+    ) -> None:
         super().__init__()
+        self.ws = ws
         self.account = account
         self.person = person
         self.start_name = name
@@ -193,16 +197,20 @@ class NewStakeholderForm(_PersonForm):
     save: both are saved, or neither."""
 
     def __init__(
-        self, account: AccountRow, slot: tuple[IsoWeek, int] | None = None, name: str = ""
+        self,
+        ws: Workspace,
+        account: Account,
+        slot: tuple[IsoWeek, int] | None = None,
+        name: str = "",
     ) -> None:
-        super().__init__(account, None, name)
+        super().__init__(ws, account, None, name)
         self.slot = slot
 
     def title_text(self) -> str:
         return f"New stakeholder at {self.account.name}"
 
     def save(self, fields: dict[str, Any]) -> str:
-        ws = app_of(self).ws
+        ws = self.ws
         if self.slot is None:
             return add_stakeholder(ws, self.account, **fields).id
         week, position = self.slot
@@ -213,8 +221,8 @@ class EditStakeholderForm(_PersonForm):
     """Edit a stakeholder's name, title, level, role and email (as `stakeholder edit`:
     all saved, or nothing; a closed review keeps them as frozen)."""
 
-    def __init__(self, account: AccountRow, person: StakeholderRow) -> None:
-        super().__init__(account, person, person.name)
+    def __init__(self, ws: Workspace, account: Account, person: Stakeholder) -> None:
+        super().__init__(ws, account, person, person.name)
 
     def title_text(self) -> str:
         assert self.person is not None
@@ -223,7 +231,7 @@ class EditStakeholderForm(_PersonForm):
     def save(self, fields: dict[str, Any]) -> str:
         assert self.person is not None
         edit = PersonEdit(**fields)
-        return edit_stakeholder(app_of(self).ws, self.account, self.person, edit).id
+        return edit_stakeholder(self.ws, self.account, self.person, edit).id
 
 
 class ReasonForm(_Form):

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from accountreview.services.history import TOUCH_PAGE, TouchLine, account_history, touch_page
-from accountreview.tui.context import app_of
+from accountreview.services.workspace import Workspace
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
@@ -28,8 +28,9 @@ class HistoryScreen(Screen[None]):
         Binding("tab", "app.focus_next", "Switch table", id="history.switch"),
     ]
 
-    def __init__(self, account_id: str) -> None:
+    def __init__(self, ws: Workspace, account_id: str) -> None:
         super().__init__()
+        self.ws = ws
         self.account_id = account_id
         self._last: TouchLine | None = None  # the last touch shown
         self._more = True  # whether the timeline may go on past it
@@ -46,7 +47,7 @@ class HistoryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        history = account_history(app_of(self).ws, self.account_id)
+        history = account_history(self.ws, self.account_id)
         self.query_one("#history-title", Line).update(f"{history.account_name} · history")
         past = self.query_one("#past", DataTable)
         for review in history.reviews:
@@ -76,7 +77,7 @@ class HistoryScreen(Screen[None]):
         if table.id != "touches" or not self._more or self._last is None:
             return
         if event.cursor_row >= table.row_count - 10:
-            self._add_touches(touch_page(app_of(self).ws, self.account_id, self._last.key))
+            self._add_touches(touch_page(self.ws, self.account_id, self._last.key))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,14 +3,17 @@
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from accountreview.db.reps import RepRow
+from accountreview.domain.dates import IsoWeek
+from accountreview.domain.entities import Rep
 from accountreview.services.badges import badges, loud_badge
 from accountreview.services.queue import Queue, queue_for
+from accountreview.services.workspace import Workspace
 from accountreview.text import money
-from accountreview.tui.context import app_of
+from accountreview.tui.context import OpenReview, WeekStepAsked
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.columns import Column, fit_columns
 from accountreview.tui.widgets.filter_input import FilterInput, matches
@@ -50,9 +53,21 @@ class QueueScreen(Screen[None]):
         Binding("f5", "refresh", "Refresh", id="queue.refresh", show=False),
     ]
 
-    def __init__(self, rep: RepRow) -> None:
+    class AuditAsked(Message):
+        """`a` was pressed: show the audit of the week."""
+
+    def __init__(
+        self, ws: Workspace, rep: Rep, week: IsoWeek, open_review: OpenReview, *, signed_in: bool
+    ) -> None:
+        """The queue of `rep` for `week` (then the app's week, watched), its accounts
+        opened with `open_review`; `signed_in`: a browser session, which reads others'
+        queues but never acts as them."""
         super().__init__()
+        self.ws = ws
+        self.open_review = open_review
         self.rep = rep
+        self.week = week
+        self.signed_in = signed_in
         self.queue: Queue | None = None
         self.filter_text = ""
 
@@ -64,25 +79,30 @@ class QueueScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "week", self._week_moved, init=False)
         self.load()
+
+    def _week_moved(self, week: IsoWeek) -> None:
+        """Follow the app's week; read it now only if on top (else when shown again:
+        `is_current` is also true of a screen seen under another)."""
+        self.week = week
+        if self.app.screen is self:
+            self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
 
     def load(self, keep: str | None = None) -> None:
         """(Re)read the queue from the services and redraw it, keeping the cursor."""
-        app = app_of(self)
         current = keep or self.current_account_id()
-        self.queue = queue_for(app.ws, self.rep.id, app.week)
+        self.queue = queue_for(self.ws, self.rep.id, self.week)
         self.draw(current)
 
     def draw(self, current: str | None) -> None:
         """Show the queue's rows that match the filter (`/`), the cursor on `current`."""
         assert self.queue is not None
-        app = app_of(self)
-        ws = app.ws
         table = self.query_one(DataTable)
-        risk = f"bold {app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
+        risk = f"bold {self.app.theme_variables.get('error', 'red')}"  # $error: the loudest risk
         rows: list[tuple[str, list[str], int]] = []  # account id, cells, cells in red
         for item in self.queue.items:
             a = item.facts.account
@@ -105,7 +125,7 @@ class QueueScreen(Screen[None]):
             table.add_row(
                 *map(cell, texts[:-1]), cell(texts[-1], risk if loud else "", loud), key=account_id
             )
-        reading = "" if ws.actor_id == self.rep.id else " (read only)"
+        reading = "" if self.ws.actor_id == self.rep.id else " (read only)"
         title = self.query_one("#queue-title", Line)
         title.update(
             f"{self.rep.name}{reading} · week {self.queue.week} · {self.queue.headline}"
@@ -183,11 +203,10 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.current_account_id()
         if account_id is not None:
-            app_of(self).open_review(account_id, app_of(self).week)
+            self.open_review(account_id, self.week, source=self)
 
     def action_week(self, step: int) -> None:
-        if app_of(self).step_week(step):
-            self.load()
+        self.post_message(WeekStepAsked(step))
 
     def action_filter(self) -> None:
         self.query_one(FilterInput).open()
@@ -204,13 +223,11 @@ class QueueScreen(Screen[None]):
         self.load()
 
     def action_audit(self) -> None:
-        app_of(self).open_audit()
+        self.post_message(self.AuditAsked())
 
     def action_switch_rep(self) -> None:
         from accountreview.services.reps import list_reps, readable_reps
         from accountreview.tui.screens.who import WhoScreen
-
-        app = app_of(self)
 
         def chosen(rep_id: str | None) -> None:
             if rep_id is None:
@@ -218,11 +235,11 @@ class QueueScreen(Screen[None]):
             from accountreview.services.lookup import resolve_rep
             from accountreview.services.reps import switch_to
 
-            rep = resolve_rep(app.ws, rep_id)
-            if not app.signed_in:  # signed in, the app reads others' queues, never acts as them
-                switch_to(app.ws, rep)  # a manager reads a report's queue as themselves
+            rep = resolve_rep(self.ws, rep_id)
+            if not self.signed_in:  # signed in, the app reads others' queues, never acts as them
+                switch_to(self.ws, rep)  # a manager reads a report's queue as themselves
             self.rep = rep
             self.load()
 
-        reps = readable_reps(app.ws) if app.signed_in else list_reps(app.ws)
+        reps = readable_reps(self.ws) if self.signed_in else list_reps(self.ws)
         self.app.push_screen(WhoScreen(reps, cancellable=True), chosen)

@@ -20,8 +20,7 @@ from accountreview.domain.dates import IsoWeek
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.fields import path_field
-from accountreview.services.workspace import Workspace, open_workspace
-from accountreview.tui.context import app_of
+from accountreview.services.workspace import Workspace, reopen_workspace
 from accountreview.tui.widgets.line import Line
 
 SOURCES = [("told by each file's header", ""), ("native", "native")]
@@ -46,12 +45,13 @@ class _TransferDialog(ModalScreen[bool]):
 
     done = False
 
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+
     def worker_workspace(self) -> Workspace:
         """A workspace of its own for the worker thread (same database, day and actor)."""
-        ws = app_of(self).ws
-        own = open_workspace(ws.db.path, ws.today, settings=ws.settings)
-        own.actor_id = ws.actor_id
-        return own
+        return reopen_workspace(self.ws)
 
     def show(self, message: str, *, error: bool = False) -> None:
         self.query_one("#transfer-error" if error else "#transfer-result", Line).update(message)

@@ -3,6 +3,7 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.option_list import Option
@@ -11,7 +12,7 @@ from accountreview.domain.enums import RepRole
 from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.reps import add_rep, list_reps
-from accountreview.tui.context import app_of
+from accountreview.services.workspace import Workspace
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
@@ -32,8 +33,15 @@ class WelcomeScreen(Screen[str]):
         Binding("a", "add_me", "Add yourself", id="welcome.add"),
     ]
 
+    class ImportAsked(Message):
+        """Import was chosen: the app opens its import dialog."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+
     def compose(self) -> ComposeResult:
-        path = app_of(self).ws.db.path
+        path = self.ws.db.path
         with Vertical(classes="dialog"):
             yield Line("Welcome to accountreview", classes="dialog-title")
             yield Line(f"Nobody is in {path} yet. Start with one of these:", classes="hint")
@@ -58,17 +66,19 @@ class WelcomeScreen(Screen[str]):
 
     def on_screen_resume(self) -> None:
         """Back from an import or the form: anyone in the database now ends the welcome."""
-        if list_reps(app_of(self).ws):
+        if list_reps(self.ws):
             self.dismiss(READY)
 
     def action_import(self) -> None:
-        app_of(self).action_import_data()
+        self.post_message(self.ImportAsked())
 
     def action_demo(self) -> None:
         self.dismiss(DEMO)
 
     def action_add_me(self) -> None:
-        self.app.push_screen(RepForm())  # back here with a rep added, the resume ends the welcome
+        self.app.push_screen(
+            RepForm(self.ws)
+        )  # back here with a rep added, the resume ends the welcome
 
 
 class RepForm(ModalScreen[object]):
@@ -76,6 +86,10 @@ class RepForm(ModalScreen[object]):
 
     PALETTE_SECTION = "Form"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="rep_form.cancel")]
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -101,7 +115,7 @@ class RepForm(ModalScreen[object]):
         event.stop()
         try:
             rep = add_rep(
-                app_of(self).ws,
+                self.ws,
                 name=self.query_one("#name", Input).value,
                 email=self.query_one("#email", Input).value,
                 role=RepRole(str(self.query_one("#role", Select).value)),

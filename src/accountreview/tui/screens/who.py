@@ -7,7 +7,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from accountreview.db.reps import RepRow
+from accountreview.domain.entities import Rep
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyList
@@ -19,7 +19,7 @@ class WhoScreen(ModalScreen[str | None]):
     PALETTE_SECTION = "Who am I"
     BINDINGS = [Binding("escape,q", "cancel", "Cancel", id="who.cancel")]
 
-    def __init__(self, reps: list[RepRow], *, cancellable: bool = False) -> None:
+    def __init__(self, reps: list[Rep], *, cancellable: bool = False) -> None:
         super().__init__()
         self.reps = reps
         self.cancellable = cancellable

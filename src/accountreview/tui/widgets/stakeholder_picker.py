@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from accountreview.db.stakeholders import StakeholderRow
+from accountreview.domain.entities import Stakeholder
 from accountreview.tui.literal import literal, styled
 from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.line import Line
@@ -32,7 +32,7 @@ PEOPLE_COLUMNS = (
 )
 
 
-def _cells(p: StakeholderRow, taken: Collection[str | None]) -> tuple[str, ...]:
+def _cells(p: Stakeholder, taken: Collection[str | None]) -> tuple[str, ...]:
     """A person's row in the picker: name, title, role, last contact, why greyed out."""
     last = p.last_contact_on.isoformat() if p.last_contact_on else "never"
     note = f"left {p.left_on}" if p.left_on is not None else "in a slot" if p.id in taken else ""
@@ -57,7 +57,7 @@ class StakeholderPicker(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="picker", classes="dialog")
-        self.people: list[StakeholderRow] = []
+        self.people: list[Stakeholder] = []
         self.position = 0
         self.taken: set[str | None] = set()
         self.text = ""
@@ -74,9 +74,7 @@ class StakeholderPicker(Vertical):
             classes="hint",
         )
 
-    def open(
-        self, people: list[StakeholderRow], position: int, taken: Collection[str | None]
-    ) -> None:
+    def open(self, people: list[Stakeholder], position: int, taken: Collection[str | None]) -> None:
         """Show the picker for slot `position`, the filter empty and focused."""
         self.people, self.position, self.taken = people, position, set(taken)
         self.query_one("#picker-title", Line).update(f"Slot {position}: who?")
@@ -89,7 +87,7 @@ class StakeholderPicker(Vertical):
     def fill(self, text: str) -> None:
         needle = text.strip().lower()
         options = [Option(literal("+ Add a new stakeholder…"), id=NEW_STAKEHOLDER)]
-        rows: list[tuple[StakeholderRow, tuple[str, ...]]] = []
+        rows: list[tuple[Stakeholder, tuple[str, ...]]] = []
         for p in self.people:
             hay = " ".join(
                 filter(None, [p.name, p.title, p.email, p.role.label if p.role else None])
@@ -165,7 +163,7 @@ class StakeholderPicker(Vertical):
         if event.option.id is not None:
             self.post_message(self.Chosen(self.position, event.option.id, self.text.strip()))
 
-    def highlighted_person(self) -> StakeholderRow | None:
+    def highlighted_person(self) -> Stakeholder | None:
         """The person highlighted in the list (None on "+ Add a new stakeholder…")."""
         index = self.query_one("#people", OptionList).highlighted
         if index is None:
@@ -173,7 +171,7 @@ class StakeholderPicker(Vertical):
         option_id = self.query_one("#people", OptionList).get_option_at_index(index).id
         return next((p for p in self.people if p.id == option_id), None)
 
-    def reload(self, people: list[StakeholderRow]) -> None:
+    def reload(self, people: list[Stakeholder]) -> None:
         """Show `people` again (after an edit), keeping what was typed and the highlight."""
         option_list = self.query_one("#people", OptionList)
         index = option_list.highlighted
