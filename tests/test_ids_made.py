@@ -86,8 +86,8 @@ def test_a_crm_import_makes_the_same_ids_in_two_files(tmp_path: Path) -> None:
                 " SELECT 'touch', id, crm_id FROM touch ORDER BY 1, 2"
             ).fetchall()
             made.append([tuple(r) for r in rows])
-            for kind, row_id, crm in made[-1]:
-                assert row_id == ids.crm_id_for(str(kind), "salesforce", str(crm))
+            for table, row_id, crm in made[-1]:
+                assert row_id == ids.crm_id_for(str(table), "salesforce", str(crm))
         finally:
             ws.close()
         assert wrong_ids(tmp_path / name) == []
