@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from accountreview.db import reps as rep_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.domain.enums import Channel, Level, RepRole, Role
 from accountreview.services.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from postgres import PostgresServer
 
 TODAY = date(2026, 11, 23)  # a Monday, ISO week 2026-W48
 
@@ -177,3 +181,39 @@ def db_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(sql).fetchall()]
     finally:
         conn.close()
+
+
+@pytest.fixture(scope="session")
+def hub_server() -> Iterator["PostgresServer"]:
+    """A throw-away PostgreSQL server for the whole session (tests/postgres.py): started on
+    first use, stopped at the end. Fails, naming the package, when PostgreSQL is missing."""
+    from postgres import running_server
+
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def hub_db(hub_server: "PostgresServer") -> Iterator[str]:
+    """The owner's URL of a new, empty database on the test server (dropped afterwards)."""
+    name = hub_server.create_database()
+    yield hub_server.owner_url(name)
+    hub_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def _hub_template(hub_server: "PostgresServer") -> str:
+    """One database made by `hub init`, copied for every test that needs a hub."""
+    from accountreview.hub.admin import init_hub
+
+    name = hub_server.create_database()
+    init_hub(hub_server.owner_url(name))
+    return name
+
+
+@pytest.fixture
+def hub_url(hub_server: "PostgresServer", _hub_template: str) -> Iterator[str]:
+    """The owner's URL of a fresh hub (schema made by `hub init`), dropped afterwards."""
+    name = hub_server.create_database(template=_hub_template)
+    yield hub_server.owner_url(name)
+    hub_server.drop_database(name)
