@@ -61,6 +61,13 @@ def test_a_second_sync_does_nothing(team: Team) -> None:
     assert code == 0 and report is not None
     assert (report["pushed"], report["pulled"], report["conflicts"]) == (0, 0, [])
     assert _rows_but_state(ann.path) == before
+    code, _, err = ann.cli("sync")  # the remembered hub, which has no password in it
+    assert code == 3 and "no password supplied" in err, err  # and libpq finds none here
+    code, text, err = ann.cli("sync", "--hub", ann.url)
+    hub = team.url("ann", password=None)
+    assert (code, text) == (0, f"synced with {hub} as Ann Lee <ann@team.example>:"
+                               " pushed 0, pulled 0, 0 conflict(s)\n")  # fmt: skip
+    assert ann.person.password not in text + err
 
 
 def test_offline_exit_4_nothing_lost_and_the_changes_go_next_time(team: Team) -> None:
