@@ -100,11 +100,17 @@ def test_offline_exit_4_nothing_lost_and_the_changes_go_next_time(team: Team) ->
         assert "offline call" in [t["note"] for t in hub_rows(hub, "touch")]
 
 
-def test_a_closed_port_is_exit_4_for_a_new_file_too(team: Team) -> None:
-    ann = team.laptop("ann", port=free_port())
+def test_a_failed_first_sync_leaves_no_file_behind(team: Team) -> None:
+    ann = team.laptop("ann", port=free_port())  # a closed port
     code, report, err = ann.sync_cli()
     assert code == 4, err
     assert report is None and "cannot be reached" in err
+    wrong = team.url("ann", password="Wrong-Secret-9")
+    assert ann.cli("sync", "--hub", wrong)[0] == 3
+    code, _, err = ann.cli("sync")  # no hub at all: refused before anything is made
+    assert code == 2 and "no hub to sync with" in err
+    assert ann.cli("sync", "--hub", "mysql://x@h/db")[0] == 2
+    assert list(ann.path.parent.glob(ann.path.name + "*")) == []
 
 
 def test_a_bad_password_is_exit_3_with_the_reason_and_never_printed(team: Team) -> None:
