@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent.parent / "src")]
 
+from accountreview.db.sync import SYNCED_TABLES  # noqa: E402
 from accountreview.domain.dates import IsoWeek  # noqa: E402
 from accountreview.services.workspace import Workspace, open_workspace  # noqa: E402
 from postgres import PostgresServer, running_server  # noqa: E402
@@ -36,16 +37,7 @@ from sync.team import ACCOUNT_HEADER  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 PASSWORD = "bench-Pass-1"
-TABLES = (
-    "rep",
-    "account",
-    "stakeholder",
-    "touch",
-    "review",
-    "review_slot",
-    "review_snapshot",
-    "audit_log",
-)
+TABLES = SYNCED_TABLES
 
 
 def pct(values: list[float], p: float) -> float:
