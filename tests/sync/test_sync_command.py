@@ -166,3 +166,27 @@ def _rows_but_state(path: Path) -> dict[str, list[tuple[object, ...]]]:
             t: [tuple(r) for r in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')]
             for t in (*SYNCED, "sync_outbox", "sync_conflict")
         }
+
+
+def test_a_file_used_before_it_ever_synced_pushes_every_row(team: Team) -> None:
+    ann = team.laptop("ann")
+    assert ann.cli("init")[0] == 0
+    code, out, err = ann.cli("rep", "add", "Ann Lee", "--email", "ann@team.example", "--me")
+    assert code == 0, out + err  # weeks of work before the team had a hub
+    import_account(ann, "Acme")
+    slots = [f"--slot={n}=Person {n} of Acme" for n in range(1, 6)]
+    code, out, err = ann.cli("review", "Acme", *slots, "--close")
+    assert code == 0, out + err
+    assert outbox_count(ann.path) == 0  # no hub yet: the outbox costs nothing
+    code, report, err = ann.sync_cli()
+    assert code == 0 and report is not None, err
+    assert (report["pushed"], report["refused"]) == (25, [])  # account, 6 people, 6 touches,
+    # the review, 5 slots, 5 frozen, 1 audit entry (Ann's rep row was there: already)
+    second = team.laptop("ann", "ann-second")
+    assert second.sync_cli()[0] == 0
+    for laptop in (ann, second):
+        with team.hub_as("ann") as hub:
+            for table in SYNCED:
+                assert laptop.rows(table) == hub_rows(hub, table), (laptop.path.name, table)
+        code, out, err = laptop.cli("check")
+        assert code == 0, out + err
