@@ -1,5 +1,5 @@
 """A team on a real hub for the sync proofs: people with their own PostgreSQL logins, and
-laptops (each a temp SQLite file) driven through the real services and CLI.
+laptops (each a temp SQLite file) driven through the real CLI.
 
 Rows are compared as each person may see them: the hub's side is read by connecting as
 that person (row-level security decides), never through our code.
