@@ -1,0 +1,97 @@
+"""What a sync tells its caller: the report of one run, the status, a conflict, and the
+errors a sync can end with (each with the exit code the CLI gives it)."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from accountreview.services.errors import Refused, UserError
+
+
+class HubOffline(UserError):
+    """The hub cannot be reached (refused connection, timeout, unknown host, server down).
+    Nothing changed locally: the changes wait for the next sync."""
+
+    exit_code = 4
+
+
+class HubRefusedSync(Refused):
+    """The hub refused the sign-in or the schema (bad password, no such role or database,
+    no `hub init` yet); the message says which. Nothing changed locally."""
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """One field two people changed: `mine` (this laptop's value) and `theirs` (the hub's),
+    both kept; the field holds `theirs` until the person chooses."""
+
+    id: str
+    table: str
+    row_id: str
+    field: str | None
+    mine: Any
+    theirs: Any
+    reason: str
+    made_at: str
+    resolved_at: str | None = None
+    resolution: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The conflict as JSON-ready data (`sync conflicts --format json`)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    """A change the hub refused (row-level security: not this person's to write)."""
+
+    table: str
+    row_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id}: {self.reason}"
+
+
+@dataclass
+class SyncReport:
+    """What one sync did: rows and changes pushed, rows pulled, conflicts recorded this
+    run, changes the hub refused; `first_pull` when the file had never pulled before."""
+
+    hub: str
+    pushed: int = 0
+    already: int = 0
+    pulled: int = 0
+    conflicts: list[ConflictView] = field(default_factory=list)
+    refused: list[RefusedChange] = field(default_factory=list)
+    first_pull: bool = False
+    signed_in_as: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (`sync --format json`)."""
+        data = asdict(self)
+        data["refused"] = [asdict(r) for r in self.refused]
+        return data
+
+    def summary(self) -> str:
+        """One line a person reads: what went each way."""
+        parts = [f"pushed {self.pushed}", f"pulled {self.pulled}"]
+        parts.append(f"{len(self.conflicts)} conflict(s)")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
+        who = f" as {self.signed_in_as}" if self.signed_in_as else ""
+        return f"synced with {self.hub}{who}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Where this file stands with its hub, read locally (no network): for the header."""
+
+    hub: str | None
+    last_sync_at: str | None
+    waiting: int
+    conflicts: int
+    last_error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The status as JSON-ready data (`sync status --format json`)."""
+        return asdict(self)
