@@ -236,7 +236,7 @@ def test_a_refused_review_lists_every_reason_and_says_nothing_was_saved(db: Path
     )
     assert code == 4  # that of the first reason: every name is looked up first
     assert "Nothing was saved: 2 problem(s)" in output
-    assert "slot 4: Carla Diaz is already in slot 1" in output
+    assert "Slot 4: Carla Diaz is already in slot 1" in output
     assert "No stakeholder of Acme Corp matches 'Nobody'" in output
 
 
