@@ -27,23 +27,23 @@ def ids_of(count: int) -> list[str]:
 def test_id_batches_cover_every_id_once_in_order_and_no_batch_is_too_big(count: int) -> None:
     ids = ids_of(count)
     batches = list(id_batches(iter(ids)))  # any iterable, read once
-    assert [n for batch in batches for n in batch.ids] == ids
+    assert [n for _marks, batch in batches for n in batch] == ids
     assert len(batches) == -(-count // BATCH_SIZE)  # none at all for no ids
-    for batch in batches:
-        assert 1 <= len(batch.ids) <= BATCH_SIZE
-        assert batch.marks == ", ".join("?" * len(batch.ids))
+    for marks, batch in batches:
+        assert 1 <= len(batch) <= BATCH_SIZE
+        assert marks == ", ".join("?" * len(batch))
 
 
 @pytest.mark.parametrize("count", COUNTS)
 def test_named_id_batches_name_each_id_once_per_batch(count: int) -> None:
     ids = ids_of(count)
     batches = list(named_id_batches(ids, "rep"))
-    assert [v for batch in batches for v in batch.params.values()] == ids
-    for batch in batches:
-        assert 1 <= len(batch.params) <= BATCH_SIZE
-        names = [f":rep{n}" for n in range(len(batch.params))]
-        assert batch.marks == ", ".join(names)
-        assert [f":{name}" for name in batch.params] == names
+    assert [v for _marks, params in batches for v in params.values()] == ids
+    for marks, params in batches:
+        assert 1 <= len(params) <= BATCH_SIZE
+        names = [f":rep{n}" for n in range(len(params))]
+        assert marks == ", ".join(names)
+        assert [f":{name}" for name in params] == names
 
 
 @pytest.mark.parametrize("count", COUNTS)

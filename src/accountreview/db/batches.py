@@ -7,24 +7,12 @@ other named parameters), 500 ids at a time, well under either cap.
 """
 
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 BATCH_SIZE = 500  # ids per statement: well under SQLite's oldest limit on bound values
 
-
-class IdBatch(NamedTuple):
-    """Up to `BATCH_SIZE` ids and the placeholders that bind them (`?, ?, ?`)."""
-
-    marks: str
-    ids: tuple[str, ...]
-
-
-class NamedIdBatch(NamedTuple):
-    """Up to `BATCH_SIZE` ids as named parameters: `marks` is `:p0, :p1…` and
-    `params` maps each name to its id."""
-
-    marks: str
-    params: dict[str, str]
+# Plain tuples, not NamedTuples: this module is on every command's start-up path.
+IdBatch = tuple[str, tuple[str, ...]]  # the placeholders ("?, ?, ?") and their ids
+NamedIdBatch = tuple[str, dict[str, str]]  # ":p0, :p1…" and each name's id
 
 
 def id_batches(ids: Iterable[str], size: int = BATCH_SIZE) -> Iterator[IdBatch]:
@@ -33,7 +21,7 @@ def id_batches(ids: Iterable[str], size: int = BATCH_SIZE) -> Iterator[IdBatch]:
     pending = list(ids)
     for start in range(0, len(pending), size):
         batch = tuple(pending[start : start + size])
-        yield IdBatch(", ".join("?" for _ in batch), batch)
+        yield ", ".join("?" for _ in batch), batch
 
 
 def named_id_batches(
@@ -41,8 +29,6 @@ def named_id_batches(
 ) -> Iterator[NamedIdBatch]:
     """As `id_batches`, with named placeholders `:{prefix}0, :{prefix}1…` so that a
     batch can join a query's other named parameters."""
-    for batch in id_batches(ids, size):
-        names = [f"{prefix}{n}" for n in range(len(batch.ids))]
-        yield NamedIdBatch(
-            ", ".join(f":{name}" for name in names), dict(zip(names, batch.ids, strict=True))
-        )
+    for _marks, batch in id_batches(ids, size):
+        names = [f"{prefix}{n}" for n in range(len(batch))]
+        yield ", ".join(f":{name}" for name in names), dict(zip(names, batch, strict=True))
