@@ -188,11 +188,11 @@ class RepAuditScreen(Screen[None]):
             app_of(self).open_review(account_id, app_of(self).week)
 
     def action_history(self) -> None:
-        from accountreview.tui.screens.history import HistoryScreen
+        from accountreview.tui.screens.history import open_history
 
         account_id = self.current_account_id()
         if account_id is not None:
-            self.app.push_screen(HistoryScreen(account_id))
+            open_history(self.app, account_id)
 
     def action_week(self, step: int) -> None:
         if app_of(self).step_week(step):

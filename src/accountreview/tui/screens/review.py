@@ -507,6 +507,6 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(form, reopened)
 
     def action_history(self) -> None:
-        from accountreview.tui.screens.history import HistoryScreen
+        from accountreview.tui.screens.history import open_history
 
-        self.app.push_screen(HistoryScreen(self.account_id))
+        open_history(self.app, self.account_id)
