@@ -13,9 +13,10 @@ from accountreview.cli import COMMAND_MODULES, app
 from conftest import Seeded
 
 # What `accounts --format json` must not load: the other commands' modules, the CSV
-# writer, the UI.
+# writer, the stakeholder queries (services.lookup loads them on first use), the UI.
 NOT_FOR_ACCOUNTS = (
     *(f"accountreview.cli.{m}" for m in COMMAND_MODULES if m != "accounts"),
+    "accountreview.db.stakeholders",
     "accountreview.io.export_csv",
     "csv",
     "textual",
