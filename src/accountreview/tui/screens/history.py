@@ -4,9 +4,10 @@ Only what the screen shows is built: both lists start with about a screenful of 
 (`page_rows`), and the next page is added when the highlight comes near the last row
 shown (the touches read a page at a time, `services.history.touch_page`), so an account
 with years of reviews and touches opens as fast as a new one, and scrolling down still
-reaches every row. The lists are OptionLists of one-line rows (`row_list.fixed_line`),
-not DataTables (which measure every cell of every row), and the screen is built once and
-reused (`open_history`).
+reaches every row. The lists are OptionLists of fixed-width rows (`row_list.fixed_line`;
+a long five or note wraps, so nothing needs a sideways scroll), not DataTables (which
+measure every cell of every row), and the screen is built once and reused
+(`open_history`).
 """
 
 from textual.app import App, ComposeResult
