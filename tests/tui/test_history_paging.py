@@ -14,8 +14,7 @@ from accountreview.domain.enums import Channel
 from accountreview.services.history import TOUCH_PAGE
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
-from accountreview.tui.screens.history import TOUCH_WIDTHS, HistoryScreen
-from accountreview.tui.widgets.row_list import fixed_line
+from accountreview.tui.screens.history import TOUCH_WIDTHS, HistoryScreen, padded_line
 from conftest import TODAY, seed, two_accounts
 
 EXTRA = 2 * TOUCH_PAGE + 33
@@ -51,7 +50,7 @@ def long_history_app(path: Path) -> tuple[AccountReviewApp, list[str]]:
         " ORDER BY t.touched_on DESC, t.created_at DESC, t.rowid DESC"
     ).fetchall()
     ws.close()
-    return AccountReviewApp(db=path, today=TODAY), [fixed_line(r, TOUCH_WIDTHS) for r in rows]
+    return AccountReviewApp(db=path, today=TODAY), [padded_line(r, TOUCH_WIDTHS) for r in rows]
 
 
 def shown(options: OptionList) -> list[str]:

@@ -4,11 +4,13 @@ Only what the screen shows is built: both lists start with about a screenful of 
 (`page_rows`), and the next page is added when the highlight comes near the last row
 shown (the touches read a page at a time, `services.history.touch_page`), so an account
 with years of reviews and touches opens as fast as a new one, and scrolling down still
-reaches every row. The lists are OptionLists of fixed-width rows (`row_list.fixed_line`;
-a long five or note wraps, so nothing needs a sideways scroll), not DataTables (which
-measure every cell of every row), and the screen is built once and reused
+reaches every row. The lists are OptionLists of padded rows (`padded_line`: nothing is
+cut, a long five or note wraps, so nothing needs a sideways scroll), not DataTables
+(which measure every cell of every row), and the screen is built once and reused
 (`open_history`).
 """
+
+from collections.abc import Sequence
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -28,13 +30,19 @@ from accountreview.tui.literal import literal
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyList
-from accountreview.tui.widgets.row_list import fixed_line
 
 PAST_COLUMNS = ("Week", "What, when, who", "The five frozen, or why")
 PAST_WIDTHS = (8, 44, 0)
 TOUCH_COLUMNS = ("Date", "Stakeholder", "Channel", "Note")
 TOUCH_WIDTHS = (10, 24, 10, 0)
 MORE_WITHIN = 10  # rows from the last one shown at which the next page is read
+
+
+def padded_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """Cells padded to their widths, two spaces apart, and never cut: the history shows
+    every name, five and note whole (a longer cell pushes the rest right, and a line too
+    long for the screen wraps)."""
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 def past_rows(reviews: list[PastReview]) -> list[tuple[str, str, str]]:
@@ -74,10 +82,10 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Line(id="history-title", classes="title-line")
-        yield Line(fixed_line(PAST_COLUMNS, PAST_WIDTHS), classes="row-header")
+        yield Line(padded_line(PAST_COLUMNS, PAST_WIDTHS), classes="row-header")
         yield KeyList(id="past", classes="history-list", compact=True)
         yield Line("Touches, newest first", classes="title-line")
-        yield Line(fixed_line(TOUCH_COLUMNS, TOUCH_WIDTHS), classes="row-header")
+        yield Line(padded_line(TOUCH_COLUMNS, TOUCH_WIDTHS), classes="row-header")
         yield KeyList(id="touches", classes="history-list", compact=True)
         yield KeyBar()
 
@@ -110,14 +118,14 @@ class HistoryScreen(Screen[None]):
             options.highlighted = 0 if options.option_count else None
 
     def _past_options(self, start: int, count: int) -> list[Option]:
-        return [Option(literal(fixed_line(r, PAST_WIDTHS))) for r in self._past[start:][:count]]
+        return [Option(literal(padded_line(r, PAST_WIDTHS))) for r in self._past[start:][:count]]
 
     def _touch_options(self, page: list[TouchLine], asked: int) -> list[Option]:
         """The rows of a page of touches (`asked` were asked for); notes where the
         timeline stands after it."""
         self._last = page[-1] if page else self._last
         self._more = len(page) >= asked
-        return [Option(literal(fixed_line(touch_row(t), TOUCH_WIDTHS))) for t in page]
+        return [Option(literal(padded_line(touch_row(t), TOUCH_WIDTHS))) for t in page]
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Near the end of the rows shown, add the next page of them."""
