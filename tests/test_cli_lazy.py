@@ -45,7 +45,9 @@ def run_main(args: list[str], probe: str = "") -> subprocess.CompletedProcess[st
 
 
 def test_every_registered_command_is_mapped_to_the_module_that_registers_it() -> None:
-    registered = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    registered = [name for name in names if name is not None]
+    assert len(registered) == len(names)  # each registered under a name
     mapped = [name for names in COMMAND_MODULES.values() for name in names]
     assert sorted(registered) == sorted(mapped)
 

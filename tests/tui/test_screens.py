@@ -64,7 +64,7 @@ async def test_rep_option_overrides_and_w_switches(db_path: Path) -> None:
         await pilot.press("enter")  # Ann Lee
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
-        assert [i.facts.account.name for i in app.screen.queue.items] == ["Acme Corp"]  # type: ignore[union-attr]
+        assert [i.facts.account.name for i in app.screen.queue.items] == ["Acme Corp"]
 
 
 async def test_history_shows_touches(db_path: Path) -> None:

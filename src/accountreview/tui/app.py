@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -308,7 +309,7 @@ class AccountReviewApp(App[None]):
         if not isinstance(self.screen, ExportScreen):
             self.push_screen(ExportScreen())
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every key of the current screen, titled "Screen: action"."""
         section = getattr(screen, "PALETTE_SECTION", "App")
         focused = screen.focused
