@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,9 +15,14 @@ from accountreview.db import accounts as account_queries
 from accountreview.db import reps as rep_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.domain.enums import Channel, Level, RepRole, Role
+from accountreview.io.csv_source import RowProblem
+from accountreview.services.errors import ImportRejected
 from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
     from hubdata import Team
     from postgres import PostgresServer
 
@@ -227,3 +232,17 @@ def hub_team(hub_server: "PostgresServer", hub_url: str) -> "Team":
     from hubdata import make_team
 
     return make_team(hub_server, hub_url)
+
+
+def row_problems(error: ImportRejected) -> list[RowProblem]:
+    """The problems of a refused import, each one a file row's (none a file-wide one)."""
+    problems = [p for p in error.problems if isinstance(p, RowProblem)]
+    assert problems == error.problems, error.problems
+    return problems
+
+
+def on_top(app: "App[Any]", screen: "Screen[Any]") -> bool:
+    """Whether `screen` is the app's screen now: a call, not `app.screen is screen`,
+    so that mypy keeps what it knows of each (our screens are `Screen[None]`, Textual's
+    `app.screen` a `Screen[object]`: an identity check would narrow one to the other)."""
+    return app.screen is screen

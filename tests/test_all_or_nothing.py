@@ -20,6 +20,7 @@ import pytest
 import typer
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from textual.pilot import Pilot
 from typer.testing import CliRunner
 
 from accountreview.cli import app
@@ -29,6 +30,7 @@ from accountreview.services.review_edits import ReviewEdits, apply_review_edits
 from accountreview.services.reviews import review_view
 from accountreview.services.stakeholders import set_next_contact
 from accountreview.services.workspace import open_workspace
+from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY, content_hash, copy_of, seed
 
 runner = CliRunner()
@@ -241,7 +243,7 @@ def test_a_refused_review_lists_every_reason_and_says_nothing_was_saved(db: Path
     )
     assert code == 4  # that of the first reason: every name is looked up first
     assert "Nothing was saved: 2 problem(s)" in output
-    assert "slot 4: Carla Diaz is already in slot 1" in output
+    assert "Slot 4: Carla Diaz is already in slot 1" in output
     assert "No stakeholder of Acme Corp matches 'Nobody'" in output
 
 
@@ -372,7 +374,7 @@ def test_a_nested_write_that_fails_rolls_back_alone(db: Path) -> None:
 # --- the TUI: a new stakeholder straight into a slot -------------------------------
 
 
-async def _new_stakeholder_form_for_slot_3(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _new_stakeholder_form_for_slot_3(pilot: Pilot[None]) -> None:
     from accountreview.tui.screens.forms import NewStakeholderForm
 
     await pilot.pause()
@@ -408,7 +410,7 @@ async def test_a_new_stakeholder_goes_into_the_slot_in_the_same_save(db: Path) -
             "SELECT count(*) FROM review_slot s JOIN stakeholder p ON p.id = s.stakeholder_id"
             " WHERE s.position = 3 AND p.name = 'Zed New'",
         )
-        review = next(s for s in app.screen_stack if type(s).__name__ == "ReviewScreen")
+        review = next(s for s in app.screen_stack if isinstance(s, ReviewScreen))
         assert review.view is not None and review.view.slots[2].name == "Zed New"
 
 

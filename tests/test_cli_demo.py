@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from accountreview.cli.app import app
+from accountreview.cli import app
 
 runner = CliRunner()
 

@@ -228,9 +228,11 @@ def test_today_option_and_its_environment_variable(
         every_read_runs(db, "--today", text)
         tally(0)
         return
-    by_option = (lambda: cli(db, "--today", text, "queue"), "--today")
-    by_env = (_with_env(monkeypatch, text, db), "ACCOUNTREVIEW_TODAY")
-    for run, named in (by_option, by_env):
+    runs: list[tuple[Callable[[], tuple[int, str]], str]] = [
+        (lambda: cli(db, "--today", text, "queue"), "--today"),
+        (_with_env(monkeypatch, text, db), "ACCOUNTREVIEW_TODAY"),
+    ]
+    for run, named in runs:
         code, err = run()
         tally(code)
         assert code == 2, err

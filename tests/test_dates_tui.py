@@ -129,7 +129,7 @@ async def test_week_keys_stop_at_the_accepted_weeks(
         back = "left_square_bracket" if key == "right_square_bracket" else "right_square_bracket"
         await pilot.press(back)
         await settle(app, pilot)
-        assert app.week == edge.step(-1 if edge == LAST_WEEK else 1)  # type: ignore[attr-defined]
+        assert app.week == edge.step(-1 if edge == LAST_WEEK else 1)
         await pilot.press(key)
         await settle(app, pilot)
         assert app.week == edge

@@ -168,7 +168,9 @@ def test_models_and_migrations_agree(db_path: Path, ws: Workspace) -> None:
     engine.dispose()
 
 
-def test_older_schema_is_upgraded_on_open_after_a_copy(tmp_path: Path) -> None:
+def test_older_schema_is_upgraded_on_open_after_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A database at an older revision is copied, then upgraded on open."""
     path = tmp_path / "old.db"
     open_database(path, create=True).close()
@@ -178,28 +180,19 @@ def test_older_schema_is_upgraded_on_open_after_a_copy(tmp_path: Path) -> None:
     conn.execute("UPDATE alembic_version SET version_num = '0000'")
     conn.close()
     import accountreview.db.connection as connection
+    from accountreview.db import migrate
 
-    original = connection.REVISIONS
-    connection.REVISIONS = ("0000", *original)
-    try:
-        from accountreview.db import migrate
+    monkeypatch.setattr(connection, "REVISIONS", ("0000", *connection.REVISIONS))
+    calls: list[Path] = []
 
-        calls: list[Path] = []
-        real_upgrade = migrate.upgrade_to_head
+    def fake_upgrade(p: Path, revision: str = "head") -> None:
+        calls.append(p)
+        c = connect(p)
+        c.execute("UPDATE alembic_version SET version_num = ?", (SCHEMA_HEAD,))
+        c.close()
 
-        def fake_upgrade(p: Path) -> None:
-            calls.append(p)
-            c = connect(p)
-            c.execute("UPDATE alembic_version SET version_num = ?", (SCHEMA_HEAD,))
-            c.close()
-
-        migrate.upgrade_to_head = fake_upgrade
-        try:
-            open_database(path).close()
-        finally:
-            migrate.upgrade_to_head = real_upgrade
-    finally:
-        connection.REVISIONS = original
+    monkeypatch.setattr(migrate, "upgrade_to_head", fake_upgrade)
+    open_database(path).close()
     assert calls == [path]
     copies = list(tmp_path.glob("old.db.schema-0000-*.bak"))
     assert len(copies) == 1

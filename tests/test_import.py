@@ -17,7 +17,7 @@ from accountreview.services.errors import ImportRejected, InvalidInput
 from accountreview.services.importing import ImportReport, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace, open_workspace
-from conftest import TODAY, content_hash
+from conftest import TODAY, content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 KINDS = ("reps", "accounts", "stakeholders", "touches")
@@ -156,7 +156,7 @@ def test_a_name_shared_by_two_reps_must_be_given_as_an_email(ws: Workspace, tmp_
     rows[1][header.index("rep")] = "SAM2@example.com"
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, write_csv(tmp_path / "accounts.csv", header, rows[:2]))
-    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "rep")]
+    assert [(p.row, p.column) for p in row_problems(caught.value)] == [(2, "rep")]
     assert "2 reps have this name; give the email" in str(caught.value)
 
 
@@ -226,7 +226,7 @@ def test_every_problem_is_reported_not_just_the_first(ws: Workspace, tmp_path: P
     snapshot = content_hash(ws)
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, write_csv(tmp_path / "accounts.csv", header, rows))
-    where = [(p.row, p.column) for p in caught.value.problems]
+    where = [(p.row, p.column) for p in row_problems(caught.value)]
     assert where == [(3, "potential"), (3, "discount_pct"), (7, "rep"), (9, "name")]
     assert "4 problem(s)" in str(caught.value)
     assert content_hash(ws) == snapshot
@@ -247,7 +247,7 @@ def test_manager_must_come_before_the_rep(ws: Workspace, tmp_path: Path) -> None
     snapshot = content_hash(ws)
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, write_csv(tmp_path / "reps.csv", header, rows[::-1]))
-    assert [p.row for p in caught.value.problems] == [2, 3]
+    assert [p.row for p in row_problems(caught.value)] == [2, 3]
     assert "earlier row" in str(caught.value)
     assert content_hash(ws) == snapshot
 
@@ -278,7 +278,7 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(ws: Workspace, tmp_path: 
     )
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, path)
-    assert [(p.row, p.column) for p in caught.value.problems] == [
+    assert [(p.row, p.column) for p in row_problems(caught.value)] == [
         (2, "name"),
         (4, "role"),
     ]

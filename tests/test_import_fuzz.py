@@ -24,7 +24,7 @@ from accountreview.io.csv_source import CsvSource, Row
 from accountreview.services.errors import ImportRejected, InvalidInput
 from accountreview.services.importing import ImportOptions, detect_file, import_file
 from accountreview.services.workspace import Workspace, open_workspace
-from conftest import TODAY, content_hash
+from conftest import TODAY, content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = DATA / "samples"
@@ -166,7 +166,7 @@ def test_a_bad_typed_cell_rejects_the_file_naming_row_and_column(
         path = write_sample(folder / Path(name).name, header, rows, encoding, delimiter)
         with pytest.raises(ImportRejected) as caught:
             import_file(ws, path, options=options_for(path))
-        where = [(p.row, p.column, p.value) for p in caught.value.problems]  # type: ignore[attr-defined]
+        where = [(p.row, p.column, p.value) for p in row_problems(caught.value)]
         assert (index + 2, column, seen(junk)) in where
         assert f"row {index + 2}, column {column!r}" in str(caught.value)
         assert content_hash(ws) == before

@@ -11,7 +11,7 @@ from accountreview.services.errors import ImportRejected, NotFound
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace
-from conftest import content_hash
+from conftest import content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HUB = DATA / "samples" / "hubspot"
@@ -127,6 +127,6 @@ def test_a_rounded_record_id_is_refused_with_a_hint(ws: Workspace, tmp_path: Pat
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, path, options=OPTIONS)
-    (problem,) = caught.value.problems
+    (problem,) = row_problems(caught.value)
     assert (problem.row, problem.column, problem.value) == (5, "Record ID", "9.0001E+06")
     assert "format the column as text" in problem.expected

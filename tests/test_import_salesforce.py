@@ -12,7 +12,7 @@ from accountreview.services.errors import ImportRejected
 from accountreview.services.importing import ImportOptions, ImportReport, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace
-from conftest import content_hash
+from conftest import content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SF = DATA / "samples" / "salesforce"
@@ -197,7 +197,7 @@ def test_unknown_owner_without_rep_is_refused_and_changes_nothing(ws: Workspace)
     before = content_hash(ws)
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, SF / "Account.csv")
-    problem = caught.value.problems[0]
+    problem = row_problems(caught.value)[0]
     assert (problem.file, problem.row, problem.column) == ("Account.csv", 7, "OwnerId")
     assert "--rep" in problem.expected
     assert content_hash(ws) == before

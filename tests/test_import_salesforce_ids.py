@@ -20,7 +20,7 @@ from accountreview.io.crm.salesforce import salesforce_id
 from accountreview.services.errors import ImportRejected
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.workspace import Workspace
-from conftest import content_hash
+from conftest import content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 OPTIONS = ImportOptions(rep="Ann Lee")
@@ -190,7 +190,7 @@ def test_an_id_of_another_object_is_refused(
         path, crm_id = with_id(name, column, prefix, tmp_path)
         with pytest.raises(ImportRejected) as caught:
             import_file(ws, path, options=OPTIONS)
-        problems = caught.value.problems
+        problems = row_problems(caught.value)
         assert [(p.file, p.row, p.column, p.value) for p in problems] == [
             (name, 2, column, crm_id)
         ], prefix
@@ -232,7 +232,7 @@ def test_any_prefix_is_refused_unless_of_the_column_object(
         import_file(native, path, dry_run=True, options=OPTIONS)
         refused: list[tuple[object, ...]] = []
     except ImportRejected as error:
-        refused = [(p.row, p.column, p.value) for p in error.problems]
+        refused = [(p.row, p.column, p.value) for p in row_problems(error)]
     assert refused == ([] if allowed else [(2, column, crm_id)])
     assert content_hash(native) == before
     event("accepted (an id of the column's object)" if allowed else "refused, database unchanged")

@@ -17,7 +17,7 @@ from accountreview.services.errors import ImportRejected
 from accountreview.services.importing import ImportOptions, ImportReport, detect_file, import_file
 from accountreview.services.lookup import resolve_account, resolve_stakeholder
 from accountreview.services.workspace import Workspace
-from conftest import content_hash
+from conftest import content_hash, row_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REPORT = DATA / "samples" / "salesforce" / "report-accounts-with-contacts.csv"
@@ -60,7 +60,7 @@ def refused(
     with pytest.raises(ImportRejected) as caught:
         import_file(ws, path, options=options)
     assert content_hash(ws) == before
-    return [(p.row, p.column, p.value) for p in caught.value.problems]
+    return [(p.row, p.column, p.value) for p in row_problems(caught.value)]
 
 
 def counts(report: ImportReport) -> tuple[object, ...]:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from accountreview.db.connection import (
     SCHEMA_HEAD,
-    create_private_file,
     open_database,
     schema_version,
 )
+from accountreview.db.files import create_private_file
 from accountreview.db.migrate import alembic_config, sqlalchemy_engine
 from accountreview.services.importing import ImportOptions, import_file
 from accountreview.services.lookup import resolve_account

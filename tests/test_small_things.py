@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from typer.testing import CliRunner
 
 from accountreview.cli import app
@@ -211,7 +212,9 @@ async def test_every_palette_entry_writes_keys_as_the_key_bar_does(
         for screen in screens:
             # The keys in force: the app's, the screen's and its focused widgets' (j/k).
             active = [b.binding for b in screen.active_bindings.values()]
-            labels = {key_label(b) for b in [*app_.BINDINGS, *screen.BINDINGS, *active]}
+            bindings = [*app_.BINDINGS, *screen.BINDINGS, *active]
+            assert all(isinstance(b, Binding) for b in bindings)
+            labels = {key_label(b) for b in bindings if isinstance(b, Binding)}
             keyed = [c for c in app_.get_system_commands(screen) if c.help.startswith("key ")]
             assert len(keyed) >= 4
             for command in keyed:

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import sqlite3
 import statistics
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +28,8 @@ from typing import Any
 # The app first, as in real use (see bench_tui.py).
 from bench_tui import TODAY, TimedApp, database, percentile  # isort: skip
 
-from textual.app import RenderableType
+from rich.console import RenderableType
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 from accountreview.domain.dates import IsoWeek
@@ -272,7 +272,7 @@ async def tui_latencies(path: Path, manager_id: str, runs: int) -> dict[str, lis
     results: dict[str, list[float]] = {}
     app = AuditTimedApp(open_workspace(path, TODAY, create=True), rep=manager_id)
 
-    async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    async def timed(pilot: Pilot[None], key: str, bucket: str) -> None:
         AuditTimedApp.first_at = AuditTimedApp.shown_at = 0.0
         await pilot.press(key)
         await pilot.pause()
@@ -333,4 +333,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -157,7 +157,7 @@ def time_table_floor(db: Path, rows: int, table: str) -> float:
                 "INSERT INTO stakeholder (id, account_id, name, email, title, level, role,"
                 " left_on, created_at, crm_source, crm_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
             )
-            data = [
+            data: list[tuple[object, ...]] = [
                 (new_id(), parent, f"First{n} Last{n}", f"person{n}@floor.example",
                  "VP Operations", "vp", None, None, created, "salesforce", f"floor{n:013d}")
                 for n in range(rows)
@@ -327,7 +327,8 @@ def main() -> None:
             )
 
         print("\npeak memory of a process importing the contacts file (ru_maxrss)")
-        big = make_files(folder / "x10", args.rows * 10) if (folder / "x10").mkdir() is None else {}
+        (folder / "x10").mkdir()
+        big = make_files(folder / "x10", args.rows * 10)
         peaks = {}
         for label, source in (("1x", files), ("10x", big)):
             base = prepared(folder, source, f"peak-{label}", contacts=False)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import Page, sync_playwright
 from serving import serving
+from textual.pilot import Pilot
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FLAGS += ["--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -108,7 +109,7 @@ async def terminal_latencies(
     results: dict[str, list[float]] = {"move": [], "save": []}
     app = TimedApp(open_workspace(db, TODAY, create=True))
 
-    async def timed(pilot, key: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    async def timed(pilot: Pilot[None], key: str, bucket: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         results[bucket].append((TimedApp.frame_at - TimedApp.key_at) * 1000)

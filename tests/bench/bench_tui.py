@@ -32,9 +32,10 @@ from accountreview.tui import AccountReviewApp  # isort: skip
 from accountreview.tui.screens.queue import QueueScreen  # isort: skip
 from accountreview.services.workspace import open_workspace  # isort: skip
 from textual import events  # isort: skip
-from textual.app import RenderableType  # isort: skip
 from textual.screen import Screen  # isort: skip
 from big_account import add_big_account  # isort: skip
+from rich.console import RenderableType  # isort: skip
+from textual.pilot import Pilot  # isort: skip
 
 TODAY = date(2026, 11, 23)
 BENCH_DIR = Path(os.environ.get("ACCOUNTREVIEW_BENCH_DIR", "/tmp/accountreview-bench"))
@@ -136,15 +137,20 @@ async def key_latencies(path: Path, runs: int, big: bool) -> dict[str, list[floa
     return results
 
 
-async def timed(pilot, key: str, bucket: list[float]) -> None:  # type: ignore[no-untyped-def]
+async def timed(pilot: Pilot[None], key: str, bucket: list[float]) -> None:
     """Press `key`, wait for the screen to settle, and keep the time to its last frame."""
     await pilot.press(key)
     await pilot.pause()
     bucket.append((TimedApp.frame_at - TimedApp.key_at) * 1000)
 
 
-async def account_latencies(  # type: ignore[no-untyped-def]
-    pilot, queue: QueueScreen, account_id: str, runs: int, results: dict[str, list[float]], tag: str
+async def account_latencies(
+    pilot: Pilot[None],
+    queue: QueueScreen,
+    account_id: str,
+    runs: int,
+    results: dict[str, list[float]],
+    tag: str,
 ) -> None:
     """Open the review of `account_id` from the queue, save slot 1, log a contact with
     slot 1's person and open the history, `runs` times each; back on the queue after."""
@@ -157,7 +163,9 @@ async def account_latencies(  # type: ignore[no-untyped-def]
         await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
-    first, second = recent_people(pilot.app, account_id)[:2]
+    app = pilot.app
+    assert isinstance(app, AccountReviewApp)
+    first, second = recent_people(app, account_id)[:2]
     for n in range(runs):
         await pilot.press("enter")  # open the picker on slot 1
         await pilot.pause()

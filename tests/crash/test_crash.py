@@ -191,7 +191,7 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
     kinds += ["service"] * (KILLS - len(kinds))
     rng.shuffle(kinds)
     totals = ledger.totals
-    seconds: Counter[str] = Counter()
+    seconds: dict[str, float] = dict.fromkeys(sorted(set(kinds)), 0.0)
     n = 0
     while totals["kills"] < KILLS:
         kind = kinds[n % len(kinds)]

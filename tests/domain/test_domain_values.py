@@ -1,11 +1,18 @@
 import contextlib
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accountreview.domain.errors import InvalidValue
-from accountreview.domain.values import clean_text, parse_bool, parse_money, parse_percent
+from accountreview.domain.values import (
+    MAX_MONEY,
+    clean_text,
+    parse_bool,
+    parse_money,
+    parse_percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +63,23 @@ def test_money_refuses_what_is_not_a_whole_amount(text: str) -> None:
 def test_money_reads_plain_and_grouped_integers(amount: int) -> None:
     assert parse_money(str(amount)) == amount
     assert parse_money(f"{amount:,}") == amount
+
+
+@given(
+    st.integers(min_value=0, max_value=10**16),
+    st.text("0123456789", min_size=0, max_size=12),
+    st.sampled_from(["", "k", "m"]),
+)
+def test_money_with_a_fraction_is_read_exactly(whole: int, fraction: str, unit: str) -> None:
+    """Integer arithmetic gives what exact rational arithmetic gives: the amount when it
+    is whole and at most MAX_MONEY, else a refusal."""
+    text = f"{whole}.{fraction}{unit}" if fraction else f"{whole}{unit}"
+    exact = Fraction(f"{whole}.{fraction or '0'}") * {"": 1, "k": 1_000, "m": 1_000_000}[unit]
+    if exact.denominator == 1 and exact <= MAX_MONEY and len(str(whole)) <= 18:
+        assert parse_money(text) == exact
+    else:
+        with pytest.raises(InvalidValue):
+            parse_money(text)
 
 
 @given(st.text())

@@ -4,6 +4,7 @@ and the text a screen shows (to check that user text appears exactly as typed)."
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import App
@@ -98,7 +99,7 @@ def _plain(shown: object) -> str:
     return str(shown)
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """Everything the screen on top holds as text: each Static's content, each field's
     value, each option's prompt, each table cell, whether or not it fits on the terminal."""
     parts: list[str] = []
@@ -115,7 +116,7 @@ def screen_text(app: App[object]) -> str:
     return "\n".join(parts)
 
 
-def painted_text(app: App[object]) -> str:
+def painted_text(app: App[Any]) -> str:
     """The terminal's lines as painted now (every widget rendered at its size)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 

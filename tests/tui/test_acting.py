@@ -6,6 +6,7 @@ the risk colour."""
 from pathlib import Path
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
@@ -56,7 +57,7 @@ async def test_a_manager_reads_a_reports_review_and_cannot_change_it(db_path: Pa
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.view is not None and app.screen.view.account_name == "Acme Corp"
         messages: list[str] = []
-        app.notify = lambda message, **_: messages.append(str(message))  # type: ignore[method-assign,assignment]
+        app.notify = lambda message, **_: messages.append(str(message))  # type: ignore[method-assign]
         await pilot.press("c", "x", "l", "ctrl+d")  # confirm, empty, left, close
         await pilot.pause()
         assert any(
@@ -90,7 +91,7 @@ async def test_a_champion_who_left_is_the_first_badge_in_the_risk_colour(db_path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#queue", DataTable)
-        attention = table.get_cell_at((0, 4))
+        attention = table.get_cell_at(Coordinate(0, 4))
         assert isinstance(attention, Text)
         assert attention.plain.startswith("champion left, ")
         error = app.theme_variables["error"]

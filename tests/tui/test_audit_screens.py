@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from typer.testing import CliRunner
 
 from accountreview.cli import app as cli_app
+from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus
 from accountreview.services.workspace import open_workspace
@@ -22,7 +23,7 @@ from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
 from accountreview.tui.widgets.row_list import RowList
 from audit_team import EXPECTED, build_team
-from conftest import TODAY
+from conftest import TODAY, on_top
 
 WEEK = IsoWeek.of(TODAY)
 
@@ -163,12 +164,12 @@ async def test_the_audit_follows_a_review_closed_in_a_drill_down(team_db: Path) 
         assert [r[:2] for r in rows(rep)] == [["Bolt", "not started"], ["Brick", "closed"]]
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.screen is audit
+        assert on_top(app, audit)
         bob_row = next(r for r in rows(audit) if r[0] == "Bob None")
         assert bob_row[1:3] == ["1/2", "50%"]
 
 
-def _stakeholders(app: AccountReviewApp, review: ReviewScreen) -> list:  # type: ignore[type-arg]
+def _stakeholders(app: AccountReviewApp, review: ReviewScreen) -> list[StakeholderRow]:
     from accountreview.services.stakeholders import stakeholders_of
 
     return stakeholders_of(app.ws, review.account)
@@ -189,7 +190,8 @@ async def test_next_account_follows_the_reps_list(team_db: Path) -> None:
         assert review.account.name == "Bolt"
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert app.screen is review and review.account.name == "Brick"
+        assert on_top(app, review)
+        assert review.account.name == "Brick"
         await pilot.press("escape")
         await pilot.pause()
         rep = app.screen

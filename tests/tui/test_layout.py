@@ -42,9 +42,9 @@ def misfits(app: App[None]) -> list[str]:
         if isinstance(widget, DataTable) and widget.virtual_size.width > room:
             found.append(f"{name} is {widget.virtual_size.width} wide in {room}")
         if isinstance(widget, KeyBar):
-            lines = [line for line in widget._shown.split("\n") if line.strip()]
-            if len(lines) > widget.content_region.height:
-                found.append(f"key bar: {len(lines)} lines in {widget.content_region.height}")
+            shown = [line for line in widget._shown.split("\n") if line.strip()]
+            if len(shown) > widget.content_region.height:
+                found.append(f"key bar: {len(shown)} lines in {widget.content_region.height}")
     return found
 
 

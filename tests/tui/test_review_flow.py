@@ -3,6 +3,9 @@
 from datetime import datetime
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+
 from accountreview.domain.dates import IsoWeek
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui import AccountReviewApp
@@ -14,7 +17,7 @@ from conftest import TODAY, db_rows, seed, two_accounts
 WEEK = str(IsoWeek.of(TODAY))
 
 
-async def pick(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+async def pick(pilot: Pilot[None], text: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press(*text)
@@ -64,7 +67,7 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
         await pilot.press("down", "enter")  # jump to slot 4
         await pilot.pause()
         assert app.screen is review
-        assert review.query_one("#slots").highlighted == 3  # type: ignore[attr-defined]
+        assert review.query_one("#slots", OptionList).highlighted == 3
         assert db_rows(db_path, "SELECT status FROM review") == [("open",)]
 
         await pilot.press("up")
@@ -104,7 +107,7 @@ async def test_walk_a_review_by_keys(db_path: Path) -> None:
         assert app.screen.queue is not None
         assert app.screen.queue.headline == "1 of 2 closed"
         acme_row = [i.facts.account.name for i in app.screen.queue.items].index("Acme Corp")
-        app.screen.query_one("#queue").move_cursor(row=acme_row)  # type: ignore[attr-defined]
+        app.screen.query_one("#queue", DataTable).move_cursor(row=acme_row)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("x")  # closed: edits are refused, nothing changes

@@ -64,7 +64,7 @@ async def test_rep_option_overrides_and_w_switches(db_path: Path) -> None:
         await pilot.press("enter")  # Ann Lee
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
-        assert [i.facts.account.name for i in app.screen.queue.items] == ["Acme Corp"]  # type: ignore[union-attr]
+        assert [i.facts.account.name for i in app.screen.queue.items] == ["Acme Corp"]
 
 
 async def test_history_shows_touches(db_path: Path) -> None:
@@ -74,11 +74,15 @@ async def test_history_shows_touches(db_path: Path) -> None:
         await pilot.press("enter", "h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        from textual.widgets import DataTable
+        from textual.widgets import OptionList
 
-        touches = app.screen.query_one("#touches", DataTable)
-        assert touches.row_count == 6
-        assert [str(c) for c in touches.get_row_at(0)[:2]] == ["2026-11-18", "Sam Okafor"]
+        touches = app.screen.query_one("#touches", OptionList)
+        assert touches.option_count == 6
+        assert str(touches.get_option_at_index(0).prompt).split()[:3] == [
+            "2026-11-18",
+            "Sam",
+            "Okafor",
+        ]
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReviewScreen"

@@ -43,7 +43,9 @@ def three_slot_workspace(db_path: Path) -> Workspace:
 def test_three_slots_drive_a_review_end_to_end_in_the_services(db_path: Path) -> None:
     ws = three_slot_workspace(db_path)
     account = resolve_account(ws, "Acme Corp")
-    people = dict(db_rows(db_path, "SELECT email, id FROM stakeholder"))
+    people: dict[str, str] = {
+        str(email): str(id_) for email, id_ in db_rows(db_path, "SELECT email, id FROM stakeholder")
+    }
 
     view = reviews.open_review(ws, account, WEEK)
     assert [s.position for s in view.slots] == [1, 2, 3]

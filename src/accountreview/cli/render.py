@@ -1,7 +1,5 @@
 """Plain-text tables, JSON and CSV for the CLI (no rich, so commands start fast)."""
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -11,11 +9,9 @@ from typing import Any
 
 from accountreview.cli.app import fail, write_out
 from accountreview.cli.width import cell_len, cut, fit, one_line, output_width, pad
-from accountreview.io.export_csv import FORMULA_START, safe_cell
 from accountreview.text import money, pct, plural
 
 __all__ = [
-    "FORMULA_START",
     "Col",
     "Format",
     "fit",
@@ -24,7 +20,6 @@ __all__ = [
     "pct",
     "plural",
     "refuse_csv",
-    "safe_cell",
     "table",
     "write_csv",
     "write_json",
@@ -154,6 +149,13 @@ def refuse_csv(fmt: Format, command: str) -> None:
 
 
 def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A table as CSV on stdout, each text cell through the formula guard."""
+    # Imported here: most commands print a table or JSON, and start faster without them.
+    import csv
+    import io
+
+    from accountreview.io.export_csv import safe_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)

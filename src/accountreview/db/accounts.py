@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
+from accountreview.db.batches import id_batches
 from accountreview.db.records import as_date, new_id, now_text
 from accountreview.domain import ids
 from accountreview.domain.entities import Account
@@ -194,23 +195,22 @@ def aggregates(
     top_only: bool = False,
 ) -> dict[str, AccountAggregates]:
     """Coverage and in-person figures per account: for the given ids, or a filtered list."""
-    params: tuple[object, ...]
-    if account_ids is not None:
-        if len(account_ids) > 500:  # stay well under SQLite's limit on bound values
-            merged: dict[str, AccountAggregates] = {}
-            for start in range(0, len(account_ids), 500):
-                chunk = account_ids[start : start + 500]
-                merged.update(aggregates(conn, today, account_ids=chunk))
-            return merged
-        if not account_ids:
-            return {}
-        scope = f"s.account_id IN ({', '.join('?' for _ in account_ids)})"
-        params = tuple(account_ids)
-    else:
-        where, fparams = _filter(rep_id, top_only)
-        scope = f"s.account_id IN (SELECT a.id FROM account a{where})" if where else "1"
-        params = fparams
     day = today.isoformat()
+    if account_ids is None:
+        where, params = _filter(rep_id, top_only)
+        scope = f"s.account_id IN (SELECT a.id FROM account a{where})" if where else "1"
+        return _aggregates_in(conn, day, scope, params)
+    merged: dict[str, AccountAggregates] = {}
+    for marks, batch in id_batches(account_ids):
+        merged.update(_aggregates_in(conn, day, f"s.account_id IN ({marks})", batch))
+    return merged
+
+
+def _aggregates_in(
+    conn: sqlite3.Connection, day: str, scope: str, params: tuple[object, ...]
+) -> dict[str, AccountAggregates]:
+    """`aggregates` of the accounts whose stakeholders match `scope` (SQL over `s`,
+    bound by `params`), on `day`."""
     people = conn.execute(
         "SELECT s.account_id,"
         " max(s.level = 'executive' OR s.role IN ('executive-sponsor', 'economic-buyer')),"

@@ -6,15 +6,14 @@ Every query starts from `ix_account_rep_top` (rep, top) and reaches touches thro
 """
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from accountreview.db.batches import id_batches, named_id_batches
 from accountreview.domain.audit import ContactCounts, GapCutoffs
 from accountreview.domain.contacts import Coverage
 from accountreview.domain.enums import Role
-
-_CHUNK = 500  # reps per query: well under SQLite's limit on bound values
 
 
 class TopAccount(NamedTuple):
@@ -55,20 +54,6 @@ class Reopened(NamedTuple):
     reason: str | None
 
 
-def _chunks(rep_ids: Sequence[str]) -> Iterator[tuple[str, Sequence[str]]]:
-    """Placeholders and values for the reps, a chunk at a time."""
-    for start in range(0, len(rep_ids), _CHUNK):
-        chunk = rep_ids[start : start + _CHUNK]
-        yield ", ".join("?" for _ in chunk), chunk
-
-
-def _named_chunks(rep_ids: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """Named placeholders (:rep0, :rep1…) and their values, a chunk of reps at a time."""
-    for _marks, chunk in _chunks(rep_ids):
-        names = [f"rep{n}" for n in range(len(chunk))]
-        yield ", ".join(f":{n}" for n in names), dict(zip(names, chunk, strict=True))
-
-
 def _closed_at(review_id: str, cut: str) -> str:
     """SQL: whether the review stood closed at the cut-off (NULL when there is none):
     its last close or reopen logged before the cut-off was a close."""
@@ -99,7 +84,7 @@ def top_accounts(
     """The reps' top accounts, each with its review in `week` and `last_week`, and how
     both stood at the cut-off `cut` (UTC; None: none)."""
     rows: list[TopAccount] = []
-    for marks, reps in _named_chunks(rep_ids):
+    for marks, reps in named_id_batches(rep_ids, "rep"):
         cursor = conn.execute(
             "SELECT a.id, a.name, a.rep_id, r.status, r.opened_at < :cut,"
             f" {_closed_at('r.id', ':cut')}, p.status, {_closed_at('p.id', ':cut')}"
@@ -127,7 +112,7 @@ def closed_per_week(
     for n, week in enumerate(weeks):
         params[f"week{n}"], params[f"cut{n}"] = week, _stamp(cuts[week])
     rows: list[ClosedCount] = []
-    for marks, reps in _named_chunks(rep_ids):
+    for marks, reps in named_id_batches(rep_ids, "rep"):
         cursor = conn.execute(
             f"SELECT rep_id, week, status, {_closed_at('rid', 'cut')}, count(*) FROM"
             f" (SELECT a.rep_id, r.id AS rid, r.week, r.status, CASE r.week {cut} END AS cut"
@@ -195,7 +180,7 @@ def contact_counts(
         params[f"role{n}"] = role.value
         params[f"cut{n}"] = cutoffs.overdue_before.get(role, cutoffs.other_before).isoformat()
     result: dict[str, ContactCounts] = {}
-    for marks, reps in _named_chunks(rep_ids):
+    for marks, reps in named_id_batches(rep_ids, "rep"):
         for row in conn.execute(_contact_sql(marks, cut is not None), {**params, **reps}):
             result[row[0]] = ContactCounts(
                 stale_contacts=row[1] or 0,
@@ -211,7 +196,7 @@ def contact_counts(
 def reopened(conn: sqlite3.Connection, rep_ids: Sequence[str], week: str) -> list[Reopened]:
     """The reps' reviews of `week` that were reopened, with who did it and why."""
     rows: list[Reopened] = []
-    for marks, chunk in _chunks(rep_ids):
+    for marks, chunk in id_batches(rep_ids):
         cursor = conn.execute(
             "SELECT l.at, a.id, a.name, owner.name, actor.name, l.reason FROM account a"
             " JOIN rep owner ON owner.id = a.rep_id"

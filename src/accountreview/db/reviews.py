@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from accountreview.db.batches import id_batches
 from accountreview.db.chain import CHAINED, last_link, link, local_origin
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain import ids
@@ -98,14 +99,11 @@ def statuses_for_week(
     conn: sqlite3.Connection, account_ids: Iterable[str], week: str
 ) -> dict[str, str]:
     """Review status per account for one week (accounts with no review are absent)."""
-    ids = list(account_ids)
     result: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for marks, batch in id_batches(account_ids):
         rows = conn.execute(
-            f"SELECT account_id, status FROM review WHERE week = ?"
-            f" AND account_id IN ({', '.join('?' for _ in chunk)})",
-            (week, *chunk),
+            f"SELECT account_id, status FROM review WHERE week = ? AND account_id IN ({marks})",
+            (week, *batch),
         ).fetchall()
         result.update({r[0]: r[1] for r in rows})
     return result
@@ -113,14 +111,12 @@ def statuses_for_week(
 
 def last_closed_week(conn: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, str]:
     """The latest week each account had a closed review."""
-    ids = list(account_ids)
     result: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for marks, batch in id_batches(account_ids):
         rows = conn.execute(
             "SELECT account_id, max(week) FROM review WHERE status = 'closed'"
-            f" AND account_id IN ({', '.join('?' for _ in chunk)}) GROUP BY account_id",
-            chunk,
+            f" AND account_id IN ({marks}) GROUP BY account_id",
+            batch,
         ).fetchall()
         result.update({r[0]: r[1] for r in rows})
     return result

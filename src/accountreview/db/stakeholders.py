@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
+from accountreview.db.batches import named_id_batches
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain import ids
 from accountreview.domain.entities import Stakeholder
@@ -198,13 +199,14 @@ def get_stakeholder(
 def stakeholders_by_ids(
     conn: sqlite3.Connection, ids: list[str], today: date
 ) -> dict[str, StakeholderRow]:
-    if not ids:
-        return {}
-    params: dict[str, str] = {"today": today.isoformat()}
-    params.update({f"i{n}": value for n, value in enumerate(ids)})
-    marks = ", ".join(f":i{n}" for n in range(len(ids)))
-    rows = conn.execute(f"{_SELECT} WHERE s.id IN ({marks})", params).fetchall()
-    return {r["id"]: stakeholder_from_row(r) for r in rows}
+    """The stakeholders of `ids` (ids not found are absent), as on `today`."""
+    found: dict[str, Stakeholder] = {}
+    for marks, params in named_id_batches(ids, "i"):
+        rows = conn.execute(
+            f"{_SELECT} WHERE s.id IN ({marks})", {"today": today.isoformat(), **params}
+        ).fetchall()
+        found.update((r["id"], stakeholder_from_row(r)) for r in rows)
+    return found
 
 
 def find_stakeholders(

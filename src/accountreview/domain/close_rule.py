@@ -1,6 +1,6 @@
 """The close rule of a weekly review, its risks, and what changed since last week."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,18 +99,39 @@ def _contact_problems(slot: SlotFacts, today: date, settings: Settings) -> list[
     return []
 
 
-def _slot_problems(
-    slot: SlotFacts, today: date, earlier: dict[str, int], settings: Settings
-) -> list[str]:
-    """Every unmet condition of one named slot, without the "Slot N: " prefix."""
+def slot_text(position: int, problem: str) -> str:
+    """A slot's problem as the user reads it, in a refusal or a close blocker."""
+    return f"Slot {position}: {problem}"
+
+
+def position_problem(position: int, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """Why `position` is not a slot of a review (None: it is one)."""
+    if 1 <= position <= settings.slots_per_review:
+        return None
+    return f"slot: {position} is not a slot; expected 1 to {settings.slots_per_review}"
+
+
+def placement_problems(slot: SlotFacts, today: date, elsewhere: Mapping[str, int]) -> list[str]:
+    """Why a slot cannot hold its person at all, without the "Slot N: " prefix: not of
+    the account, left the company, or already in another slot (`elsewhere`: person ->
+    the slot they hold). A pick is refused for these; the close rule blocks on them."""
     name = slot.display_name
     problems = []
     if not slot.belongs_to_account:
         problems.append(f"{name} is not a stakeholder of this account")
     if slot.left_on is not None and slot.left_on <= today:
         problems.append(f"{name} has left the company")
-    if slot.stakeholder_id in earlier:
-        problems.append(f"{name} is already in slot {earlier[slot.stakeholder_id]}")
+    if slot.stakeholder_id is not None and slot.stakeholder_id in elsewhere:
+        problems.append(f"{name} is already in slot {elsewhere[slot.stakeholder_id]}")
+    return problems
+
+
+def _slot_problems(
+    slot: SlotFacts, today: date, earlier: dict[str, int], settings: Settings
+) -> list[str]:
+    """Every unmet condition of one named slot, without the "Slot N: " prefix."""
+    name = slot.display_name
+    problems = placement_problems(slot, today, earlier)
     if not (slot.name or "").strip():
         problems.append("the stakeholder has no name")
     if slot.role is None:
@@ -138,7 +159,7 @@ def close_blockers(
         else:
             problems = _slot_problems(slot, today, earlier, settings)
             earlier.setdefault(slot.stakeholder_id, position)
-        blockers += [Blocker(position, f"Slot {position}: {text}") for text in problems]
+        blockers += [Blocker(position, slot_text(position, text)) for text in problems]
     return blockers
 
 

@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from fractions import Fraction
 
 from accountreview.domain.errors import InvalidValue
 
@@ -41,11 +40,16 @@ def parse_money(text: str, what: str = "amount") -> int:
     match = _MONEY.fullmatch(cleaned)
     if match is None:
         raise InvalidValue(what, text, _MONEY_EXPECTED)
-    digits = re.sub(r"[^0-9]", "", match["number"]) + (match["fraction"] or "")
-    amount = Fraction(digits) * _MULTIPLIERS[match["unit"].lower()]
-    if amount.denominator != 1 or amount > MAX_MONEY:
+    # In whole numbers (no `fractions` import at start-up): the fraction's digits times
+    # the multiplier must be a whole multiple of the fraction's scale.
+    multiplier: int = _MULTIPLIERS[match["unit"].lower()]
+    fraction = (match["fraction"] or ".")[1:]
+    scale: int = 10 ** len(fraction)
+    part, rest = divmod(int(fraction or "0") * multiplier, scale)
+    amount = int(re.sub(r"[^0-9]", "", match["number"])) * multiplier + part
+    if rest or amount > MAX_MONEY:
         raise InvalidValue(what, text, _MONEY_EXPECTED)
-    return int(amount)
+    return amount
 
 
 def parse_percent(text: str, what: str = "percent", max_value: float = 100.0) -> float:

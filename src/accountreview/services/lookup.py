@@ -1,15 +1,18 @@
 """Finding a rep, an account or a stakeholder from what a user typed."""
 
+from typing import TYPE_CHECKING
+
 from accountreview.db import accounts as account_queries
 from accountreview.db import reps as rep_queries
-from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.accounts import AccountRow
 from accountreview.db.reps import RepRow
-from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.access import Access, refusal
 from accountreview.domain.enums import RepRole
 from accountreview.services.errors import Ambiguous, InvalidInput, NotFound, Refused
 from accountreview.services.workspace import Workspace
+
+if TYPE_CHECKING:  # the stakeholder queries load on first use: most commands need none
+    from accountreview.db.stakeholders import StakeholderRow
 
 
 def _clean(text: str, what: str) -> str:
@@ -110,8 +113,10 @@ def require_visible_rep(ws: Workspace, text: str) -> RepRow:
     return rep
 
 
-def resolve_stakeholder(ws: Workspace, account: AccountRow, text: str) -> StakeholderRow:
+def resolve_stakeholder(ws: Workspace, account: AccountRow, text: str) -> "StakeholderRow":
     """The stakeholder of `account` whose id, exact name or email is `text`."""
+    from accountreview.db import stakeholders as stakeholder_queries
+
     text = _clean(text, "stakeholder")
     matches = stakeholder_queries.find_stakeholders(ws.db.conn, account.id, text, ws.today)
     if not matches:

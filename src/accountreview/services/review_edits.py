@@ -12,6 +12,7 @@ from functools import partial
 
 from accountreview.db.accounts import AccountRow
 from accountreview.domain.access import Access
+from accountreview.domain.close_rule import position_problem, slot_text
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import Level, Role
 from accountreview.domain.errors import InvalidValue
@@ -55,14 +56,13 @@ def _resolved_slots(
     """Each position's new stakeholder id (the last --slot of a position wins)."""
     targets: dict[int, str | None] = {}
     for position, who in edits.slots:
-        if position not in ws.settings.slot_positions:
-            last = ws.settings.slots_per_review
-            problems.append(InvalidInput(f"slot: {position} is not a slot; expected 1 to {last}"))
+        if (problem := position_problem(position, ws.settings)) is not None:
+            problems.append(InvalidInput(problem))
             continue
         try:
             targets[position] = resolve_stakeholder(ws, account, who).id if who else None
         except UserError as error:  # keeps its exit code: 4 for nobody of that name
-            named = UserError(f"slot {position}: {error}")
+            named = UserError(slot_text(position, str(error)))
             named.exit_code = error.exit_code
             problems.append(named)
     return targets

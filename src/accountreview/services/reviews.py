@@ -16,7 +16,10 @@ from accountreview.domain.close_rule import (
     Blocker,
     SlotFacts,
     close_blockers,
+    placement_problems,
+    position_problem,
     review_risks,
+    slot_text,
     what_changed,
 )
 from accountreview.domain.contacts import staleness
@@ -229,33 +232,52 @@ def open_review(ws: Workspace, account: AccountRow, week: IsoWeek) -> ReviewView
 
 
 def _check_position(ws: Workspace, position: int) -> None:
-    if position not in ws.settings.slot_positions:
-        last = ws.settings.slots_per_review
-        raise InvalidInput(f"slot: {position} is not a slot; expected 1 to {last}")
+    problem = position_problem(position, ws.settings)
+    if problem is not None:
+        raise InvalidInput(problem)
 
 
 def set_slot(
     ws: Workspace, account: AccountRow, week: IsoWeek, position: int, stakeholder_id: str | None
 ) -> ReviewView:
-    """Put a stakeholder in slot `position` (or empty it with None); saved at once."""
+    """Put a stakeholder in slot `position` (or empty it with None); saved at once.
+
+    Refused, in the close rule's words (`placement_problems`), for someone not of the
+    account, who left the company, or who is in another slot."""
     _check_position(ws, position)
     with ws.db.write() as conn:
         review = _open_for_edit(conn, ws, account, week)
         if stakeholder_id is not None:
-            person = stakeholder_queries.get_stakeholder(conn, stakeholder_id, ws.today)
-            if person is None or person.account_id != account.id:
-                raise InvalidInput(f"slot {position}: that stakeholder is not at {account.name}")
-            if person.left_on is not None and person.left_on <= ws.today:
-                raise InvalidInput(
-                    f"slot {position}: {person.name} left the company on {person.left_on}"
-                )
-            for slot in review_queries.slots_of(conn, review.id):
-                if slot.stakeholder_id == stakeholder_id and slot.position != position:
-                    raise InvalidInput(
-                        f"slot {position}: {person.name} is already in slot {slot.position}"
-                    )
+            _check_placement(conn, ws, account, review.id, position, stakeholder_id)
         review_queries.set_slot(conn, review.id, position, stakeholder_id, None)
     return review_view(ws, account, week)
+
+
+def _check_placement(
+    conn: sqlite3.Connection,
+    ws: Workspace,
+    account: AccountRow,
+    review_id: str,
+    position: int,
+    stakeholder_id: str,
+) -> None:
+    """Refuse a pick the close rule would block on at once (see `placement_problems`)."""
+    person = stakeholder_queries.get_stakeholder(conn, stakeholder_id, ws.today)
+    slot = SlotFacts(
+        position,
+        stakeholder_id,
+        name=None if person is None else person.name,
+        left_on=None if person is None else person.left_on,
+        belongs_to_account=person is not None and person.account_id == account.id,
+    )
+    elsewhere = {
+        s.stakeholder_id: s.position
+        for s in review_queries.slots_of(conn, review_id)
+        if s.stakeholder_id is not None and s.position != position
+    }
+    problems = placement_problems(slot, ws.today, elsewhere)
+    if problems:
+        raise InvalidInput(slot_text(position, "; ".join(problems)))
 
 
 def confirm_in_role(ws: Workspace, account: AccountRow, week: IsoWeek, position: int) -> ReviewView:

@@ -9,7 +9,7 @@ screen stack or imports this module). Start-up is `on_mount` → `_start`.
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -336,7 +336,7 @@ class AccountReviewApp(App[None]):
         if not isinstance(self.screen, ExportScreen):
             self.push_screen(ExportScreen(self.ws))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every key of the current screen, titled "Screen: action",
         then the app's own commands."""
         yield from screen_commands(screen, self.keymap)

@@ -17,7 +17,13 @@ from accountreview.io.crm import hubspot, salesforce
 from accountreview.io.crm.fields import CrmCells, level_from_title, role_from_title
 from accountreview.io.crm.records import CrmActivity, CrmContactRole, CrmPerson
 from accountreview.services.importing.crm_accounts import column_of, owner_rep
-from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.run import (
+    HeldKey,
+    ImportRun,
+    PersonByCrm,
+    PersonByEmail,
+    PersonById,
+)
 from accountreview.services.importing.touches import save_touch
 
 
@@ -64,7 +70,7 @@ def import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
     conn, source = run.conn, run.fmt.source
     existing = None
     if record.crm_id is not None:
-        if run.held(("person-crm", record.crm_id)):
+        if run.held(PersonByCrm(record.crm_id)):
             run.write_held()
         existing = crm_queries.person_by_crm(conn, source, record.crm_id)
     if existing is not None and existing.account_id != account_id:
@@ -73,7 +79,7 @@ def import_person(run: ImportRun, cells: CrmCells, record: Any) -> None:
     linking = False
     if existing is None:
         if run.fmt.source == hubspot.SOURCE and record.email is not None:
-            if run.held(("person-email", account_id, record.email.casefold())):
+            if run.held(PersonByEmail.of(account_id, record.email)):
                 run.write_held()
             twin = _twin(run, account_id, record.email)
             if twin is not None:
@@ -147,9 +153,9 @@ def _insert_person(
         run.forget("unlinked", account_id)  # this one will be
         stakeholder_queries.insert_stakeholders(run.conn, [row])
         return person_id
-    keys: list[tuple[str, ...]] = [("person-crm", crm_id), ("person-id", person_id)]
+    keys: list[HeldKey] = [PersonByCrm(crm_id), PersonById(person_id)]
     if record.email is not None:
-        keys.append(("person-email", account_id, record.email.casefold()))
+        keys.append(PersonByEmail.of(account_id, record.email))
     run.add_later(person=row, keys=keys)
     return person_id
 

@@ -21,7 +21,7 @@ from accountreview.db.records import date_text
 from accountreview.io import native_csv
 from accountreview.io.crm.records import CrmLink
 from accountreview.io.native_csv import AccountRecord, Row, RowProblem, StakeholderRecord
-from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.run import ImportRun, TouchById
 from accountreview.services.importing.touches import save_touch
 
 
@@ -302,7 +302,7 @@ def _known_touch(
     run: ImportRun, row: Row, account_id: str, touch_id: str, problems: list[RowProblem]
 ) -> LinkedTouch | None:
     """The touch of this account that the row's id names (None: an id new here)."""
-    if run.held(("touch-id", touch_id)):
+    if run.held(TouchById(touch_id)):
         run.write_held()
     owner = import_queries.touch_account(run.conn, touch_id)
     if owner is None:

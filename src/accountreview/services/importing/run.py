@@ -20,6 +20,62 @@ BATCH_ROWS = 1000
 
 
 @dataclass(frozen=True)
+class TouchById:
+    """A held touch, found by the id the file gave it."""
+
+    touch_id: str
+
+
+@dataclass(frozen=True)
+class TouchByCrm:
+    """A held touch, found by its CRM record."""
+
+    source: str
+    crm_id: str
+
+
+@dataclass(frozen=True)
+class TouchByConversation:
+    """A held touch, found by what it says: who, when, how and the note ("" for none)."""
+
+    stakeholder_id: str
+    on: str
+    channel: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PersonByCrm:
+    """A held stakeholder, found by its CRM id (in the import's one source)."""
+
+    crm_id: str
+
+
+@dataclass(frozen=True)
+class PersonByEmail:
+    """A held stakeholder, found by account and email (casefolded: build it with `of`)."""
+
+    account_id: str
+    email: str
+
+    @classmethod
+    def of(cls, account_id: str, email: str) -> "PersonByEmail":
+        """The key of `email` at the account, however the file cased it."""
+        return cls(account_id, email.casefold())
+
+
+@dataclass(frozen=True)
+class PersonById:
+    """A held stakeholder, found by its id."""
+
+    person_id: str
+
+
+# Every way a record held back can be looked up (`ImportRun.held`).
+HeldKey = TouchById | TouchByCrm | TouchByConversation | PersonByCrm | PersonByEmail | PersonById
+
+
+@dataclass(frozen=True)
 class ImportOptions:
     """What the user told the import (all optional)."""
 
@@ -63,7 +119,7 @@ class ImportRun:
         self._new_people: list[tuple[str | None, ...]] = []
         self._new_touches: list[tuple[str | None, ...]] = []
         self._new_seen: dict[str, int] = {}
-        self._new_keys: set[tuple[str, ...]] = set()
+        self._new_keys: set[HeldKey] = set()
 
     # -- new records written in batches ----------------------------------------------------
     #
@@ -80,7 +136,7 @@ class ImportRun:
         person: tuple[str | None, ...] | None = None,
         touch: tuple[str | None, ...] | None = None,
         *,
-        keys: Iterable[tuple[str, ...]] = (),
+        keys: Iterable[HeldKey] = (),
     ) -> None:
         """Hold back a new stakeholder or touch row, findable by `keys`."""
         if person is not None:
@@ -109,13 +165,13 @@ class ImportRun:
         """Whether an earlier row of the file already added or matched the record."""
         return record_id in self._new_seen or import_queries.matched_row(self.conn, record_id)
 
-    def held(self, key: tuple[str, ...]) -> bool:
+    def held(self, key: HeldKey) -> bool:
         """Whether a record held back can be found by `key`."""
         return key in self._new_keys
 
     def holds(self, record_id: str) -> bool:
         """Whether the stakeholder `record_id` is held back (not in the database yet)."""
-        return ("person-id", record_id) in self._new_keys
+        return PersonById(record_id) in self._new_keys
 
     def write_held(self) -> None:
         """Write every record held back."""

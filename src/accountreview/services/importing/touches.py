@@ -14,7 +14,13 @@ from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.crm import LinkedTouch
 from accountreview.domain.enums import Channel
 from accountreview.io.native_csv import Row
-from accountreview.services.importing.run import ImportRun
+from accountreview.services.importing.run import (
+    HeldKey,
+    ImportRun,
+    TouchByConversation,
+    TouchByCrm,
+    TouchById,
+)
 
 
 def save_touch(
@@ -43,7 +49,7 @@ def save_touch(
     conn = run.conn
     existing = known
     if link is not None and existing is None:
-        if run.held(("touch-crm", *link)):
+        if run.held(TouchByCrm(*link)):
             run.write_held()
         existing = crm_queries.touch_by_crm(conn, *link)
     values = (stakeholder_id, on.isoformat(), channel.value, note)
@@ -107,7 +113,7 @@ def _add_touch(
 ) -> None:
     """Match a touch by its conversation (linking it to `link`), else hold a new one back."""
     stakeholder_id, on, channel, note = values
-    same = ("touch", stakeholder_id, on, channel, note or "")
+    same = TouchByConversation(stakeholder_id, on, channel, note or "")
     if run.held(same):
         run.write_held()
     twin = _twin(run, values, new_id)
@@ -129,9 +135,9 @@ def _add_touch(
         created_at=run.started_at,
         touch_id=None if new_id is None else new_id[0],
     )
-    keys = [same, *([] if link is None else [("touch-crm", *link)])]
+    keys: list[HeldKey] = [same, *([] if link is None else [TouchByCrm(*link)])]
     if new_id is not None:
-        keys.append(("touch-id", new_id[0]))
+        keys.append(TouchById(new_id[0]))
         run.added(new_id[0], new_id[1])
     run.add_later(touch=new, keys=keys)
     run.created += 1

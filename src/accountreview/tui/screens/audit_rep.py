@@ -210,11 +210,11 @@ class RepAuditScreen(Screen[None]):
             self.open_review(account_id, self.week, source=self)
 
     def action_history(self) -> None:
-        from accountreview.tui.screens.history import HistoryScreen
+        from accountreview.tui.screens.history import open_history
 
         account_id = self.current_account_id()
         if account_id is not None:
-            self.app.push_screen(HistoryScreen(self.ws, account_id))
+            open_history(self.app, self.ws, account_id)
 
     def action_week(self, step: int) -> None:
         self.post_message(WeekStepAsked(step))

@@ -383,6 +383,6 @@ class ReviewScreen(SlotEditing):
         self.query_one(StakeholderPicker).action_move(step)
 
     def action_history(self) -> None:
-        from accountreview.tui.screens.history import HistoryScreen
+        from accountreview.tui.screens.history import open_history
 
-        self.app.push_screen(HistoryScreen(self.ws, self.account_id))
+        open_history(self.app, self.ws, self.account_id)
