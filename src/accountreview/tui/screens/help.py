@@ -2,6 +2,7 @@
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,30 +27,43 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
         self.target = screen
+        self.rows: list[tuple[str, str]] = []  # (key, what it does)
 
     def compose(self) -> ComposeResult:
         section = getattr(self.target, "PALETTE_SECTION", "App")
-        table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
         keymap = getattr(self.app, "keymap", {})
         focused = self.target.focused
         in_focus = [b for b in getattr(focused, "BINDINGS", []) if isinstance(b, Binding) and b.id]
-        rows = [
+        self.rows = [
             (key_label(binding, keymap), binding.tooltip or binding.description)
             for binding in [*in_focus, *self.target.BINDINGS, *self.app.BINDINGS]
             if isinstance(binding, Binding) and binding.description
         ]
-        # What a key does wraps onto a second line rather than being cut (or scrolled
-        # sideways): the dialog is 76 cells at most, its frame and padding take 4, the
-        # cells' padding 4 and a scrollbar 2.
-        keys = max(cell_len(k) for k, _ in [("Key", ""), *rows])
-        table.add_column("Key", width=keys)
-        table.add_column("Action", width=max(20, min(76, self.app.size.width) - 10 - keys))
-        for key, words in rows:
-            table.add_row(cell(key), cell(words), height=None)
+        table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
+        self._fill(table, self.app.size.width)
         with Vertical(classes="dialog"):
             yield Line(f"{section} — keys", classes="dialog-title")
             yield table
             yield Line("escape or ? closes", classes="hint")
+
+    def _fill(self, table: DataTable[Text], width: int) -> None:
+        """The keys in two columns for a screen `width` cells wide. What a key does
+        wraps onto a second line rather than being cut (or scrolled sideways): the
+        dialog is 76 cells at most, its frame and padding take 4, the cells' padding 4
+        and a scrollbar 2."""
+        keys = max(cell_len(k) for k, _ in [("Key", ""), *self.rows])
+        action = max(20, min(76, width) - 10 - keys)
+        if table.columns and table.ordered_columns[-1].width == action:
+            return
+        table.clear(columns=True)
+        table.add_column("Key", width=keys)
+        table.add_column("Action", width=action)
+        for key, words in self.rows:
+            table.add_row(cell(key), cell(words), height=None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the two columns out again for the new width."""
+        self._fill(self.query_one("#keys", DataTable), event.size.width)
 
     def action_close(self) -> None:
         self.dismiss(None)

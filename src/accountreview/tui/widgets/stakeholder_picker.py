@@ -25,7 +25,7 @@ NEW_STAKEHOLDER = "__new__"
 # The name and the role first; the title, then the last contact, go on a narrow screen.
 PEOPLE_COLUMNS = (
     Column("Name", least=8, keep=14),
-    Column("Title", rank=3, least=8, most=28),
+    Column("Title", rank=3, least=8, most=48),
     Column("Role", least=6, keep=10),
     Column("Last", rank=2),
     Column("Note", least=4),
@@ -103,10 +103,11 @@ class StakeholderPicker(Vertical):
         option_list.highlighted = 1 if len(options) > 1 and needle else 0
 
     def _row_width(self) -> int:
-        """The cells a row of the list has: measured once shown, else what the dialog's
-        width (76 at most, 2 cells of margin each side) leaves inside its frames."""
+        """The cells a row of the list has: measured once shown, else what the screen's
+        width leaves inside the picker (2 cells of margin each side, its frame and the
+        list's, and a scrollbar)."""
         inside = self.query_one("#people", OptionList).scrollable_content_region.width
-        return inside or min(76, self.app.size.width - 4) - 12
+        return inside or self.app.size.width - 4 - 12
 
     def fit(self, room: int) -> None:
         """Keep the picker within `room` lines (the screen above the key bar): the list
