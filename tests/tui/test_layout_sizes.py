@@ -16,6 +16,7 @@ from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.help import HelpScreen
 from accountreview.tui.screens.review import PANEL_KEYS, ReviewScreen
+from accountreview.tui.widgets.columns import Column, fit_columns
 from accountreview.tui.widgets.key_bar import KeyBar
 from conftest import TODAY, seed
 
@@ -54,14 +55,16 @@ async def test_the_picker_takes_the_width_there_is(tmp_path: Path) -> None:
 
 
 async def test_the_help_lays_its_columns_out_again_on_a_resize(tmp_path: Path) -> None:
-    """Opened at 160 columns then narrowed to 60, the help's table fits its dialog
-    (no sideways scrolling); widened again, its columns grow back."""
+    """Opened at 160x48 the help shows every key without scrolling; narrowed to 60x20
+    its table fits its dialog (no sideways scrolling) and the screen; widened again,
+    its columns grow back."""
     app = app_on(tmp_path / "help.db", "midweek")
     async with app.run_test(size=(160, 48)) as pilot:
         await reach(pilot, ("enter", "question_mark"))
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#keys", DataTable)
         wide = [column.width for column in table.ordered_columns]
+        assert table.region.height == table.virtual_size.height  # every key, no scrolling
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         narrow = [column.width for column in table.ordered_columns]
@@ -110,3 +113,11 @@ async def test_the_slot_list_is_as_high_as_there_are_slots(tmp_path: Path) -> No
         assert slots.option_count == 3 and slots.region.height == 3
         assert app.screen.query_one("#notes").region.y == slots.region.bottom
         assert misfits(app) == []
+
+
+def test_a_list_without_headings_gives_them_no_room() -> None:
+    """The picker draws no headings: a column of dashes is one cell, not "Title"'s five."""
+    columns = (Column("Name"), Column("Title", rank=3), Column("Role"))
+    rows = [("Carla Diaz", "—", "executive sponsor"), ("Uma Reyes", "—", "user")]
+    assert fit_columns(columns, rows, 80) == [10, 5, 17]
+    assert fit_columns(columns, rows, 80, headed=False) == [10, 1, 17]

@@ -6,6 +6,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable
 
@@ -13,6 +14,8 @@ from accountreview.tui.literal import cell
 from accountreview.tui.widgets.key_bar import key_label
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyTable
+
+WIDTH = 100  # the help's width at most (`.dialog.help` in app.tcss): a line a key
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,19 +43,21 @@ class HelpScreen(ModalScreen[None]):
             if isinstance(binding, Binding) and binding.description
         ]
         table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
-        self._fill(table, self.app.size.width)
-        with Vertical(classes="dialog"):
+        self._fill(table, self.app.size)
+        with Vertical(classes="dialog help"):
             yield Line(f"{section} — keys", classes="dialog-title")
             yield table
             yield Line("escape or ? closes", classes="hint")
 
-    def _fill(self, table: DataTable[Text], width: int) -> None:
-        """The keys in two columns for a screen `width` cells wide. What a key does
+    def _fill(self, table: DataTable[Text], size: Size) -> None:
+        """The keys in two columns for a screen of `size`, the table as high as the
+        screen leaves (its frame, title and hint take 4 lines). What a key does
         wraps onto a second line rather than being cut (or scrolled sideways): the
-        dialog is 76 cells at most, its frame and padding take 4, the cells' padding 4
-        and a scrollbar 2."""
+        dialog is `WIDTH` cells at most, its frame and padding take 4, the cells'
+        padding 4 and a scrollbar 2."""
+        table.styles.max_height = max(3, size.height - 4)
         keys = max(cell_len(k) for k, _ in [("Key", ""), *self.rows])
-        action = max(20, min(76, width) - 10 - keys)
+        action = max(20, min(WIDTH, size.width) - 10 - keys)
         if table.columns and table.ordered_columns[-1].width == action:
             return
         table.clear(columns=True)
@@ -63,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the two columns out again for the new width."""
-        self._fill(self.query_one("#keys", DataTable), event.size.width)
+        self._fill(self.query_one("#keys", DataTable), event.size)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,6 +23,7 @@ NEW_STAKEHOLDER = "__new__"
 
 
 # The name and the role first; the title, then the last contact, go on a narrow screen.
+# The list has no headings: they take no room (`headed=False`).
 PEOPLE_COLUMNS = (
     Column("Name", least=8, keep=14),
     Column("Title", rank=3, least=8, most=48),
@@ -94,7 +95,8 @@ class StakeholderPicker(Vertical):
             ).lower()
             if not needle or needle in hay:
                 rows.append((p, _cells(p, self.taken)))
-        widths = fit_columns(PEOPLE_COLUMNS, [cells for _, cells in rows], self._row_width())
+        table = [cells for _, cells in rows]
+        widths = fit_columns(PEOPLE_COLUMNS, table, self._row_width(), headed=False)
         for p, cells in rows:
             disabled = p.left_on is not None or p.id in self.taken
             options.append(Option(literal(fitted_line(cells, widths)), id=p.id, disabled=disabled))
