@@ -46,9 +46,13 @@ async def test_the_picker_takes_the_width_there_is(tmp_path: Path) -> None:
         rows = [str(o.prompt) for o in app.screen.query_one("#people", OptionList).options]
         assert any(LONG_NAME in row and LONG_TITLE in row for row in rows)
         assert misfits(app) == []
+        await pilot.resize_terminal(60, 20)  # the hint keeps to one line
+        await pilot.pause()
+        assert app.screen.query_one("#picker .hint").region.height == 1
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert picker.region.width == 76
+        assert app.screen.query_one("#picker .hint").region.height == 1
         rows = [str(o.prompt) for o in app.screen.query_one("#people", OptionList).options]
         assert not any(LONG_TITLE in row for row in rows)
         assert misfits(app) == []

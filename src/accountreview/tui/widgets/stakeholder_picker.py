@@ -20,6 +20,9 @@ from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.line import Line
 
 NEW_STAKEHOLDER = "__new__"
+# One line at 80 columns; under 80 the short one (the other keys are in the key bar).
+HINT = "type to filter · ↵ picks · ^j/^k or ↑↓ move · f2 edits · esc cancels"
+SHORT_HINT = "type to filter · ↵ picks · esc cancels"
 
 
 # The name and the role first; the title, then the last contact, go on a narrow screen.
@@ -69,11 +72,7 @@ class StakeholderPicker(Vertical):
         people = OptionList(id="people")
         people.can_focus = False  # the keys come through `take_key`
         yield people
-        # Short enough for one line at 80 columns; the keys are in the key bar too.
-        yield Line(
-            "type to filter · ↵ picks · ^j/^k or ↑↓ move · f2 edits · esc cancels",
-            classes="hint",
-        )
+        yield Line(HINT, classes="hint")
 
     def open(self, people: list[Stakeholder], position: int, taken: Collection[str | None]) -> None:
         """Show the picker for slot `position`, the filter empty and focused."""
@@ -113,8 +112,9 @@ class StakeholderPicker(Vertical):
 
     def fit(self, room: int) -> None:
         """Keep the picker within `room` lines (the screen above the key bar): the list
-        shrinks and scrolls, the filter and the hint stay."""
-        hint = self.query_one(".hint", Line).outer_size.height or 2
+        shrinks and scrolls, the filter and the hint (one line) stay."""
+        self.query_one(".hint", Line).update(HINT if self.app.size.width >= 80 else SHORT_HINT)
+        hint = 1
         people = self.query_one("#people", OptionList)
         people.styles.max_height = max(3, min(14, room - 2 - 2 - hint))  # frame, title+filter
         self.styles.max_height = max(6, room)
