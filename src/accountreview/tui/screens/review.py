@@ -56,6 +56,11 @@ class ReviewScreen(SlotEditing):
 
     PALETTE_SECTION = "Review"
     AUTO_FOCUS = "#slots"  # the facts can take the focus too (f), but the keys are for the slots
+    # Under 80 columns these keys are in `?` and the palette only, so that the key bar
+    # takes 2 lines and the notes keep theirs; every panel key stays in the bar.
+    NARROW_SPARE = frozenset(
+        {"review.left", "review.clear", "review.next", "review.history", "review.edit", "app.quit"}
+    )
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="review.back", tooltip="Back to the queue"),
         Binding(

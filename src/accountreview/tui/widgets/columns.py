@@ -36,20 +36,28 @@ class Column:
         return self.least or cell_len(self.header)
 
 
-def natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int]:
-    """The cells each column needs to show its heading and every cell whole."""
-    widths = [cell_len(c.header) for c in columns]
+def natural_widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], *, headed: bool = True
+) -> list[int]:
+    """The cells each column needs to show its heading (if `headed`) and every cell whole."""
+    widths = [cell_len(c.header) if headed else 0 for c in columns]
     for row in rows:
         widths = [max(w, cell_len(text)) for w, text in zip(widths, row, strict=True)]
     return [min(w, c.most) if c.most else w for w, c in zip(widths, columns, strict=True)]
 
 
 def fit_columns(
-    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int, gap: int = GAP
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    gap: int = GAP,
+    *,
+    headed: bool = True,
 ) -> list[int]:
     """Each column's width (0: dropped) so that a row, `gap` cells between columns,
-    is at most `width` cells."""
-    natural = natural_widths(columns, rows)
+    is at most `width` cells. A list drawn without headings (`headed=False`) gives
+    its columns no room for them."""
+    natural = natural_widths(columns, rows, headed=headed)
     shown = list(range(len(columns)))
     while True:
         widths = _shrink(columns, natural, shown, width - gap * (len(shown) - 1), keep=True)

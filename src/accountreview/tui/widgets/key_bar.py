@@ -1,7 +1,10 @@
 """A footer that shows every key of the screen, wrapping onto a second line at 80 columns.
 
 Textual's own Footer shows one line, so at 80 columns a screen with a dozen keys
-loses the last ones off the edge; here every key stays visible.
+loses the last ones off the edge; here every key stays visible. Under 80 columns
+(`NARROW`) the keys are one cell apart, and a screen may name the keys it leaves to
+`?` and the palette there (its `NARROW_SPARE` binding ids), so that its lists keep
+their lines; `^p Commands` is then in `?` too.
 """
 
 from collections.abc import Mapping
@@ -14,6 +17,7 @@ from accountreview.tui.literal import styled
 from accountreview.tui.widgets.line import Line
 
 KEY_NAMES = {"escape": "esc", "enter": "↵", "question_mark": "?"}
+NARROW = 78  # the width inside the bar's padding on an 80-column screen
 
 
 def key_label(binding: Binding, keymap: Mapping[str, str] | None = None) -> str:
@@ -34,7 +38,7 @@ class KeyBar(Line):
     KeyBar {
         dock: bottom;
         height: auto;
-        max-height: 5;  /* the review's keys take 3 lines at 80 columns, 5 at 60 */
+        max-height: 5;  /* the review's keys take 3 lines at 80 columns, 2 at 60 */
         padding: 0 1;
         background: $footer-background;
         color: $footer-foreground;
@@ -68,6 +72,9 @@ class KeyBar(Line):
         ]
         widget_bindings = [b for node in focused_chain for b in getattr(node, "BINDINGS", [])]
         keymap = getattr(self.app, "keymap", {})
+        width = self.size.width or 78  # the width inside the padding
+        spare: frozenset[str] = getattr(screen, "NARROW_SPARE", frozenset())
+        hidden = spare if width < NARROW else frozenset()
         app_bindings = [(b, self.app) for b in self.app.BINDINGS]
         for binding, owner in [
             *[(b, screen) for b in widget_bindings],
@@ -77,15 +84,17 @@ class KeyBar(Line):
             action = binding.action.removeprefix("app.") if isinstance(binding, Binding) else ""
             if not isinstance(binding, Binding) or not binding.show or action in seen:
                 continue
+            if binding.id in hidden:
+                continue
             seen.add(action)  # the queue's `q` (app.quit) stands for the app's ^q
             name, _, _ = binding.action.partition("(")
             if owner.check_action(name, ()) is not True:
                 continue
             key = (keymap.get(binding.id or "") or binding.key).split(",")[0].strip()
             parts.append((key_label(binding, keymap), binding.description, key))
-        parts.append(("^p", "Commands", "ctrl+p"))
-        width = self.size.width or 78  # the width inside the padding
-        lines, self._spans = self._pack(parts, max(20, width))
+        if width >= NARROW:
+            parts.append(("^p", "Commands", "ctrl+p"))
+        lines, self._spans = self._pack(parts, max(20, width), 2 if width >= NARROW else 1)
         if width != self._width:
             self._width, self._lines = width, 0
         # A bar that would shrink (a picker open, fewer keys) keeps its height with
@@ -111,21 +120,22 @@ class KeyBar(Line):
 
     @staticmethod
     def _pack(
-        parts: list[tuple[str, str, str]], width: int
+        parts: list[tuple[str, str, str]], width: int, gap: int
     ) -> tuple[list[Content], list[tuple[int, int, int, str]]]:
-        """Lay the keys out in lines no wider than `width`, never splitting a key from its
-        words; and where each key is drawn (line, first column, end column, key)."""
+        """Lay the keys out in lines no wider than `width`, `gap` cells apart, never
+        splitting a key from its words; and where each key is drawn (line, first
+        column, end column, key)."""
         lines: list[Content] = []
         spans: list[tuple[int, int, int, str]] = []
         line, used = Content(), 0
         for label, words, key in parts:
             size = len(label) + 1 + len(words)
-            if used and used + 2 + size > width:
+            if used and used + gap + size > width:
                 lines.append(line)
                 line, used = Content(), 0
             shown = styled("[b $footer-key-foreground]$key[/] $label", key=label, label=words)
-            start = used + 2 if used else 0
+            start = used + gap if used else 0
             spans.append((len(lines), start, start + size, key))
-            line, used = (line + "  " + shown, used + 2 + size) if used else (shown, size)
+            line, used = (line + " " * gap + shown, start + size) if used else (shown, size)
         lines.append(line)
         return lines, spans

@@ -20,12 +20,16 @@ from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
 from accountreview.tui.widgets.line import Line
 
 NEW_STAKEHOLDER = "__new__"
+# One line at 80 columns; under 80 the short one (the other keys are in the key bar).
+HINT = "type to filter · ↵ picks · ^j/^k or ↑↓ move · f2 edits · esc cancels"
+SHORT_HINT = "type to filter · ↵ picks · esc cancels"
 
 
 # The name and the role first; the title, then the last contact, go on a narrow screen.
+# The list has no headings: they take no room (`headed=False`).
 PEOPLE_COLUMNS = (
     Column("Name", least=8, keep=14),
-    Column("Title", rank=3, least=8, most=28),
+    Column("Title", rank=3, least=8, most=48),
     Column("Role", least=6, keep=10),
     Column("Last", rank=2),
     Column("Note", least=4),
@@ -68,11 +72,7 @@ class StakeholderPicker(Vertical):
         people = OptionList(id="people")
         people.can_focus = False  # the keys come through `take_key`
         yield people
-        # Short enough for one line at 80 columns; the keys are in the key bar too.
-        yield Line(
-            "type to filter · ↵ picks · ^j/^k or ↑↓ move · f2 edits · esc cancels",
-            classes="hint",
-        )
+        yield Line(HINT, classes="hint")
 
     def open(self, people: list[Stakeholder], position: int, taken: Collection[str | None]) -> None:
         """Show the picker for slot `position`, the filter empty and focused."""
@@ -94,7 +94,8 @@ class StakeholderPicker(Vertical):
             ).lower()
             if not needle or needle in hay:
                 rows.append((p, _cells(p, self.taken)))
-        widths = fit_columns(PEOPLE_COLUMNS, [cells for _, cells in rows], self._row_width())
+        table = [cells for _, cells in rows]
+        widths = fit_columns(PEOPLE_COLUMNS, table, self._row_width(), headed=False)
         for p, cells in rows:
             disabled = p.left_on is not None or p.id in self.taken
             options.append(Option(literal(fitted_line(cells, widths)), id=p.id, disabled=disabled))
@@ -103,15 +104,17 @@ class StakeholderPicker(Vertical):
         option_list.highlighted = 1 if len(options) > 1 and needle else 0
 
     def _row_width(self) -> int:
-        """The cells a row of the list has: measured once shown, else what the dialog's
-        width (76 at most, 2 cells of margin each side) leaves inside its frames."""
+        """The cells a row of the list has: measured once shown, else what the screen's
+        width leaves inside the picker (2 cells of margin each side, its frame and the
+        list's, and a scrollbar)."""
         inside = self.query_one("#people", OptionList).scrollable_content_region.width
-        return inside or min(76, self.app.size.width - 4) - 12
+        return inside or self.app.size.width - 4 - 12
 
     def fit(self, room: int) -> None:
         """Keep the picker within `room` lines (the screen above the key bar): the list
-        shrinks and scrolls, the filter and the hint stay."""
-        hint = self.query_one(".hint", Line).outer_size.height or 2
+        shrinks and scrolls, the filter and the hint (one line) stay."""
+        self.query_one(".hint", Line).update(HINT if self.app.size.width >= 80 else SHORT_HINT)
+        hint = 1
         people = self.query_one("#people", OptionList)
         people.styles.max_height = max(3, min(14, room - 2 - 2 - hint))  # frame, title+filter
         self.styles.max_height = max(6, room)
