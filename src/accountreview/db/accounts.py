@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from accountreview.db.records import as_date, new_id, now_text
+from accountreview.domain import ids
 from accountreview.domain.enums import ContractKind
 
 
@@ -104,7 +105,11 @@ def insert_account(
     conn: sqlite3.Connection, values: Mapping[str, Any], *, account_id: str | None = None
 ) -> str:
     """Insert an account from stored-form values keyed by column name (and its CRM link);
-    its id is `account_id` when given (a record moved from another database), else new."""
+    its id is `account_id` when given (a record moved from another database), else one
+    derived from its CRM link (two laptops importing one export agree), else new."""
+    crm = (values.get("crm_source"), values.get("crm_id"))
+    if account_id is None and crm[0] is not None and crm[1] is not None:
+        account_id = ids.crm_id_for("account", str(crm[0]), str(crm[1]))
     account_id = account_id or new_id()
     values = {**ACCOUNT_DEFAULTS, **values}
     columns = [c for c in (*ACCOUNT_COLUMNS, "crm_source", "crm_id") if c in values]

@@ -3,7 +3,8 @@
 import sqlite3
 from typing import NamedTuple
 
-from accountreview.db.records import new_id, now_text
+from accountreview.db.records import now_text
+from accountreview.domain import ids
 from accountreview.domain.enums import RepRole
 
 
@@ -25,7 +26,7 @@ _REP = "SELECT id, name, email, role, manager_id FROM rep"
 def insert_rep(
     conn: sqlite3.Connection, *, name: str, email: str, role: RepRole, manager_id: str | None
 ) -> str:
-    rep_id = new_id()
+    rep_id = ids.rep_id(email)  # the same rep on every laptop and the hub
     conn.execute(
         "INSERT INTO rep (id, name, email, role, manager_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         (rep_id, name, email, role.value, manager_id, now_text()),

@@ -7,6 +7,7 @@ from datetime import date
 
 from accountreview.db.chain import CHAINED, last_link, link
 from accountreview.db.records import as_date, date_text, new_id, now_text
+from accountreview.domain import ids
 from accountreview.domain.enums import Level, ReviewStatus, Role
 
 
@@ -75,7 +76,7 @@ def get_review(conn: sqlite3.Connection, account_id: str, week: str) -> ReviewRo
 def insert_review(
     conn: sqlite3.Connection, account_id: str, week: str, opened_by_id: str | None
 ) -> str:
-    review_id = new_id()
+    review_id = ids.review_id(account_id, week)  # the same review on every laptop
     stamp = now_text()
     conn.execute(
         "INSERT INTO review (id, account_id, week, status, close_count, opened_at, opened_by_id)"
@@ -84,7 +85,7 @@ def insert_review(
     )
     conn.executemany(
         "INSERT INTO review_slot (id, review_id, position, updated_at) VALUES (?, ?, ?, ?)",
-        [(new_id(), review_id, position, stamp) for position in range(1, 6)],
+        [(ids.slot_id(review_id, n), review_id, n, stamp) for n in range(1, 6)],
     )
     return review_id
 

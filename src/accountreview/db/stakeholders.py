@@ -1,10 +1,12 @@
 """Queries on stakeholders and their touches."""
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
 from accountreview.db.records import as_date, date_text, new_id, now_text
+from accountreview.domain import ids
 from accountreview.domain.enums import Channel, Level, Role
 
 
@@ -89,14 +91,21 @@ def stakeholder_row(
     crm_id: str | None = None,
     created_at: str | None = None,
     stakeholder_id: str | None = None,
+    taken: Callable[[str], bool] | None = None,
 ) -> tuple[str | None, ...]:
     """A new stakeholder's stored row, its id first (for `insert_stakeholders`).
 
     The id is `stakeholder_id` when given (a record moved from another database
-    keeps its identity), else a new one.
+    keeps its identity), else one derived from the CRM link, else from the account
+    and the email or name (`domain.ids`; `taken` says which ids this file already
+    holds, so a deliberate duplicate gets a counter).
     """
+    if stakeholder_id is None and crm_source is not None and crm_id is not None:
+        derived = ids.crm_id_for("stakeholder", crm_source, crm_id)
+        # Taken when the contact moved account: the old record keeps that id.
+        stakeholder_id = None if taken is not None and taken(derived) else derived
     return (
-        stakeholder_id or new_id(),
+        stakeholder_id or ids.stakeholder_id(account_id, email, name, taken),
         account_id,
         name,
         email,
@@ -136,9 +145,17 @@ def insert_stakeholder(
         crm_source=crm_source,
         crm_id=crm_id,
         stakeholder_id=stakeholder_id,
+        taken=id_taken(conn),
     )
     conn.execute(_INSERT_STAKEHOLDER, row)
     return str(row[0])
+
+
+def id_taken(conn: sqlite3.Connection) -> Callable[[str], bool]:
+    """Whether a stakeholder id is already in this file (for `stakeholder_row`)."""
+    return lambda candidate: (
+        conn.execute("SELECT 1 FROM stakeholder WHERE id = ?", (candidate,)).fetchone() is not None
+    )
 
 
 def insert_stakeholders(conn: sqlite3.Connection, rows: list[tuple[str | None, ...]]) -> None:
@@ -248,7 +265,10 @@ def touch_row(
     touch_id: str | None = None,
 ) -> tuple[str | None, ...]:
     """A new touch's stored row, its id first (for `insert_touches`): `touch_id` when
-    given (a record moved from another database), else a new one."""
+    given (a record moved from another database), else one derived from its CRM link
+    (two laptops importing one export agree), else a new one."""
+    if touch_id is None and crm_source is not None and crm_id is not None:
+        touch_id = ids.crm_id_for("touch", crm_source, crm_id)
     return (
         touch_id or new_id(),
         stakeholder_id,

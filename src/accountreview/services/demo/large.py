@@ -15,6 +15,7 @@ from accountreview.db import bulk
 from accountreview.db import reps as rep_queries
 from accountreview.db.accounts import ACCOUNT_COLUMNS
 from accountreview.db.connection import Database
+from accountreview.domain import ids
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import RepRole, Role
 from accountreview.domain.settings import DEFAULT_SETTINGS
@@ -137,7 +138,7 @@ class LargeBuilder:
             email = f"{first}.{last}@{REP_DOMAIN}".lower()
             role = RepRole.MANAGER if n < plan.managers else RepRole.REP
             manager = None if n < plan.managers else rows[n % plan.managers][0]
-            rows.append((self.new_id(), f"{first} {last}", email, role.value, manager, created))
+            rows.append((ids.rep_id(email), f"{first} {last}", email, role.value, manager, created))
         loader.insert("rep", rows)
         return [str(row[0]) for row in rows[plan.managers :]]
 
@@ -170,8 +171,9 @@ class LargeBuilder:
             mean = max(0.0, self.people_left / accounts_left)
             people = self.other_people(domain, int(2 * mean * self.rng.random() + 0.5))
         remote = is_top and self.rng.random() < 0.1
+        taken: set[str] = set()  # the account's stakeholder ids, for `ids.stakeholder_id`
         for person in people:
-            self.person_rows(rows, account_id, rep_id, person, remote)
+            self.person_rows(rows, account_id, rep_id, person, remote, taken)
         if is_top:
             self.reviews(rows, account_id, rep_id, people)
 
@@ -258,9 +260,17 @@ class LargeBuilder:
         return people
 
     def person_rows(
-        self, rows: Rows, account_id: str, rep_id: str, person: Person, remote: bool
+        self,
+        rows: Rows,
+        account_id: str,
+        rep_id: str,
+        person: Person,
+        remote: bool,
+        taken: set[str],
     ) -> None:
-        person.id = person_id = self.new_id()
+        person_id = ids.stakeholder_id(account_id, person.email, person.name, taken.__contains__)
+        person.id = person_id
+        taken.add(person_id)
         first = person.days[0] if person.days else self.today - 30
         role = None if person.role is None else person.role.value
         person.stored = (person_id, person.name, person.title, person.level.value, role)
@@ -324,19 +334,19 @@ class LargeBuilder:
     def open_review(
         self, rows: Rows, account_id: str, rep_id: str, week: str, day: int, named: list[Person]
     ) -> None:
-        review_id = self.new_id()
+        review_id = ids.review_id(account_id, week)
         opened = self.stamp(day, f"09:{self.maker.between(0, 59):02d}:00")
         rows["review"].append((review_id, account_id, week, "open", 0, opened, rep_id, None, None))
         for position in range(1, 6):
             person_id = named[position - 1].id if position <= len(named) else None
             rows["review_slot"].append(
-                (self.new_id(), review_id, position, person_id, None, opened)
+                (ids.slot_id(review_id, position), review_id, position, person_id, None, opened)
             )
 
     def closed_review(
         self, rows: Rows, account_id: str, rep_id: str, week: str, day: int, five: list[Person]
     ) -> None:
-        new_id, review_id = self.new_id, self.new_id()
+        new_id, review_id = self.new_id, ids.review_id(account_id, week)
         minute = self.maker.between(0, 59)
         opened = self.stamp(day, f"09:{minute:02d}:00")
         closed = self.stamp(day, f"16:{minute:02d}:00")
@@ -346,7 +356,8 @@ class LargeBuilder:
         on = self.iso[day - self.base]
         slots, snapshots = rows["review_slot"], rows["review_snapshot"]
         for position, person in enumerate(five, start=1):
-            slots.append((new_id(), review_id, position, person.id, on, closed))
+            slot = ids.slot_id(review_id, position)
+            slots.append((slot, review_id, position, person.id, on, closed))
             last, planned = self.day(person.last_contact(day)), self.day(person.next_contact_on)
             snapshots.append(
                 (new_id(), review_id, 1, position, *person.stored, last, planned, 1, closed)

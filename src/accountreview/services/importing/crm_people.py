@@ -139,6 +139,7 @@ def _insert_person(
         crm_source=values.get("crm_source"),
         crm_id=values.get("crm_id"),
         created_at=run.started_at,
+        taken=stakeholder_queries.id_taken(run.conn),
     )
     person_id = str(row[0])
     crm_id = values.get("crm_id")
