@@ -18,6 +18,7 @@ from accountreview.domain.enums import Channel, Level, RepRole, Role
 from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
+    from hubdata import Team
     from postgres import PostgresServer
 
 TODAY = date(2026, 11, 23)  # a Monday, ISO week 2026-W48
@@ -217,3 +218,12 @@ def hub_url(hub_server: "PostgresServer", _hub_template: str) -> Iterator[str]:
     name = hub_server.create_database(template=_hub_template)
     yield hub_server.owner_url(name)
     hub_server.drop_database(name)
+
+
+@pytest.fixture
+def hub_team(hub_server: "PostgresServer", hub_url: str) -> "Team":
+    """A fresh hub with four people signed up (tests/hubdata.py): Mia (manager) and Ann (her
+    rep), Kim (manager) and Bob (his rep); each `Person.url` signs in as them."""
+    from hubdata import make_team
+
+    return make_team(hub_server, hub_url)

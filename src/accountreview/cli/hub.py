@@ -1,0 +1,110 @@
+"""`accountreview hub …`: the hub owner's commands (set up the schema, add the team).
+
+The hub (and psycopg) is imported inside the commands only: no other command pays for
+it. A hub address is `--hub URL` or `ACCOUNTREVIEW_HUB`; its password is never printed
+(only `redact(url)` is shown). Exit codes: 0 ok, 2 bad usage, 3 refused by the hub (sign-
+in, permission, schema), 4 unreachable or someone not found.
+"""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from accountreview.cli.app import app, command, fail
+
+HUB_ENV = "ACCOUNTREVIEW_HUB"
+HUB_HELP = f"The hub: a PostgreSQL URL, e.g. postgresql://you@host/team (env {HUB_ENV})."
+
+hub_app = typer.Typer(help="Set up the team's hub on PostgreSQL (its owner's commands).")
+user_app = typer.Typer(help="The people who sign in to the hub.", no_args_is_help=True)
+hub_app.add_typer(user_app, name="user")
+app.add_typer(hub_app, name="hub", no_args_is_help=True)
+
+
+@contextmanager
+def hub_errors() -> Iterator[None]:
+    """Turn the hub's errors into a message and their exit code (3 refused, 4 unreachable)."""
+    from accountreview.hub.connect import HubError
+
+    try:
+        yield
+    except HubError as error:
+        raise fail(str(error), error.exit_code) from None
+
+
+def hub_url(given: str | None) -> str:
+    """The hub address given, or a usage error (exit 2) saying how to give one."""
+    if given is None or not given.strip():
+        raise fail(f"no hub given: use --hub URL or set {HUB_ENV}", 2)
+    return given.strip()
+
+
+@command("init", group=hub_app)
+def init_command(
+    hub: str | None = typer.Option(None, "--hub", envvar=HUB_ENV, help=HUB_HELP),
+) -> None:
+    """Create the hub's schema (tables, triggers, row-level security), or upgrade it.
+
+    Run by the hub's owner (the role that owns the database; it needs CREATEROLE to add
+    people). Running it again changes nothing."""
+    url = hub_url(hub)
+    from accountreview.hub.admin import init_hub
+    from accountreview.hub.connect import redact
+
+    with hub_errors():
+        outcome = init_hub(url)
+    typer.echo(f"hub {redact(url)}: schema {outcome}")
+
+
+def read_password(password_file: Path | None) -> str:
+    """The password: the file's first line, else asked with no echo on a terminal."""
+    if password_file is not None:
+        try:
+            text = password_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problem = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise fail(f"--password-file: cannot read {password_file}: {problem}", 2) from None
+        password = text.splitlines()[0] if text.splitlines() else ""
+        if not password:
+            raise fail(f"--password-file: {password_file} is empty; expected the password", 2)
+        return password
+    if not sys.stdin.isatty():
+        raise fail("no password: give --password-file FILE (there is no terminal to ask on)", 2)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise fail("the password is empty", 2)
+    return str(password)
+
+
+@command("add", group=user_app)
+def user_add_command(
+    name: str = typer.Argument(..., help="The person's name."),
+    email: str = typer.Option(..., "--email", help="Their email: the same rep everywhere."),
+    role: str = typer.Option("rep", "--role", help="rep or manager."),
+    manager: str | None = typer.Option(None, "--manager", help="Their manager's email."),
+    password_file: Path | None = typer.Option(
+        None, "--password-file", help="Their password: the file's first line (else asked)."
+    ),
+    login: str | None = typer.Option(
+        None, "--login", help="Their PostgreSQL role (default: the email, lower case)."
+    ),
+    hub: str | None = typer.Option(None, "--hub", envvar=HUB_ENV, help=HUB_HELP),
+) -> None:
+    """Add a person to the team: a sign-in role of their own and their rep row.
+
+    Row-level security then lets a rep read and write their own accounts, and a manager
+    also read their reps'. Run again to change a password, role or manager."""
+    url = hub_url(hub)
+    if role not in ("rep", "manager"):
+        raise fail(f"--role: {role!r}; expected rep or manager", 2)
+    password = read_password(password_file)
+    from accountreview.hub.admin import add_user
+    from accountreview.hub.connect import redact
+
+    with hub_errors():
+        added = add_user(url, name, email, role, manager, password, login)
+    verb = "added" if added.created else "updated"
+    typer.echo(f"{name.strip()} ({role}) {verb}: signs in to {redact(url)} as {added.login}")

@@ -1,0 +1,170 @@
+"""What the hub's owner does: create or upgrade its schema, and add the team's people.
+
+`init_hub` runs the hub's own Alembic migrations (`hub/migrations`, version table
+`accountreview_hub_version`) in one transaction: run twice, the second changes nothing.
+`add_user` makes a person's sign-in role, puts it in the members' group role (whose
+grants and row-level security decide what it reads and writes) and writes their `rep`
+row. The password reaches PostgreSQL only as a SCRAM verifier computed here (as psql's
+`\\password` does): the clear text is never sent, logged or stored.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from accountreview.domain.ids import rep_id
+from accountreview.hub.connect import (
+    HubError,
+    HubRefused,
+    check_schema,
+    classify,
+    connect,
+    redact,
+)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MEMBERS = "accountreview_member"
+HEAD = "0003"  # the schema this version needs (a test checks it is Alembic's head)
+ROLES = ("rep", "manager")
+
+
+@dataclass(frozen=True)
+class AddedUser:
+    """The person `add_user` added or updated."""
+
+    rep_id: str
+    login: str
+    created: bool  # False: the role and rep row existed and were updated
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def init_hub(url: str) -> str:
+    """Create the hub's schema, or bring it up to this version: "created", "upgraded from N"
+    or "up to date". All in one transaction: a failure leaves the hub as it was."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    connect(url).close()  # sign-in errors first, as the CLI reports them
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
+    )
+    try:
+        with engine.begin() as connection:
+            before = MigrationContext.configure(
+                connection, opts={"version_table": "accountreview_hub_version"}
+            ).get_current_revision()
+            if before == HEAD:
+                return "up to date"
+            command.upgrade(_alembic_config(connection), "head")
+    except psycopg.Error as error:
+        raise classify(error, url) from error
+    except Exception as error:  # SQLAlchemy wraps the driver's error
+        cause = getattr(error, "orig", None)
+        if isinstance(cause, psycopg.Error):
+            raise classify(cause, url) from error
+        raise
+    finally:
+        engine.dispose()
+    return "created" if before is None else f"upgraded from {before}"
+
+
+def default_login(email: str) -> str:
+    """The sign-in role of a person: their email, trimmed and case-folded."""
+    return email.strip().casefold()
+
+
+def add_user(
+    url: str,
+    name: str,
+    email: str,
+    role: str,
+    manager_email: str | None,
+    password: str,
+    login: str | None = None,
+) -> AddedUser:
+    """Create (or update) the person's sign-in role and `rep` row, in one transaction."""
+    login = login or default_login(email)
+    _check_user(name, email, role, password, login)
+    with connect(url) as conn:
+        check_schema(conn, url, HEAD)
+        try:
+            created = _ensure_role(conn, login, password)
+            person = _upsert_rep(conn, name, email, role, manager_email, login)
+            conn.commit()
+        except psycopg.Error as error:
+            conn.rollback()
+            raise classify(error, url) from error
+    return AddedUser(person, login, created)
+
+
+def _now() -> str:
+    """Now, in the form a local file stores a timestamp (UTC, microseconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _check_user(name: str, email: str, role: str, password: str, login: str) -> None:
+    if not name.strip():
+        raise HubError("NAME: empty; expected the person's name")
+    if "@" not in email.strip():
+        raise HubError(f"--email: {email!r} is not an email address")
+    if role not in ROLES:
+        raise HubError(f"--role: {role!r}; expected rep or manager")
+    if not password:
+        raise HubError("the password is empty; expected at least one character")
+    if len(login) > 63:
+        raise HubError(f"the login {login!r} is longer than PostgreSQL's 63 characters")
+
+
+def _ensure_role(conn: psycopg.Connection[tuple[object, ...]], login: str, password: str) -> bool:
+    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")
+    statement = "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
+    conn.execute(
+        sql.SQL(statement).format(sql.Identifier(login), sql.Literal(verifier.decode("ascii")))
+    )
+    conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(MEMBERS), sql.Identifier(login)))
+    return exists is None
+
+
+def _upsert_rep(
+    conn: psycopg.Connection[tuple[object, ...]],
+    name: str,
+    email: str,
+    role: str,
+    manager_email: str | None,
+    login: str,
+) -> str:
+    manager_id = None
+    if manager_email:
+        found = conn.execute(
+            "SELECT id FROM rep WHERE lower(email) = %s", (manager_email.strip().casefold(),)
+        ).fetchone()
+        if found is None:
+            raise HubError(f"--manager: no one with the email {manager_email!r} on the hub", 4)
+        manager_id = found[0]
+    person = rep_id(email)
+    conn.execute(
+        "INSERT INTO rep (id, name, email, role, manager_id, created_at, login)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,"
+        " manager_id = EXCLUDED.manager_id, login = EXCLUDED.login",
+        (person, name.strip(), email.strip(), role, manager_id, _now(), login),
+    )
+    return person
+
+
+__all__ = ["AddedUser", "HubRefused", "add_user", "default_login", "init_hub", "redact"]

@@ -1,0 +1,151 @@
+"""Pulling from the hub: what changed after a cursor, in the hub's order, never by clocks.
+
+Every hub row carries `hub_seq`, taken under one advisory lock held until its writer
+commits (see migration 0002), so numbers become visible in order: reading every row with
+`hub_seq > cursor` up to the batch's highest number never skips a row that commits later.
+Row-level security decides what the signed-in person gets.
+
+A batch is the next `limit` numbers (rows of every table merged by `hub_seq`), read in one
+REPEATABLE READ snapshot. A row updated since it was made carries its newest number, so a
+batch can hold a child (a touch) whose parent (its stakeholder) comes later: such parents
+are added to the batch in their current form, so every batch can be applied on its own
+with foreign keys on (the parent comes again with its own number; applying is an upsert).
+`pull_all` streams batches: memory stays that of one batch however large the hub.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from accountreview.hub.connect import HubRefused, classify
+from accountreview.hub.models import SYNCED, columns
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+TABLES: tuple[str, ...] = tuple(m.__tablename__ for m in SYNCED)
+COLUMNS = {m.__tablename__: columns(m) for m in SYNCED}
+# child table -> (its column, the parent table it points at); read children first.
+PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "audit_log": (("review_id", "review"), ("account_id", "account"), ("actor_id", "rep")),
+    "review_snapshot": (("review_id", "review"), ("stakeholder_id", "stakeholder")),
+    "review_slot": (("review_id", "review"), ("stakeholder_id", "stakeholder")),
+    "review": (("account_id", "account"), ("opened_by_id", "rep"), ("closed_by_id", "rep")),
+    "touch": (("stakeholder_id", "stakeholder"), ("logged_by_id", "rep")),
+    "stakeholder": (("account_id", "account"),),
+    "account": (("rep_id", "rep"),),
+    "rep": (("manager_id", "rep"),),
+}
+
+
+@dataclass(frozen=True)
+class PullBatch:
+    """Rows by table (the local columns only), and the cursor to remember once applied."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    cursor: int
+
+    @property
+    def count(self) -> int:
+        """How many rows the batch holds."""
+        return sum(len(rows) for rows in self.rows.values())
+
+
+def whoami(conn: Conn) -> dict[str, Any]:
+    """The signed-in person's rep row (local columns); refused if they have none."""
+    names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS["rep"]))
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            sql.SQL("SELECT {} FROM rep WHERE login = current_user").format(names)
+        ).fetchone()
+        login = conn.execute("SELECT current_user").fetchone()
+    conn.rollback()
+    if row is None:
+        who = login[0] if login else "?"
+        raise HubRefused(
+            f"{who} signs in to the hub but is nobody on its team: the hub's owner runs"
+            f" `accountreview hub user add` for them"
+        )
+    return dict(row)
+
+
+def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
+    """The next batch after `cursor`: at most `limit` numbers (plus parents they need)."""
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            upper = _upper(conn, cursor, limit)
+            if upper is None:
+                return PullBatch({}, cursor)
+            rows = {
+                t: _rows(conn, t, "hub_seq > %s AND hub_seq <= %s", (cursor, upper)) for t in TABLES
+            }
+            _add_parents(conn, rows, upper)
+    except psycopg.Error as error:
+        raise classify(error, conn.info.dsn) from error
+    return PullBatch({t: r for t, r in rows.items() if r}, upper)
+
+
+def pull_all(conn: Conn, cursor: int, limit: int = 1000) -> Iterator[PullBatch]:
+    """Batches after `cursor` until the hub has nothing newer (the first pull of a file)."""
+    while True:
+        batch = pull(conn, cursor, limit)
+        if batch.cursor == cursor:
+            return
+        yield batch
+        cursor = batch.cursor
+
+
+def _upper(conn: Conn, cursor: int, limit: int) -> int | None:
+    """The highest number of the next `limit` numbers after `cursor` (None: nothing new)."""
+    union = sql.SQL(" UNION ALL ").join(
+        sql.SQL(
+            "(SELECT hub_seq FROM {} WHERE hub_seq > %(c)s ORDER BY hub_seq LIMIT %(n)s)"
+        ).format(sql.Identifier(t))
+        for t in TABLES
+    )
+    query = sql.SQL(
+        "SELECT max(hub_seq) FROM (SELECT hub_seq FROM ({}) s ORDER BY hub_seq LIMIT %(n)s) t"
+    ).format(union)
+    row = conn.execute(query, {"c": cursor, "n": limit}).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _rows(conn: Conn, table: str, where: str, params: Any) -> list[dict[str, Any]]:
+    names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table]))
+    query = sql.SQL("SELECT {} FROM {} WHERE " + where + " ORDER BY hub_seq").format(
+        names, sql.Identifier(table)
+    )
+    with conn.cursor(row_factory=dict_row) as cur:
+        return list(cur.execute(query, params).fetchall())
+
+
+def _add_parents(conn: Conn, rows: dict[str, list[dict[str, Any]]], upper: int) -> None:
+    """Add, in their current form, the parents a row of the batch points at that come
+    later than the batch (children first, so a parent added brings its own parents)."""
+    for child, links in PARENTS.items():
+        for column, parent in links:
+            present = {row["id"] for row in rows[parent]}
+            wanted = {row[column] for row in rows[child] if row[column] is not None} - present
+            if wanted:
+                rows[parent] += _rows(
+                    conn, parent, "id = ANY(%s) AND hub_seq > %s", (sorted(wanted), upper)
+                )
+    if any(r["manager_id"] for r in rows["rep"]):  # managers of managers: until none is missing
+        _add_managers(conn, rows["rep"], upper)
+
+
+def _add_managers(conn: Conn, reps: list[dict[str, Any]], upper: int) -> None:
+    while True:
+        present = {row["id"] for row in reps}
+        wanted = {row["manager_id"] for row in reps if row["manager_id"]} - present
+        found = (
+            _rows(conn, "rep", "id = ANY(%s) AND hub_seq > %s", (sorted(wanted), upper))
+            if wanted
+            else []
+        )
+        if not found:
+            return
+        reps += found

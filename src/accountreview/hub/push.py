@@ -1,0 +1,246 @@
+"""Pushing local changes to the hub: one batch, one transaction, every change answered.
+
+- An insert (a new row, or every row of a file never synced) is `INSERT … ON CONFLICT
+  (id) DO NOTHING`: pushed twice, it is there once (`already` the second time).
+- A field change goes through the server function `hub_apply_update` (SECURITY
+  INVOKER, so row-level security applies): it sets the field only if it still holds the
+  value the change replaced, does nothing if it already holds the new one or the change
+  id was seen before, and otherwise keeps the hub's value and writes a `hub_conflict`
+  ("changed elsewhere", or "the review was closed elsewhere" for a slot).
+- A change the hub refuses (RLS, a frozen row, a value of the wrong kind) is listed in
+  `refused` with its table and row and does not block the others: each insert batch runs
+  in a savepoint and is retried row by row when one of its rows is refused.
+
+Inserts are sent in batches of `BATCH` rows (psycopg's pipelined `executemany`).
+"""
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from accountreview.hub.connect import classify
+from accountreview.hub.models import SYNCED, columns
+
+BATCH = 500
+Row = Mapping[str, Any]
+# The fields a change may set: the local outbox's mutable columns (the server's
+# `hub_mutable_fields()` holds the same list; a test compares them).
+MUTABLE: dict[str, tuple[str, ...]] = {
+    "rep": ("name", "role", "manager_id"),
+    "account": (
+        "name", "rep_id", "is_top", "potential", "current", "list_price", "discount_pct",
+        "rebate_pct", "uplift_pct", "signed_on", "live_on", "paid_on", "lost_on", "churned_on",
+        "contract", "contract_start", "cio_signoff_on", "procurement_signoff_on",
+        "penetration_target_pct",
+    ),
+    "stakeholder": ("name", "email", "title", "level", "role", "left_on", "next_contact_on"),
+    "review": ("status", "close_count", "closed_at", "closed_by_id"),
+    "review_slot": ("stakeholder_id", "confirmed_in_role_on"),
+}  # fmt: skip
+COLUMNS: dict[str, tuple[str, ...]] = {m.__tablename__: columns(m) for m in SYNCED}
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+
+class Change(Protocol):
+    """One local change as the outbox gives it (`db.sync_local.OutboxChange` fits)."""
+
+    @property
+    def change_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...  # 'insert' or 'update'
+    @property
+    def table(self) -> str: ...
+    @property
+    def row_id(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def old(self) -> object: ...
+    @property
+    def new(self) -> object: ...
+    @property
+    def row(self) -> Row | None: ...
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A change the hub kept its own value against: mine (pushed) and theirs (the hub's)."""
+
+    id: str
+    change_id: str
+    table: str
+    row_id: str
+    field: str | None
+    mine: object
+    theirs: object
+    reason: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A change the hub refused, and why (nothing of it was kept)."""
+
+    change_id: str | None
+    table: str
+    row_id: str
+    reason: str
+
+
+@dataclass
+class PushResult:
+    """What the hub did with one pushed batch."""
+
+    applied: int = 0
+    already: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+
+def push(
+    conn: Conn, changes: Sequence[Change], rows: Mapping[str, Sequence[Row]] | None = None
+) -> PushResult:
+    """Apply `rows` (every row of a never-synced file, by table) then `changes`, in order,
+    in ONE hub transaction, committed before this returns."""
+    result = PushResult()
+    try:
+        with conn.transaction():
+            for model in SYNCED:
+                table = model.__tablename__
+                for batch in _chunks((rows or {}).get(table, ()), BATCH):
+                    _insert(conn, table, [(None, row) for row in batch], result)
+            for group in _runs(changes):
+                if group[0].kind == "insert":
+                    pending = [(c.change_id, c.row) for c in group if c.row is not None]
+                    result.already += len(group) - len(pending)
+                    _insert(conn, group[0].table, pending, result)
+                else:
+                    for change in group:
+                        _update(conn, change, result)
+    except psycopg.Error as error:
+        raise classify(error, conn.info.dsn) from error
+    return result
+
+
+def _chunks(items: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _runs(changes: Iterable[Change]) -> Iterator[list[Change]]:
+    """Consecutive inserts into one table, batched; updates one run each."""
+    run: list[Change] = []
+    for change in changes:
+        same = run and change.kind == "insert" == run[0].kind and change.table == run[0].table
+        if run and (not same or len(run) >= BATCH):
+            yield run
+            run = []
+        run.append(change)
+    if run:
+        yield run
+
+
+def _insert(
+    conn: Conn, table: str, pending: Sequence[tuple[str | None, Row]], result: PushResult
+) -> None:
+    if not pending:
+        return
+    if table not in COLUMNS:
+        result.refused += [
+            Refused(cid, table, str(r.get("id")), "not a synced table") for cid, r in pending
+        ]
+        return
+    names = COLUMNS[table]
+    statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(map(sql.Identifier, names)),
+        sql.SQL(", ").join(sql.Placeholder() * len(names)),
+    )
+    values = [[_value(row.get(name)) for name in names] for _cid, row in pending]
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.executemany(statement, values)
+            inserted = cur.rowcount
+        result.applied += inserted
+        result.already += len(pending) - inserted
+        return
+    except psycopg.Error:
+        pass  # one row refused: find which, keeping the others
+    for (change_id, row), params in zip(pending, values, strict=True):
+        _insert_one(conn, statement, table, change_id, row, params, result)
+
+
+def _insert_one(
+    conn: Conn,
+    statement: sql.Composed,
+    table: str,
+    change_id: str | None,
+    row: Row,
+    params: list[Any],
+    result: PushResult,
+) -> None:
+    try:
+        with conn.transaction():
+            inserted = conn.execute(statement, params).rowcount
+        result.applied += inserted
+        result.already += 1 - inserted
+    except psycopg.Error as error:
+        if _exists(conn, table, str(row.get("id"))):  # e.g. a member's own rep row: a no-op
+            result.already += 1
+        else:
+            result.refused.append(Refused(change_id, table, str(row.get("id")), _reason(error)))
+
+
+def _exists(conn: Conn, table: str, row_id: str) -> bool:
+    query = sql.SQL("SELECT 1 FROM {} WHERE id = %s").format(sql.Identifier(table))
+    return conn.execute(query, (row_id,)).fetchone() is not None
+
+
+def _reason(error: psycopg.Error) -> str:
+    text = (str(error).strip().splitlines() or ["refused"])[0]
+    return text.removeprefix("accountreview: ")
+
+
+def _value(value: object) -> object:
+    return int(value) if isinstance(value, bool) else value
+
+
+def _update(conn: Conn, change: Change, result: PushResult) -> None:
+    if change.field not in MUTABLE.get(change.table, ()):
+        reason = f"{change.table}.{change.field} is not a field a change may set"
+        result.refused.append(Refused(change.change_id, change.table, change.row_id, reason))
+        return
+    row = conn.execute(
+        "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
+        (change.change_id, change.table, change.row_id, change.field,
+         Jsonb(_value(change.old)), Jsonb(_value(change.new))),
+    ).fetchone()  # fmt: skip
+    assert row is not None  # a function call returns one row
+    outcome, conflict_id, detail = row
+    if outcome == "applied":
+        result.applied += 1
+    elif outcome == "already":
+        result.already += 1
+    elif outcome == "conflict":
+        result.conflicts.append(_conflict(conn, conflict_id))
+    else:
+        result.refused.append(Refused(change.change_id, change.table, change.row_id, detail))
+
+
+def _conflict(conn: Conn, conflict_id: str) -> Conflict:
+    found = conn.execute(
+        "SELECT id, change_id, tbl, row_id, field, mine, theirs, reason"
+        " FROM hub_conflict WHERE id = %s",
+        (conflict_id,),
+    ).fetchone()
+    assert found is not None  # written by this pusher, so visible to it
+    cid, change_id, table, row_id, name, mine, theirs, reason = found
+    return Conflict(cid, change_id, table, row_id, name, _json(mine), _json(theirs), reason)
+
+
+def _json(text: str | None) -> object:
+    return None if text is None else json.loads(text)

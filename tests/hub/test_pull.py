@@ -1,0 +1,133 @@
+"""hub/pull.py on the real server: hub order, late commits never skipped, parents brought
+along, batches bounded, and who the signed-in person is."""
+
+import threading
+import time
+
+import psycopg
+import pytest
+
+from accountreview.hub.connect import HubRefused, connect
+from accountreview.hub.pull import pull, pull_all, whoami
+from accountreview.hub.push import push
+from hubdata import (
+    Team,
+    account_row,
+    seed_book,
+    stakeholder_row,
+    touch_row,
+)
+
+
+def insert_as_owner(url: str, table: str, row: dict[str, object]) -> None:
+    with psycopg.connect(url) as conn:
+        names = ", ".join(row)
+        marks = ", ".join(["%s"] * len(row))
+        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})".encode(), list(row.values()))
+
+
+def test_pull_gives_what_changed_after_the_cursor_in_hub_order(hub_team: Team) -> None:
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    with connect(hub_team.ann.url) as conn:
+        first = pull(conn, 0)
+        assert first.rows["account"][0]["id"] == book.account
+        assert {r["id"] for r in first.rows["review"]} == {book.review, book.closed}
+        assert "hub_seq" not in first.rows["account"][0]
+        assert "login" not in first.rows["rep"][0]
+        assert "updated_at" not in first.rows["review_slot"][0]
+        assert pull(conn, first.cursor).rows == {}
+        with psycopg.connect(hub_team.owner_url) as owner:
+            owner.execute("UPDATE stakeholder SET title = 'CFO' WHERE id = %s", (book.stakeholder,))
+        later = pull(conn, first.cursor)
+    assert later.rows == {"stakeholder": [later.rows["stakeholder"][0]]}
+    assert later.rows["stakeholder"][0]["title"] == "CFO"
+    assert later.cursor > first.cursor
+
+
+def test_a_row_committed_late_is_never_skipped(hub_team: Team) -> None:
+    """A holds a new row in an open transaction; B's write waits for A's commit (the
+    advisory lock), so the puller cannot pass A's number while A is open."""
+    seed_book(hub_team.owner_url, hub_team.ann.id)
+    late = account_row(hub_team.ann.id, name="Late")
+    early = account_row(hub_team.ann.id, name="Early")
+    with connect(hub_team.ann.url) as puller:
+        cursor = pull(puller, 0).cursor
+        writer_a = psycopg.connect(hub_team.ann.url)
+        writer_a.execute(
+            "INSERT INTO account (id, name, rep_id, is_top, potential, current, discount_pct,"
+            " rebate_pct, uplift_pct, created_at) VALUES (%s, %s, %s, 1, 0, 0, 0, 0, 0, 'now')",
+            (late["id"], "Late", hub_team.ann.id),
+        )
+        done = threading.Event()
+
+        def writer_b() -> None:
+            with connect(hub_team.ann.url) as conn:
+                push(conn, [], {"account": [early]})
+            done.set()
+
+        thread = threading.Thread(target=writer_b)
+        thread.start()
+        time.sleep(0.5)
+        assert not done.is_set()  # B waits for A: it cannot take a number meanwhile
+        assert pull(puller, cursor).cursor == cursor  # nothing visible yet, cursor stays
+        writer_a.commit()
+        writer_a.close()
+        thread.join(timeout=10)
+        assert done.is_set()
+        batch = pull(puller, cursor)
+    assert [r["name"] for r in batch.rows["account"]] == ["Late", "Early"]
+
+
+def test_a_batch_brings_the_parents_its_rows_need(hub_team: Team) -> None:
+    """The stakeholder and account were updated after the touch was made: their numbers are
+    above the touch's, yet a batch of the touch alone carries them (in their current form),
+    so the batch applies on its own with foreign keys on."""
+    account = account_row(hub_team.ann.id)
+    person = stakeholder_row(account["id"])
+    touch = touch_row(person["id"], hub_team.ann.id)
+    with connect(hub_team.ann.url) as conn:
+        base = pull(conn, 0).cursor
+    for table, row in (("account", account), ("stakeholder", person), ("touch", touch)):
+        insert_as_owner(hub_team.owner_url, table, row)
+    with psycopg.connect(hub_team.owner_url) as owner:
+        owner.execute("UPDATE stakeholder SET title = 'CFO' WHERE id = %s", (person["id"],))
+        owner.execute("UPDATE account SET potential = 9 WHERE id = %s", (account["id"],))
+    with connect(hub_team.ann.url) as conn:
+        batch = pull(conn, base, limit=1)
+        rest = pull(conn, batch.cursor)
+    assert [r["id"] for r in batch.rows["touch"]] == [touch["id"]]
+    assert batch.rows["stakeholder"][0]["title"] == "CFO"
+    assert batch.rows["account"][0]["potential"] == 9
+    assert set(rest.rows) == {"stakeholder", "account"}  # again, with their own numbers
+    assert rest.cursor > batch.cursor
+
+
+def test_pull_all_streams_bounded_batches_until_nothing_is_newer(hub_team: Team) -> None:
+    account = account_row(hub_team.ann.id)
+    people = [stakeholder_row(account["id"], name=f"P{n}") for n in range(250)]
+    with connect(hub_team.ann.url) as conn:
+        push(conn, [], {"account": [account], "stakeholder": people})
+        batches = list(pull_all(conn, 0, limit=100))
+    assert all(b.count <= 100 + 2 for b in batches)  # + parents brought along
+    pulled = [r["id"] for b in batches for r in b.rows.get("stakeholder", [])]
+    assert sorted(pulled) == sorted(p["id"] for p in people)
+    assert [b.cursor for b in batches] == sorted({b.cursor for b in batches})
+
+
+def test_pull_shows_only_what_row_level_security_lets_the_person_read(hub_team: Team) -> None:
+    anns = seed_book(hub_team.owner_url, hub_team.ann.id)
+    bobs = seed_book(hub_team.owner_url, hub_team.bob.id)
+    seen = {}
+    for who in (hub_team.ann, hub_team.mia, hub_team.bob):
+        with connect(who.url) as conn:
+            rows = pull(conn, 0).rows
+        seen[who.name] = {r["id"] for r in rows.get("account", [])}
+    assert seen == {"Ann": {anns.account}, "Mia": {anns.account}, "Bob": {bobs.account}}
+
+
+def test_whoami_is_the_signed_in_persons_rep_row(hub_team: Team, hub_url: str) -> None:
+    with connect(hub_team.mia.url) as conn:
+        me = whoami(conn)
+    assert (me["id"], me["email"], me["role"]) == (hub_team.mia.id, hub_team.mia.email, "manager")
+    with connect(hub_url) as conn, pytest.raises(HubRefused, match="hub user add"):
+        whoami(conn)  # the owner has no rep row
