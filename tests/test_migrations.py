@@ -59,14 +59,14 @@ def test_a_0001_database_is_upgraded_with_its_rows_and_triggers(tmp_path: Path) 
     copies = list(tmp_path.glob("old.db.schema-0001-*.bak"))
     assert len(copies) == 1
     conn = sqlite3.connect(path)
-    assert schema_version(conn) == SCHEMA_HEAD == "0003"
+    assert schema_version(conn) == SCHEMA_HEAD == "0004"
     assert conn.execute("SELECT name, crm_source, crm_id FROM account").fetchall() == [
         ("Acme Logistics", None, None)
     ]
     for table in ("rep", "account", "stakeholder", "touch"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1, table
     triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
-    assert triggers.fetchone()[0] == 16
+    assert triggers.fetchone()[0] == 29  # 16 keep the record frozen, 13 fill the sync outbox
     conn.close()
 
     ws = open_workspace(path, TODAY)

@@ -75,7 +75,7 @@ def delete_last_reopen(conn: sqlite3.Connection) -> None:
     closed = dict(conn.execute("SELECT * FROM audit_log WHERE seq = 3").fetchone())
     fields = {**closed, "id": "r2", "action": "review.reopened", "reason": "why not"}
     fields = {c: fields[c] for c in CHAINED["audit_log"] if c != "seq"}
-    seq, digest = link("audit_log", fields, last_link(conn, "audit_log"))
+    seq, digest = link("audit_log", fields, last_link(conn, "audit_log", closed["origin"]))
     conn.execute(
         f"INSERT INTO audit_log ({', '.join(fields)}, hash) VALUES"
         f" ({', '.join('?' for _ in fields)}, ?)",
@@ -87,8 +87,8 @@ def delete_last_reopen(conn: sqlite3.Connection) -> None:
 
 def insert_audit_entry(conn: sqlite3.Connection) -> None:
     conn.execute(  # passes the triggers (a hash, the next seq): only the chain can tell
-        "INSERT INTO audit_log (id, at, actor_id, action, seq, hash)"
-        " SELECT 'forged', '2026-11-23 10:00:00', actor_id, 'note', 4, ? FROM audit_log"
+        "INSERT INTO audit_log (id, at, actor_id, action, origin, seq, hash)"
+        " SELECT 'forged', '2026-11-23 10:00:00', actor_id, 'note', origin, 4, ? FROM audit_log"
         " WHERE seq = 1",
         ("a" * 64,),
     )
@@ -112,16 +112,17 @@ def add_trigger(conn: sqlite3.Connection) -> None:
 
 
 CASES: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
-    "edit a frozen slot": (edit_snapshot, "review_snapshot: entry 3 does not match its hash"),
-    "edit a reopen reason": (edit_audit_reason, "audit_log: entry 2 does not match its hash"),
-    "delete an audit entry": (delete_audit_entry, "audit_log: entry 2 is missing"),
+    # Each device's rows are a chain of their own, named by the device (`origin`).
+    "edit a frozen slot": (edit_snapshot, "): entry 3 does not match its hash"),
+    "edit a reopen reason": (edit_audit_reason, "): entry 2 does not match its hash"),
+    "delete an audit entry": (delete_audit_entry, "): entry 2 is missing"),
     "delete the last close": (delete_last_close, "record holds 1 logged close(s), 1 reopen(s)"),
     "delete the last reopen": (
         delete_last_reopen,
         "(open) was closed 2 time(s), but the record holds 2 logged close(s), 1 reopen(s)",
     ),
-    "insert an audit entry": (insert_audit_entry, "audit_log: entry 4 does not match"),
-    "reorder audit entries": (reorder_audit, "audit_log: entry 1 does not match its hash"),
+    "insert an audit entry": (insert_audit_entry, "): entry 4 does not match"),
+    "reorder audit entries": (reorder_audit, "): entry 1 does not match its hash"),
     "drop a trigger": (drop_trigger, "trigger review_snapshot_insert_rules is missing"),
     "add a trigger": (add_trigger, "trigger quiet_helper is not one this version creates"),
 }
@@ -303,15 +304,15 @@ def test_frozen_rows_slipped_into_an_open_review_are_refused_at_close_and_named_
     conn = sqlite3.connect(db_path)  # a plain INSERT the triggers let through (open review)
     conn.execute(
         "INSERT INTO review_snapshot (id, review_id, close_number, position, stakeholder_id,"
-        " name, taken_at, seq, hash) SELECT 'ghost', id, 1, 1, ?, 'Ghost', '2026-11-23', 1, ?"
-        " FROM review",
+        " name, taken_at, origin, seq, hash) SELECT 'ghost', id, 1, 1, ?, 'Ghost', '2026-11-23',"
+        " (SELECT value FROM sync_state WHERE key = 'device'), 1, ? FROM review",
         (seeded.people["ceo"], "f" * 64),
     )
     conn.commit()
     conn.close()
     code, _out, err = run(db_path, "check")
     assert code == 3
-    assert "review_snapshot: entry 1 does not match its hash" in err
+    assert "review_snapshot (device" in err and "): entry 1 does not match its hash" in err
     assert "(open) was closed 0 time(s), but the record holds 0 logged close(s)" in err
     before = content_hash(db_path)
     five = [f"--slot={n}={k}@acme.example" for n, k in enumerate(FIVE, start=1)]

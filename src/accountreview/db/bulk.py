@@ -80,6 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "next_contact_on",
         "confirmed_in_role",
         "taken_at",
+        "origin",
     ),
     "audit_log": (
         "id",
@@ -90,6 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "review_id",
         "close_number",
         "reason",
+        "origin",
     ),
 }
 

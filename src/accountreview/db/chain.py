@@ -1,13 +1,16 @@
 """The hash chains of the audit log and the frozen snapshots, as stored.
 
-`domain.chain` defines the hash; this module reads and writes the `seq` and
-`hash` columns. The app links each new row as it writes it (`link`); a bulk
-load or the migration that introduced the chain links every row still without
-one, in the order the rows were written (`seal`).
+`domain.chain` defines the hash; this module reads and writes the `origin`, `seq`
+and `hash` columns. Since schema 0004 each table holds one chain per origin (the
+device that wrote the rows: `sync_state.device`), so that two laptops append
+offline and their rows still chain when they meet. The app links each new row as
+it writes it (`link`); a bulk load or a migration links every row still without
+one, in the order the rows were written (`seal`), or re-hashes a chain whose
+fields changed under it (`reseal`, the 0004 migration only).
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from accountreview.domain.chain import GENESIS, Value, chain_hash
 
@@ -15,6 +18,7 @@ from accountreview.domain.chain import GENESIS, Value, chain_hash
 CHAINED: dict[str, tuple[str, ...]] = {
     "audit_log": (
         "seq",
+        "origin",
         "id",
         "at",
         "actor_id",
@@ -26,6 +30,7 @@ CHAINED: dict[str, tuple[str, ...]] = {
     ),
     "review_snapshot": (
         "seq",
+        "origin",
         "id",
         "review_id",
         "close_number",
@@ -41,14 +46,40 @@ CHAINED: dict[str, tuple[str, ...]] = {
         "taken_at",
     ),
 }
+PER_ORIGIN_SINCE = "0004"  # before it: one chain per table, `origin` not a column
 # The order rows were written in, for rows not linked yet.
 _WRITTEN = {"audit_log": "at, rowid", "review_snapshot": "taken_at, rowid"}
+_BATCH = 5_000  # rows re-hashed per read: the 0004 migration streams large files
 
 
-def last_link(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
-    """The seq and hash of the last row of `table`'s chain ((0, GENESIS) when empty)."""
+def chained_columns(table: str, revision: str) -> tuple[str, ...]:
+    """The columns `table`'s hash covers in a file at schema `revision`."""
+    if revision < PER_ORIGIN_SINCE:
+        return tuple(c for c in CHAINED[table] if c != "origin")
+    return CHAINED[table]
+
+
+def local_origin(conn: sqlite3.Connection) -> str:
+    """This file's device id: the origin of every chained row it writes."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = 'device'").fetchone()
+    if row is None:
+        raise sqlite3.IntegrityError("sync_state holds no device id (schema 0004 makes one)")
+    return str(row[0])
+
+
+def origins(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The origins whose rows `table` holds, in order."""
+    rows = conn.execute(f"SELECT DISTINCT origin FROM {table} ORDER BY origin").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def last_link(conn: sqlite3.Connection, table: str, origin: str | None) -> tuple[int, str]:
+    """The seq and hash of the last row of `origin`'s chain in `table` ((0, GENESIS) when
+    it has none; origin None: the table's one chain, before 0004)."""
+    where, params = ("", ()) if origin is None else ("origin = ? AND ", (origin,))
     row = conn.execute(
-        f"SELECT seq, hash FROM {table} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+        f"SELECT seq, hash FROM {table} WHERE {where}seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        params,
     ).fetchone()
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
@@ -61,31 +92,75 @@ def link(table: str, fields: dict[str, Value], after: tuple[int, str]) -> tuple[
     return seq, chain_hash(table, after[1], {c: fields[c] for c in CHAINED[table]})
 
 
-def chain_rows(conn: sqlite3.Connection, table: str) -> Iterator[dict[str, Value]]:
-    """Every row of `table` in chain order (seq, then rows without one), with `hash`."""
-    columns = ", ".join((*CHAINED[table], "hash"))
+def chain_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str] | None = None,
+    origin: str | None = None,
+) -> Iterator[dict[str, Value]]:
+    """The rows of one chain of `table` in chain order (seq, then rows without one), with
+    `hash`: `origin`'s (None: every row, as before 0004), `columns` as hashed."""
+    names = ", ".join((*(columns or CHAINED[table]), "hash"))
+    where, params = ("", ()) if origin is None else (" WHERE origin = ?", (origin,))
     cursor = conn.execute(
-        f"SELECT {columns} FROM {table} ORDER BY seq IS NULL, seq, {_WRITTEN[table]}"
+        f"SELECT {names} FROM {table}{where} ORDER BY seq IS NULL, seq, {_WRITTEN[table]}",
+        params,
     )
-    names = [d[0] for d in cursor.description]
+    described = [d[0] for d in cursor.description]
     for row in cursor:
-        yield dict(zip(names, tuple(row), strict=True))
+        yield dict(zip(described, tuple(row), strict=True))
 
 
-def seal(conn: sqlite3.Connection) -> int:
-    """Link every row not linked yet, in the order written, after the chain's end.
-    Only where the triggers that freeze these tables are set aside (a bulk load, the
-    migration). Returns how many rows were linked."""
+def seal(conn: sqlite3.Connection, revision: str = PER_ORIGIN_SINCE) -> int:
+    """Link every row not linked yet, in the order written, after the end of its origin's
+    chain (of its table's chain, for a migration to a `revision` before 0004). Only where
+    the triggers that freeze these tables are set aside (a bulk load, a migration).
+    Returns how many rows were linked."""
     linked = 0
-    for table, columns in CHAINED.items():
-        after = last_link(conn, table)
-        pending = conn.execute(
-            f"SELECT rowid, {', '.join(c for c in columns if c != 'seq')} FROM {table}"
-            f" WHERE seq IS NULL ORDER BY {_WRITTEN[table]}"
-        ).fetchall()
-        for row in pending:
-            fields: dict[str, Value] = dict(zip(columns[1:], tuple(row)[1:], strict=True))
-            after = link(table, fields, after)
-            conn.execute(f"UPDATE {table} SET seq = ?, hash = ? WHERE rowid = ?", (*after, row[0]))
-            linked += 1
+    for table in CHAINED:
+        columns = chained_columns(table, revision)
+        per_origin = "origin" in columns
+        for origin in origins(conn, table) if per_origin else [None]:
+            after = last_link(conn, table, origin)
+            where, params = ("origin = ? AND ", (origin,)) if per_origin else ("", ())
+            pending = conn.execute(
+                f"SELECT rowid, {', '.join(c for c in columns if c != 'seq')} FROM {table}"
+                f" WHERE {where}seq IS NULL ORDER BY {_WRITTEN[table]}",
+                params,
+            ).fetchall()
+            for row in pending:
+                fields: dict[str, Value] = dict(zip(columns[1:], tuple(row)[1:], strict=True))
+                seq = after[0] + 1
+                after = seq, chain_hash(table, after[1], {"seq": seq, **fields})
+                conn.execute(
+                    f"UPDATE {table} SET seq = ?, hash = ? WHERE rowid = ?", (*after, row[0])
+                )
+                linked += 1
     return linked
+
+
+def reseal(conn: sqlite3.Connection, table: str, columns: Sequence[str]) -> int:
+    """Re-hash every row of `table` over `columns`, each origin's chain in seq order (the
+    rows keep their seq), reading a batch at a time. For a migration that rewrote fields
+    of rows whose chain it verified first, with the freezing triggers set aside."""
+    done = 0
+    has_origin = "origin" in columns
+    for origin in origins(conn, table) if has_origin else [None]:
+        previous, seq = GENESIS, 0
+        where = "origin = ? AND " if has_origin else ""
+        while True:
+            rows = conn.execute(
+                f"SELECT rowid, {', '.join(columns)} FROM {table}"
+                f" WHERE {where}seq > ? ORDER BY seq LIMIT {_BATCH}",
+                (origin, seq) if has_origin else (seq,),
+            ).fetchall()
+            if not rows:
+                break
+            updates = []
+            for row in rows:
+                fields = dict(zip(columns, tuple(row)[1:], strict=True))
+                previous = chain_hash(table, previous, fields)
+                updates.append((previous, row[0]))
+            conn.executemany(f"UPDATE {table} SET hash = ? WHERE rowid = ?", updates)
+            seq, done = int(rows[-1][columns.index("seq") + 1]), done + len(rows)
+    return done

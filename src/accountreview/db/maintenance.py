@@ -182,7 +182,7 @@ def _check_content(conn: sqlite3.Connection, health: Health) -> None:
     if REVISIONS.index(health.schema) >= REVISIONS.index(CHAINED_SINCE) and not any(
         p.startswith("table ") for p in shape
     ):
-        health.problems.extend(_listed("record", record_problems(conn)))
+        health.problems.extend(_listed("record", record_problems(conn, health.schema)))
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     health.problems.extend(
         _listed(

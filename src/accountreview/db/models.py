@@ -149,15 +149,18 @@ class ReviewSlot(SQLModel, table=True):
 class ReviewSnapshot(SQLModel, table=True):
     """One slot as it stood when the review was closed (the n-th time).
 
-    `seq` and `hash` chain the rows (see `domain.chain`); `confirmed_in_role` is
-    whether the person had been confirmed in role that week (NULL: closed by a
-    version before 0003, which did not record it).
+    `origin` is the device that wrote the row; `seq` and `hash` chain each origin's
+    rows (see `domain.chain`); `confirmed_in_role` is whether the person had been
+    confirmed in role that week (NULL: closed by a version before 0003, which did not
+    record it). Two laptops that closed one review offline each keep their five.
     """
 
     __tablename__ = "review_snapshot"
     __table_args__ = (
-        UniqueConstraint("review_id", "close_number", "position", name="uq_snapshot_slot"),
-        Index("uq_review_snapshot_seq", "seq", unique=True),
+        UniqueConstraint(
+            "review_id", "close_number", "origin", "position", name="uq_snapshot_slot"
+        ),
+        Index("uq_review_snapshot_origin_seq", "origin", "seq", unique=True),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -173,16 +176,18 @@ class ReviewSnapshot(SQLModel, table=True):
     next_contact_on: date | None = None
     taken_at: datetime
     confirmed_in_role: bool | None = None
+    origin: str
     seq: int | None = None
     hash: str | None = None
 
 
 class AuditLog(SQLModel, table=True):
     """Append-only record of what happened to reviews (close, reopen) and why, each entry
-    chained to the one before by `seq` and `hash` (see `domain.chain`)."""
+    chained to the one its device (`origin`) wrote before by `seq` and `hash` (see
+    `domain.chain`)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("uq_audit_log_seq", "seq", unique=True),)
+    __table_args__ = (Index("uq_audit_log_origin_seq", "origin", "seq", unique=True),)
 
     id: uuid.UUID = Field(primary_key=True)
     at: datetime
@@ -192,6 +197,7 @@ class AuditLog(SQLModel, table=True):
     review_id: uuid.UUID | None = Field(default=None, foreign_key="review.id", index=True)
     close_number: int | None = None
     reason: str | None = None
+    origin: str
     seq: int | None = None
     hash: str | None = None
 
@@ -203,3 +209,54 @@ class AppMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class SyncState(SQLModel, table=True):
+    """What this file knows of the hub: `device` (this file's origin), `hub` (the URL,
+    without password, once a sync succeeded), `cursor`, `last_sync_at`, `last_error`,
+    and `applying` (only inside the transaction that applies pulled rows)."""
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class SyncOutbox(SQLModel, table=True):
+    """Changes waiting to be pushed, one row per inserted row or changed field; written
+    only by triggers, and only when a hub is set and pulled rows are not being applied.
+    `old_value` / `new_value` are JSON text of the values as SQLite stores them."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (
+        CheckConstraint("kind IN ('insert', 'update')", name="sync_outbox_kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    change_id: str = Field(unique=True)
+    kind: str
+    tbl: str
+    row_id: str
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+    made_at: str
+
+
+class SyncConflict(SQLModel, table=True):
+    """A change the hub did not take as it was (mine / theirs as JSON text) until the
+    person chooses (`resolution` 'mine' or 'theirs')."""
+
+    __tablename__ = "sync_conflict"
+
+    id: str = Field(primary_key=True)
+    tbl: str
+    row_id: str
+    field: str | None = None
+    mine: str | None = None
+    theirs: str | None = None
+    reason: str
+    made_at: str
+    resolved_at: str | None = None
+    resolution: str | None = None

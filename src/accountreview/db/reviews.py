@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from accountreview.db.chain import CHAINED, last_link, link
+from accountreview.db.chain import CHAINED, last_link, link, local_origin
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain import ids
 from accountreview.domain.enums import Level, ReviewStatus, Role
@@ -178,9 +178,11 @@ def insert_snapshot(
     """Freeze `entries` as close `close_number` of an open review (before it is closed),
     each row linked into the snapshots' hash chain."""
     stamp = now_text()
-    after = last_link(conn, "review_snapshot")
+    origin = local_origin(conn)
+    after = last_link(conn, "review_snapshot", origin)
     for e in entries:
         fields: dict[str, str | int | float | None] = {
+            "origin": origin,
             "id": new_id(),
             "review_id": review_id,
             "close_number": close_number,
@@ -215,7 +217,13 @@ def _snapshot_row(r: sqlite3.Row) -> SnapshotRow:
 
 _SNAPSHOT_READ = (
     "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
-    " next_contact_on, confirmed_in_role FROM review_snapshot"
+    " next_contact_on, confirmed_in_role FROM review_snapshot n"
+)
+# When two laptops closed one review offline, both fives are kept; the one of the
+# origin that sorts first is the review's (the same choice on every laptop).
+_FIRST_ORIGIN = (
+    " AND n.origin = (SELECT min(o.origin) FROM review_snapshot o"
+    " WHERE o.review_id = n.review_id AND o.close_number = n.close_number)"
 )
 
 
@@ -223,7 +231,7 @@ def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[Sna
     """Every frozen five of a review, by close number."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, ', 1)}"
-        " WHERE review_id = ? ORDER BY close_number, position",
+        f" WHERE review_id = ?{_FIRST_ORIGIN} ORDER BY close_number, position",
         (review_id,),
     ).fetchall()
     result: dict[int, list[SnapshotRow]] = {}
@@ -236,7 +244,8 @@ def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRo
     """The slots as frozen at the review's latest close."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ} WHERE review_id = ? AND close_number ="
-        " (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?) ORDER BY position",
+        f" (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?){_FIRST_ORIGIN}"
+        " ORDER BY position",
         (review_id, review_id),
     ).fetchall()
     return [_snapshot_row(r) for r in rows]
@@ -270,8 +279,10 @@ def insert_audit(
     close_number: int | None,
     reason: str | None,
 ) -> None:
-    """Append an entry to the audit log, linked into its hash chain."""
+    """Append an entry to the audit log, linked into this device's hash chain."""
+    origin = local_origin(conn)
     fields: dict[str, str | int | float | None] = {
+        "origin": origin,
         "id": new_id(),
         "at": now_text(),
         "actor_id": actor_id,
@@ -281,7 +292,7 @@ def insert_audit(
         "close_number": close_number,
         "reason": reason,
     }
-    _seq, digest = link("audit_log", fields, last_link(conn, "audit_log"))
+    _seq, digest = link("audit_log", fields, last_link(conn, "audit_log", origin))
     conn.execute(
         f"INSERT INTO audit_log ({', '.join(fields)}, hash)"
         f" VALUES ({', '.join('?' for _ in fields)}, ?)",

@@ -15,7 +15,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from accountreview.db.chain import CHAINED, chain_rows
+from accountreview.db.chain import CHAINED, chain_rows, chained_columns, origins
 from accountreview.domain.chain import chain_problems
 
 FINGERPRINTS = Path(__file__).with_name("schema.json")
@@ -58,19 +58,34 @@ def schema_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
     return problems
 
 
-def record_problems(conn: sqlite3.Connection) -> list[str]:
-    """Breaks in the hash chains, and reviews whose closes and reopens do not match the
-    audit log and the frozen slots (a close or reopen deleted, or added, with its rows)."""
+def chain_problems_of(conn: sqlite3.Connection, revision: str) -> list[str]:
+    """Breaks in the hash chains of a file at schema `revision`: every origin's chain of
+    each chained table (one chain per table before 0004)."""
     problems: list[str] = []
     for table in CHAINED:
-        problems += chain_problems(table, chain_rows(conn, table))
+        columns = chained_columns(table, revision)
+        if "origin" not in columns:
+            problems += chain_problems(table, chain_rows(conn, table, columns))
+            continue
+        for origin in origins(conn, table):
+            problems += chain_problems(table, chain_rows(conn, table, columns, origin), origin)
+    return problems
+
+
+def record_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
+    """Breaks in the hash chains, and reviews whose closes and reopens do not match the
+    audit log and the frozen slots (a close or reopen deleted, or added, with its rows).
+    Two laptops that closed one review offline both keep their five: a close number
+    counts once, its five slots once."""
+    problems = chain_problems_of(conn, revision)
     rows = conn.execute(
         "SELECT r.week, a.name, r.status, r.close_count,"
-        " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
+        " (SELECT count(DISTINCT l.close_number) FROM audit_log l WHERE l.review_id = r.id"
         "  AND l.action = 'review.closed'),"
-        " (SELECT count(*) FROM audit_log l WHERE l.review_id = r.id"
+        " (SELECT count(DISTINCT l.close_number) FROM audit_log l WHERE l.review_id = r.id"
         "  AND l.action = 'review.reopened'),"
-        " (SELECT count(*) FROM review_snapshot s WHERE s.review_id = r.id)"
+        " (SELECT count(DISTINCT s.close_number * 8 + s.position) FROM review_snapshot s"
+        "  WHERE s.review_id = r.id)"
         " FROM review r LEFT JOIN account a ON a.id = r.account_id ORDER BY r.week, a.name"
     ).fetchall()
     for week, account, status, closes, logged, reopens, frozen in rows:

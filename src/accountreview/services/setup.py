@@ -11,13 +11,15 @@ from accountreview.db.connection import (
     path_from_target,
     schema_version,
 )
-from accountreview.db.errors import DatabaseProblem
+from accountreview.db.errors import DatabaseDamaged, DatabaseProblem
 from accountreview.services.errors import InvalidInput, NotFound, Refused
 
 DEMO_KEY = "demo_seed"
 
 
 def _problem(problem: DatabaseProblem) -> Exception:
+    if isinstance(problem, DatabaseDamaged):  # a broken record stops an upgrade: exit 3
+        return Refused(str(problem))
     return NotFound(str(problem)) if problem.not_found else InvalidInput(str(problem))
 
 

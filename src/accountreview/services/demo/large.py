@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from accountreview.db import bulk
 from accountreview.db import reps as rep_queries
 from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.db.chain import local_origin
 from accountreview.db.connection import Database
 from accountreview.domain import ids
 from accountreview.domain.dates import IsoWeek
@@ -105,6 +106,7 @@ class LargeBuilder:
         self.stale_after = DEFAULT_SETTINGS.stale_after_days
         self.people_left = plan.stakeholders
         self.touches_left = plan.touches
+        self.origin = ""  # the file's device, read when the load starts
 
     def day(self, ordinal: int | None) -> str | None:
         return None if ordinal is None else self.iso[ordinal - self.base]
@@ -116,6 +118,7 @@ class LargeBuilder:
         """Generate and insert everything in one transaction."""
         plan = self.plan
         with bulk.bulk_load(db, on_restore=lambda: report("indexes", 0, 1)) as loader:
+            self.origin = local_origin(loader.conn)  # the device its record is chained to
             rep_ids = self.reps(loader)
             rep_queries.set_meta(loader.conn, CURRENT_REP_KEY, rep_ids[0])
             done = 0
@@ -346,7 +349,7 @@ class LargeBuilder:
     def closed_review(
         self, rows: Rows, account_id: str, rep_id: str, week: str, day: int, five: list[Person]
     ) -> None:
-        new_id, review_id = self.new_id, ids.review_id(account_id, week)
+        new_id, review_id, origin = self.new_id, ids.review_id(account_id, week), self.origin
         minute = self.maker.between(0, 59)
         opened = self.stamp(day, f"09:{minute:02d}:00")
         closed = self.stamp(day, f"16:{minute:02d}:00")
@@ -360,8 +363,8 @@ class LargeBuilder:
             slots.append((slot, review_id, position, person.id, on, closed))
             last, planned = self.day(person.last_contact(day)), self.day(person.next_contact_on)
             snapshots.append(
-                (new_id(), review_id, 1, position, *person.stored, last, planned, 1, closed)
+                (new_id(), review_id, 1, position, *person.stored, last, planned, 1, closed, origin)
             )
         rows["audit_log"].append(
-            (new_id(), closed, rep_id, "review.closed", account_id, review_id, 1, None)
+            (new_id(), closed, rep_id, "review.closed", account_id, review_id, 1, None, origin)
         )

@@ -191,7 +191,7 @@ def upgrade() -> None:
         " WHERE close_number = (SELECT close_count FROM review r"
         " WHERE r.id = review_snapshot.review_id AND r.status = 'closed')"
     )
-    seal(op.get_bind().connection.dbapi_connection)
+    seal(op.get_bind().connection.dbapi_connection, revision)  # the chains as 0003 made them
     for name, message in _SET_ASIDE.items():
         op.execute(_frozen_update_trigger(name, message))
     op.execute("DROP TRIGGER review_closed_no_update")

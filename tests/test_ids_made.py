@@ -23,40 +23,11 @@ SF = Path(__file__).resolve().parent.parent / "data" / "samples" / "salesforce"
 
 
 def test_derived_ids_are_uuid5_of_the_project_namespace() -> None:
+    """`domain.ids` hashes without building UUIDs (for the large demo's speed): the same."""
     expected = uuid.uuid5(ids.NAMESPACE, "review\x1fabc\x1f2026-W48").hex
     assert ids.review_id("abc", "2026-W48") == expected
     assert ids.slot_id(expected, 3) == uuid.uuid5(ids.NAMESPACE, f"slot\x1f{expected}\x1f3").hex
     assert len(ids.random_id()) == 32 and ids.random_id() != ids.random_id()
-
-
-def test_a_rep_is_the_same_rep_in_any_case_and_spacing() -> None:
-    assert ids.rep_id(" Ann.Lee@Example.COM ") == ids.rep_id("ann.lee@example.com")
-    assert ids.rep_id("ann@example.com") != ids.rep_id("bob@example.com")
-
-
-def test_a_person_is_known_by_email_else_by_name_and_a_duplicate_gets_a_counter() -> None:
-    by_email = ids.stakeholder_id("acct", "Sam@Acme.example", "Sam Okafor")
-    assert by_email == ids.stakeholder_id("acct", "sam@acme.example", "Samuel O.")
-    assert by_email != ids.stakeholder_id("other", "sam@acme.example", "Sam Okafor")
-    assert ids.stakeholder_id("acct", None, "Sam  OKAFOR") == ids.stakeholder_id(
-        "acct", "  ", "sam okafor"
-    )
-    taken = {by_email}
-    second = ids.stakeholder_id("acct", "sam@acme.example", "Sam", taken.__contains__)
-    taken.add(second)
-    third = ids.stakeholder_id("acct", "sam@acme.example", "Sam", taken.__contains__)
-    assert len({by_email, second, third}) == 3
-    # The same on every laptop: the counter is part of what is hashed.
-    assert second == ids.stakeholder_id("acct", "sam@acme.example", "x", {by_email}.__contains__)
-
-
-def test_crm_records_get_the_id_of_their_source_and_crm_id() -> None:
-    assert ids.crm_id_for("account", "salesforce", "001A") == ids.crm_id_for(
-        "account", "salesforce", "001A"
-    )
-    assert ids.crm_id_for("account", "salesforce", "001A") != ids.crm_id_for(
-        "stakeholder", "salesforce", "001A"
-    )
 
 
 def wrong_ids(path: Path) -> list[str]:
@@ -115,8 +86,8 @@ def test_a_crm_import_makes_the_same_ids_in_two_files(tmp_path: Path) -> None:
                 " SELECT 'touch', id, crm_id FROM touch ORDER BY 1, 2"
             ).fetchall()
             made.append([tuple(r) for r in rows])
-            for kind, row_id, crm in made[-1]:
-                assert row_id == ids.crm_id_for(str(kind), "salesforce", str(crm))
+            for table, row_id, crm in made[-1]:
+                assert row_id == ids.crm_id_for(str(table), "salesforce", str(crm))
         finally:
             ws.close()
         assert wrong_ids(tmp_path / name) == []

@@ -1,0 +1,208 @@
+"""Rows pulled from the hub, applied to this file in the caller's write transaction.
+
+`applying` is set meanwhile, so the outbox triggers stay quiet (a pulled row is not
+a change to push back) and the freezing triggers let pulled frozen rows in: another
+device's snapshots and audit entries, each after the end of its own chain. Nothing
+frozen is ever changed: a pulled closed review's slots that differ are reported.
+
+Order: reps, accounts, stakeholders, touches (upserted by id); new reviews (inserted
+open, as every review starts); then each review's closes and reopens replayed in
+order, its slots set while it is open, a close's five frozen before its audit entry
+and the review closed after it; then the other frozen rows. A field whose local
+change still waits in the outbox keeps the local value: it will be pushed and the
+hub decides. Foreign keys are checked at commit (a batch may hold a child before
+its parent). The cursor is set in the same transaction, so a failure leaves neither.
+"""
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from accountreview.db.sync.outbox import Row, current_row
+from accountreview.db.sync.state import set_state
+from accountreview.db.sync.tables import FROZEN_TABLES, MUTABLE, SYNCED_TABLES, table_columns
+
+
+@dataclass
+class ApplyReport:
+    """What a batch changed: rows inserted and updated per table, fields kept because a
+    local change waits to be pushed, and pulled values this file cannot take."""
+
+    inserted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kept_waiting: list[tuple[str, str, str]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+class _Apply:
+    def __init__(self, conn: sqlite3.Connection, rows: Mapping[str, Sequence[Row]]) -> None:
+        self.conn, self.rows, self.report = conn, rows, ApplyReport()
+        self.columns = {t: table_columns(conn, t) for t in SYNCED_TABLES}
+        self.waiting = {
+            (str(r[0]), str(r[1]), str(r[2]))
+            for r in conn.execute(
+                "SELECT tbl, row_id, field FROM sync_outbox WHERE kind = 'update'"
+            )
+        }
+
+    def insert(self, table: str, row: Row) -> None:
+        names = [c for c in self.columns[table] if c in row]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[c] for c in names],
+        )
+        self.report.inserted[table] += 1
+
+    def update(self, table: str, row: Row, local: Row) -> None:
+        """Set the mutable fields that differ, but those with a local change waiting."""
+        changes: dict[str, Any] = {}
+        for column in MUTABLE[table]:
+            if column not in row or row[column] == local[column]:
+                continue
+            if (table, str(row["id"]), column) in self.waiting:
+                self.report.kept_waiting.append((table, str(row["id"]), column))
+            else:
+                changes[column] = row[column]
+        if changes:
+            self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
+                [*changes.values(), row["id"]],
+            )
+            self.report.updated[table] += 1
+
+    def upsert(self, table: str, row: Row) -> None:
+        local = current_row(self.conn, table, str(row["id"]))
+        if local is None:
+            self.insert(table, row)
+        elif table not in FROZEN_TABLES:
+            self.update(table, row, local)
+
+    def review_status(self, review_id: str) -> tuple[str, int] | None:
+        row = self.conn.execute(
+            "SELECT status, close_count FROM review WHERE id = ?", (review_id,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    def new_reviews(self) -> None:
+        """Insert pulled reviews this file lacks, open: their closes are replayed."""
+        for row in self.rows.get("review", ()):
+            if self.review_status(str(row["id"])) is None:
+                start = {"status": "open", "close_count": 0, "closed_at": None}
+                self.insert("review", {**row, **start, "closed_by_id": None})
+
+    def slots(self, rows: Sequence[Row]) -> None:
+        """Upsert slots; a closed review's slots cannot change (reported if they differ)."""
+        for row in rows:
+            state = self.review_status(str(row["review_id"]))
+            local = current_row(self.conn, "review_slot", str(row["id"]))
+            if state is not None and state[0] == "closed":
+                if local is None or any(
+                    row.get(c, local[c]) != local[c] for c in MUTABLE["review_slot"]
+                ):
+                    self.report.refused.append(
+                        f"review_slot {row['id']}: its review is closed here; kept as frozen"
+                    )
+                continue
+            self.upsert("review_slot", row)
+
+    def frozen(self, table: str, row: Row) -> None:
+        if current_row(self.conn, table, str(row["id"])) is None:
+            self.insert(table, row)
+
+    def close(self, entry: Row, slots: Sequence[Row]) -> None:
+        """Replay a pulled close: the slots (while open), its five, its entry, the status."""
+        review_id, number = str(entry["review_id"]), int(entry["close_number"])
+        if self.review_status(review_id) == ("open", number - 1):
+            self.slots(slots)
+        five = [
+            r
+            for r in self.rows.get("review_snapshot", ())
+            if r["review_id"] == review_id
+            and r["close_number"] == number
+            and r["origin"] == entry["origin"]
+        ]
+        for row in sorted(five, key=lambda r: int(r["seq"])):
+            self.frozen("review_snapshot", row)
+        self.frozen("audit_log", entry)
+        if self.review_status(review_id) != ("open", number - 1):
+            return  # closed here already (two laptops closed it): both fives are kept
+        pulled = next((r for r in self.rows.get("review", ()) if r["id"] == review_id), None)
+        same = pulled is not None and pulled["close_count"] == number
+        self.conn.execute(
+            "UPDATE review SET status = 'closed', close_count = ?, closed_at = ?,"
+            " closed_by_id = ? WHERE id = ?",
+            (
+                number,
+                pulled["closed_at"] if same and pulled else entry["at"],
+                pulled["closed_by_id"] if same and pulled else entry["actor_id"],
+                review_id,
+            ),
+        )
+        self.report.updated["review"] += 1
+
+    def reopen(self, entry: Row) -> None:
+        review_id = str(entry["review_id"])
+        self.frozen("audit_log", entry)
+        if self.review_status(review_id) == ("closed", int(entry["close_number"])):
+            self.conn.execute(
+                "UPDATE review SET status = 'open', closed_at = NULL, closed_by_id = NULL"
+                " WHERE id = ?",
+                (review_id,),
+            )
+            self.report.updated["review"] += 1
+
+    def replay(self) -> None:
+        """Each pulled close and reopen, in the order the hub took them (`hub_seq` when
+        the rows carry it, else their time), then every slot, then the other frozen rows."""
+        slots: dict[str, list[Row]] = defaultdict(list)
+        for row in self.rows.get("review_slot", ()):
+            slots[str(row["review_id"])].append(row)
+        events = [
+            r
+            for r in self.rows.get("audit_log", ())
+            if r.get("action") in ("review.closed", "review.reopened")
+            and self.review_status(str(r.get("review_id"))) is not None
+        ]
+        for entry in sorted(events, key=_causal):
+            if current_row(self.conn, "audit_log", str(entry["id"])) is not None:
+                continue
+            if entry["action"] == "review.closed":
+                self.close(entry, slots[str(entry["review_id"])])
+            else:
+                self.reopen(entry)
+        for rows in slots.values():
+            self.slots(rows)
+        for table in FROZEN_TABLES:
+            for row in sorted(self.rows.get(table, ()), key=lambda r: (r["origin"], r["seq"])):
+                self.frozen(table, row)
+
+
+def _causal(row: Row) -> tuple[Any, ...]:
+    return (row.get("hub_seq") or 0, str(row["at"]), str(row["origin"]), int(row["seq"]))
+
+
+def apply_pulled(
+    conn: sqlite3.Connection, rows_by_table: Mapping[str, Sequence[Row]], cursor: int
+) -> ApplyReport:
+    """Apply a batch of pulled rows (see the module's docstring) and set `cursor`, in the
+    caller's write transaction: if anything fails, the caller's rollback leaves neither.
+    Applying the same batch twice gives the same file. Keys of a row that this file has
+    no column for (the hub's `hub_seq`, `login`) are ignored."""
+    unknown = sorted(set(rows_by_table) - set(SYNCED_TABLES))
+    if unknown:
+        raise ValueError(f"not synced tables: {', '.join(unknown)}")
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    set_state(conn, "applying", "1")
+    try:
+        run = _Apply(conn, rows_by_table)
+        for table in ("rep", "account", "stakeholder", "touch"):
+            for row in rows_by_table.get(table, ()):
+                run.upsert(table, row)
+        run.new_reviews()
+        run.replay()
+        set_state(conn, "cursor", str(cursor))
+    finally:
+        set_state(conn, "applying", None)
+    return run.report
