@@ -1,7 +1,17 @@
 """The command line: `accountreview …`. See `cli.app` for the shared parts."""
 
 # Importing a command module registers its commands.
-from accountreview.cli import accounts, audit, data, exporting, hub, recovery, reviews, serve  # noqa: F401
+from accountreview.cli import (  # noqa: F401
+    accounts,
+    audit,
+    data,
+    exporting,
+    hub,
+    recovery,
+    reviews,
+    serve,
+    sync,
+)
 from accountreview.cli.app import app
 
 

@@ -31,7 +31,7 @@ EXIT_CODES = {
     1: "an unexpected error (a bug: please report it), or answered no",
     2: "bad usage or input; nothing saved",
     3: "refused by a rule, or a damaged database/backup (each problem listed)",
-    4: "not found",
+    4: "not found; for sync and hub: the hub cannot be reached (nothing lost)",
     5: "the database is busy (another program is writing); nothing saved",
     6: "cannot write: disk full, read-only, permission denied; nothing saved",
     141: "the output pipe was closed (`queue | head -1`); ends quietly",

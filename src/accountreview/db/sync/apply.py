@@ -56,10 +56,12 @@ class _Apply:
         self.report.inserted[table] += 1
 
     def update(self, table: str, row: Row, local: Row) -> None:
-        """Set the mutable fields that differ, but those with a local change waiting."""
+        """Set the fields that differ, but those with a local change waiting. A column
+        that never changes once made (a creation stamp of a row two laptops made with one
+        derived id) takes the hub's value too: it is the one every replica holds."""
         changes: dict[str, Any] = {}
-        for column in MUTABLE[table]:
-            if column not in row or row[column] == local[column]:
+        for column in self.columns[table]:
+            if column == "id" or column not in row or row[column] == local[column]:
                 continue
             if (table, str(row["id"]), column) in self.waiting:
                 self.report.kept_waiting.append((table, str(row["id"]), column))
@@ -86,11 +88,20 @@ class _Apply:
         return None if row is None else (str(row[0]), int(row[1]))
 
     def new_reviews(self) -> None:
-        """Insert pulled reviews this file lacks, open: their closes are replayed."""
+        """Insert pulled reviews this file lacks, open: their closes are replayed. One
+        this file opened too (the same derived id) takes the hub's opening while open."""
         for row in self.rows.get("review", ()):
-            if self.review_status(str(row["id"])) is None:
+            state = self.review_status(str(row["id"]))
+            if state is None:
                 start = {"status": "open", "close_count": 0, "closed_at": None}
                 self.insert("review", {**row, **start, "closed_by_id": None})
+            elif state[0] == "open" and "opened_at" in row:
+                self.conn.execute(
+                    "UPDATE review SET opened_at = ?, opened_by_id = ? WHERE id = ?"
+                    " AND (opened_at IS NOT ? OR opened_by_id IS NOT ?)",
+                    (row["opened_at"], row["opened_by_id"], row["id"], row["opened_at"],
+                     row["opened_by_id"]),
+                )  # fmt: skip
 
     def slots(self, rows: Sequence[Row]) -> None:
         """Upsert slots; a closed review's slots cannot change (reported if they differ)."""

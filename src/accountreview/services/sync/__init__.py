@@ -11,6 +11,8 @@ Only `engine` imports the hub (psycopg), and only when a sync runs: the status a
 conflicts can be read at start-up for free.
 """
 
+from accountreview.services.sync.conflicts import list_conflicts, resolve_conflict, sync_status
+from accountreview.services.sync.engine import sync_once
 from accountreview.services.sync.report import (
     ConflictView,
     HubOffline,
@@ -27,4 +29,8 @@ __all__ = [
     "RefusedChange",
     "SyncReport",
     "SyncStatus",
+    "list_conflicts",
+    "resolve_conflict",
+    "sync_once",
+    "sync_status",
 ]

@@ -44,13 +44,26 @@ MUTABLE = {
 
 FUNCTIONS = r"""
 -- Who is signed in: the rep row whose login is the current role (NULL for anyone else).
-CREATE FUNCTION hub_me() RETURNS text LANGUAGE sql STABLE
-    AS $$ SELECT id FROM rep WHERE login = current_user $$;
+-- The lookup runs as the owner (rep's own policy asks who you are: no recursion). These
+-- small functions are plpgsql, which keeps its query plans for the session (an SQL
+-- function is planned again in every statement: 5x the cost of a pushed row). No SET
+-- search_path (it would cost every call): names are schema-qualified.
+CREATE FUNCTION hub_rep_of(p_login name) RETURNS text LANGUAGE plpgsql STABLE
+    SECURITY DEFINER AS $$
+BEGIN
+    RETURN (SELECT id FROM public.rep WHERE login = p_login);
+END $$;
+CREATE FUNCTION hub_me() RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN public.hub_rep_of(current_user);
+END $$;
 
 -- The hub's admin is whoever owns the database (the person who ran `hub init`).
-CREATE FUNCTION hub_is_admin() RETURNS boolean LANGUAGE sql STABLE
-    AS $$ SELECT pg_has_role(current_user, d.datdba, 'USAGE')
-          FROM pg_database d WHERE d.datname = current_database() $$;
+CREATE FUNCTION hub_is_admin() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT pg_catalog.pg_has_role(current_user, d.datdba, 'USAGE')
+            FROM pg_catalog.pg_database d WHERE d.datname = current_database());
+END $$;
 
 -- One writer at a time takes sequence numbers, and keeps the lock until it commits: so
 -- numbers become visible in order, and a puller that has read up to N never meets a row
@@ -245,6 +258,6 @@ def downgrade() -> None:
     for name in (
         "hub_apply_update(text, text, text, text, jsonb, jsonb)", "hub_mutable_fields()",
         "hub_account_of(text, text)", "hub_actor()", "hub_closed_slot()", "hub_frozen()",
-        "hub_stamp()", "hub_is_admin()", "hub_me()",
+        "hub_stamp()", "hub_is_admin()", "hub_me()", "hub_rep_of(name)",
     ):  # fmt: skip
         op.execute(f"DROP FUNCTION {name}")

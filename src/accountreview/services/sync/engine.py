@@ -1,0 +1,171 @@
+"""`sync_once`: push this file's changes to the hub, then pull what the hub has.
+
+Crash-safe and idempotent by construction, whatever moment a sync is killed at:
+- **Push.** A batch of the outbox (or, for a file that never synced, of every row) is
+  sent in ONE hub transaction. Only after the hub committed does this file forget the
+  batch, in a local transaction that also records the conflicts the hub reported. A kill
+  in between re-sends the batch next time: the hub does nothing the second time (a change
+  id it has seen, a row id it has).
+- **Pull.** Each batch of rows the hub has past this file's cursor is applied together
+  with the new cursor in one local transaction: a kill leaves the cursor where the rows
+  are, and the next run pulls from there.
+- The hub's order is its own sequence number, never a laptop's clock.
+"""
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from accountreview.services.errors import InvalidInput, Refused
+from accountreview.services.sync import state
+from accountreview.services.sync.address import HubAddress, choose_hub
+from accountreview.services.sync.checkpoint import checkpoint
+from accountreview.services.sync.conflicts import local_conflict, take_theirs, view
+from accountreview.services.sync.report import (
+    HubOffline,
+    HubRefusedSync,
+    RefusedChange,
+    SyncReport,
+)
+from accountreview.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from accountreview.hub.push import Conn
+
+PUSH_BATCH = 500
+PULL_BATCH = 2000
+# Smaller batches on request, so a crash test has several steps to kill a sync between.
+BATCH_ENV = "ACCOUNTREVIEW_SYNC_BATCH"
+NO_HUB = (
+    "no hub to sync with: give --hub postgresql://user@host:port/dbname"
+    " (or set ACCOUNTREVIEW_HUB); it is remembered after the first sync"
+)
+
+
+def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
+    """Push this file's waiting changes to the hub, then pull what the signed-in person may
+    see; see the module docstring for why a kill at any moment loses nothing.
+
+    `hub_url` (--hub) wins over ACCOUNTREVIEW_HUB and the remembered hub. Raises
+    HubOffline (exit 4) or HubRefusedSync (exit 3) with nothing changed locally but the
+    recorded error; a change the hub refused is listed in the report (`refused`)."""
+    address = _address(ws, hub_url)
+    from accountreview.hub.connect import HubRefused, HubUnreachable
+
+    try:
+        with _hub_session(address) as hub:
+            report = _exchange(ws, hub, address)
+    except HubUnreachable as error:
+        state.record_failure(ws, f"offline: {error}")
+        raise HubOffline(str(error)) from None
+    except HubRefused as error:
+        state.record_failure(ws, f"refused: {error}")
+        raise HubRefusedSync(str(error)) from None
+    state.record_success(ws)
+    return report
+
+
+def _batch(default: int) -> int:
+    text = os.environ.get(BATCH_ENV, "")
+    return int(text) if text.isdigit() and int(text) > 0 else default
+
+
+def _address(ws: Workspace, hub_url: str | None) -> HubAddress:
+    remembered = state.remembered_hub(ws)
+    address = choose_hub(hub_url, remembered)
+    if address is None:
+        raise InvalidInput(NO_HUB)
+    if remembered and address.shown != remembered:
+        raise Refused(
+            f"{ws.db.path} syncs with {remembered}, not {address.shown}: a file follows one"
+            " hub (its cursor counts that hub's changes); use another --db for that hub"
+        )
+    return address
+
+
+@contextmanager
+def _hub_session(address: HubAddress) -> "Iterator[Conn]":
+    from accountreview.hub.connect import connect
+
+    conn = connect(address.url)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _exchange(ws: Workspace, hub: "Conn", address: HubAddress) -> SyncReport:
+    from accountreview.hub.pull import whoami
+
+    me = whoami(hub)
+    report = SyncReport(hub=address.shown, signed_in_as=_who(me))
+    never_synced = state.start_outbox(ws, address.shown)
+    if never_synced:
+        _push_every_row(ws, hub, report)
+    _push_outbox(ws, hub, report)
+    _pull(ws, hub, report)
+    state.adopt_signed_in(ws, str(me["id"]))
+    return report
+
+
+def _who(me: Mapping[str, Any]) -> str:
+    return f"{me.get('name')} <{me.get('email')}>"
+
+
+def _push_every_row(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
+    """The first push of a file that never synced: every row it has, parents first."""
+    from accountreview.db.sync import SYNCED_TABLES, all_rows
+    from accountreview.hub.push import push
+
+    for table in SYNCED_TABLES:
+        for rows in all_rows(ws.db.conn, table, _batch(PUSH_BATCH)):
+            result = push(hub, [], {table: rows})
+            checkpoint("push-committed")
+            report.pushed += result.applied
+            report.already += result.already
+            _keep_refusals(report, result.refused)
+
+
+def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
+    """The outbox, a batch at a time: the hub commits, then this file forgets the batch
+    and takes the hub's value of each field in conflict (the conflict keeps both)."""
+    from accountreview.db.sync import forget_pushed, outbox_batch, record_conflicts
+    from accountreview.hub.push import push
+
+    after = 0
+    while batch := outbox_batch(ws.db.conn, after, _batch(PUSH_BATCH)):
+        result = push(hub, batch)
+        checkpoint("push-committed")
+        conflicts = [local_conflict(c) for c in result.conflicts]
+        with ws.db.write() as conn:
+            forget_pushed(conn, batch[-1].seq)
+            record_conflicts(conn, conflicts)
+            take_theirs(conn, conflicts)
+        report.pushed += result.applied
+        report.already += result.already
+        report.conflicts.extend(view(c) for c in conflicts)
+        _keep_refusals(report, result.refused)
+        after = batch[-1].seq
+
+
+def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
+    """What the hub has past the cursor, a batch at a time, each saved with its cursor."""
+    from accountreview.db.sync import apply_pulled
+    from accountreview.hub.pull import pull_all
+
+    cursor = state.cursor(ws)
+    report.first_pull = cursor == 0
+    for batch in pull_all(hub, cursor, _batch(PULL_BATCH)):
+        checkpoint("pull-fetched")
+        with ws.db.write() as conn:
+            apply_pulled(conn, batch.rows, batch.cursor)
+        checkpoint("pull-applied")
+        report.pulled += batch.count
+
+
+def _keep_refusals(report: SyncReport, refused: Sequence[Any]) -> None:
+    for item in refused:
+        report.refused.append(
+            RefusedChange(table=item.table, row_id=item.row_id, reason=item.reason)
+        )

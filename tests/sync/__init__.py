@@ -1,0 +1,1 @@
+"""The sync proofs, on a real PostgreSQL hub (the `hub_server` fixture)."""
