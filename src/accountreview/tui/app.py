@@ -9,7 +9,7 @@ from functools import partial
 from os import PathLike
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -21,10 +21,11 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.literal import printable
+from accountreview.tui.sync_worker import SyncingApp, sync_binding_ids
 from accountreview.tui.widgets.key_bar import key_label
 
 
-class AccountReviewApp(App[None]):
+class AccountReviewApp(SyncingApp):
     """Walk a rep through the weekly review of each top account."""
 
     TITLE = "accountreview"
@@ -117,6 +118,7 @@ class AccountReviewApp(App[None]):
     def on_mount(self) -> None:
         self._load_preferences()
         self._start()
+        self.start_sync()  # in the background, only when the file has a hub
 
     def _load_preferences(self) -> None:
         """The user's keymap and last theme; a keymap that cannot be used is a message and
@@ -342,6 +344,7 @@ class AccountReviewApp(App[None]):
         yield SystemCommand(
             "App: back up the database", "a private copy in backups/", self.action_backup
         )
+        yield from self.sync_commands()
 
     def key_of(self, binding_id: str) -> str:
         """An app key as the key bar writes it (`key_label`), found by its binding id."""
@@ -378,6 +381,7 @@ def binding_ids() -> Iterator[str]:
                 if isinstance(binding, Binding) and binding.id:
                     yield binding.id
     yield from (b.id for b in AccountReviewApp.BINDINGS if isinstance(b, Binding) and b.id)
+    yield from sync_binding_ids()
 
 
 _SCREEN_MODULES = tuple(
@@ -385,6 +389,7 @@ _SCREEN_MODULES = tuple(
     for name in (
         "audit",
         "audit_rep",
+        "conflicts",
         "forms",
         "help",
         "history",

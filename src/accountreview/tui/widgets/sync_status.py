@@ -78,7 +78,7 @@ class SyncStatusLine(Line):
         dock: right;
         layer: overlay;
         width: auto;
-        max-width: 40;
+        max-width: 48;
         height: 1;
         padding: 0 1;
         background: $panel;
