@@ -146,6 +146,7 @@ class SyncingApp(App[None]):
     _schedule: SyncSchedule
     _edits: int = 0
     _sync_message: str | None = None
+    syncs_started = 0  # how many syncs this app ran (for tests and the benchmark)
 
     def start_sync(self) -> None:
         """Start syncing in the background if the file has a hub (remembered or
@@ -183,6 +184,7 @@ class SyncingApp(App[None]):
             self._read_status()
         if self._schedule.due(monotonic()):
             self._schedule.started()
+            self.syncs_started += 1
             self.sync_shown = replace(self.sync_shown, running=True)
             self.run_worker(self._sync_in_thread(), group="sync", exit_on_error=False)
         self._show_status()
