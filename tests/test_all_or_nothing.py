@@ -199,6 +199,8 @@ REFUSED: dict[str, list[list[str]]] = {
         ["serve", "--password-file", "{dir}/no-such-file"],
         ["--rep", "Nobody", "serve"],
     ],
+    "hub init": [["hub", "init"], ["hub", "init", "--hub", "postgresql://a:pw@127.0.0.1:1/hub"]],
+    "hub user add": [["hub", "user", "add", "A", "--email", "a@x.io", "--hub", "postgresql://h/x"]],
 }
 CASES = [(name, args) for name, cases in REFUSED.items() for args in cases]
 

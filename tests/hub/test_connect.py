@@ -3,6 +3,7 @@
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from accountreview.hub.connect import (
@@ -90,3 +91,34 @@ def test_the_password_can_come_from_a_pgpass_file(
     assert hub_server.owner_password not in bare
     with connect(bare) as conn:
         check_schema(conn, bare, "0003")
+
+
+def test_a_connection_lost_mid_sync_is_unreachable_and_the_push_left_nothing(
+    hub_server: PostgresServer, hub_team: Team
+) -> None:
+    from accountreview.hub.push import push
+    from hubdata import account_row
+
+    with connect(hub_team.ann.url) as conn:
+        pid = conn.info.backend_pid
+        with psycopg.connect(hub_server.superuser_url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(HubUnreachable) as error:
+            push(conn, [], {"account": [account_row(hub_team.ann.id)]})
+    assert error.value.exit_code == 4
+    with psycopg.connect(hub_team.owner_url) as owner:
+        assert owner.execute("SELECT count(*) FROM account").fetchone() == (0,)
+
+
+def test_push_and_pull_refuse_a_connection_inside_a_transaction(hub_team: Team) -> None:
+    from accountreview.hub.pull import pull
+    from accountreview.hub.push import push
+
+    with connect(hub_team.ann.url) as conn:
+        conn.execute("SELECT 1")  # a transaction is now open (not autocommit)
+        with pytest.raises(RuntimeError, match="no transaction open"):
+            push(conn, [])
+        with pytest.raises(RuntimeError, match="no transaction open"):
+            pull(conn, 0)
+        conn.rollback()
+        assert pull(conn, 0).cursor > 0

@@ -189,3 +189,65 @@ def test_a_member_pushing_their_own_rep_row_is_a_no_op(hub_team: Team) -> None:
         result = push(conn, [insert("rep", mine | {"name": "Ann Renamed"})])
     assert (result.applied, result.already, result.refused) == (0, 1, [])
     assert value(hub_team.owner_url, "rep", hub_team.ann.id, "name") == "Ann"
+
+
+def test_reopening_a_review_frees_its_slots_again(hub_team: Team) -> None:
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    changes = [
+        update("review", book.closed, "status", "closed", "open"),
+        update("review_slot", book.closed_slot, "stakeholder_id", book.stakeholder, None),
+    ]
+    with connect(hub_team.ann.url) as conn:
+        result = push(conn, changes)
+    assert (result.applied, result.conflicts, result.refused) == (2, [], [])
+    assert value(hub_team.owner_url, "review_slot", book.closed_slot, "stakeholder_id") is None
+
+
+def test_a_manager_cannot_push_changes_to_a_reps_account(hub_team: Team) -> None:
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    with connect(hub_team.mia.url) as conn:
+        result = push(conn, [update("stakeholder", book.stakeholder, "title", None, "CFO")])
+    assert [(r.table, r.row_id) for r in result.refused] == [("stakeholder", book.stakeholder)]
+    assert value(hub_team.owner_url, "stakeholder", book.stakeholder, "title") is None
+    with psycopg.connect(hub_team.owner_url) as conn:  # a refused change leaves no trace
+        assert conn.execute("SELECT count(*) FROM hub_change").fetchone() == (0,)
+
+
+def test_two_people_pushing_the_same_rows_in_opposite_orders_never_deadlock(
+    hub_team: Team,
+) -> None:
+    """Each push takes the hub's write lock first: pushers take turns, so one holding a
+    row another wants can never be waiting for that other (a deadlock would abort a push)."""
+    import threading
+
+    from accountreview.hub.connect import HubError
+
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    with psycopg.connect(hub_team.owner_url) as conn:
+        other = conn.execute(
+            "INSERT INTO stakeholder (id, account_id, name, created_at)"
+            " VALUES (md5('other'), %s, 'Other', 'x') RETURNING id",
+            (book.account,),
+        ).fetchone()
+    assert other is not None
+    pair = [book.stakeholder, str(other[0])]
+    failures: list[str] = []
+
+    def pusher(order: list[str], rounds: int) -> None:
+        with connect(hub_team.ann.url) as conn:
+            for n in range(rounds):
+                changes = [update("stakeholder", rid, "title", None, f"T{n}") for rid in order]
+                try:
+                    push(conn, changes)
+                except HubError as error:
+                    failures.append(str(error))
+
+    threads = [
+        threading.Thread(target=pusher, args=(pair, 30)),
+        threading.Thread(target=pusher, args=(pair[::-1], 30)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []

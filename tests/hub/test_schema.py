@@ -4,7 +4,7 @@ import psycopg
 import pytest
 
 from accountreview.hub import admin, models
-from accountreview.hub.connect import HubRefused, check_schema, connect
+from accountreview.hub.connect import HubRefused, check_schema, connect, open_hub
 
 CATALOG = {
     "tables": "SELECT c.relname || ':' || c.relrowsecurity || c.relforcerowsecurity"
@@ -93,6 +93,11 @@ def test_the_migrations_match_the_models(hub_url: str) -> None:
 def test_a_hub_without_the_schema_is_refused_naming_hub_init(hub_db: str) -> None:
     with connect(hub_db) as conn, pytest.raises(HubRefused, match="accountreview hub init"):
         check_schema(conn, hub_db, admin.HEAD)
+    with pytest.raises(HubRefused, match="has no accountreview schema"):
+        open_hub(hub_db)
+    admin.init_hub(hub_db)
+    with open_hub(hub_db) as conn:
+        assert conn.execute("SELECT count(*) FROM rep").fetchone() == (0,)
 
 
 def test_the_mutable_fields_agree_with_the_server(hub_url: str) -> None:

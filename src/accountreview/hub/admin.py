@@ -18,6 +18,7 @@ from psycopg import sql
 
 from accountreview.domain.ids import rep_id
 from accountreview.hub.connect import (
+    SCHEMA_HEAD,
     HubError,
     HubRefused,
     check_schema,
@@ -28,7 +29,7 @@ from accountreview.hub.connect import (
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MEMBERS = "accountreview_member"
-HEAD = "0003"  # the schema this version needs (a test checks it is Alembic's head)
+HEAD = SCHEMA_HEAD
 ROLES = ("rep", "manager")
 
 
@@ -58,7 +59,7 @@ def init_hub(url: str) -> str:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    connect(url).close()  # sign-in errors first, as the CLI reports them
+    _check_owner(url)  # sign-in errors first, as the CLI reports them
     engine = create_engine(
         "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
     )
@@ -82,6 +83,20 @@ def init_hub(url: str) -> str:
     return "created" if before is None else f"upgraded from {before}"
 
 
+def _check_owner(url: str) -> None:
+    """Only the database's owner may run `hub init`: the owner is the hub's admin (its
+    policies let it through), anyone else would make a hub they cannot administer."""
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT pg_has_role(current_user, d.datdba, 'USAGE'), pg_get_userbyid(d.datdba)"
+            " FROM pg_database d WHERE d.datname = current_database()"
+        ).fetchone()
+    if row is not None and not row[0]:
+        raise HubRefused(
+            f"hub init is run by the database's owner ({row[1]}), who becomes the hub's admin"
+        )
+
+
 def default_login(email: str) -> str:
     """The sign-in role of a person: their email, trimmed and case-folded."""
     return email.strip().casefold()
@@ -102,6 +117,7 @@ def add_user(
     with connect(url) as conn:
         check_schema(conn, url, HEAD)
         try:
+            _check_login_free(conn, login, rep_id(email))
             created = _ensure_role(conn, login, password)
             person = _upsert_rep(conn, name, email, role, manager_email, login)
             conn.commit()
@@ -129,15 +145,37 @@ def _check_user(name: str, email: str, role: str, password: str, login: str) -> 
         raise HubError(f"the login {login!r} is longer than PostgreSQL's 63 characters")
 
 
+def _check_login_free(
+    conn: psycopg.Connection[tuple[object, ...]], login: str, person: str
+) -> None:
+    other = conn.execute(
+        "SELECT email FROM rep WHERE login = %s AND id <> %s", (login, person)
+    ).fetchone()
+    if other is not None:
+        raise HubRefused(f"the login {login!r} is {other[0]}'s: choose another --login")
+
+
 def _ensure_role(conn: psycopg.Connection[tuple[object, ...]], login: str, password: str) -> bool:
-    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    found = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+        " WHERE m.member = r.oid AND g.rolname = %s), r.rolname = current_user OR r.rolsuper"
+        " FROM pg_roles r WHERE r.rolname = %s",
+        (MEMBERS, login),
+    ).fetchone()
+    exists = found is not None
+    if found is not None and (found[1] or not found[0]):
+        # Someone else's role on this server (or the owner's own): never re-passworded here.
+        raise HubRefused(
+            f"the PostgreSQL role {login!r} exists and is not one of the team's sign-ins:"
+            " choose another --login"
+        )
     verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")
     statement = "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
     conn.execute(
         sql.SQL(statement).format(sql.Identifier(login), sql.Literal(verifier.decode("ascii")))
     )
     conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(MEMBERS), sql.Identifier(login)))
-    return exists is None
+    return not exists
 
 
 def _upsert_rep(

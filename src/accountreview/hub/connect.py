@@ -13,15 +13,19 @@ minutes.
   this version ("run accountreview hub init").
 """
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import conninfo
 
 CONNECT_TIMEOUT = 5
+SCHEMA_HEAD = "0003"  # the hub schema this version needs (a test checks it is Alembic's head)
 SCHEMA_HINT = "run `accountreview hub init --hub URL` as the hub's owner"
-# SQLSTATE classes the server uses to say no (as opposed to "cannot reach it").
-_REFUSED_CLASSES = ("28", "3D", "42", "3F")  # auth, no database, privilege/RLS, no schema
+# SQLSTATE classes that mean "the server is not there for us" (as opposed to "it said no"):
+# connection exceptions, operator intervention (shut down, terminated), out of resources.
+# A deadlock or serialization failure (40) rolled everything back: try again, as for those.
+_UNREACHABLE_CLASSES = ("08", "57", "53", "40")
 
 
 class HubError(Exception):
@@ -82,7 +86,7 @@ def classify(error: psycopg.Error, url: str) -> HubError:
     where = redact(url)
     state = getattr(error, "sqlstate", None) or ""
     message = _without_secrets(str(error).strip().splitlines()[0] if str(error) else "", url)
-    if state[:2] in _REFUSED_CLASSES or _sounds_refused(message):
+    if _sounds_refused(message) or (state and state[:2] not in _UNREACHABLE_CLASSES):
         return HubRefused(f"the hub at {where} refused: {message}")
     return HubUnreachable(f"the hub at {where} cannot be reached: {message}; nothing changed")
 
@@ -117,6 +121,19 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
         raise classify(error, url) from error
 
 
+def describe(conn: psycopg.Connection[Any]) -> str:
+    """The address of an open connection, as a URL with no password (for messages)."""
+    info = conn.info
+    return f"postgresql://{quote(info.user, safe='')}@{info.host}:{info.port}/{info.dbname}"
+
+
+def require_idle(conn: psycopg.Connection[Any]) -> None:
+    """Refuse a connection inside a transaction: a push or pull batch would become a
+    savepoint of it and not be committed on its own (a caller's bug, not a person's)."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise RuntimeError("push and pull need a hub connection with no transaction open")
+
+
 def check_schema(conn: psycopg.Connection[tuple[object, ...]], url: str, head: str) -> None:
     """Refuse a hub whose schema is missing or not at `head` (this version's)."""
     try:
@@ -134,3 +151,16 @@ def check_schema(conn: psycopg.Connection[tuple[object, ...]], url: str, head: s
             f"the hub at {redact(url)} has schema {row[0]}, this version needs {head}: "
             + SCHEMA_HINT
         )
+
+
+def open_hub(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """`connect`, then refuse a hub whose schema is missing or not this version's (what a
+    sync opens: its push and pull need this version's tables and functions)."""
+    conn = connect(url)
+    try:
+        check_schema(conn, url, SCHEMA_HEAD)
+        conn.rollback()
+    except BaseException:
+        conn.close()
+        raise
+    return conn

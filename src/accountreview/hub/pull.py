@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from accountreview.hub.connect import HubRefused, classify
+from accountreview.hub.connect import HubRefused, classify, describe, require_idle
 from accountreview.hub.models import SYNCED, columns
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -73,6 +73,7 @@ def whoami(conn: Conn) -> dict[str, Any]:
 
 def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
     """The next batch after `cursor`: at most `limit` numbers (plus parents they need)."""
+    require_idle(conn)
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -84,7 +85,7 @@ def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
             }
             _add_parents(conn, rows, upper)
     except psycopg.Error as error:
-        raise classify(error, conn.info.dsn) from error
+        raise classify(error, describe(conn)) from error
     return PullBatch({t: r for t, r in rows.items() if r}, upper)
 
 

@@ -23,10 +23,11 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from accountreview.hub.connect import classify
+from accountreview.hub.connect import classify, describe, require_idle
 from accountreview.hub.models import SYNCED, columns
 
 BATCH = 500
+WRITE_LOCK = 7046521190311  # the advisory lock of migration 0002's hub_stamp()
 Row = Mapping[str, Any]
 # The fields a change may set: the local outbox's mutable columns (the server's
 # `hub_mutable_fields()` holds the same list; a test compares them).
@@ -106,9 +107,13 @@ def push(
 ) -> PushResult:
     """Apply `rows` (every row of a never-synced file, by table) then `changes`, in order,
     in ONE hub transaction, committed before this returns."""
+    require_idle(conn)
     result = PushResult()
     try:
         with conn.transaction():
+            # The hub's write lock first (the one every stamp takes): pushers take turns
+            # from the start, so none holds a row another is waiting for (no deadlock).
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             for model in SYNCED:
                 table = model.__tablename__
                 for batch in _chunks((rows or {}).get(table, ()), BATCH):
@@ -122,7 +127,7 @@ def push(
                     for change in group:
                         _update(conn, change, result)
     except psycopg.Error as error:
-        raise classify(error, conn.info.dsn) from error
+        raise classify(error, describe(conn)) from error
     return result
 
 

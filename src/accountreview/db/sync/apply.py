@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accountreview.db.records import now_text
 from accountreview.db.sync.outbox import Row, current_row
 from accountreview.db.sync.state import set_state
 from accountreview.db.sync.tables import FROZEN_TABLES, MUTABLE, SYNCED_TABLES, table_columns
@@ -48,6 +49,8 @@ class _Apply:
         }
 
     def insert(self, table: str, row: Row) -> None:
+        if table == "review_slot" and "updated_at" not in row:  # local only: not on the hub
+            row = {**row, "updated_at": now_text()}
         names = [c for c in self.columns[table] if c in row]
         self.conn.execute(
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
@@ -95,13 +98,28 @@ class _Apply:
             if state is None:
                 start = {"status": "open", "close_count": 0, "closed_at": None}
                 self.insert("review", {**row, **start, "closed_by_id": None})
-            elif state[0] == "open" and "opened_at" in row:
-                self.conn.execute(
-                    "UPDATE review SET opened_at = ?, opened_by_id = ? WHERE id = ?"
-                    " AND (opened_at IS NOT ? OR opened_by_id IS NOT ?)",
-                    (row["opened_at"], row["opened_by_id"], row["id"], row["opened_at"],
-                     row["opened_by_id"]),
-                )  # fmt: skip
+            elif "opened_at" in row:
+                self.same_opening(row)
+
+    def same_opening(self, row: Row) -> None:
+        """A review this file opened too (one derived id) takes the hub's opening."""
+        self.conn.execute(
+            "UPDATE review SET opened_at = ?, opened_by_id = ? WHERE id = ?"
+            " AND (opened_at IS NOT ? OR opened_by_id IS NOT ?)",
+            (row["opened_at"], row["opened_by_id"], row["id"], row["opened_at"],
+             row["opened_by_id"]),
+        )  # fmt: skip
+
+    def same_close(self, row: Row) -> None:
+        """A review closed here and on the hub at the same close number (two laptops closed
+        it offline: both fives are kept) takes the hub's closing time and closer."""
+        self.conn.execute(
+            "UPDATE review SET closed_at = ?, closed_by_id = ? WHERE id = ?"
+            " AND status = 'closed' AND ? = 'closed' AND close_count = ?"
+            " AND (closed_at IS NOT ? OR closed_by_id IS NOT ?)",
+            (row["closed_at"], row["closed_by_id"], row["id"], row["status"],
+             row["close_count"], row["closed_at"], row["closed_by_id"]),
+        )  # fmt: skip
 
     def slots(self, rows: Sequence[Row]) -> None:
         """Upsert slots; a closed review's slots cannot change (reported if they differ)."""
@@ -213,6 +231,9 @@ def apply_pulled(
                 run.upsert(table, row)
         run.new_reviews()
         run.replay()
+        for row in rows_by_table.get("review", ()):
+            if "closed_at" in row:
+                run.same_close(row)
         set_state(conn, "cursor", str(cursor))
     finally:
         set_state(conn, "applying", None)

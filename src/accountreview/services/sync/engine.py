@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from accountreview.hub.push import Conn
 
 PUSH_BATCH = 500
-PULL_BATCH = 2000
+PULL_BATCH = 500  # measured: larger batches make the hub's pull query slower per row (bench_sync)
 # Smaller batches on request, so a crash test has several steps to kill a sync between.
 BATCH_ENV = "ACCOUNTREVIEW_SYNC_BATCH"
 NO_HUB = (
@@ -51,7 +51,7 @@ def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
     HubOffline (exit 4) or HubRefusedSync (exit 3) with nothing changed locally but the
     recorded error; a change the hub refused is listed in the report (`refused`)."""
     address = _address(ws, hub_url)
-    from accountreview.hub.connect import HubRefused, HubUnreachable
+    from accountreview.hub.connect import HubError, HubRefused, HubUnreachable
 
     try:
         with _hub_session(address) as hub:
@@ -62,6 +62,9 @@ def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
     except HubRefused as error:
         state.record_failure(ws, f"refused: {error}")
         raise HubRefusedSync(str(error)) from None
+    except HubError as error:  # anything else the hub layer says a person can fix
+        state.record_failure(ws, str(error))
+        raise InvalidInput(str(error)) from None
     state.record_success(ws)
     return report
 

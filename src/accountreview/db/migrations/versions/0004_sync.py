@@ -73,6 +73,9 @@ FROZEN_TRIGGERS = {
         AND {_last("review_id")} = OLD.id
         AND {_last("action")} = 'review.reopened'
         AND {_last("close_number")} = OLD.close_count
+    ) AND NOT (
+        {_APPLYING} AND NEW.status = OLD.status AND NEW.close_count = OLD.close_count
+        AND NEW.id = OLD.id AND NEW.account_id = OLD.account_id AND NEW.week = OLD.week
     )
     BEGIN SELECT RAISE(ABORT, '{_CLOSED}'); END
     """,

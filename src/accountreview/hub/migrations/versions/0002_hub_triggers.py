@@ -139,11 +139,13 @@ DECLARE
     n bigint;
     reason text;
 BEGIN
-    IF (p_tbl, p_field) NOT IN (SELECT t, f FROM hub_mutable_fields()) THEN
+    IF p_field IS NULL OR (p_tbl, p_field) NOT IN (SELECT t, f FROM hub_mutable_fields()) THEN
         outcome := 'refused';
         detail := format('%s.%s is not a field a change may set', p_tbl, p_field);
         RETURN;
     END IF;
+    -- The hub's write lock before any row lock (as every push takes it first): no deadlock.
+    PERFORM pg_advisory_xact_lock(7046521190311);
     INSERT INTO hub_change (change_id, login, outcome) VALUES (p_change, current_user, 'pending')
         ON CONFLICT (change_id) DO NOTHING;
     IF NOT FOUND THEN  -- seen before: the same answer again (a conflict stays one)

@@ -1,0 +1,143 @@
+"""Convergence: a team's laptops (Ann's two, Ben's, their manager Mia's) make random edits,
+closes, reopens, touches and imports, syncing in random orders; then everyone syncs twice,
+and every laptop holds exactly what the hub shows that person, and `check` passes on each
+(every hash chain valid).
+
+`ACCOUNTREVIEW_SYNC_EXAMPLES` sets how many hypothesis examples run (default 4)."""
+
+import itertools
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from sync.team import (
+    SYNCED,
+    Laptop,
+    Team,
+    hub_rows,
+    import_account,
+    person_name,
+    setup_team,
+)
+
+if TYPE_CHECKING:
+    from postgres import PostgresServer
+
+EXAMPLES = int(os.environ.get("ACCOUNTREVIEW_SYNC_EXAMPLES") or 4)
+# Which laptop belongs to whom, and the account each person owns.
+LAPTOPS = (("ann", "ann-1"), ("ann", "ann-2"), ("ben", "ben"), ("mia", "mia"))
+ACCOUNT = {"ann": "Acme", "ben": "Beta", "mia": "Mico"}
+TITLES = ("CTO", "VP Engineering", "Head of IT", "")
+# Ann's second laptop edits people, logs touches and imports, but leaves reviews to her
+# first: two laptops of one person working on one review's slots, closes and reopens
+# offline do not converge yet when the edit reaches the hub before the close (the hub
+# takes each field of a close on its own; see the report of issue 15). A close on one
+# laptop against a slot edit arriving after it is proven in test_sync_conflicts.py.
+SECOND_LAPTOP = "ann-2"
+COUNTER = itertools.count(1)
+OUTCOMES: Counter[tuple[str, int]] = Counter()  # (action, exit code), printed with -s
+
+OPS = st.one_of(
+    st.tuples(st.just("sync")),
+    st.tuples(st.just("touch"), st.integers(1, 6)),
+    st.tuples(st.just("title"), st.integers(1, 6), st.sampled_from(TITLES)),
+    st.tuples(st.just("slot"), st.integers(1, 5), st.integers(1, 6)),
+    st.tuples(st.just("close")),
+    st.tuples(st.just("reopen")),
+    st.tuples(st.just("reopen")),
+    st.tuples(st.just("close")),  # closes twice as often: a reopen needs one
+    st.tuples(st.just("import")),
+)
+STEPS = st.lists(st.tuples(st.integers(0, len(LAPTOPS) - 1), OPS), min_size=4, max_size=14)
+
+
+def new_team(server: "PostgresServer", template: str, folder: Path) -> tuple[Team, list[Laptop]]:
+    """A fresh hub (a copy of the `hub init` template) with this example's own logins, and
+    each laptop synced once with its person's account imported and pushed."""
+    n = next(COUNTER)
+    dbname = server.create_database(template=template)
+    team = setup_team(server.port, server.owner_url(dbname), folder)
+    laptops = [team.laptop(key, f"{name}-{n}") for key, name in LAPTOPS]
+    for laptop in laptops:
+        assert laptop.sync_cli()[0] == 0
+    for laptop in laptops[::-1]:  # Ann's second laptop imports first: same ids as the first's
+        if laptop.path.name != f"ann-1-{n}.db":
+            import_account(laptop, ACCOUNT[laptop.person.key])
+        assert laptop.sync_cli()[0] == 0
+    return team, laptops
+
+
+def run_step(laptop: Laptop, op: tuple[Any, ...]) -> None:
+    """One person's action on one laptop; refusals (a closed review, nothing to reopen) are
+    part of life (exit 2 or 3), a crash is not."""
+    account = ACCOUNT[laptop.person.key]
+    rep = ("--rep", laptop.person.email)
+    kind = op[0]
+    if kind in ("slot", "close", "reopen") and laptop.path.name.startswith(SECOND_LAPTOP):
+        kind, op = "title", ("title", 1 + op[-1] % 6 if len(op) > 1 else 1, "Head of IT")
+    if kind == "sync":
+        code, _, err = laptop.sync_cli()
+        assert code == 0, err
+        return
+    if kind == "import":
+        import_account(laptop, account)  # the same file again: changes nothing
+        return
+    if kind == "touch":
+        args = ["touch", account, person_name(account, op[1]), "--on", "today", "--channel",
+                "phone", "--note", f"call from {laptop.path.stem}"]  # fmt: skip
+    elif kind == "title":
+        args = ["stakeholder", "edit", account, person_name(account, op[1]), "--title", op[2]]
+    elif kind == "slot":
+        args = ["review", account, f"--slot={op[1]}={person_name(account, op[2])}"]
+    elif kind == "close":
+        five = [f"--slot={n}={person_name(account, n)}" for n in range(1, 6)]
+        args = ["review", account, *five, "--close"]
+    else:
+        args = ["review", account, "--reopen", "--reason", f"more to do ({laptop.path.stem})"]
+    code, out, err = laptop.cli(*rep, *args)
+    OUTCOMES[kind, code] += 1
+    assert code in (0, 2, 3), (args, out, err)
+
+
+def assert_converged(team: Team, laptops: list[Laptop]) -> None:
+    for laptop in laptops:
+        with team.hub_as(laptop.person.key) as hub:
+            for table in SYNCED:
+                assert laptop.rows(table) == hub_rows(hub, table), (laptop.path.name, table)
+        code, out, err = laptop.cli("check")
+        assert code == 0, out + err
+        code, out, err = laptop.cli("sync", "status", "--format", "json")
+        assert code == 0 and '"waiting":0' in out.replace(" ", ""), out + err
+
+
+def test_every_laptop_ends_equal_to_the_hub(
+    hub_server: "PostgresServer", _hub_template: str, tmp_path: Path
+) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        # Shrinking re-runs whole team histories for minutes; the failing example is
+        # printed as found.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    )
+    @given(steps=STEPS, order=st.permutations(range(len(LAPTOPS))))
+    def converge(steps: list[tuple[int, tuple[Any, ...]]], order: list[int]) -> None:
+        team, laptops = new_team(hub_server, _hub_template, tmp_path)
+        try:
+            for index, op in steps:
+                run_step(laptops[index], op)
+            for _ in range(2):
+                for index in order:
+                    code, _, err = laptops[index].sync_cli()
+                    assert code == 0, err
+            assert_converged(team, laptops)
+        finally:
+            hub_server.drop_database(team.dbname)
+
+    converge()
+    print("actions (kind, exit code):", sorted(OUTCOMES.items()))
