@@ -139,6 +139,7 @@ async def test_a_conflict_from_another_laptop_is_chosen_on_screen_and_reaches_th
     app = app_on(second, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: status(app) == "1 conflict", "the conflict shown")
+        await pilot.pause()  # the key bar redraws after the status
         bar = app.screen.query_one(KeyBar)
         assert "Conflicts" in str(bar.content)
         await pilot.press("ctrl+r")
