@@ -73,33 +73,28 @@ def after_sync(theme: str, *keys: str) -> Callable[[Pilot[None]], object]:
     return run_before
 
 
+@pytest.fixture
+def conflicted_app(team: Team, monkeypatch: pytest.MonkeyPatch) -> AccountReviewApp:
+    """The app on Ann's desktop, whose first sync brings two conflicts."""
+    desktop = conflicted(team)
+    return app_for(desktop, desktop.url, monkeypatch)
+
+
 @pytest.mark.parametrize("size", ["80x24", "160x48"])
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_conflicts_screen(
-    snap_compare: Callable[..., bool],
-    team: Team,
-    monkeypatch: pytest.MonkeyPatch,
-    size: str,
-    theme: str,
+    snap_compare: Callable[..., bool], conflicted_app: AccountReviewApp, size: str, theme: str
 ) -> None:
-    desktop = conflicted(team)
-    app = app_for(desktop, desktop.url, monkeypatch)
-    assert snap_compare(
-        app, run_before=after_sync(THEMES[theme], "ctrl+r", "j"), terminal_size=SIZES[size]
-    )
+    keys = after_sync(THEMES[theme], "ctrl+r", "j")
+    assert snap_compare(conflicted_app, run_before=keys, terminal_size=SIZES[size])
 
 
 @pytest.mark.parametrize(("size", "theme"), [("80x24", "dark"), ("160x48", "light")])
 def test_status_conflicts(
-    snap_compare: Callable[..., bool],
-    team: Team,
-    monkeypatch: pytest.MonkeyPatch,
-    size: str,
-    theme: str,
+    snap_compare: Callable[..., bool], conflicted_app: AccountReviewApp, size: str, theme: str
 ) -> None:
-    desktop = conflicted(team)
-    app = app_for(desktop, desktop.url, monkeypatch)
-    assert snap_compare(app, run_before=after_sync(THEMES[theme]), terminal_size=SIZES[size])
+    keys = after_sync(THEMES[theme])
+    assert snap_compare(conflicted_app, run_before=keys, terminal_size=SIZES[size])
 
 
 @pytest.mark.parametrize(("size", "theme"), [("80x24", "light"), ("160x48", "dark")])
