@@ -88,3 +88,15 @@ def test_hub_init_is_refused_to_anyone_but_the_databases_owner(
         init_hub(hub_server.url_for("intruder", "intruder-pw", dbname))
     with psycopg.connect(hub_db) as conn:
         assert conn.execute("SELECT to_regclass('rep')").fetchone() == (None,)
+
+
+def test_a_refused_add_makes_no_role(hub_server: PostgresServer, hub_url: str) -> None:
+    """The role and the rep row are one transaction: an unknown manager leaves neither."""
+    with pytest.raises(HubError, match="--manager: no one") as error:
+        add_user(hub_url, "Nia", "nia.norole@example.com", "rep", "ghost@example.com", "pw")
+    assert error.value.exit_code == 4
+    with psycopg.connect(hub_url) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'nia.norole@example.com'"
+        ).fetchone()
+    assert found == (0,)

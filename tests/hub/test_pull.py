@@ -17,6 +17,7 @@ from hubdata import (
     stakeholder_row,
     touch_row,
 )
+from postgres import PostgresServer
 
 
 def insert_as_owner(url: str, table: str, row: dict[str, object]) -> None:
@@ -44,7 +45,21 @@ def test_pull_gives_what_changed_after_the_cursor_in_hub_order(hub_team: Team) -
     assert later.cursor > first.cursor
 
 
-def test_a_row_committed_late_is_never_skipped(hub_team: Team) -> None:
+def waiting_on_the_write_lock(server: PostgresServer) -> bool:
+    """Whether a session is seen waiting for an advisory lock within 10 s."""
+    with psycopg.connect(server.superuser_url(), autocommit=True) as conn:
+        for _ in range(200):
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+            ).fetchone()
+            if row and row[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def test_a_row_committed_late_is_never_skipped(hub_server: PostgresServer, hub_team: Team) -> None:
     """A holds a new row in an open transaction; B's write waits for A's commit (the
     advisory lock), so the puller cannot pass A's number while A is open."""
     seed_book(hub_team.owner_url, hub_team.ann.id)
@@ -67,8 +82,8 @@ def test_a_row_committed_late_is_never_skipped(hub_team: Team) -> None:
 
         thread = threading.Thread(target=writer_b)
         thread.start()
-        time.sleep(0.5)
-        assert not done.is_set()  # B waits for A: it cannot take a number meanwhile
+        assert waiting_on_the_write_lock(hub_server)  # B waits for A: it takes no number
+        assert not done.is_set()
         assert pull(puller, cursor).cursor == cursor  # nothing visible yet, cursor stays
         writer_a.commit()
         writer_a.close()

@@ -251,3 +251,16 @@ def test_two_people_pushing_the_same_rows_in_opposite_orders_never_deadlock(
     for thread in threads:
         thread.join(timeout=60)
     assert failures == []
+
+
+def test_rows_of_the_wrong_kind_are_refused_one_by_one_and_the_rest_kept(hub_team: Team) -> None:
+    good = account_row(hub_team.ann.id, name="Good")
+    wrong_kind = account_row(hub_team.ann.id, potential="a lot")
+    missing = account_row(hub_team.ann.id, name=None)
+    with connect(hub_team.ann.url) as conn:
+        result = push(conn, [], {"account": [wrong_kind, good, missing]})
+    assert result.applied == 1
+    assert [r.row_id for r in result.refused] == [wrong_kind["id"], missing["id"]]
+    assert "invalid input syntax" in result.refused[0].reason
+    assert "null value" in result.refused[1].reason
+    assert value(hub_team.owner_url, "account", good["id"], "name") == "Good"

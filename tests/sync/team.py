@@ -19,21 +19,13 @@ import psycopg
 from typer.testing import CliRunner
 
 from accountreview.cli import app
+from accountreview.db.sync import SYNCED_TABLES
 from accountreview.services.sync import SyncReport, sync_once
 from accountreview.services.workspace import Workspace, open_workspace
 from conftest import TODAY
 
-# The tables a sync carries, parents first, and the columns only one side has.
-SYNCED = (
-    "rep",
-    "account",
-    "stakeholder",
-    "touch",
-    "review",
-    "review_slot",
-    "review_snapshot",
-    "audit_log",
-)
+# The tables a sync carries (parents first), and the columns only one side has.
+SYNCED = SYNCED_TABLES
 LOCAL_ONLY = {"review_slot": {"updated_at"}}
 HUB_ONLY = {"hub_seq", "login"}
 

@@ -61,6 +61,13 @@ def test_a_second_sync_does_nothing(team: Team) -> None:
     assert code == 0 and report is not None
     assert (report["pushed"], report["pulled"], report["conflicts"]) == (0, 0, [])
     assert _rows_but_state(ann.path) == before
+    code, _, err = ann.cli("sync")  # the remembered hub, which has no password in it
+    assert code == 3 and "no password supplied" in err, err  # and libpq finds none here
+    code, text, err = ann.cli("sync", "--hub", ann.url)
+    hub = team.url("ann", password=None)
+    assert (code, text) == (0, f"synced with {hub} as Ann Lee <ann@team.example>:"
+                               " pushed 0, pulled 0, 0 conflict(s)\n")  # fmt: skip
+    assert ann.person.password not in text + err
 
 
 def test_offline_exit_4_nothing_lost_and_the_changes_go_next_time(team: Team) -> None:
@@ -93,11 +100,17 @@ def test_offline_exit_4_nothing_lost_and_the_changes_go_next_time(team: Team) ->
         assert "offline call" in [t["note"] for t in hub_rows(hub, "touch")]
 
 
-def test_a_closed_port_is_exit_4_for_a_new_file_too(team: Team) -> None:
-    ann = team.laptop("ann", port=free_port())
+def test_a_failed_first_sync_leaves_no_file_behind(team: Team) -> None:
+    ann = team.laptop("ann", port=free_port())  # a closed port
     code, report, err = ann.sync_cli()
     assert code == 4, err
     assert report is None and "cannot be reached" in err
+    wrong = team.url("ann", password="Wrong-Secret-9")
+    assert ann.cli("sync", "--hub", wrong)[0] == 3
+    code, _, err = ann.cli("sync")  # no hub at all: refused before anything is made
+    assert code == 2 and "no hub to sync with" in err
+    assert ann.cli("sync", "--hub", "mysql://x@h/db")[0] == 2
+    assert list(ann.path.parent.glob(ann.path.name + "*")) == []
 
 
 def test_a_bad_password_is_exit_3_with_the_reason_and_never_printed(team: Team) -> None:
@@ -153,3 +166,27 @@ def _rows_but_state(path: Path) -> dict[str, list[tuple[object, ...]]]:
             t: [tuple(r) for r in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')]
             for t in (*SYNCED, "sync_outbox", "sync_conflict")
         }
+
+
+def test_a_file_used_before_it_ever_synced_pushes_every_row(team: Team) -> None:
+    ann = team.laptop("ann")
+    assert ann.cli("init")[0] == 0
+    code, out, err = ann.cli("rep", "add", "Ann Lee", "--email", "ann@team.example", "--me")
+    assert code == 0, out + err  # weeks of work before the team had a hub
+    import_account(ann, "Acme")
+    slots = [f"--slot={n}=Person {n} of Acme" for n in range(1, 6)]
+    code, out, err = ann.cli("review", "Acme", *slots, "--close")
+    assert code == 0, out + err
+    assert outbox_count(ann.path) == 0  # no hub yet: the outbox costs nothing
+    code, report, err = ann.sync_cli()
+    assert code == 0 and report is not None, err
+    assert (report["pushed"], report["refused"]) == (25, [])  # account, 6 people, 6 touches,
+    # the review, 5 slots, 5 frozen, 1 audit entry (Ann's rep row was there: already)
+    second = team.laptop("ann", "ann-second")
+    assert second.sync_cli()[0] == 0
+    for laptop in (ann, second):
+        with team.hub_as("ann") as hub:
+            for table in SYNCED:
+                assert laptop.rows(table) == hub_rows(hub, table), (laptop.path.name, table)
+        code, out, err = laptop.cli("check")
+        assert code == 0, out + err

@@ -58,6 +58,11 @@ def test_the_same_field_changed_twice_is_one_conflict_and_the_choice_wins_everyw
     assert title_of(two) == "CTO"  # the field takes the hub's value until chosen
     listed = json.loads(two.cli("sync", "conflicts", "--format", "json")[1])
     assert [c["id"] for c in listed] == [conflict["id"]]
+    code, text, _ = two.cli("sync", "conflicts")
+    assert code == 0
+    assert conflict["id"][:8] in text and '"VP Engineering"' in text and '"CTO"' in text
+    status = json.loads(two.cli("sync", "status", "--format", "json")[1])
+    assert (status["conflicts"], status["waiting"]) == (1, 0)
     code, out, err = two.cli("sync", "resolve", conflict["id"][:8], choice)
     assert code == 0, out + err
     expected = "VP Engineering" if choice == "mine" else "CTO"

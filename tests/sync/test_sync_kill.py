@@ -3,6 +3,7 @@ and at random ones: the re-run completes, nothing is lost and nothing is there t
 
 `ACCOUNTREVIEW_SYNC_KILLS` sets how many random kills (default 6)."""
 
+import json
 import os
 import random
 import signal
@@ -127,3 +128,26 @@ def _half_done(laptop: Laptop) -> bool:
         waiting = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
         cursor = conn.execute("SELECT value FROM sync_state WHERE key = 'cursor'").fetchone()
     return bool(waiting) or cursor is None
+
+
+def test_a_conflict_survives_a_kill_after_the_hub_recorded_it(team: Team) -> None:
+    one, two = team.laptop("ann", "ann-one"), team.laptop("ann", "ann-two")
+    assert one.sync_cli()[0] == 0
+    import_account(one, "Acme")
+    assert one.sync_cli()[0] == 0
+    assert two.sync_cli()[0] == 0
+    person = "Person 1 of Acme"
+    for laptop, title in ((one, "CTO"), (two, "VP Engineering")):
+        code, out, err = laptop.cli("stakeholder", "edit", "Acme", person, "--title", title)
+        assert code == 0, out + err
+    assert one.sync_cli()[0] == 0
+    kill_when_paused(start_sync(two, "push-committed"), "push-committed")
+    code, report, err = two.sync_cli()
+    assert code == 0 and report is not None, err
+    [conflict] = report["conflicts"]  # the hub answers a change seen before the same way
+    assert (conflict["mine"], conflict["theirs"]) == ("VP Engineering", "CTO")
+    code, report, err = two.sync_cli()
+    assert code == 0 and report is not None and report["conflicts"] == [], err
+    code, out, _ = two.cli("sync", "conflicts", "--format", "json")
+    assert [c["id"] for c in json.loads(out)] == [conflict["id"]]  # kept once
+    assert_same_as_hub(team, two)

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from accountreview.cli.app import app, command, fail, out, user_errors, workspace
+from accountreview.cli.app import (
+    app,
+    command,
+    db_target,
+    fail,
+    options,
+    out,
+    user_errors,
+    workspace,
+)
 from accountreview.cli.render import Col, output_width, plural, table, write_json
 
 if TYPE_CHECKING:
@@ -58,10 +67,10 @@ def sync_command(
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
-        from accountreview.services.sync import sync_once
+        from accountreview.services.sync import sync_file
 
-        with workspace(ctx, create=True, acting=False) as ws:
-            report = sync_once(ws, hub)
+        opts = options(ctx)
+        report = sync_file(db_target(opts), opts.today, hub)
         _print_report(report, fmt)
         if report.refused:
             raise fail(f"the hub refused {plural(len(report.refused), 'change')}", 3)

@@ -173,8 +173,10 @@ def _insert(
         result.applied += inserted
         result.already += len(pending) - inserted
         return
-    except psycopg.Error:
-        pass  # one row refused: find which, keeping the others
+    except psycopg.Error as error:
+        if not _is_refusal(error):
+            raise
+    # a row was refused: find which, row by row, keeping the others
     for (change_id, row), params in zip(pending, values, strict=True):
         _insert_one(conn, statement, table, change_id, row, params, result)
 
@@ -194,10 +196,22 @@ def _insert_one(
         result.applied += inserted
         result.already += 1 - inserted
     except psycopg.Error as error:
+        if not _is_refusal(error):
+            raise
         if _exists(conn, table, str(row.get("id"))):  # e.g. a member's own rep row: a no-op
             result.already += 1
         else:
             result.refused.append(Refused(change_id, table, str(row.get("id")), _reason(error)))
+
+
+# What a row can be refused for: a privilege or RLS refusal (42, also what our triggers
+# raise), a constraint (23), a value of the wrong kind (22). Anything else (the connection
+# lost, the server shutting down) ends the whole push.
+_REFUSAL_CLASSES = ("42", "23", "22")
+
+
+def _is_refusal(error: psycopg.Error) -> bool:
+    return (error.sqlstate or "")[:2] in _REFUSAL_CLASSES
 
 
 def _exists(conn: Conn, table: str, row_id: str) -> bool:

@@ -15,8 +15,11 @@ Crash-safe and idempotent by construction, whatever moment a sync is killed at:
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from accountreview.db.connection import path_from_target
+from accountreview.db.files import remove_with_sidecars
 from accountreview.services.errors import InvalidInput, Refused
 from accountreview.services.sync import state
 from accountreview.services.sync.address import HubAddress, choose_hub
@@ -28,7 +31,7 @@ from accountreview.services.sync.report import (
     RefusedChange,
     SyncReport,
 )
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
     from accountreview.hub.push import Conn
@@ -67,6 +70,26 @@ def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
         raise InvalidInput(str(error)) from None
     state.record_success(ws)
     return report
+
+
+def sync_file(target: str, today: date, hub_url: str | None = None) -> SyncReport:
+    """`sync_once` on the database at `target`; a file that does not exist yet is made for
+    it (the first pull fills it) and removed again if the sync fails, so a failed first
+    sync leaves nothing behind; a missing or bad hub URL is refused before it is made."""
+    path = path_from_target(target)
+    new = not os.path.lexists(path)
+    if new and choose_hub(hub_url, None) is None:
+        raise InvalidInput(NO_HUB)
+    ws = open_workspace(target, today, create=new)
+    try:
+        return sync_once(ws, hub_url)
+    except BaseException:
+        if new:
+            ws.close()
+            remove_with_sidecars(path)
+        raise
+    finally:
+        ws.close()
 
 
 def _batch(default: int) -> int:
