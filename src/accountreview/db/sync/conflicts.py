@@ -16,7 +16,9 @@ CHOICES = ("mine", "theirs")
 
 @dataclass(frozen=True)
 class Conflict:
-    """One conflict; `field` None for a whole row (a closed review's slot, say)."""
+    """One conflict; `field` None for a whole row (a closed review's slot, say). `mine` and
+    `theirs` are the values themselves (decoded from the hub's JSON text), in the stored
+    form: text, integer, real or None."""
 
     id: str
     table: str

@@ -7,7 +7,7 @@ would have left them.
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,6 +83,16 @@ class LargePlan:
 
 
 Rows = dict[str, list[bulk.Row]]
+# Rows keyed by derived ids (`domain.ids`), which are not increasing as generated ids
+# are, go in a chunk at a time sorted by that key, so that each insert lands beside the
+# one before in its index (random inserts made the load's inserts twice as slow).
+_SORT_BY: dict[str, Callable[[bulk.Row], tuple[str, ...]]] = {
+    "stakeholder": lambda row: (str(row[0]),),
+    "review": lambda row: (str(row[0]),),
+    "review_slot": lambda row: (str(row[0]),),
+    # By review, close and position: the unique key; a close's five stay in order.
+    "review_snapshot": lambda row: (str(row[1]), str(row[2]), str(row[3])),
+}
 
 
 class LargeBuilder:
@@ -124,6 +134,8 @@ class LargeBuilder:
             done = 0
             for rows in self.chunks(rep_ids):
                 for table, batch in rows.items():
+                    if table in _SORT_BY:  # each insert lands beside the one before
+                        batch.sort(key=_SORT_BY[table])
                     loader.insert(table, batch)
                 done = min(plan.accounts, done + plan.chunk_accounts)
                 report("accounts", done, plan.accounts)
