@@ -169,3 +169,30 @@ async def test_a_conflict_from_another_laptop_is_chosen_on_screen_and_reaches_th
     assert [r["title"] for r in first.rows("stakeholder") if r["name"] == who] == [
         "Chief Financial Officer"
     ]
+
+
+async def test_a_new_file_opens_on_the_queue_the_hub_gives_and_pulls_refresh_it(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = synced_laptop(team)  # Ann's work is on the hub
+    desktop = team.laptop("ann", "new-desktop")  # a file that does not exist yet
+    monkeypatch.setenv("ACCOUNTREVIEW_HUB", desktop.url)
+    app = AccountReviewApp(db=desktop.path, today=TODAY)
+    app.sync_timings = FAST
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue shown")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QueueScreen) and screen.queue is not None
+        assert screen.rep.name == "Ann Lee"
+        assert [i.facts.account.name for i in screen.queue.items] == ["Acme"]
+        await until(pilot, lambda: status(app) == "synced just now", "the status on the queue")
+        import_account(laptop, "Beta")  # meanwhile, on Ann's laptop
+        assert laptop.sync_cli()[0] == 0
+        await pilot.press("ctrl+s")
+
+        def beta_shown() -> bool:
+            queue = screen.queue
+            return queue is not None and "Beta" in [i.facts.account.name for i in queue.items]
+
+        await until(pilot, beta_shown, "the pulled account in the queue")

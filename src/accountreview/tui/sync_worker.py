@@ -199,8 +199,8 @@ class SyncingApp(App[None]):
         if outcome.message and outcome.message != self._sync_message:  # once, not each minute
             self.notify(outcome.message, severity="error", timeout=10)
         self._sync_message = outcome.message
-        if outcome.pulled and hasattr(self.screen, "action_refresh"):
-            await self.screen.run_action("refresh")  # the queue or audit shows what came in
+        if outcome.pulled:
+            await self._show_pulled()
         self.sync_shown = replace(
             shown_from(outcome.status, self.sync_shown),
             running=False,
@@ -209,6 +209,16 @@ class SyncingApp(App[None]):
         )
         self._show_status()
         self.refresh_bindings()  # the conflicts key shows while there are any
+
+    async def _show_pulled(self) -> None:
+        """Rows came in: a new file's welcome gives way to the person's queue (the first
+        pull made them its current rep); a queue or an audit reads them."""
+        from accountreview.tui.screens.welcome import READY, WelcomeScreen
+
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.dismiss(READY)
+        elif hasattr(self.screen, "action_refresh"):
+            await self.screen.run_action("refresh")
 
     def _read_status(self) -> None:
         """Re-read the waiting count and conflicts from the file (cheap, local)."""
