@@ -14,10 +14,9 @@ from accountreview.cli import app
 from accountreview.db import sync
 from accountreview.services import reviews
 from accountreview.services.lookup import resolve_account
-from accountreview.services.workspace import open_workspace
-from conftest import TODAY, Seeded, content_hash, seed
-from test_db import WEEK, closed_review
-from test_sync_local import rows_of
+from conftest import Seeded, content_hash
+from test_db import WEEK
+from test_sync_local import closed_twice, laptop_with, rows_of
 
 runner = CliRunner()
 
@@ -32,18 +31,9 @@ def two_devices(tmp_path: Path) -> tuple[Path, str, str]:
     """Laptop B's file after pulling A's close, reopen and close of last week's review, and
     closing this week's itself: (B's file, A's device, B's device)."""
     a_path, b_path = tmp_path / "a.db", tmp_path / "b.db"
-    ws = open_workspace(a_path, TODAY, create=True)
-    seeded = seed(ws)
-    closed_review(ws, seeded)
-    account = resolve_account(ws, seeded.account_id)
-    reviews.reopen_review(ws, account, WEEK, "wrong champion")
-    reviews.close_review(ws, account, WEEK)
-    a_device = sync.get_state(ws.db.conn, "device")
-    ws.close()
+    a_device = closed_twice(a_path)
     pulled = rows_of(a_path, *sync.SYNCED_TABLES)
-    ws = open_workspace(b_path, TODAY, create=True)
-    with ws.db.write() as conn:
-        sync.apply_pulled(conn, pulled, cursor=1)
+    ws = laptop_with(pulled, b_path)
     ws.actor_id = pulled["rep"][0]["id"]
     b_device = sync.get_state(ws.db.conn, "device")
     people = {r["email"].split("@")[0]: r["id"] for r in pulled["stakeholder"]}

@@ -199,23 +199,33 @@ def rows_of(path: Path, *tables: str) -> dict[str, list[dict[str, Any]]]:
         conn.close()
 
 
-@pytest.fixture
-def laptop_a(tmp_path: Path) -> Path:
-    """A laptop whose rep closed, reopened and closed again this week's review."""
-    path = tmp_path / "a.db"
+def closed_twice(path: Path) -> str:
+    """A new file whose rep closed, reopened and closed again this week's review;
+    returns its device."""
     ws = open_workspace(path, TODAY, create=True)
     seeded = seed(ws)
     closed_review(ws, seeded)
     account = resolve_account(ws, seeded.account_id)
     reviews.reopen_review(ws, account, WEEK, "wrong champion")
     reviews.close_review(ws, account, WEEK)
+    device = sync.get_state(ws.db.conn, "device")
     ws.close()
-    return path
+    assert device is not None
+    return device
 
 
-def empty_laptop(tmp_path: Path, name: str = "b.db") -> Workspace:
-    ws = open_workspace(tmp_path / name, TODAY, create=True)
+@pytest.fixture
+def laptop_a(tmp_path: Path) -> Path:
+    closed_twice(tmp_path / "a.db")
+    return tmp_path / "a.db"
+
+
+def laptop_with(rows: dict[str, list[dict[str, Any]]], path: Path, cursor: int = 1) -> Workspace:
+    """A new file with a hub set that pulled `rows` (left open for the test)."""
+    ws = open_workspace(path, TODAY, create=True)
     set_hub(ws)
+    with ws.db.write() as conn:
+        sync.apply_pulled(conn, rows, cursor)
     return ws
 
 
@@ -225,7 +235,7 @@ def test_pulled_rows_rebuild_another_laptops_record_and_check_passes(
     from accountreview.db.maintenance import check_file
 
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
+    ws = laptop_with({}, tmp_path / "b.db")
     with ws.db.write() as conn:
         report = sync.apply_pulled(conn, pulled, cursor=41)
     assert report.inserted["review_snapshot"] == 10 and report.inserted["audit_log"] == 3
@@ -244,9 +254,7 @@ def test_pulled_rows_rebuild_another_laptops_record_and_check_passes(
 
 def test_applying_a_batch_twice_gives_the_same_file(laptop_a: Path, tmp_path: Path) -> None:
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
-    with ws.db.write() as conn:
-        sync.apply_pulled(conn, pulled, cursor=7)
+    ws = laptop_with(pulled, tmp_path / "b.db", 7)
     once = content_hash(ws)
     with ws.db.write() as conn:
         again = sync.apply_pulled(conn, pulled, cursor=7)
@@ -259,9 +267,7 @@ def test_a_field_waiting_in_the_outbox_keeps_the_local_value(
     laptop_a: Path, tmp_path: Path
 ) -> None:
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
-    with ws.db.write() as conn:
-        sync.apply_pulled(conn, pulled, cursor=1)
+    ws = laptop_with(pulled, tmp_path / "b.db", 1)
     person = pulled["stakeholder"][0]
     with ws.db.write() as conn:
         conn.execute("UPDATE stakeholder SET title = 'Mine' WHERE id = ?", (person["id"],))
@@ -276,9 +282,7 @@ def test_a_field_waiting_in_the_outbox_keeps_the_local_value(
 
 def test_pulled_frozen_rows_are_inserted_but_never_changed(laptop_a: Path, tmp_path: Path) -> None:
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
-    with ws.db.write() as conn:
-        sync.apply_pulled(conn, pulled, cursor=1)
+    ws = laptop_with(pulled, tmp_path / "b.db", 1)
     before = content_hash(ws)
     edited = {
         "review_snapshot": [{**r, "name": "Forged"} for r in pulled["review_snapshot"]],
@@ -299,7 +303,7 @@ def test_a_failure_inside_apply_leaves_neither_rows_nor_cursor(
     laptop_a: Path, tmp_path: Path
 ) -> None:
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
+    ws = laptop_with({}, tmp_path / "b.db")
     before = content_hash(ws)
     broken = {
         **pulled,
@@ -308,7 +312,7 @@ def test_a_failure_inside_apply_leaves_neither_rows_nor_cursor(
     with pytest.raises(sqlite3.IntegrityError), ws.db.write() as conn:
         sync.apply_pulled(conn, broken, cursor=99)
     assert content_hash(ws) == before
-    assert sync.get_state(ws.db.conn, "cursor") is None
+    assert sync.get_state(ws.db.conn, "cursor") == "1"  # as the batch before set it
     ws.close()
 
 
@@ -319,10 +323,8 @@ def test_two_laptops_that_closed_one_review_offline_keep_both_fives(
     from accountreview.db.maintenance import check_file
 
     pulled = rows_of(laptop_a, *sync.SYNCED_TABLES)
-    ws = empty_laptop(tmp_path)
     people = {t: pulled[t] for t in ("rep", "account", "stakeholder", "touch")}
-    with ws.db.write() as conn:
-        sync.apply_pulled(conn, people, cursor=1)
+    ws = laptop_with(people, tmp_path / "b.db")
     seeded = Seeded(pulled["rep"][0]["id"], pulled["account"][0]["id"], {})
     for row in pulled["stakeholder"]:
         seeded.people[row["email"].split("@")[0]] = row["id"]

@@ -1,5 +1,5 @@
 """A team on a real hub for the sync proofs: people with their own PostgreSQL logins, and
-laptops (each a temp SQLite file) driven through the real services and CLI.
+laptops (each a temp SQLite file) driven through the real CLI.
 
 Rows are compared as each person may see them: the hub's side is read by connecting as
 that person (row-level security decides), never through our code.
@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,6 @@ from typer.testing import CliRunner
 
 from accountreview.cli import app
 from accountreview.db.sync import SYNCED_TABLES
-from accountreview.services.sync import SyncReport, sync_once
-from accountreview.services.workspace import Workspace, open_workspace
 from conftest import TODAY
 
 # The tables a sync carries (parents first), and the columns only one side has.
@@ -101,23 +98,6 @@ class Laptop:
         """`accountreview sync --hub URL --format json`: exit code, the report, stderr."""
         code, out, err = self.cli("sync", "--hub", self.url, "--format", "json", *args)
         return code, (json.loads(out) if out.strip() else None), err
-
-    @contextmanager
-    def open(self, today: date = TODAY) -> Iterator[Workspace]:
-        """The services' workspace on this file, acting as its person."""
-        from accountreview.services.reps import current_rep
-
-        ws = open_workspace(self.path, today, create=True)
-        try:
-            current_rep(ws, self.person.email if self.path.exists() else None)
-            yield ws
-        finally:
-            ws.close()
-
-    def sync(self, today: date = TODAY) -> SyncReport:
-        """One sync through the services (what the CLI and the TUI call)."""
-        with self.open(today) as ws:
-            return sync_once(ws, self.url)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """Every row of `table` in this file, by id, local-only columns left out."""

@@ -2,6 +2,7 @@
 changes by its own sequence number, so the edit that reached it last is the one kept,
 whatever time each laptop stamped."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -54,3 +55,28 @@ def test_the_later_sync_wins_whatever_the_clocks_say(team: Team, offset_days: in
         with local_conn(laptop.path) as conn:
             [title] = conn.execute("SELECT title FROM stakeholder WHERE name = ?", (PERSON,))
         assert title[0] == "second, stamped now"
+
+
+def test_a_close_stamped_a_year_ahead_and_a_reopen_stamped_now_keep_the_hubs_order(
+    team: Team,
+) -> None:
+    skewed, right = team.laptop("ann", "ann-ahead"), team.laptop("ann", "ann-now")
+    assert skewed.sync_cli()[0] == 0
+    import_account(skewed, "Acme")
+    five = [f"--slot={n}={person_name('Acme', n)}" for n in range(1, 6)]
+    with clock_at(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=365)):
+        code, out, err = skewed.cli("review", "Acme", *five, "--close")  # stamped next year
+    assert code == 0, out + err
+    assert skewed.sync_cli()[0] == 0
+    assert right.sync_cli()[0] == 0
+    code, out, err = right.cli("review", "Acme", "--reopen", "--reason", "one more call")
+    assert code == 0, out + err  # stamped now: before the close, by the clocks
+    assert right.sync_cli()[0] == 0
+    fresh = team.laptop("ann", "ann-fresh")  # pulls the close and the reopen together
+    assert fresh.sync_cli()[0] == 0
+    assert skewed.sync_cli()[0] == 0
+    for laptop in (skewed, right, fresh):
+        status = json.loads(laptop.cli("review", "Acme", "--status", "--format", "json")[1])
+        assert status["status"] == "open", laptop.path.name
+        code, out, err = laptop.cli("check")
+        assert code == 0, out + err

@@ -50,7 +50,7 @@ OPS = st.one_of(
     st.tuples(st.just("reopen")),
     st.tuples(st.just("reopen")),
     st.tuples(st.just("close")),  # closes twice as often: a reopen needs one
-    st.tuples(st.just("import")),
+    st.tuples(st.just("import"), st.sampled_from((6, 7))),  # 7: one more person, same ids
 )
 STEPS = st.lists(st.tuples(st.integers(0, len(LAPTOPS) - 1), OPS), min_size=4, max_size=14)
 
@@ -83,8 +83,8 @@ def run_step(laptop: Laptop, op: tuple[Any, ...]) -> None:
         code, _, err = laptop.sync_cli()
         assert code == 0, err
         return
-    if kind == "import":
-        import_account(laptop, account)  # the same file again: changes nothing
+    if kind == "import":  # the same file again (changes nothing), or one more person in it
+        import_account(laptop, account, people=op[1])
         return
     if kind == "touch":
         args = ["touch", account, person_name(account, op[1]), "--on", "today", "--channel",

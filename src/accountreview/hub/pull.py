@@ -42,7 +42,8 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 @dataclass(frozen=True)
 class PullBatch:
-    """Rows by table (the local columns only), and the cursor to remember once applied."""
+    """Rows by table (the local columns, and `hub_seq`), and the cursor to remember once
+    applied."""
 
     rows: dict[str, list[dict[str, Any]]]
     cursor: int
@@ -115,7 +116,9 @@ def _upper(conn: Conn, cursor: int, limit: int) -> int | None:
 
 
 def _rows(conn: Conn, table: str, where: str, params: Any) -> list[dict[str, Any]]:
-    names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table]))
+    # hub_seq too: the hub's order of a review's closes and reopens, which a local file
+    # replays by it (never by the laptops' clocks); the file stores no such column.
+    names = sql.SQL(", ").join(map(sql.Identifier, (*COLUMNS[table], "hub_seq")))
     query = sql.SQL("SELECT {} FROM {} WHERE " + where + " ORDER BY hub_seq").format(
         names, sql.Identifier(table)
     )

@@ -7,6 +7,8 @@ never change once a row exists; `review_slot.updated_at` is local only.
 
 import sqlite3
 
+from accountreview.db.accounts import ACCOUNT_COLUMNS
+
 # Parents first: the order rows are pushed in the first time, and pulled rows applied.
 SYNCED_TABLES = (
     "rep",
@@ -22,27 +24,7 @@ FROZEN_TABLES = ("review_snapshot", "audit_log")  # rows are inserted, never cha
 
 MUTABLE: dict[str, tuple[str, ...]] = {
     "rep": ("name", "role", "manager_id"),
-    "account": (
-        "name",
-        "rep_id",
-        "is_top",
-        "potential",
-        "current",
-        "list_price",
-        "discount_pct",
-        "rebate_pct",
-        "uplift_pct",
-        "signed_on",
-        "live_on",
-        "paid_on",
-        "lost_on",
-        "churned_on",
-        "contract",
-        "contract_start",
-        "cio_signoff_on",
-        "procurement_signoff_on",
-        "penetration_target_pct",
-    ),
+    "account": ACCOUNT_COLUMNS,  # every column but id, created_at and the CRM link
     "stakeholder": ("name", "email", "title", "level", "role", "left_on", "next_contact_on"),
     "touch": (),
     "review": ("status", "close_count", "closed_at", "closed_by_id"),

@@ -161,7 +161,9 @@ FROZEN_TRIGGERS = {
 }
 
 # The synced tables and the columns whose changes the outbox carries (review_slot's
-# updated_at is local only; ids, creation stamps and CRM links never change).
+# updated_at is local only; ids, creation stamps and CRM links never change). Written
+# out, not imported: a migration makes the schema of its day (`db.sync.MUTABLE` is
+# checked against these triggers by tests/test_sync_local.py).
 MUTABLE: dict[str, tuple[str, ...]] = {
     "rep": ("name", "role", "manager_id"),
     "account": (
