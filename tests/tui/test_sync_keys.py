@@ -80,7 +80,9 @@ async def test_an_edit_syncs_once_the_quiet_time_is_over_and_reading_does_not(
         await app.workers.wait_for_complete()
         assert app.syncs_started == 1
         account = resolve_account(app.ws, "Acme Corp")
-        person = app.ws.db.conn.execute("SELECT id FROM stakeholder LIMIT 1").fetchone()[0]
+        person = app.ws.db.conn.execute(
+            "SELECT id FROM stakeholder WHERE left_on IS NULL ORDER BY name LIMIT 1"
+        ).fetchone()[0]
         set_slot(app.ws, account, app.week, 1, person)  # as the review screen saves it
         await pilot.pause(0.5)
         await app.workers.wait_for_complete()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, change_token, reopen_workspace
@@ -146,6 +147,7 @@ class SyncingApp(App[None]):
     _schedule: SyncSchedule
     _edits: int = 0
     _sync_message: str | None = None
+    _sync_timer: Timer | None = None
     syncs_started = 0  # how many syncs this app ran (for tests and the benchmark)
 
     def start_sync(self) -> None:
@@ -171,12 +173,20 @@ class SyncingApp(App[None]):
         self.sync_shown = shown_from(status, self.sync_shown)
         self.screen_change_signal.subscribe(self, self._sync_screen_changed)
         self._sync_screen_changed(self.screen)
-        self.set_interval(self.sync_timings.tick, self._sync_tick)
+        self._sync_timer = self.set_interval(self.sync_timings.tick, self._sync_tick)
         self._sync_tick()
+
+    def on_unmount(self) -> None:
+        """No tick after the app closed its database (Textual runs this handler and the
+        subclass's own, in turn)."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
 
     def _sync_tick(self) -> None:
         """Look for edits made through this app's connection, start a sync when one is
         due, and redraw the status ("2 min ago" ages)."""
+        if not self.screen_stack:  # the app is closing (its database with it)
+            return
         edits = change_token(self.ws)[0]  # rows this connection changed: the person's
         if edits != self._edits:
             self._edits = edits
@@ -215,6 +225,8 @@ class SyncingApp(App[None]):
         pull made them its current rep); a queue or an audit reads them."""
         from accountreview.tui.screens.welcome import READY, WelcomeScreen
 
+        if not self.screen_stack:  # the app is closing
+            return
         if isinstance(self.screen, WelcomeScreen):
             self.screen.dismiss(READY)
         elif hasattr(self.screen, "action_refresh"):
@@ -231,6 +243,8 @@ class SyncingApp(App[None]):
         self.refresh_bindings()
 
     def _show_status(self) -> None:
+        if not self.screen_stack:  # the app is closing: a last tick or sync has no screen
+            return
         for line in self.screen.query(SyncStatusLine):
             line.show(self.sync_shown, datetime.now(UTC))
 
