@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -25,6 +25,7 @@ from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.commands import screen_commands
 from accountreview.tui.context import AccountList, WeekStepAsked
 from accountreview.tui.literal import printable
+from accountreview.tui.sync_worker import SyncingApp, sync_binding_ids
 from accountreview.tui.widgets.key_bar import key_label
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from accountreview.tui.screens.welcome import WelcomeScreen
 
 
-class AccountReviewApp(App[None]):
+class AccountReviewApp(SyncingApp):
     """Walk a rep through the weekly review of each top account."""
 
     TITLE = "accountreview"
@@ -136,6 +137,7 @@ class AccountReviewApp(App[None]):
 
         self.keymap = apply_preferences(self, self.config, binding_ids())
         self._start()
+        self.start_sync()  # in the background, only when the file has a hub
 
     def _start(self) -> None:
         """The queue of the rep using the app; who they are first if not known, and the
@@ -356,6 +358,7 @@ class AccountReviewApp(App[None]):
         yield SystemCommand(
             "App: back up the database", "a private copy in backups/", self.action_backup
         )
+        yield from self.sync_commands()
 
     def key_of(self, binding_id: str) -> str:
         """An app key as the key bar writes it (`key_label`), found by its binding id."""
@@ -388,3 +391,4 @@ def binding_ids() -> Iterator[str]:
 
     yield from screen_binding_ids()
     yield from (b.id for b in AccountReviewApp.BINDINGS if isinstance(b, Binding) and b.id)
+    yield from sync_binding_ids()

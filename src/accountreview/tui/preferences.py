@@ -159,6 +159,7 @@ _SCREEN_MODULES = tuple(
     for name in (
         "audit",
         "audit_rep",
+        "conflicts",
         "forms",
         "help",
         "history",
