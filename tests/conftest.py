@@ -31,9 +31,14 @@ TODAY = date(2026, 11, 23)  # a Monday, ISO week 2026-W48
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No user config or data dir leaks in, nor the terminal's width (COLUMNS); "today"
+    """No user config, data dir or hub leaks in, nor the terminal's width (COLUMNS); "today"
     is frozen for the CLI too."""
-    for name in ("ACCOUNTREVIEW_DB", "ACCOUNTREVIEW_REP", "ACCOUNTREVIEW_DEBUG"):
+    for name in (
+        "ACCOUNTREVIEW_DB",
+        "ACCOUNTREVIEW_REP",
+        "ACCOUNTREVIEW_DEBUG",
+        "ACCOUNTREVIEW_HUB",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ACCOUNTREVIEW_TODAY", TODAY.isoformat())
     # Empty, not deleted: the process environment can hold a COLUMNS that os.environ
