@@ -14,12 +14,13 @@ from conftest import TODAY, seed
 CHILD = """
 import json, sys
 from datetime import date
+from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.sync_status import SyncStatusLine
 
 async def main():
-    app = AccountReviewApp(db=sys.argv[1], today=date.fromisoformat(sys.argv[2]))
+    app = AccountReviewApp(open_workspace(sys.argv[1], date.fromisoformat(sys.argv[2])))
     seen = {"status": 0, "bar": [], "help": ""}
     async with app.run_test(size=(80, 24)) as pilot:
         for key in ("enter", "escape", "ctrl+r", "ctrl+s", "question_mark"):
