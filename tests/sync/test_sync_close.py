@@ -104,6 +104,7 @@ def test_a_close_and_reopen_against_a_close_of_the_same_number_ends_open(
     slots, fives = hub_slots_and_fives(team)
     assert len(fives) == 2  # both closes' fives are kept as facts
     assert [n for n, _origin in fives] == [1, 1]
+    assert slots in list(fives.values())  # the five of the close the hub took first
 
 
 def test_a_double_close_keeps_the_first_and_both_fives(team: Team) -> None:
