@@ -16,7 +16,7 @@ Inserts are sent in batches of `BATCH` rows (psycopg's pipelined `executemany`).
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import psycopg
@@ -249,16 +249,24 @@ def _update(conn: Conn, change: Change, result: PushResult) -> None:
         (change.change_id, change.table, change.row_id, change.field,
          Jsonb(_value(change.old)), Jsonb(_value(change.new))),
     ).fetchone()  # fmt: skip
+    _answer(conn, row, 1, Refused(change.change_id, change.table, change.row_id, ""), result)
+
+
+def _answer(
+    conn: Conn, row: tuple[Any, ...] | None, count: int, refused: Refused, result: PushResult
+) -> None:
+    """Count the answer (outcome, conflict id, detail) of one of the hub's apply
+    functions for `count` changes; `refused` names them if it was a refusal."""
     assert row is not None  # a function call returns one row
     outcome, conflict_id, detail = row
     if outcome == "applied":
-        result.applied += 1
+        result.applied += count
     elif outcome == "already":
-        result.already += 1
+        result.already += count
     elif outcome == "conflict":
         result.conflicts.append(_conflict(conn, conflict_id))
     else:
-        result.refused.append(Refused(change.change_id, change.table, change.row_id, detail))
+        result.refused.append(replace(refused, reason=str(detail)))
 
 
 def _conflict(conn: Conn, conflict_id: str) -> Conflict:
@@ -299,13 +307,4 @@ def _apply_unit(conn: Conn, group: Sequence[Change], origin: str, result: PushRe
         query = "SELECT * FROM hub_apply_reopen(%s, %s, %s)"
         params = (ids, review_id, origin)
     row = conn.execute(query, params).fetchone()
-    assert row is not None  # a function call returns one row
-    outcome, conflict_id, detail = row
-    if outcome == "applied":
-        result.applied += len(group)
-    elif outcome == "already":
-        result.already += len(group)
-    elif outcome == "conflict":
-        result.conflicts.append(_conflict(conn, conflict_id))
-    else:
-        result.refused.append(Refused(ids[0], "review", review_id, detail))
+    _answer(conn, row, len(group), Refused(ids[0], "review", review_id, ""), result)
