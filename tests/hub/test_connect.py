@@ -7,6 +7,7 @@ import psycopg
 import pytest
 
 from accountreview.hub.connect import (
+    SCHEMA_HEAD,
     HubRefused,
     HubUnreachable,
     check_schema,
@@ -90,7 +91,7 @@ def test_the_password_can_come_from_a_pgpass_file(
     bare = redact(hub_url)
     assert hub_server.owner_password not in bare
     with connect(bare) as conn:
-        check_schema(conn, bare, "0003")
+        check_schema(conn, bare, SCHEMA_HEAD)
 
 
 def test_a_connection_lost_mid_sync_is_unreachable_and_the_push_left_nothing(

@@ -16,7 +16,7 @@ Inserts are sent in batches of `BATCH` rows (psycopg's pipelined `executemany`).
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import psycopg
@@ -103,10 +103,15 @@ class PushResult:
 
 
 def push(
-    conn: Conn, changes: Sequence[Change], rows: Mapping[str, Sequence[Row]] | None = None
+    conn: Conn,
+    changes: Sequence[Change],
+    rows: Mapping[str, Sequence[Row]] | None = None,
+    origin: str | None = None,
 ) -> PushResult:
     """Apply `rows` (every row of a never-synced file, by table) then `changes`, in order,
-    in ONE hub transaction, committed before this returns."""
+    in ONE hub transaction, committed before this returns. `origin` (the pushing file's
+    device id) lets a close or reopen among `changes` go as one unit (`_apply_unit`);
+    without it, they go field by field."""
     require_idle(conn)
     result = PushResult()
     try:
@@ -123,6 +128,8 @@ def push(
                     pending = [(c.change_id, c.row) for c in group if c.row is not None]
                     result.already += len(group) - len(pending)
                     _insert(conn, group[0].table, pending, result)
+                elif origin is not None and _is_unit(group):
+                    _apply_unit(conn, group, origin, result)
                 else:
                     for change in group:
                         _update(conn, change, result)
@@ -137,10 +144,14 @@ def _chunks(items: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
 
 
 def _runs(changes: Iterable[Change]) -> Iterator[list[Change]]:
-    """Consecutive inserts into one table, batched; updates one run each."""
+    """Consecutive inserts into one table, batched; consecutive updates of one review (the
+    fields of one close or reopen: one statement wrote them) one run; other updates one
+    run each."""
     run: list[Change] = []
     for change in changes:
-        same = run and change.kind == "insert" == run[0].kind and change.table == run[0].table
+        same = run and change.kind == run[0].kind and change.table == run[0].table
+        if same and change.kind == "update":
+            same = change.table == "review" and change.row_id == run[0].row_id
         if run and (not same or len(run) >= BATCH):
             yield run
             run = []
@@ -238,16 +249,24 @@ def _update(conn: Conn, change: Change, result: PushResult) -> None:
         (change.change_id, change.table, change.row_id, change.field,
          Jsonb(_value(change.old)), Jsonb(_value(change.new))),
     ).fetchone()  # fmt: skip
+    _answer(conn, row, 1, Refused(change.change_id, change.table, change.row_id, ""), result)
+
+
+def _answer(
+    conn: Conn, row: tuple[Any, ...] | None, count: int, refused: Refused, result: PushResult
+) -> None:
+    """Count the answer (outcome, conflict id, detail) of one of the hub's apply
+    functions for `count` changes; `refused` names them if it was a refusal."""
     assert row is not None  # a function call returns one row
     outcome, conflict_id, detail = row
     if outcome == "applied":
-        result.applied += 1
+        result.applied += count
     elif outcome == "already":
-        result.already += 1
+        result.already += count
     elif outcome == "conflict":
         result.conflicts.append(_conflict(conn, conflict_id))
     else:
-        result.refused.append(Refused(change.change_id, change.table, change.row_id, detail))
+        result.refused.append(replace(refused, reason=str(detail)))
 
 
 def _conflict(conn: Conn, conflict_id: str) -> Conflict:
@@ -263,3 +282,29 @@ def _conflict(conn: Conn, conflict_id: str) -> Conflict:
 
 def _json(text: str | None) -> object:
     return None if text is None else json.loads(text)
+
+
+def _is_unit(group: Sequence[Change]) -> bool:
+    """A close (status open → closed) or a reopen (closed → open) of one review, with the
+    fields the same statement changed."""
+    return any(c.table == "review" and c.field == "status" for c in group) and all(
+        c.kind == "update" and c.table == "review" for c in group
+    )
+
+
+def _apply_unit(conn: Conn, group: Sequence[Change], origin: str, result: PushResult) -> None:
+    """A close or a reopen, applied whole by the hub (migration 0004's functions): the
+    close number and the five come from the entry and snapshot rows `origin` pushed."""
+    new = {c.field: c.new for c in group}
+    ids = [c.change_id for c in group]
+    review_id = group[0].row_id
+    if new["status"] == "closed":
+        query = "SELECT * FROM hub_apply_close(%s, %s, %s, %s, %s)"
+        params: tuple[object, ...] = (
+            ids, review_id, origin, new.get("closed_at"), new.get("closed_by_id"),
+        )  # fmt: skip
+    else:
+        query = "SELECT * FROM hub_apply_reopen(%s, %s, %s)"
+        params = (ids, review_id, origin)
+    row = conn.execute(query, params).fetchone()
+    _answer(conn, row, len(group), Refused(ids[0], "review", review_id, ""), result)

@@ -7,11 +7,14 @@ frozen is ever changed: a pulled closed review's slots that differ are reported.
 
 Order: reps, accounts, stakeholders, touches (upserted by id); new reviews (inserted
 open, as every review starts); then each review's closes and reopens replayed in
-order, its slots set while it is open, a close's five frozen before its audit entry
-and the review closed after it; then the other frozen rows. A field whose local
-change still waits in the outbox keeps the local value: it will be pushed and the
-hub decides. Foreign keys are checked at commit (a batch may hold a child before
-its parent). The cursor is set in the same transaction, so a failure leaves neither.
+order, its slots set (to the hub's) while it is open, a close's five frozen before
+its audit entry and the review closed after it; then the other frozen rows. A field
+whose local change still waits in the outbox keeps the local value (it will be pushed
+and the hub decides), but not a slot of a close being replayed. A closed review's slot
+takes the hub's value only when a five of that close froze that person there (the hub
+took another laptop's close of the same number first, see hub migration 0004).
+Foreign keys are checked at commit (a batch may hold a child before its parent).
+The cursor is set in the same transaction, so a failure leaves neither.
 """
 
 import sqlite3
@@ -58,7 +61,7 @@ class _Apply:
         )
         self.report.inserted[table] += 1
 
-    def update(self, table: str, row: Row, local: Row) -> None:
+    def update(self, table: str, row: Row, local: Row, *, keep_waiting: bool = True) -> None:
         """Set the fields that differ, but those with a local change waiting. A column
         that never changes once made (a creation stamp of a row two laptops made with one
         derived id) takes the hub's value too: it is the one every replica holds."""
@@ -66,7 +69,7 @@ class _Apply:
         for column in self.columns[table]:
             if column == "id" or column not in row or row[column] == local[column]:
                 continue
-            if (table, str(row["id"]), column) in self.waiting:
+            if keep_waiting and (table, str(row["id"]), column) in self.waiting:
                 self.report.kept_waiting.append((table, str(row["id"]), column))
             else:
                 changes[column] = row[column]
@@ -77,12 +80,12 @@ class _Apply:
             )
             self.report.updated[table] += 1
 
-    def upsert(self, table: str, row: Row) -> None:
+    def upsert(self, table: str, row: Row, *, keep_waiting: bool = True) -> None:
         local = current_row(self.conn, table, str(row["id"]))
         if local is None:
             self.insert(table, row)
         elif table not in FROZEN_TABLES:
-            self.update(table, row, local)
+            self.update(table, row, local, keep_waiting=keep_waiting)
 
     def review_status(self, review_id: str) -> tuple[str, int] | None:
         row = self.conn.execute(
@@ -121,20 +124,32 @@ class _Apply:
              row["close_count"], row["closed_at"], row["closed_by_id"]),
         )  # fmt: skip
 
-    def slots(self, rows: Sequence[Row]) -> None:
-        """Upsert slots; a closed review's slots cannot change (reported if they differ)."""
+    def slots(self, rows: Sequence[Row], *, closing: bool = False) -> None:
+        """Upsert slots. A closed review's slot takes the hub's value only when its person
+        is the one a five of that close froze there (another laptop's close of the same
+        number won on the hub); any other difference is reported, the slot kept as frozen.
+        Replaying a close (`closing`), the slots take the hub's values, waiting or not."""
         for row in rows:
             state = self.review_status(str(row["review_id"]))
             local = current_row(self.conn, "review_slot", str(row["id"]))
-            if state is not None and state[0] == "closed":
-                if local is None or any(
-                    row.get(c, local[c]) != local[c] for c in MUTABLE["review_slot"]
-                ):
+            if local is None or state is None or state[0] != "closed":
+                self.upsert("review_slot", row, keep_waiting=not closing)
+            elif any(row.get(c, local[c]) != local[c] for c in MUTABLE["review_slot"]):
+                if self.frozen_there(row, state[1]):
+                    self.update("review_slot", row, local, keep_waiting=False)
+                else:
                     self.report.refused.append(
                         f"review_slot {row['id']}: its review is closed here; kept as frozen"
                     )
-                continue
-            self.upsert("review_slot", row)
+
+    def frozen_there(self, slot: Row, close_number: int) -> bool:
+        """Whether a five of this close froze the pulled slot's person at its position."""
+        found = self.conn.execute(
+            "SELECT 1 FROM review_snapshot WHERE review_id = ? AND close_number = ?"
+            " AND position = ? AND stakeholder_id = ?",
+            (slot["review_id"], close_number, slot.get("position"), slot.get("stakeholder_id")),
+        ).fetchone()
+        return found is not None
 
     def frozen(self, table: str, row: Row) -> None:
         if current_row(self.conn, table, str(row["id"])) is None:
@@ -144,7 +159,7 @@ class _Apply:
         """Replay a pulled close: the slots (while open), its five, its entry, the status."""
         review_id, number = str(entry["review_id"]), int(entry["close_number"])
         if self.review_status(review_id) == ("open", number - 1):
-            self.slots(slots)
+            self.slots(slots, closing=True)
         five = [
             r
             for r in self.rows.get("review_snapshot", ())

@@ -156,12 +156,14 @@ def _push_every_row(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
 def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
     """The outbox, a batch at a time: the hub commits, then this file forgets the batch
     and takes the hub's value of each field in conflict (the conflict keeps both)."""
-    from accountreview.db.sync import forget_pushed, outbox_batch, record_conflicts
+    from accountreview.db.chain import local_origin
+    from accountreview.db.sync import forget_pushed, record_conflicts
     from accountreview.hub.push import push
+    from accountreview.services.sync.push import unit_batch
 
-    after = 0
-    while batch := outbox_batch(ws.db.conn, after, _batch(PUSH_BATCH)):
-        result = push(hub, batch)
+    after, origin = 0, local_origin(ws.db.conn)
+    while batch := unit_batch(ws.db.conn, after, _batch(PUSH_BATCH)):
+        result = push(hub, batch, origin=origin)  # a close or reopen goes as one unit
         checkpoint("push-committed")
         conflicts = [local_conflict(c) for c in result.conflicts]
         with ws.db.write() as conn:
