@@ -93,3 +93,18 @@ def test_a_first_pull_whose_rows_point_at_rows_it_lacks_keeps_nothing(
         assert ws.db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         ws.close()
+
+
+def test_a_first_pull_with_a_broken_chain_keeps_nothing(team: Team, tmp_path: Path) -> None:
+    busy_history(team)
+    with team.hub_as("ann") as hub:
+        rows = {t: hub_rows(hub, t) for t in SYNCED}
+    rows["audit_log"][0]["reason"] = "rewritten on the way"  # its hash no longer matches
+    ws = open_workspace(tmp_path / "forged.db", TODAY, create=True)
+    try:
+        with pytest.raises(ValueError, match="a record this file cannot take"):
+            load_first_pull(ws.db, list(rows.items()), lambda: 7)
+        assert ws.db.conn.execute("SELECT count(*) FROM account").fetchone()[0] == 0
+        assert get_state(ws.db.conn, "cursor") is None
+    finally:
+        ws.close()
