@@ -95,11 +95,13 @@ def test_a_first_pull_whose_rows_point_at_rows_it_lacks_keeps_nothing(
         ws.close()
 
 
-def test_a_first_pull_with_a_broken_chain_keeps_nothing(team: Team, tmp_path: Path) -> None:
+def test_a_first_pull_with_a_close_missing_a_frozen_slot_keeps_nothing(
+    team: Team, tmp_path: Path
+) -> None:
     busy_history(team)
     with team.hub_as("ann") as hub:
         rows = {t: hub_rows(hub, t) for t in SYNCED}
-    rows["audit_log"][0]["reason"] = "rewritten on the way"  # its hash no longer matches
+    rows["review_snapshot"].pop()  # a close with four frozen slots
     ws = open_workspace(tmp_path / "forged.db", TODAY, create=True)
     try:
         with pytest.raises(ValueError, match="a record this file cannot take"):
