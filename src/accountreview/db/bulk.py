@@ -151,6 +151,7 @@ def bulk_load(
     on_restore: Callable[[], None] | None = None,
     cache_kib: int = LOAD_CACHE_KIB,
     keep_wal: bool = False,
+    on_rebuilt: Callable[[], None] | None = None,
 ) -> Iterator[BulkLoader]:
     """A load in one write transaction, secondary indexes and triggers set aside.
 
@@ -159,7 +160,8 @@ def bulk_load(
     is kept. `on_restore` is called before the indexes are rebuilt (the slow tail).
     `cache_kib` caps the page cache (a sync's first pull keeps its memory small);
     `keep_wal` stays in WAL mode (a load that may be killed: the next open finds the
-    file as it was, with no hot journal to roll back).
+    file as it was, with no hot journal to roll back); `on_rebuilt` is called once the
+    indexes and triggers are back, in the same transaction (raising keeps nothing).
     """
     conn = db.conn
     # Pragmas (foreign_keys above all) cannot change inside a transaction: set them first.
@@ -183,6 +185,8 @@ def bulk_load(
             seal(conn)  # link the loaded audit entries and snapshots into their hash chains
             for _, _, sql in ddl:
                 conn.execute(sql)
+            if on_rebuilt is not None:  # checks that need the indexes, still all-or-nothing
+                on_rebuilt()
     finally:
         for name, value in saved.items():
             conn.execute(f"PRAGMA {name} = {int(value)}")

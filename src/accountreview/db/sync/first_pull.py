@@ -42,8 +42,13 @@ def load_first_pull(
     inserted per table. Raises ValueError, keeping nothing, if a row points at a row the
     pull did not bring."""
     counts = dict.fromkeys(SYNCED_TABLES, 0)
-    with bulk_load(db, cache_kib=FIRST_PULL_CACHE_KIB, keep_wal=True):
-        conn = db.conn
+    conn = db.conn
+    with bulk_load(
+        db,
+        cache_kib=FIRST_PULL_CACHE_KIB,
+        keep_wal=True,
+        on_rebuilt=lambda: _refuse_inconsistent(conn),  # with the indexes: linear
+    ):
         columns = {t: table_columns(conn, t) for t in SYNCED_TABLES}
         stamp = now_text()
         for table, rows in chunks:
@@ -58,7 +63,6 @@ def load_first_pull(
                 [[r[c] for c in names] for r in rows],
             )
             counts[table] += len(rows)
-        _refuse_inconsistent(conn)
         set_state(conn, "cursor", str(cursor()))
     return counts
 
