@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from accountreview.hub.connect import HubRefused, connect
-from accountreview.hub.pull import pull, pull_all, whoami
+from accountreview.hub.pull import COLUMNS, Snapshot, pull, pull_all, whoami
 from accountreview.hub.push import push
 from hubdata import (
     Team,
@@ -146,3 +146,40 @@ def test_whoami_is_the_signed_in_persons_rep_row(hub_team: Team, hub_url: str) -
     assert (me["id"], me["email"], me["role"]) == (hub_team.mia.id, hub_team.mia.email, "manager")
     with connect(hub_url) as conn, pytest.raises(HubRefused, match="hub user add"):
         whoami(conn)  # the owner has no rep row
+
+
+def test_a_snapshot_gives_each_visible_row_once_in_chunks_and_the_cursor_of_its_newest(
+    hub_team: Team,
+) -> None:
+    ann = seed_book(hub_team.owner_url, hub_team.ann.id)
+    bob = seed_book(hub_team.owner_url, hub_team.bob.id)
+    with psycopg.connect(hub_team.owner_url) as owner:  # a newer number for an old row
+        owner.execute("UPDATE stakeholder SET title = 'CFO' WHERE id = %s", (ann.stakeholder,))
+    with connect(hub_team.ann.url) as conn:
+        batched = [b for b in pull_all(conn, 0, 2)]
+        snapshot = Snapshot(conn, chunk=1)
+        chunks = list(snapshot.chunks())
+        assert pull(conn, snapshot.cursor).rows == {}  # nothing visible is newer
+    assert all(len(rows) == 1 for _, rows in chunks)  # chunk rows at a time
+    tables = [t for t, _ in chunks]
+    assert tables == sorted(tables, key=list(COLUMNS).index)  # parents first
+    got = {(t, r["id"]): r for t, rows in chunks for r in rows}
+    assert len(got) == sum(len(rows) for _, rows in chunks)  # each row once
+    assert (("account", ann.account) in got) and (("account", bob.account) not in got)
+    assert got[("stakeholder", ann.stakeholder)]["title"] == "CFO"
+    assert snapshot.cursor == batched[-1].cursor == max(r["hub_seq"] for r in got.values())
+    newest = {(t, r["id"]): r for b in batched for t, rows in b.rows.items() for r in rows}
+    assert got.keys() == newest.keys()
+
+
+def test_a_snapshot_does_not_see_a_write_committed_while_it_reads(hub_team: Team) -> None:
+    book = seed_book(hub_team.owner_url, hub_team.ann.id)
+    with connect(hub_team.ann.url) as conn:
+        snapshot = Snapshot(conn, chunk=1)
+        chunks = snapshot.chunks()
+        first = next(chunks)  # the snapshot is taken
+        insert_as_owner(hub_team.owner_url, "touch", touch_row(book.stakeholder, hub_team.ann.id))
+        rest = [first, *chunks]
+        later = pull(conn, snapshot.cursor)
+    assert sum(len(rows) for t, rows in rest if t == "touch") == 1
+    assert len(later.rows["touch"]) == 1  # the next pull brings it

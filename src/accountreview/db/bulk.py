@@ -146,23 +146,33 @@ def _secondary_ddl(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
 
 @contextmanager
 def bulk_load(
-    db: Database, *, on_restore: Callable[[], None] | None = None
+    db: Database,
+    *,
+    on_restore: Callable[[], None] | None = None,
+    cache_kib: int = LOAD_CACHE_KIB,
+    keep_wal: bool = False,
+    on_rebuilt: Callable[[], None] | None = None,
 ) -> Iterator[BulkLoader]:
     """A load in one write transaction, secondary indexes and triggers set aside.
 
     Meant for a database no other connection uses (a new file). The relaxed
     settings are put back whether the load succeeds or not; on an error nothing
     is kept. `on_restore` is called before the indexes are rebuilt (the slow tail).
+    `cache_kib` caps the page cache (a sync's first pull keeps its memory small);
+    `keep_wal` stays in WAL mode (a load that may be killed: the next open finds the
+    file as it was, with no hot journal to roll back); `on_rebuilt` is called once the
+    indexes and triggers are back, in the same transaction (raising keeps nothing).
     """
     conn = db.conn
     # Pragmas (foreign_keys above all) cannot change inside a transaction: set them first.
     saved = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _LOAD_PRAGMAS}
     # In WAL mode every page would be written twice (to the log, then into the file);
     # a rollback journal holds only the few pages the file had before the load.
-    wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+    wal = not keep_wal and str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     if wal:
         conn.execute("PRAGMA journal_mode = DELETE")
-    for name, value in _LOAD_PRAGMAS.items():
+    pragmas = {**_LOAD_PRAGMAS, "cache_size": f"-{cache_kib}"}
+    for name, value in pragmas.items():
         conn.execute(f"PRAGMA {name} = {value}")
     try:
         with db.write():
@@ -175,6 +185,8 @@ def bulk_load(
             seal(conn)  # link the loaded audit entries and snapshots into their hash chains
             for _, _, sql in ddl:
                 conn.execute(sql)
+            if on_rebuilt is not None:  # checks that need the indexes, still all-or-nothing
+                on_rebuilt()
     finally:
         for name, value in saved.items():
             conn.execute(f"PRAGMA {name} = {int(value)}")

@@ -77,7 +77,12 @@ def record_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
     audit log and the frozen slots (a close or reopen deleted, or added, with its rows).
     Two laptops that closed one review offline both keep their five: a close number
     counts once, its five slots once."""
-    problems = chain_problems_of(conn, revision)
+    return chain_problems_of(conn, revision) + review_problems(conn)
+
+
+def review_problems(conn: sqlite3.Connection) -> list[str]:
+    """Reviews whose closes and reopens do not match the audit log and the frozen slots."""
+    problems: list[str] = []
     rows = conn.execute(
         "SELECT r.week, a.name, r.status, r.close_count,"
         " (SELECT count(DISTINCT l.close_number) FROM audit_log l WHERE l.review_id = r.id"

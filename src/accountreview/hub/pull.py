@@ -153,3 +153,40 @@ def _add_managers(conn: Conn, reps: list[dict[str, Any]], upper: int) -> None:
         if not found:
             return
         reps += found
+
+
+@dataclass
+class Snapshot:
+    """The first pull of a file: every row the signed-in person may see, table by table
+    (parents first), read from one REPEATABLE READ snapshot; `cursor` is the highest
+    `hub_seq` among them, final once `chunks` is exhausted."""
+
+    conn: Conn
+    chunk: int
+    cursor: int = 0
+
+    def chunks(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """(table, up to `chunk` rows) in the hub's snapshot, each table in id order.
+
+        One statement per table (a server-side cursor, memory that of one chunk), so the
+        row-level security policies are planned and their subplans built once per table,
+        not once per batch (which made a batched first pull cost in proportion to the hub
+        for every batch it read)."""
+        require_idle(self.conn)
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                for table in TABLES:
+                    yield from self._table(table)
+        except psycopg.Error as error:
+            raise classify(error, describe(self.conn)) from error
+
+    def _table(self, table: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        names = sql.SQL(", ").join(map(sql.Identifier, (*COLUMNS[table], "hub_seq")))
+        query = sql.SQL("SELECT {} FROM {} ORDER BY id").format(names, sql.Identifier(table))
+        with self.conn.cursor(name=f"first_pull_{table}", row_factory=dict_row) as cur:
+            cur.itersize = self.chunk
+            cur.execute(query)
+            while rows := cur.fetchmany(self.chunk):
+                self.cursor = max(self.cursor, max(int(r["hub_seq"]) for r in rows))
+                yield table, rows

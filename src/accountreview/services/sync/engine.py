@@ -25,6 +25,7 @@ from accountreview.services.sync import state
 from accountreview.services.sync.address import HubAddress, choose_hub
 from accountreview.services.sync.checkpoint import checkpoint
 from accountreview.services.sync.conflicts import local_conflict, take_theirs, view
+from accountreview.services.sync.pull import FIRST_PULL_CHUNK, bulk_first_pull, can_bulk_pull
 from accountreview.services.sync.report import (
     HubOffline,
     HubRefusedSync,
@@ -184,6 +185,9 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
 
     cursor = state.cursor(ws)
     report.first_pull = cursor == 0
+    if can_bulk_pull(ws, cursor):  # an empty file: one snapshot, bulk-loaded (pull.py)
+        bulk_first_pull(ws, hub, report, max(_batch(FIRST_PULL_CHUNK), 1))
+        return
     for batch in pull_all(hub, cursor, _batch(PULL_BATCH)):
         checkpoint("pull-fetched")
         with ws.db.write() as conn:
