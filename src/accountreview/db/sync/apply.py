@@ -17,6 +17,7 @@ Foreign keys are checked at commit (a batch may hold a child before its parent).
 The cursor is set in the same transaction, so a failure leaves neither.
 """
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,7 +26,7 @@ from typing import Any
 
 from accountreview.db.records import now_text
 from accountreview.db.sync.outbox import Row, current_row
-from accountreview.db.sync.state import set_state
+from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import FROZEN_TABLES, MUTABLE, SYNCED_TABLES, table_columns
 
 
@@ -172,19 +173,41 @@ class _Apply:
         self.frozen("audit_log", entry)
         if self.review_status(review_id) != ("open", number - 1):
             return  # closed here already (two laptops closed it): both fives are kept
-        pulled = next((r for r in self.rows.get("review", ()) if r["id"] == review_id), None)
-        same = pulled is not None and pulled["close_count"] == number
+        closed_at, closed_by = self.hub_closing(review_id, number) or (
+            entry["at"],
+            entry["actor_id"],
+        )
         self.conn.execute(
             "UPDATE review SET status = 'closed', close_count = ?, closed_at = ?,"
             " closed_by_id = ? WHERE id = ?",
-            (
-                number,
-                pulled["closed_at"] if same and pulled else entry["at"],
-                pulled["closed_by_id"] if same and pulled else entry["actor_id"],
-                review_id,
-            ),
+            (number, closed_at, closed_by, review_id),
         )
         self.report.updated["review"] += 1
+
+    def hub_closing(self, review_id: str, number: int) -> tuple[Any, Any] | None:
+        """The hub's closing time and closer of close `number`: from the review row of this
+        batch, or from one an earlier batch brought before the close's entry (`held`)."""
+        pulled = next((r for r in self.rows.get("review", ()) if r["id"] == review_id), None)
+        if pulled is not None and pulled["close_count"] == number:
+            return pulled["closed_at"], pulled["closed_by_id"]
+        held = get_state(self.conn, HELD_CLOSE + review_id)
+        if held is not None:
+            count, closed_at, closed_by = json.loads(held)
+            if count == number:
+                set_state(self.conn, HELD_CLOSE + review_id, None)
+                return closed_at, closed_by
+        return None
+
+    def hold_closings(self) -> None:
+        """A pulled closed review whose close has not been replayed yet (its entry comes in
+        a later batch: the hub numbered the row first, e.g. a first push of a file that
+        closed offline) keeps the hub's closing time and closer for that replay."""
+        for row in self.rows.get("review", ()):
+            if row.get("status") != "closed":
+                continue
+            if self.review_status(str(row["id"])) != ("closed", row["close_count"]):
+                held = json.dumps([row["close_count"], row["closed_at"], row["closed_by_id"]])
+                set_state(self.conn, HELD_CLOSE + str(row["id"]), held)
 
     def reopen(self, entry: Row) -> None:
         review_id = str(entry["review_id"])
@@ -223,6 +246,10 @@ class _Apply:
                 self.frozen(table, row)
 
 
+# sync_state key prefix: a pulled review's closing, held until its close is replayed.
+HELD_CLOSE = "held-close:"
+
+
 def _causal(row: Row) -> tuple[Any, ...]:
     return (row.get("hub_seq") or 0, str(row["at"]), str(row["origin"]), int(row["seq"]))
 
@@ -249,6 +276,7 @@ def apply_pulled(
         for row in rows_by_table.get("review", ()):
             if "closed_at" in row:
                 run.same_close(row)
+        run.hold_closings()
         set_state(conn, "cursor", str(cursor))
     finally:
         set_state(conn, "applying", None)
