@@ -19,9 +19,10 @@ carried over: the model gets those slots from the app's own rule
 (`domain.carry_over`, through `crash.facts.started`), never from an assumption.
 
 ACCOUNTREVIEW_CRASH_KILLS (default 200) sets the number of kills,
-ACCOUNTREVIEW_CRASH_SEED replays a run (the seed is printed, and named in any
-failure), ACCOUNTREVIEW_CRASH_IMPORT_ROWS (default 5000) the size of each
-import file. Run with `-s` to see the totals.
+ACCOUNTREVIEW_CRASH_SEED replays a run's choices (the seed is printed, and named
+in any failure; the kills land by the clock, so a replay may kill elsewhere),
+ACCOUNTREVIEW_CRASH_IMPORT_ROWS (default 5000) the size of each import file.
+Run with `-s` to see the totals.
 """
 
 import os
