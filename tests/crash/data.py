@@ -136,3 +136,34 @@ def write_touch_import(
             ]
         )
     return _write_csv(path, TOUCH_COLUMNS, lines)
+
+
+def seed_closed_reviews(db: Path, today: date, *, accounts: Sequence[int], weeks_back: int) -> None:
+    """Close a review `weeks_back` weeks ago for each of `accounts`, its five the account's
+    first five people, then mark the first of them as left: every review the children start
+    on those accounts carries four of them over, and the fifth slot starts open (issue 14's
+    carry-over), so every run checks what a new review starts with."""
+    from accountreview.domain.dates import IsoWeek
+    from accountreview.domain.enums import Channel
+    from accountreview.services import reviews, stakeholders
+    from accountreview.services.lookup import resolve_account
+    from accountreview.services.reps import current_rep
+    from accountreview.services.workspace import open_workspace
+
+    week = IsoWeek.of(today).shift(-weeks_back)
+    ws = open_workspace(db, today)
+    try:
+        current_rep(ws)  # the one rep acts, as in the children
+        for a in accounts:
+            account = resolve_account(ws, account_name(a))
+            people = {p.name: p for p in stakeholders.stakeholders_of(ws, account)}
+            five = [people[person_name(a, n)] for n in range(5)]
+            for position, person in enumerate(five, start=1):
+                reviews.set_slot(ws, account, week, position, person.id)
+                stakeholders.log_touch(ws, person, on=today, channel=Channel.IN_PERSON, note="seed")
+                stakeholders.set_next_contact(ws, person, today + timedelta(days=7))
+                reviews.confirm_in_role(ws, account, week, position)
+            reviews.close_review(ws, account, week)
+            stakeholders.mark_left(ws, five[0])
+    finally:
+        ws.close()

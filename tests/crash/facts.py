@@ -9,11 +9,14 @@ A fact is one thing, named by a readable key, with a JSON value:
     person <name>                           [account, left on, next contact on]
     touch <note>                            [name, on, channel] (notes starting "k:")
     import imp-<tag>                        rows of that import file in the database
+    sync hub / sync outbox rows / sync conflicts   schema 0004's sync tables (no hub: None, 0, 0)
 
 `read_facts` reads every fact of a database in one snapshot, so a test compares
 the whole state with what was confirmed, not a sample of it; a row that must be
 unique but is not shows as ["DUP", count]. The functions at the end give the
-facts that one edit sets, computed from what the rep saw before making it.
+facts that one edit sets, computed from what the rep saw before making it; the
+first edit of a review also creates it, with the slots `started` gives by the
+app's own carry-over rule.
 """
 
 import sqlite3
@@ -22,7 +25,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accountreview.domain.carry_over import Candidate, Carry, carry_over
 from accountreview.domain.enums import ReviewStatus
+from accountreview.domain.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     from accountreview.db.stakeholders import StakeholderRow
@@ -90,9 +95,21 @@ def read_facts(conn: sqlite3.Connection) -> Facts:
             (IMPORT_NOTE + "%",),
         ):
             facts[f"import {tag}"] = count
+        facts.update(_sync_facts(conn))
     finally:
         conn.execute("COMMIT")
     return facts
+
+
+def _sync_facts(conn: sqlite3.Connection) -> Facts:
+    """Schema 0004's sync tables: with no hub set (as here) the outbox triggers add
+    nothing, so a state holds no outbox row and no conflict, and no edit changes that."""
+    hub = conn.execute("SELECT value FROM sync_state WHERE key = 'hub'").fetchone()
+    return {
+        "sync hub": None if hub is None else hub[0],
+        "sync outbox rows": conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0],
+        "sync conflicts": conn.execute("SELECT count(*) FROM sync_conflict").fetchone()[0],
+    }
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -188,24 +205,72 @@ def review_of(view: "ReviewView") -> str:
     return f"{view.account_name} {view.week}"
 
 
-def _opened(view: "ReviewView") -> Facts:
-    """An edit of a review not started yet creates it with five empty slots."""
+def read_state(path: Path) -> Facts:
+    """Every fact of `path` (read-only, like `check_database`, without its checks)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        return read_facts(conn)
+    finally:
+        conn.close()
+
+
+def last_closed_five(state: Facts, account: str, week: str) -> list[Candidate]:
+    """The five of `account`'s last closed review before `week`, as the state knows them
+    today; a person's name stands for their id (names are unique in these databases)."""
+    prefix = f"review {account} "
+    closed = [
+        key.removeprefix(prefix)
+        for key, value in state.items()
+        if key.startswith(prefix) and value[:1] == ["closed"]
+    ]
+    earlier = sorted(w for w in closed if " " not in w and w < week)
+    if not earlier:
+        return []
+    last = earlier[-1]
+    count = state[f"review {account} {last}"][1]
+    candidates = []
+    for position, name, _ in state.get(f"snap {account} {last} {count}", []):
+        person = state.get(f"person {name}")
+        left_on = None if person is None or person[1] is None else date.fromisoformat(person[1])
+        at_account = person is not None and person[0] == account
+        candidates.append(Candidate(position, name, name, left_on, at_account))
+    return candidates
+
+
+def started(
+    view: "ReviewView", path: Path, today: date, settings: Settings = DEFAULT_SETTINGS
+) -> Facts:
+    """What the first edit of a review not started yet creates (nothing for one started):
+    the review, and its slots as the app's carry-over rule (`domain.carry_over`) gives
+    them from the last closed five in the database at `path`, each not confirmed."""
     if view.status is not ReviewStatus.NOT_STARTED:
         return {}
     review = review_of(view)
     facts: Facts = {f"review {review}": ["open", 0]}
-    facts.update({f"slot {review} {p}": [None, None] for p in range(1, 6)})
+    for carry in carried(read_state(path), review, today, settings):
+        facts[f"slot {review} {carry.position}"] = [carry.stakeholder_id, None]
     return facts
 
 
-def slot_set(view: "ReviewView", position: int, name: str | None) -> Facts:
-    """`set_slot`: the slot holds `name` (or nothing), not confirmed in role."""
-    return {**_opened(view), f"slot {review_of(view)} {position}": [name, None]}
+def carried(
+    state: Facts, review: str, today: date, settings: Settings = DEFAULT_SETTINGS
+) -> list[Carry]:
+    """What each slot of `review` ("<account> <week>") starts with in `state`, by the
+    app's rule; a carried person is named by their name."""
+    account, week = review.rsplit(" ", 1)
+    return carry_over(last_closed_five(state, account, week), today, settings)
 
 
-def slot_confirmed(view: "ReviewView", position: int, today: date) -> Facts:
+def slot_set(view: "ReviewView", position: int, name: str | None, *, start: Facts) -> Facts:
+    """`set_slot`: the slot holds `name` (or nothing), not confirmed in role; `start` is
+    what the edit creates first when the review is not started yet (see `started`)."""
+    return {**start, f"slot {review_of(view)} {position}": [name, None]}
+
+
+def slot_confirmed(view: "ReviewView", position: int, today: date, *, start: Facts) -> Facts:
+    """`confirm_in_role`: the person in the slot (carried over, say) is confirmed today."""
     name = view.slots[position - 1].name
-    return {f"slot {review_of(view)} {position}": [name, today.isoformat()]}
+    return {**start, f"slot {review_of(view)} {position}": [name, today.isoformat()]}
 
 
 def touch_logged(person: "StakeholderRow", on: date, channel: str, note: str) -> Facts:

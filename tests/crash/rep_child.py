@@ -161,6 +161,10 @@ class Rep:
             return self.plan_next(account, self.rng.choice(people), on)
         return self.touch(account, self.rng.choice(people))
 
+    def started(self, view: ReviewView) -> Facts:
+        """What the edit creates first if the review is not started yet (`facts.started`)."""
+        return facts.started(view, self.ws.db.path, self.ws.today, self.ws.settings)
+
     # --- the edits ---------------------------------------------------------------------
 
     def set_slot(
@@ -177,7 +181,7 @@ class Rep:
         person = self.rng.choice(contacted or fit)
         return Edit(
             "set_slot",
-            facts.slot_set(view, position, person.name),
+            facts.slot_set(view, position, person.name, start=self.started(view)),
             lambda: reviews.set_slot(self.ws, account, week, position, person.id),
             ["review", account.name, "--week", str(week), "--slot", f"{position}={person.name}"],
         )
@@ -185,7 +189,7 @@ class Rep:
     def clear(self, account: AccountRow, week: IsoWeek, view: ReviewView, position: int) -> Edit:
         return Edit(
             "clear",
-            facts.slot_set(view, position, None),
+            facts.slot_set(view, position, None, start=self.started(view)),
             lambda: reviews.set_slot(self.ws, account, week, position, None),
             ["review", account.name, "--week", str(week), "--slot", f"{position}="],
         )
@@ -193,7 +197,7 @@ class Rep:
     def confirm(self, account: AccountRow, week: IsoWeek, view: ReviewView, position: int) -> Edit:
         return Edit(
             "confirm",
-            facts.slot_confirmed(view, position, self.ws.today),
+            facts.slot_confirmed(view, position, self.ws.today, start=self.started(view)),
             lambda: reviews.confirm_in_role(self.ws, account, week, position),
             ["review", account.name, "--week", str(week), "--confirm", str(position)],
         )

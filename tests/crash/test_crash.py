@@ -13,12 +13,16 @@ After each kill the database must pass `PRAGMA integrity_check` and
 fact `crash.facts.read_facts` reads (slots, reviews, snapshots, audit rows,
 stakeholders, logged touches, rows per import file) must equal the confirmed
 state, or that state plus the edit that was in flight, whole. An import is
-therefore all its rows or none of them.
+therefore all its rows or none of them. Some accounts start with a closed review
+before the weeks the children edit, so their new reviews start with its five
+carried over: the model gets those slots from the app's own rule
+(`domain.carry_over`, through `crash.facts.started`), never from an assumption.
 
 ACCOUNTREVIEW_CRASH_KILLS (default 200) sets the number of kills,
-ACCOUNTREVIEW_CRASH_SEED replays a run (the seed is printed, and named in any
-failure), ACCOUNTREVIEW_CRASH_IMPORT_ROWS (default 5000) the size of each
-import file. Run with `-s` to see the totals.
+ACCOUNTREVIEW_CRASH_SEED replays a run's choices (the seed is printed, and named
+in any failure; the kills land by the clock, so a replay may kill elsewhere),
+ACCOUNTREVIEW_CRASH_IMPORT_ROWS (default 5000) the size of each import file.
+Run with `-s` to see the totals.
 """
 
 import os
@@ -41,6 +45,9 @@ IMPORT_ROWS = int(os.environ.get("ACCOUNTREVIEW_CRASH_IMPORT_ROWS") or 5_000)
 SEED = int(os.environ.get("ACCOUNTREVIEW_CRASH_SEED") or random.SystemRandom().randrange(10**6))
 SHARE = {"tui": 0.1, "import": 0.1}  # the rest: the service child
 ACCOUNTS, PEOPLE, BULK_ACCOUNTS = 6, 9, 20
+# These accounts have a review closed before the four weeks the children edit, so
+# their new reviews start with its five carried over (the others start empty).
+CARRYING_ACCOUNTS = [1, 2, 3]
 # Imports add touches mostly to accounts nobody reviews (a review reads all of its
 # account's touches), and some to the reviewed ones.
 IMPORTED_ACCOUNTS = [*range(ACCOUNTS + 1, ACCOUNTS + BULK_ACCOUNTS + 1)] * 5 + [
@@ -64,6 +71,7 @@ class Ledger:
                 pending = payload
             elif kind == "D":
                 for group in payload:
+                    self.count_started(group)
                     self.expected.update(group)
                 pending = None
                 self.totals["edits confirmed and checked"] += 1
@@ -87,6 +95,17 @@ class Ledger:
             whole = "in" if applied == len(pending) else "out" if applied == 0 else "partly in"
             self.totals[f"edits in flight at the kill, found {whole}"] += 1
         self.expected = actual
+
+    def count_started(self, group: Facts) -> None:
+        """Count the reviews a confirmed edit started, and those it started with people
+        carried over (by the carry-over rule, from the ledger as it stood)."""
+        for key in group:
+            if key.startswith("review ") and key not in self.expected:
+                review = key.removeprefix("review ")
+                plan = facts.carried(self.expected, review, TODAY)
+                self.totals["reviews started by an edit"] += 1
+                if any(c.stakeholder_id for c in plan):
+                    self.totals["reviews started with people carried over"] += 1
 
 
 def check_run(run: ChildRun, what: str) -> None:
@@ -173,6 +192,7 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
     started = time.monotonic()
     db = tmp_path / "crash.db"
     data.seed_database(db, TODAY, accounts=ACCOUNTS, people=PEOPLE, bulk_accounts=BULK_ACCOUNTS)
+    data.seed_closed_reviews(db, TODAY, accounts=CARRYING_ACCOUNTS, weeks_back=4)
     initial, problems = facts.check_database(db)
     assert not problems
     rng = random.Random(SEED)
@@ -221,3 +241,4 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
     print("  seconds per kind of child: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
     assert totals["kills"] >= KILLS
     assert totals["kills during an edit"] > 0
+    assert totals["reviews started with people carried over"] > 0

@@ -24,6 +24,7 @@ from accountreview.db.stakeholders import StakeholderRow
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.enums import ReviewStatus
 from accountreview.services import reviews
+from accountreview.services.reviews import ReviewView
 from accountreview.services.stakeholders import stakeholders_of
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
@@ -32,7 +33,7 @@ from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
 from accountreview.tui.widgets.stakeholder_picker import StakeholderPicker
 from crash import facts, protocol
-from crash.facts import Groups
+from crash.facts import Facts, Groups
 
 
 def needle(person: StakeholderRow, people: list[StakeholderRow]) -> str:
@@ -153,6 +154,11 @@ class Rep:
         if position != now:
             await self.keys(*["down" if position > now else "up"] * abs(position - now))
 
+    def started(self, view: ReviewView) -> Facts:
+        """What the edit creates first if the review is not started yet (`facts.started`)."""
+        ws = self.app.ws
+        return facts.started(view, ws.db.path, ws.today, ws.settings)
+
     # --- edits ---------------------------------------------------------------------------
 
     async def pick(self, screen: ReviewScreen, people: list[StakeholderRow]) -> bool | None:
@@ -171,7 +177,7 @@ class Rep:
         if index is None or options.get_option_at_index(index).id != person.id:
             await self.keys("escape")  # the filter did not single them out
             return None
-        groups = [facts.slot_set(view, slot.position, person.name)]
+        groups = [facts.slot_set(view, slot.position, person.name, start=self.started(view))]
         position = slot.position
         return await self.edit(
             groups, ["enter"], lambda: self.slot_name(screen, position) == person.name
@@ -191,7 +197,7 @@ class Rep:
         await self.keys(*name)
         groups = [
             facts.person_added(view.account_name, name),
-            facts.slot_set(view, position, name),
+            facts.slot_set(view, position, name, start=self.started(view)),
         ]
         return await self.edit(groups, ["enter"], lambda: self.slot_name(screen, position) == name)
 
@@ -231,7 +237,7 @@ class Rep:
         view = screen.view
         assert view is not None
         position = screen.current_slot().position
-        groups = [facts.slot_confirmed(view, position, self.today)]
+        groups = [facts.slot_confirmed(view, position, self.today, start=self.started(view))]
 
         def saved() -> bool:
             return screen.view is not None and screen.view.slots[position - 1].confirmed_in_role
@@ -242,7 +248,7 @@ class Rep:
         view = screen.view
         assert view is not None
         position = screen.current_slot().position
-        groups = [facts.slot_set(view, position, None)]
+        groups = [facts.slot_set(view, position, None, start=self.started(view))]
         return await self.edit(groups, ["x"], lambda: self.slot_name(screen, position) is None)
 
     async def left(self, screen: ReviewScreen, people: list[StakeholderRow]) -> bool | None:
