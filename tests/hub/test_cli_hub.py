@@ -52,8 +52,11 @@ def test_user_add_makes_a_person_who_signs_in_and_no_password_is_shown_or_kept(
         code, out, err = run(*args, "--password-file", str(secret_file), "--hub", hub_url)
         assert (code, err) == (0, ""), err
         outputs.append(out)
-    assert "Ann Lee (rep) added: signs in to" in outputs[1]
-    assert "as ann.cli@example.com" in outputs[1]
+    host_and_db = hub_url.rpartition("@")[2]
+    assert (
+        f"Ann Lee (rep) added: signs in as postgresql://ann.cli%40example.com@{host_and_db}"
+        in (outputs[1])
+    )
     dbname = hub_url.rsplit("/", 1)[1]
     with psycopg.connect(
         hub_server.url_for("ann.cli@example.com", "Tr0ub4dor&3 horse", dbname)

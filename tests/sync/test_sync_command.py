@@ -66,7 +66,7 @@ def test_a_second_sync_does_nothing(team: Team) -> None:
     code, text, err = ann.cli("sync", "--hub", ann.url)
     hub = team.url("ann", password=None)
     assert (code, text) == (0, f"synced with {hub} as Ann Lee <ann@team.example>:"
-                               " pushed 0, pulled 0, 0 conflict(s)\n")  # fmt: skip
+                               " pushed 0, pulled 0, 0 conflicts\n")  # fmt: skip
     assert ann.person.password not in text + err
 
 

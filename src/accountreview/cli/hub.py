@@ -107,4 +107,13 @@ def user_add_command(
     with hub_errors():
         added = add_user(url, name, email, role, manager, password, login)
     verb = "added" if added.created else "updated"
-    typer.echo(f"{name.strip()} ({role}) {verb}: signs in to {redact(url)} as {added.login}")
+    typer.echo(f"{name.strip()} ({role}) {verb}: signs in as {sign_in(redact(url), added.login)}")
+
+
+def sign_in(url: str, login: str) -> str:
+    """The hub's address as `login` signs in to it (the owner's name replaced)."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(login, safe='')}@{host}"))

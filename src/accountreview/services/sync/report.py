@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from accountreview.services.errors import Refused, UserError
+from accountreview.text import plural
 
 
 class HubOffline(UserError):
@@ -75,7 +76,7 @@ class SyncReport:
     def summary(self) -> str:
         """One line a person reads: what went each way."""
         parts = [f"pushed {self.pushed}", f"pulled {self.pulled}"]
-        parts.append(f"{len(self.conflicts)} conflict(s)")
+        parts.append(plural(len(self.conflicts), "conflict"))
         if self.refused:
             parts.append(f"{len(self.refused)} refused")
         who = f" as {self.signed_in_as}" if self.signed_in_as else ""
