@@ -23,7 +23,12 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, open_workspace
 from accountreview.tui.commands import screen_commands
-from accountreview.tui.context import AccountList, WeekStepAsked
+from accountreview.tui.context import (
+    AccountList,
+    WeekStepAsked,
+    forget_reused_screens,
+    reused_screen,
+)
 from accountreview.tui.literal import printable
 from accountreview.tui.sync_worker import SyncingApp, sync_binding_ids
 from accountreview.tui.widgets.key_bar import key_label
@@ -204,9 +209,7 @@ class AccountReviewApp(SyncingApp):
         today = self.ws.today
         self.ws.close()
         self.ws = open_workspace(self.demo_db, today)
-        for name in ("review", "audit", "rep-audit"):
-            if self.is_screen_installed(name):
-                self.uninstall_screen(name)
+        forget_reused_screens(self)
         if built:
             remember_first_rep(self.ws)
         self._start()
@@ -261,10 +264,9 @@ class AccountReviewApp(SyncingApp):
 
         shown = self.screen
         self._review_source = source or (shown if isinstance(shown, AccountList) else None)
-        if not self.is_screen_installed("review"):
-            self.install_screen(ReviewScreen(self.ws, account_id, week), "review")
-        screen = self.get_screen("review")
-        assert isinstance(screen, ReviewScreen)
+        screen = reused_screen(
+            self, "review", ReviewScreen, lambda: ReviewScreen(self.ws, account_id, week)
+        )
         screen.show(account_id, week)
         self.push_screen(screen)
 
@@ -295,21 +297,21 @@ class AccountReviewApp(SyncingApp):
         from accountreview.tui.screens.audit import AuditScreen
 
         message.stop()
-        if not self.is_screen_installed("audit"):
-            self.install_screen(AuditScreen(self.ws, self.week), "audit")
-        self.push_screen("audit")
+        self.push_screen(
+            reused_screen(self, "audit", AuditScreen, lambda: AuditScreen(self.ws, self.week))
+        )
 
     def on_audit_screen_rep_chosen(self, message: "AuditScreen.RepChosen") -> None:
         """Show one rep's accounts in the audit (one screen, reused like the review's)."""
         from accountreview.tui.screens.audit_rep import RepAuditScreen
 
         message.stop()
-        if not self.is_screen_installed("rep-audit"):
-            self.install_screen(
-                RepAuditScreen(self.ws, message.rep, self.week, self.open_review), "rep-audit"
-            )
-        screen = self.get_screen("rep-audit")
-        assert isinstance(screen, RepAuditScreen)
+        screen = reused_screen(
+            self,
+            "rep-audit",
+            RepAuditScreen,
+            lambda: RepAuditScreen(self.ws, message.rep, self.week, self.open_review),
+        )
         screen.show(message.rep)
         self.push_screen(screen)
 

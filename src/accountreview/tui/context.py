@@ -6,9 +6,12 @@ A screen never imports the app (an import-linter contract says so): it is given
 what it needs in its constructor, watches the app's `week`, and posts messages.
 """
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from textual.app import App
 from textual.message import Message
+from textual.screen import Screen
 
 from accountreview.domain.dates import IsoWeek
 
@@ -44,3 +47,30 @@ class WeekStepAsked(Message):
     def __init__(self, step: int) -> None:
         super().__init__()
         self.step = step
+
+
+# The screens built once and reused (pushing a built screen skips composing, styling
+# and laying it out). Each holds the workspace it was made with, so when the app
+# changes workspace they all go (`forget_reused_screens`): a name must be listed here.
+REUSED_SCREENS = ("review", "audit", "rep-audit", "history")
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+def reused_screen(app: App[Any], name: str, kind: type[S], make: Callable[[], S]) -> S:
+    """The screen kept under `name` (one of `REUSED_SCREENS`), made by `make` the first
+    time it is asked for."""
+    if name not in REUSED_SCREENS:
+        raise ValueError(f"{name!r} is not listed in REUSED_SCREENS")
+    if not app.is_screen_installed(name):
+        app.install_screen(make(), name)
+    screen = app.get_screen(name)
+    assert isinstance(screen, kind)
+    return screen
+
+
+def forget_reused_screens(app: App[Any]) -> None:
+    """Drop every reused screen (they hold a workspace the app no longer uses)."""
+    for name in REUSED_SCREENS:
+        if app.is_screen_installed(name):
+            app.uninstall_screen(name)

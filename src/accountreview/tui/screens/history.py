@@ -26,6 +26,7 @@ from accountreview.services.history import (
     touch_page,
 )
 from accountreview.services.workspace import Workspace
+from accountreview.tui.context import reused_screen
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
@@ -147,9 +148,6 @@ class HistoryScreen(Screen[None]):
 def open_history(app: App[object], ws: Workspace, account_id: str) -> None:
     """Show an account's history. One history screen is made once and reused (as the
     review's): pushing a built screen skips composing, styling and laying it out."""
-    if not app.is_screen_installed("history"):
-        app.install_screen(HistoryScreen(ws, account_id), "history")
-    screen = app.get_screen("history")
-    assert isinstance(screen, HistoryScreen)
+    screen = reused_screen(app, "history", HistoryScreen, lambda: HistoryScreen(ws, account_id))
     screen.show(account_id)
     app.push_screen(screen)
