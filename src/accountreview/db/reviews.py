@@ -165,7 +165,7 @@ def mark_reopened(conn: sqlite3.Connection, review_id: str) -> None:
     )
 
 
-_SNAPSHOT_COLUMNS = CHAINED["review_snapshot"]
+_SNAPSHOT_COLUMNS = (*CHAINED["review_snapshot"], "prev_hash")
 _INSERT_SNAPSHOT = (
     f"INSERT INTO review_snapshot ({', '.join(_SNAPSHOT_COLUMNS)}, hash)"
     f" VALUES ({', '.join('?' for _ in _SNAPSHOT_COLUMNS)}, ?)"

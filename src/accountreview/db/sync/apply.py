@@ -153,8 +153,17 @@ class _Apply:
         return found is not None
 
     def frozen(self, table: str, row: Row) -> None:
-        if current_row(self.conn, table, str(row["id"])) is None:
+        """Insert a pulled frozen row this file lacks. One it holds without the hash it
+        is chained to (its predecessor is not here) takes the hub's `prev_hash`: the
+        one change the freezing triggers let through, and only while applying."""
+        local = current_row(self.conn, table, str(row["id"]))
+        if local is None:
             self.insert(table, row)
+        elif local.get("prev_hash") is None and row.get("prev_hash") is not None:
+            self.conn.execute(
+                f"UPDATE {table} SET prev_hash = ? WHERE id = ?", (row["prev_hash"], row["id"])
+            )
+            self.report.updated[table] += 1
 
     def close(self, entry: Row, slots: Sequence[Row]) -> None:
         """Replay a pulled close: the slots (while open), its five, its entry, the status."""
