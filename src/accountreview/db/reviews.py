@@ -9,6 +9,7 @@ from accountreview.db.batches import id_batches
 from accountreview.db.chain import CHAINED, last_link, link, local_origin
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain import ids
+from accountreview.domain import kept as kept_five
 from accountreview.domain.enums import Level, ReviewStatus, Role
 from accountreview.domain.settings import MAX_SLOTS_PER_REVIEW
 
@@ -147,12 +148,17 @@ def set_slot(
 
 def mark_closed(conn: sqlite3.Connection, review_id: str, closed_by_id: str | None) -> int:
     """Close an open review whose snapshot and `review.closed` entry are written (the
-    database refuses the close otherwise); returns its close number."""
+    database refuses the close otherwise); returns its close number. The review shows
+    this device's five for it (`kept_origins`) until the hub says whose it kept."""
+    count, kept = conn.execute(
+        "SELECT close_count, kept_origins FROM review WHERE id = ?", (review_id,)
+    ).fetchone()
     conn.execute(
         "UPDATE review SET status = 'closed', close_count = close_count + 1, closed_at = ?,"
-        " closed_by_id = ? WHERE id = ? AND status = 'open'",
-        (now_text(), closed_by_id, review_id),
-    )
+        " closed_by_id = ?, kept_origins = ? WHERE id = ? AND status = 'open'",
+        (now_text(), closed_by_id, kept_five.with_close(kept, count + 1, local_origin(conn)),
+         review_id),
+    )  # fmt: skip
     row = conn.execute("SELECT close_count FROM review WHERE id = ?", (review_id,)).fetchone()
     return int(row[0])
 
@@ -219,11 +225,18 @@ _SNAPSHOT_READ = (
     "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
     " next_contact_on, confirmed_in_role FROM review_snapshot n"
 )
-# When two laptops closed one review offline, both fives are kept; the one of the
-# origin that sorts first is the review's (the same choice on every laptop).
-_FIRST_ORIGIN = (
-    " AND n.origin = (SELECT min(o.origin) FROM review_snapshot o"
-    " WHERE o.review_id = n.review_id AND o.close_number = n.close_number)"
+# When two laptops closed one review offline, both fives are kept; the review's is the
+# one the hub kept (`review.kept_origins`, see `domain.kept`), else (not known here) the
+# one of the origin that sorts first. For a query over review_snapshot `n`.
+SHOWN_FIVE = (
+    " AND n.origin = coalesce("
+    "(SELECT k.origin FROM review_snapshot k JOIN review r ON r.id = k.review_id"
+    " WHERE k.review_id = n.review_id AND k.close_number = n.close_number"
+    " AND json_valid(r.kept_origins)"
+    " AND k.origin = json_extract(r.kept_origins, '$[' || (n.close_number - 1) || ']')"
+    " LIMIT 1),"
+    " (SELECT min(o.origin) FROM review_snapshot o"
+    " WHERE o.review_id = n.review_id AND o.close_number = n.close_number))"
 )
 
 
@@ -231,7 +244,7 @@ def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[Sna
     """Every frozen five of a review, by close number."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, ', 1)}"
-        f" WHERE review_id = ?{_FIRST_ORIGIN} ORDER BY close_number, position",
+        f" WHERE review_id = ?{SHOWN_FIVE} ORDER BY close_number, position",
         (review_id,),
     ).fetchall()
     result: dict[int, list[SnapshotRow]] = {}
@@ -244,7 +257,7 @@ def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRo
     """The slots as frozen at the review's latest close."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ} WHERE review_id = ? AND close_number ="
-        f" (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?){_FIRST_ORIGIN}"
+        f" (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?){SHOWN_FIVE}"
         " ORDER BY position",
         (review_id, review_id),
     ).fetchall()

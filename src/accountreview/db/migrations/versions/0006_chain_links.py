@@ -11,7 +11,7 @@ may be set once from empty; every other change of a frozen row is still refused.
 
 `review.kept_origins` says, close by close, whose five is the review's when two laptops
 closed it at the same close number offline: the origin of the close the hub took first
-(space-separated, the n-th for close n, `-` when not known). A close here writes this
+(a JSON array, the n-th for close n, null when not known). A close here writes this
 device's origin; the hub's value replaces it at the next pull.
 
 Revision ID: 0006
@@ -19,6 +19,7 @@ Revises: 0005
 Create Date: 2026-12-01
 """
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -103,22 +104,25 @@ def upgrade() -> None:
     conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('applying', '1')")
     conn.executemany(
         "UPDATE review SET kept_origins = ? WHERE id = ?",
-        [(" ".join(closes), review_id) for review_id, closes in _own_closes(conn).items()],
+        [
+            (json.dumps(closes, separators=(",", ":")), review_id)
+            for review_id, closes in _own_closes(conn).items()
+        ],
     )
     conn.execute("DELETE FROM sync_state WHERE key = 'applying'")
 
 
-def _own_closes(conn: sqlite3.Connection) -> dict[str, list[str]]:
+def _own_closes(conn: sqlite3.Connection) -> dict[str, list[str | None]]:
     """Review id -> the origin of each of its closes as this file would show it today
-    (the origin that sorts first; `-` for a close with no five)."""
+    (the origin that sorts first; None for a close with no five)."""
     rows = conn.execute(
         "SELECT r.id, r.close_count, n.close_number, min(n.origin) FROM review r"
         " JOIN review_snapshot n ON n.review_id = r.id"
         " GROUP BY r.id, n.close_number ORDER BY r.id, n.close_number"
     ).fetchall()
-    kept: dict[str, list[str]] = {}
+    kept: dict[str, list[str | None]] = {}
     for review_id, count, number, origin in rows:
-        closes = kept.setdefault(str(review_id), ["-"] * int(count))
+        closes = kept.setdefault(str(review_id), [None] * int(count))
         if 1 <= int(number) <= len(closes):
             closes[int(number) - 1] = str(origin)
     return kept

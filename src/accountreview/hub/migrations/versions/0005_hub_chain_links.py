@@ -10,10 +10,10 @@ row (GENESIS for the first). A row sent without `prev_hash` takes its predecesso
 hash (refused if the hub lacks it). A row that does not verify is refused
 (check_violation), so a push lists it `refused`.
 
-`review.kept_origins`: the origin of the close the hub took first, close by close
-(space-separated, `-` when not known): `hub_apply_close` writes it when it applies a
-close. Existing reviews get it from their earliest-numbered `review.closed` entry of
-each close number.
+`review.kept_origins`: the origin of the close the hub took first, close by close (a
+JSON array, the n-th for close n, null when not known): `hub_apply_close` writes it
+when it applies a close. Existing reviews get it from their earliest-numbered
+`review.closed` entry of each close number.
 
 The rows filled here are stamped again, one at a time in their old order, so that every
 laptop pulls them once more (and a laptop that holds a row without its predecessor gets
@@ -117,17 +117,23 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- kept_origins with close p_number's entry set to p_origin (`-` for closes not known).
+-- kept_origins with close p_number's entry set to p_origin: a JSON array, compact as the
+-- laptops write it (`["o1",null,"o3"]`; null: a close not known).
 CREATE FUNCTION hub_kept_with(p_kept text, p_number bigint, p_origin text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    kept text[] := coalesce(string_to_array(nullif(p_kept, ''), ' '), '{{}}');
+    kept jsonb := coalesce(p_kept::jsonb, '[]'::jsonb);
 BEGIN
-    WHILE coalesce(array_length(kept, 1), 0) < p_number - 1 LOOP
-        kept := kept || '-'::text;
+    WHILE jsonb_array_length(kept) < p_number - 1 LOOP
+        kept := kept || 'null'::jsonb;
     END LOOP;
-    kept[p_number] := p_origin;
-    RETURN array_to_string(kept, ' ');
+    IF jsonb_array_length(kept) >= p_number THEN
+        kept := jsonb_set(kept, ARRAY[(p_number - 1)::text], to_jsonb(p_origin));
+    ELSE
+        kept := kept || jsonb_build_array(p_origin);
+    END IF;
+    RETURN '[' || (SELECT string_agg(e::text, ',' ORDER BY i)
+                   FROM jsonb_array_elements(kept) WITH ORDINALITY AS t(e, i)) || ']';
 END $$;
 """
 
@@ -162,10 +168,10 @@ END $$;
 """
 _KEPT_FILL = """
 UPDATE review r SET kept_origins = k.kept FROM (
-    SELECT v.id, string_agg(coalesce((
+    SELECT v.id, '[' || string_agg(coalesce(to_json((
         SELECT a.origin FROM audit_log a WHERE a.review_id = v.id
         AND a.action = 'review.closed' AND a.close_number = g.n
-        ORDER BY a.hub_seq LIMIT 1), '-'), ' ' ORDER BY g.n) AS kept
+        ORDER BY a.hub_seq LIMIT 1))::text, 'null'), ',' ORDER BY g.n) || ']' AS kept
     FROM review v CROSS JOIN LATERAL generate_series(1, v.close_count) AS g(n)
     WHERE v.close_count > 0 GROUP BY v.id
 ) k WHERE k.id = r.id
