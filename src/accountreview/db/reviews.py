@@ -64,6 +64,7 @@ class AuditRow:
     week: str | None
     close_number: int | None
     reason: str | None
+    origin: str | None = None  # the device that wrote it
 
 
 _REVIEW = "SELECT id, account_id, week, status, close_count, closed_at FROM review"
@@ -253,6 +254,32 @@ def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[Sna
     return result
 
 
+def fives_by_origin(
+    conn: sqlite3.Connection, review_id: str
+) -> dict[tuple[int, str], list[SnapshotRow]]:
+    """Every five frozen for the review, by (close number, origin): when two laptops
+    closed it at one close number offline, both are facts."""
+    rows = conn.execute(
+        f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, origin, ', 1)}"
+        " WHERE review_id = ? ORDER BY close_number, origin, position",
+        (review_id,),
+    ).fetchall()
+    result: dict[tuple[int, str], list[SnapshotRow]] = {}
+    for r in rows:
+        result.setdefault((int(r[0]), str(r[1])), []).append(_snapshot_row(r[2:]))
+    return result
+
+
+def shown_origins(conn: sqlite3.Connection, review_id: str) -> dict[int, str]:
+    """Close number -> the origin whose five is the review's (see `SHOWN_FIVE`)."""
+    rows = conn.execute(
+        "SELECT DISTINCT close_number, origin FROM review_snapshot n"
+        f" WHERE review_id = ?{SHOWN_FIVE}",
+        (review_id,),
+    ).fetchall()
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
 def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRow]:
     """The slots as frozen at the review's latest close."""
     rows = conn.execute(
@@ -316,7 +343,7 @@ def insert_audit(
 def audit_of_review(conn: sqlite3.Connection, review_id: str) -> list[AuditRow]:
     """The review's audit entries in the order they were written."""
     rows = conn.execute(
-        "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason"
+        "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason, l.origin"
         " FROM audit_log l LEFT JOIN rep r ON r.id = l.actor_id"
         " LEFT JOIN account a ON a.id = l.account_id LEFT JOIN review v ON v.id = l.review_id"
         " WHERE l.review_id = ? ORDER BY l.seq IS NULL, l.seq, l.at",
