@@ -147,3 +147,22 @@ def test_replicas_holding_part_of_a_shared_devices_chain_check_sound(
     code, found = check(laptops["ann"])
     assert code == 3
     assert any(f"(device {origin[:12]}): entry 3 does not match" in p for p in found["problems"])
+
+
+def test_a_first_pull_refuses_a_chained_row_that_does_not_verify(team: Team) -> None:
+    ann = team.laptop("ann", "ann-1")
+    sync(ann)
+    import_account(ann, "Acme", people=6)
+    close(ann, "Acme")
+    sync(ann)
+    with team.hub_as(None) as hub:  # the owner edits an entry behind the hub's triggers
+        hub.execute("ALTER TABLE audit_log DISABLE TRIGGER hub_frozen")
+        hub.execute("UPDATE audit_log SET reason = 'edited on the hub'")
+        hub.execute("ALTER TABLE audit_log ENABLE TRIGGER hub_frozen")
+    other = team.laptop("ann", "ann-2")
+    code, _report, err = other.sync_cli()
+    assert code == 3 and "does not match its hash" in err, (code, err)
+    assert "Traceback" not in err
+    if other.path.exists():
+        with sqlite3.connect(other.path) as conn:
+            assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
