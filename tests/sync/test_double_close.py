@@ -1,18 +1,20 @@
 """Two laptops close the same review offline with different fives: both fives stay facts,
 and every laptop and the hub show the same one, the five of the close that reached the
-hub first, whichever laptop synced first: in `review --status`, `review --history`
-(where the other close is shown with its own five, marked as not the review's), the
-manager's `audit`, and the TUI's review screen. It holds for every close number: after
-both laptops reopen and close again offline, the second close shows the five that
-reached the hub first that time."""
+hub first, whichever laptop synced first: in `review --status`, `review --history` and
+the TUI's history (where the other close is shown with its own five, marked as not the
+review's), the manager's `audit`, and the TUI's review screen. It holds for every close
+number: after both laptops reopen and close again offline, the second close shows the
+five that reached the hub first that time."""
 
 import json
 from typing import Any
 
 import pytest
 
+from accountreview.services.history import account_history
 from accountreview.services.workspace import open_workspace
 from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.history import past_rows
 from accountreview.tui.screens.review import ReviewScreen
 from conftest import TODAY
 from sync.team import Laptop, Team, hub_rows, local_conn, person_name
@@ -57,6 +59,15 @@ def audit_of(laptop: Laptop) -> Any:
     return json.loads(out)
 
 
+def tui_history(laptop: Laptop) -> list[tuple[str, str, str]]:
+    """The rows the TUI's history screen lists for Acme's reviews."""
+    ws = open_workspace(laptop.path, TODAY)
+    try:
+        return past_rows(account_history(ws, "Acme").reviews)
+    finally:
+        ws.close()
+
+
 async def tui_five(laptop: Laptop) -> list[str]:
     """The five the TUI's review screen shows for this week's review (from the queue)."""
     app = AccountReviewApp(open_workspace(laptop.path, TODAY), rep=laptop.person.email)
@@ -80,6 +91,8 @@ def assert_close_shows(
         assert these == {True: FIVES[first], False: FIVES[other]}, (key, closes)
         text = laptop.cli("review", "Acme", "--history")[1]
         assert f"another laptop's close #{number} reached the hub first" in text
+        marked = [r[2] for r in tui_history(laptop) if "another laptop's close came" in r[2]]
+        assert len(marked) == number and ", ".join(FIVES[other]) in marked[-1], marked
     hub = hub_review(team)
     assert hub["five"] == FIVES[first]
     assert json.loads(hub["kept_origins"])[number - 1] == device(laptops[first])
