@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
+from test_rls import try_insert
 
 from accountreview.domain.chain import GENESIS, Value, canonical, chain_hash
 from hubdata import Book, Team, audit_row, new_id, review_row, sealed, seed_book
@@ -21,20 +22,6 @@ TRICKY = [
     "Zoë, 東京, emoji 🎉, \u2028 separator",
     "",
 ]
-
-
-def try_insert(url: str, table: str, row: dict[str, Any]) -> str:
-    """Insert `row` as the person of `url`: "inserted", or the SQLSTATE of the refusal."""
-    names = ", ".join(row)
-    marks = ", ".join(["%s"] * len(row))
-    with psycopg.connect(url, autocommit=True) as conn:
-        try:
-            conn.execute(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})".encode(), list(row.values())
-            )
-        except psycopg.Error as error:
-            return str(error.sqlstate)
-    return "inserted"
 
 
 @pytest.fixture
