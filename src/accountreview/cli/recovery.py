@@ -6,8 +6,7 @@ from pathlib import Path
 import typer
 
 from accountreview.cli.app import command, db_target, fail, options, out
-from accountreview.cli.render import write_json
-from accountreview.cli.sync import SyncFormat
+from accountreview.cli.render import Format, refuse_csv, write_json
 from accountreview.text import plural
 
 
@@ -48,15 +47,16 @@ def restore_command(
 @command("check")
 def check_command(
     ctx: typer.Context,
-    fmt: SyncFormat = typer.Option(SyncFormat.text, "--format", "-f", help="text or json."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Check the database: integrity, foreign keys, schema (tables, indexes, triggers), the
     hash chains of the audit log and the frozen reviews.
     Exit 0 when sound, 3 when a problem is found (each one is listed)."""
     from accountreview.services.recovery import check_database
 
+    refuse_csv(fmt, "check")
     health = check_database(db_target(options(ctx)))
-    if fmt is SyncFormat.json:
+    if fmt is Format.json:
         write_json(
             {"path": str(health.path), "schema": health.schema, "ok": health.ok,
              "tables": health.tables, "problems": health.problems, "notes": health.notes}
