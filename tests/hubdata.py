@@ -9,6 +9,8 @@ from typing import Any
 
 import psycopg
 
+from accountreview.db.chain import CHAINED
+from accountreview.domain.chain import GENESIS, chain_hash
 from accountreview.domain.ids import rep_id
 from accountreview.hub.admin import add_user
 from postgres import PostgresServer
@@ -109,18 +111,25 @@ def snapshot_row(review: str, stakeholder: str, **values: Any) -> dict[str, Any]
         "id": new_id(), "review_id": review, "close_number": 1, "position": 1,
         "stakeholder_id": stakeholder, "name": "Carla", "title": None, "level": None,
         "role": "champion", "last_contact_on": "2026-11-20", "next_contact_on": None,
-        "taken_at": NOW, "confirmed_in_role": 1, "origin": "a" * 32, "seq": 1, "hash": "h" * 64,
+        "taken_at": NOW, "confirmed_in_role": 1, "origin": "a" * 32, "seq": 1,
     }  # fmt: skip
-    return row | values
+    return sealed("review_snapshot", row | values)
 
 
 def audit_row(account: str, review: str, actor: str | None, **values: Any) -> dict[str, Any]:
     row = {
         "id": new_id(), "at": NOW, "actor_id": actor, "action": "close", "account_id": account,
         "review_id": review, "close_number": 1, "reason": None, "origin": "a" * 32, "seq": 1,
-        "hash": "h" * 64,
     }  # fmt: skip
-    return row | values
+    return sealed("audit_log", row | values)
+
+
+def sealed(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """`row` with `prev_hash` (GENESIS unless given) and its true `hash` (unless given):
+    the hub refuses a chained row whose hash does not verify."""
+    row = {"prev_hash": GENESIS, **row}
+    fields = {c: row[c] for c in CHAINED[table]}
+    return {"hash": chain_hash(table, row["prev_hash"], fields), **row}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from accountreview.cli.app import command, db_target, fail, options, out
+from accountreview.cli.render import Format, refuse_csv, write_json
 from accountreview.text import plural
 
 
@@ -44,16 +45,30 @@ def restore_command(
 
 
 @command("check")
-def check_command(ctx: typer.Context) -> None:
+def check_command(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
     """Check the database: integrity, foreign keys, schema (tables, indexes, triggers), the
     hash chains of the audit log and the frozen reviews.
     Exit 0 when sound, 3 when a problem is found (each one is listed)."""
     from accountreview.services.recovery import check_database
 
+    refuse_csv(fmt, "check")
     health = check_database(db_target(options(ctx)))
+    if fmt is Format.json:
+        write_json(
+            {"path": str(health.path), "schema": health.schema, "ok": health.ok,
+             "tables": health.tables, "problems": health.problems, "notes": health.notes}
+        )  # fmt: skip
+        if not health.ok:
+            raise fail(f"{plural(len(health.problems), 'problem')} found", 3)
+        return
     out(f"{health.path}: schema {health.schema or '?'}")
     for table, count in health.tables.items():
         out(f"  {table:<16} {plural(count, 'row'):>15}")
+    for note in health.notes:
+        out(f"note: {note}")
     if health.ok:
         out(
             "ok: integrity, foreign keys, the schema (tables, indexes, triggers)"

@@ -142,6 +142,11 @@ def _history_lines(past: "AccountHistory") -> None:
                 f"  {event.label} #{event.close_number}  {event.at or 'time not recorded'}"
                 f"  by {event.by or '—'}{why}"
             )
+            if not event.kept:
+                out(
+                    f"    (not the review's five: another laptop's close #{event.close_number}"
+                    " reached the hub first; this one is kept as a fact)"
+                )
             for e in event.five:
                 last = e.last_contact_on.isoformat() if e.last_contact_on else "no contact"
                 role = e.role.value if e.role else "no role"

@@ -6,13 +6,14 @@ device that wrote the rows: `sync_state.device`), so that two laptops append
 offline and their rows still chain when they meet. The app links each new row as
 it writes it (`link`); a bulk load or a migration links every row still without
 one, in the order the rows were written (`seal`), or re-hashes a chain whose
-fields changed under it (`reseal`, the 0004 migration only).
+fields changed under it (`reseal`, the 0004 migration only). Since schema 0006 each
+row also stores `prev_hash` (the hash it is chained to), set by the same writers.
 """
 
 import sqlite3
 from collections.abc import Iterator, Sequence
 
-from accountreview.domain.chain import GENESIS, Value, chain_hash
+from accountreview.domain.chain import GENESIS, PREV, Value, chain_hash
 
 # The chained tables and the columns each hash covers (with `seq`; `hash` itself is not).
 CHAINED: dict[str, tuple[str, ...]] = {
@@ -86,10 +87,16 @@ def last_link(conn: sqlite3.Connection, table: str, origin: str | None) -> tuple
 
 def link(table: str, fields: dict[str, Value], after: tuple[int, str]) -> tuple[int, str]:
     """The seq and hash for a new row of `table` written after the link `after`.
-    `fields` holds every column of `CHAINED[table]` but `seq`; it gets `seq`."""
+    `fields` holds every column of `CHAINED[table]` but `seq`; it gets `seq` and
+    `prev_hash` (the hash it is chained to)."""
     seq = after[0] + 1
-    fields["seq"] = seq
+    fields["seq"], fields[PREV] = seq, after[1]
     return seq, chain_hash(table, after[1], {c: fields[c] for c in CHAINED[table]})
+
+
+def stores_prev(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether `table` has the `prev_hash` column (schema 0006 on)."""
+    return any(r[1] == PREV for r in conn.execute(f"PRAGMA table_info({table})"))
 
 
 def chain_rows(
@@ -99,8 +106,10 @@ def chain_rows(
     origin: str | None = None,
 ) -> Iterator[dict[str, Value]]:
     """The rows of one chain of `table` in chain order (seq, then rows without one), with
-    `hash`: `origin`'s (None: every row, as before 0004), `columns` as hashed."""
-    names = ", ".join((*(columns or CHAINED[table]), "hash"))
+    `hash` (and `prev_hash`, from 0006): `origin`'s (None: every row, as before 0004),
+    `columns` as hashed."""
+    stored = ("hash", PREV) if stores_prev(conn, table) else ("hash",)
+    names = ", ".join((*(columns or CHAINED[table]), *stored))
     where, params = ("", ()) if origin is None else (" WHERE origin = ?", (origin,))
     cursor = conn.execute(
         f"SELECT {names} FROM {table}{where} ORDER BY seq IS NULL, seq, {_WRITTEN[table]}",
@@ -120,6 +129,7 @@ def seal(conn: sqlite3.Connection, revision: str = PER_ORIGIN_SINCE) -> int:
     for table in CHAINED:
         columns = chained_columns(table, revision)
         per_origin = "origin" in columns
+        set_prev = ", prev_hash = ?" if stores_prev(conn, table) else ""
         for origin in origins(conn, table) if per_origin else [None]:
             after = last_link(conn, table, origin)
             where, params = ("origin = ? AND ", (origin,)) if per_origin else ("", ())
@@ -130,10 +140,11 @@ def seal(conn: sqlite3.Connection, revision: str = PER_ORIGIN_SINCE) -> int:
             ).fetchall()
             for row in pending:
                 fields: dict[str, Value] = dict(zip(columns[1:], tuple(row)[1:], strict=True))
-                seq = after[0] + 1
-                after = seq, chain_hash(table, after[1], {"seq": seq, **fields})
+                seq, previous = after[0] + 1, after[1]
+                after = seq, chain_hash(table, previous, {"seq": seq, **fields})
                 conn.execute(
-                    f"UPDATE {table} SET seq = ?, hash = ? WHERE rowid = ?", (*after, row[0])
+                    f"UPDATE {table} SET seq = ?, hash = ?{set_prev} WHERE rowid = ?",
+                    (*after, *((previous,) if set_prev else ()), row[0]),
                 )
                 linked += 1
     return linked

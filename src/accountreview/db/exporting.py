@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from accountreview.db.accounts import ACCOUNT_COLUMNS
+from accountreview.db.reviews import SHOWN_FIVE
 
 # Names two accounts share (any case), found once per query: a lookup per row could not
 # use the (case-sensitive) name index and would scan every account.
@@ -125,8 +126,7 @@ def review_slots(
         "  n.last_contact_on, n.next_contact_on FROM r JOIN review_snapshot n"
         "  ON n.review_id = r.review_id AND n.close_number ="
         "  (SELECT max(close_number) FROM review_snapshot WHERE review_id = r.review_id)"
-        "  AND n.origin = (SELECT min(o.origin) FROM review_snapshot o"  # two laptops' fives
-        "  WHERE o.review_id = n.review_id AND o.close_number = n.close_number)"
+        f"{SHOWN_FIVE}"  # two laptops' fives: the one the hub kept
         "  WHERE r.status = 'closed'),"
         " live AS (SELECT r.*, l.position, s.id AS stakeholder_id, s.name, s.title, s.level,"
         f"  s.role, {_LAST_CONTACT} AS last_contact_on, s.next_contact_on"

@@ -33,7 +33,7 @@ from accountreview.db.files import (
     sqlite_header,
     staged_name,
 )
-from accountreview.db.schema_check import record_problems, schema_problems
+from accountreview.db.schema_check import record_findings, schema_problems
 
 PAGES_PER_STEP = 4096  # copy in steps so a writer is never kept waiting long
 MAX_LISTED = 20  # problems of one kind listed before "… and N more"
@@ -42,12 +42,14 @@ CHAINED_SINCE = "0003"  # the revision that hash-chains the audit log and the sn
 
 @dataclass
 class Health:
-    """What `check_file` found. `problems` is empty when the file is sound."""
+    """What `check_file` found. `problems` is empty when the file is sound; `notes` say
+    what is sound but worth knowing (a synced file holds part of some chains)."""
 
     path: Path
     schema: str | None = None
     tables: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -182,7 +184,8 @@ def _check_content(conn: sqlite3.Connection, health: Health) -> None:
     if REVISIONS.index(health.schema) >= REVISIONS.index(CHAINED_SINCE) and not any(
         p.startswith("table ") for p in shape
     ):
-        health.problems.extend(_listed("record", record_problems(conn, health.schema)))
+        problems, health.notes = record_findings(conn, health.schema)
+        health.problems.extend(_listed("record", problems))
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     health.problems.extend(
         _listed(

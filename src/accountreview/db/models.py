@@ -131,6 +131,8 @@ class Review(SQLModel, table=True):
     opened_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
     closed_at: datetime | None = None
     closed_by_id: uuid.UUID | None = Field(default=None, foreign_key="rep.id")
+    # Whose five each close shows (two laptops closed it offline): see migration 0006.
+    kept_origins: str | None = None
 
 
 class ReviewSlot(SQLModel, table=True):
@@ -181,6 +183,7 @@ class ReviewSnapshot(SQLModel, table=True):
     origin: str
     seq: int | None = None
     hash: str | None = None
+    prev_hash: str | None = None
 
 
 class AuditLog(SQLModel, table=True):
@@ -202,6 +205,7 @@ class AuditLog(SQLModel, table=True):
     origin: str
     seq: int | None = None
     hash: str | None = None
+    prev_hash: str | None = None
 
 
 class AppMeta(SQLModel, table=True):

@@ -9,6 +9,7 @@ from accountreview.db.batches import id_batches
 from accountreview.db.chain import CHAINED, last_link, link, local_origin
 from accountreview.db.records import as_date, date_text, new_id, now_text
 from accountreview.domain import ids
+from accountreview.domain import kept as kept_five
 from accountreview.domain.enums import Level, ReviewStatus, Role
 from accountreview.domain.settings import MAX_SLOTS_PER_REVIEW
 
@@ -63,6 +64,7 @@ class AuditRow:
     week: str | None
     close_number: int | None
     reason: str | None
+    origin: str | None = None  # the device that wrote it
 
 
 _REVIEW = "SELECT id, account_id, week, status, close_count, closed_at FROM review"
@@ -147,12 +149,17 @@ def set_slot(
 
 def mark_closed(conn: sqlite3.Connection, review_id: str, closed_by_id: str | None) -> int:
     """Close an open review whose snapshot and `review.closed` entry are written (the
-    database refuses the close otherwise); returns its close number."""
+    database refuses the close otherwise); returns its close number. The review shows
+    this device's five for it (`kept_origins`) until the hub says whose it kept."""
+    count, kept = conn.execute(
+        "SELECT close_count, kept_origins FROM review WHERE id = ?", (review_id,)
+    ).fetchone()
     conn.execute(
         "UPDATE review SET status = 'closed', close_count = close_count + 1, closed_at = ?,"
-        " closed_by_id = ? WHERE id = ? AND status = 'open'",
-        (now_text(), closed_by_id, review_id),
-    )
+        " closed_by_id = ?, kept_origins = ? WHERE id = ? AND status = 'open'",
+        (now_text(), closed_by_id, kept_five.with_close(kept, count + 1, local_origin(conn)),
+         review_id),
+    )  # fmt: skip
     row = conn.execute("SELECT close_count FROM review WHERE id = ?", (review_id,)).fetchone()
     return int(row[0])
 
@@ -165,7 +172,7 @@ def mark_reopened(conn: sqlite3.Connection, review_id: str) -> None:
     )
 
 
-_SNAPSHOT_COLUMNS = CHAINED["review_snapshot"]
+_SNAPSHOT_COLUMNS = (*CHAINED["review_snapshot"], "prev_hash")
 _INSERT_SNAPSHOT = (
     f"INSERT INTO review_snapshot ({', '.join(_SNAPSHOT_COLUMNS)}, hash)"
     f" VALUES ({', '.join('?' for _ in _SNAPSHOT_COLUMNS)}, ?)"
@@ -219,11 +226,18 @@ _SNAPSHOT_READ = (
     "SELECT position, stakeholder_id, name, title, level, role, last_contact_on,"
     " next_contact_on, confirmed_in_role FROM review_snapshot n"
 )
-# When two laptops closed one review offline, both fives are kept; the one of the
-# origin that sorts first is the review's (the same choice on every laptop).
-_FIRST_ORIGIN = (
-    " AND n.origin = (SELECT min(o.origin) FROM review_snapshot o"
-    " WHERE o.review_id = n.review_id AND o.close_number = n.close_number)"
+# When two laptops closed one review offline, both fives are kept; the review's is the
+# one the hub kept (`review.kept_origins`, see `domain.kept`), else (not known here) the
+# one of the origin that sorts first. For a query over review_snapshot `n`.
+SHOWN_FIVE = (
+    " AND n.origin = coalesce("
+    "(SELECT k.origin FROM review_snapshot k JOIN review r ON r.id = k.review_id"
+    " WHERE k.review_id = n.review_id AND k.close_number = n.close_number"
+    " AND json_valid(r.kept_origins)"
+    " AND k.origin = json_extract(r.kept_origins, '$[' || (n.close_number - 1) || ']')"
+    " LIMIT 1),"
+    " (SELECT min(o.origin) FROM review_snapshot o"
+    " WHERE o.review_id = n.review_id AND o.close_number = n.close_number))"
 )
 
 
@@ -231,7 +245,7 @@ def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[Sna
     """Every frozen five of a review, by close number."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, ', 1)}"
-        f" WHERE review_id = ?{_FIRST_ORIGIN} ORDER BY close_number, position",
+        f" WHERE review_id = ?{SHOWN_FIVE} ORDER BY close_number, position",
         (review_id,),
     ).fetchall()
     result: dict[int, list[SnapshotRow]] = {}
@@ -240,11 +254,37 @@ def snapshots_of(conn: sqlite3.Connection, review_id: str) -> dict[int, list[Sna
     return result
 
 
+def fives_by_origin(
+    conn: sqlite3.Connection, review_id: str
+) -> dict[tuple[int, str], list[SnapshotRow]]:
+    """Every five frozen for the review, by (close number, origin): when two laptops
+    closed it at one close number offline, both are facts."""
+    rows = conn.execute(
+        f"{_SNAPSHOT_READ.replace('SELECT ', 'SELECT close_number, origin, ', 1)}"
+        " WHERE review_id = ? ORDER BY close_number, origin, position",
+        (review_id,),
+    ).fetchall()
+    result: dict[tuple[int, str], list[SnapshotRow]] = {}
+    for r in rows:
+        result.setdefault((int(r[0]), str(r[1])), []).append(_snapshot_row(r[2:]))
+    return result
+
+
+def shown_origins(conn: sqlite3.Connection, review_id: str) -> dict[int, str]:
+    """Close number -> the origin whose five is the review's (see `SHOWN_FIVE`)."""
+    rows = conn.execute(
+        "SELECT DISTINCT close_number, origin FROM review_snapshot n"
+        f" WHERE review_id = ?{SHOWN_FIVE}",
+        (review_id,),
+    ).fetchall()
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
 def latest_snapshot(conn: sqlite3.Connection, review_id: str) -> list[SnapshotRow]:
     """The slots as frozen at the review's latest close."""
     rows = conn.execute(
         f"{_SNAPSHOT_READ} WHERE review_id = ? AND close_number ="
-        f" (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?){_FIRST_ORIGIN}"
+        f" (SELECT max(close_number) FROM review_snapshot WHERE review_id = ?){SHOWN_FIVE}"
         " ORDER BY position",
         (review_id, review_id),
     ).fetchall()
@@ -303,7 +343,7 @@ def insert_audit(
 def audit_of_review(conn: sqlite3.Connection, review_id: str) -> list[AuditRow]:
     """The review's audit entries in the order they were written."""
     rows = conn.execute(
-        "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason"
+        "SELECT l.at, r.name, l.action, a.name, v.week, l.close_number, l.reason, l.origin"
         " FROM audit_log l LEFT JOIN rep r ON r.id = l.actor_id"
         " LEFT JOIN account a ON a.id = l.account_id LEFT JOIN review v ON v.id = l.review_id"
         " WHERE l.review_id = ? ORDER BY l.seq IS NULL, l.seq, l.at",

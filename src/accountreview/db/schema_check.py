@@ -15,8 +15,9 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from accountreview.db.chain import CHAINED, chain_rows, chained_columns, origins
-from accountreview.domain.chain import chain_problems
+from accountreview.db.chain import CHAINED, chain_rows, chained_columns, origins, stores_prev
+from accountreview.domain.chain import chain_problems, partial_chain
+from accountreview.text import plural
 
 FINGERPRINTS = Path(__file__).with_name("schema.json")
 
@@ -61,23 +62,81 @@ def schema_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
 def chain_problems_of(conn: sqlite3.Connection, revision: str) -> list[str]:
     """Breaks in the hash chains of a file at schema `revision`: every origin's chain of
     each chained table (one chain per table before 0004)."""
+    return chain_findings(conn, revision)[0]
+
+
+# What `check` calls each chained table when it counts rows not in the file.
+_DEVICES = ("devices' chains", "device's chain")
+_ENTRIES = {"audit_log": ("audit entry", "audit entries"), "review_snapshot": ("frozen slot",)}
+
+
+def chain_findings(conn: sqlite3.Connection, revision: str) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the hash chains. A file that never synced must hold every
+    chain whole: a gap is a break. In a file that syncs (from 0006, which stores each
+    row's `prev_hash`), each row must verify alone and each link between rows present
+    hold; rows not in the file are counted in the notes (the hub holds them)."""
     problems: list[str] = []
+    notes: list[str] = []
+    partial = syncs(conn)
     for table in CHAINED:
         columns = chained_columns(table, revision)
         if "origin" not in columns:
             problems += chain_problems(table, chain_rows(conn, table, columns))
             continue
+        absent, waiting, devices = 0, 0, 0
         for origin in origins(conn, table):
-            problems += chain_problems(table, chain_rows(conn, table, columns, origin), origin)
-    return problems
+            rows = chain_rows(conn, table, columns, origin)
+            if not partial:
+                problems += chain_problems(table, rows, origin)
+                continue
+            found = partial_chain(table, rows, origin)
+            problems += found.problems
+            absent, waiting = absent + found.absent, waiting + found.waiting
+            devices += bool(found.absent)
+        notes += _gap_notes(table, absent, devices, waiting)
+    return problems, notes
+
+
+def _gap_notes(table: str, absent: int, devices: int, waiting: int) -> list[str]:
+    names = _ENTRIES[table]
+    notes = []
+    if absent:
+        notes.append(
+            f"{plural(absent, *names)} of {devices:,} {_DEVICES[devices == 1]} are not in"
+            " this file (not yours to see, or moved away); the hub holds them"
+        )
+    if waiting:
+        notes.append(
+            f"{plural(waiting, *names)} cannot be verified yet: the row before each is not"
+            " in this file and the hub has not sent its link (sync to fetch it)"
+        )
+    return notes
+
+
+def syncs(conn: sqlite3.Connection) -> bool:
+    """Whether the file syncs with a hub (one is set, or it has pulled), and stores the
+    links a partial chain is verified by (schema 0006 on)."""
+    if not stores_prev(conn, "audit_log"):
+        return False
+    found = conn.execute(
+        "SELECT 1 FROM sync_state WHERE key IN ('hub', 'cursor') LIMIT 1"
+    ).fetchone()
+    return found is not None
+
+
+def record_findings(conn: sqlite3.Connection, revision: str) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the record: breaks in the hash chains, and reviews whose
+    closes and reopens do not match the audit log and the frozen slots (a close or reopen
+    deleted, or added, with its rows). Two laptops that closed one review offline both
+    keep their five: a close number counts once, its five slots once. The notes count
+    the rows of chains a synced file does not hold."""
+    problems, notes = chain_findings(conn, revision)
+    return problems + review_problems(conn), notes
 
 
 def record_problems(conn: sqlite3.Connection, revision: str) -> list[str]:
-    """Breaks in the hash chains, and reviews whose closes and reopens do not match the
-    audit log and the frozen slots (a close or reopen deleted, or added, with its rows).
-    Two laptops that closed one review offline both keep their five: a close number
-    counts once, its five slots once."""
-    return chain_problems_of(conn, revision) + review_problems(conn)
+    """The problems of `record_findings`."""
+    return record_findings(conn, revision)[0]
 
 
 def review_problems(conn: sqlite3.Connection) -> list[str]:

@@ -146,6 +146,7 @@ class Review(HubModel, table=True):
     opened_by_id: str | None = _text()
     closed_at: str | None = _text()
     closed_by_id: str | None = _text()
+    kept_origins: str | None = _text()  # whose five each close kept (hub migration 0005)
     hub_seq: int = _seq()
 
 
@@ -181,6 +182,7 @@ class ReviewSnapshot(HubModel, table=True):
     origin: str | None = _text()
     seq: int | None = _int()
     hash: str | None = _text()
+    prev_hash: str | None = _text()
     hub_seq: int = _seq()
 
 
@@ -199,6 +201,7 @@ class AuditLog(HubModel, table=True):
     origin: str | None = _text()
     seq: int | None = _int()
     hash: str | None = _text()
+    prev_hash: str | None = _text()
     hub_seq: int = _seq()
 
 

@@ -45,6 +45,9 @@ class ReviewEvent:
     by: str | None
     reason: str | None
     five: tuple[SlotView, ...] = ()
+    # False for a close whose five is not the review's: two laptops closed it at this
+    # close number offline and the other's close reached the hub first (both are facts).
+    kept: bool = True
 
     @property
     def label(self) -> str:
@@ -58,6 +61,7 @@ class ReviewEvent:
             "by": self.by,
             "reason": self.reason,
             "five": [s.to_json() for s in self.five] if self.action == CLOSED else None,
+            "kept": self.kept if self.action == CLOSED else None,
         }
 
 
@@ -91,20 +95,33 @@ class AccountHistory:
     account_id: str = ""
 
 
-def _events(audit: list[AuditRow], frozen: dict[int, list[SlotView]]) -> list[ReviewEvent]:
+@dataclass(frozen=True)
+class _Fives:
+    """A review's fives: the review's own at each close, every origin's, and whose the
+    review's is."""
+
+    shown: dict[int, list[SlotView]]
+    by_origin: dict[tuple[int, str], list[SlotView]]
+    origins: dict[int, str]
+
+    def event(self, a: AuditRow) -> ReviewEvent:
+        """The audit entry as an event; a close with the five its own device froze."""
+        number = a.close_number or 0
+        five: list[SlotView] = []
+        kept = True
+        if a.action == CLOSED:
+            own = self.by_origin.get((number, a.origin or ""))
+            five = own if own is not None else self.shown.get(number, [])
+            kept = own is None or self.origins.get(number) in (None, a.origin)
+        at = utc_timestamp(a.at)
+        return ReviewEvent(a.action, a.close_number, at, a.actor_name, a.reason, tuple(five), kept)
+
+
+def _events(audit: list[AuditRow], fives: _Fives) -> list[ReviewEvent]:
     """The audit entries in order, each close with its five; a close frozen but never
     logged (an older bulk load) is shown too, with no time or author."""
-    events = [
-        ReviewEvent(
-            a.action,
-            a.close_number,
-            utc_timestamp(a.at),
-            a.actor_name,
-            a.reason,
-            tuple(frozen.get(a.close_number or 0, [])) if a.action == CLOSED else (),
-        )
-        for a in audit
-    ]
+    frozen = fives.shown
+    events = [fives.event(a) for a in audit]
     logged = {e.close_number for e in events if e.action == CLOSED}
     unlogged = [
         ReviewEvent(CLOSED, n, None, None, None, tuple(five))
@@ -116,11 +133,18 @@ def _events(audit: list[AuditRow], frozen: dict[int, list[SlotView]]) -> list[Re
 
 def _past(ws: Workspace, conn: sqlite3.Connection, review: ReviewRow) -> PastReview:
     audit = review_queries.audit_of_review(conn, review.id)
-    frozen = {
-        n: [frozen_slot(e, ws) for e in five]
-        for n, five in review_queries.snapshots_of(conn, review.id).items()
-    }
-    return PastReview(review.week, review.status.value, tuple(_events(audit, frozen)))
+    fives = _Fives(
+        {
+            n: [frozen_slot(e, ws) for e in five]
+            for n, five in review_queries.snapshots_of(conn, review.id).items()
+        },
+        {
+            key: [frozen_slot(e, ws) for e in five]
+            for key, five in review_queries.fives_by_origin(conn, review.id).items()
+        },
+        review_queries.shown_origins(conn, review.id),
+    )
+    return PastReview(review.week, review.status.value, tuple(_events(audit, fives)))
 
 
 def account_history(

@@ -28,6 +28,7 @@ from accountreview.db.records import now_text
 from accountreview.db.sync.outbox import Row, current_row
 from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import FROZEN_TABLES, MUTABLE, SYNCED_TABLES, table_columns
+from accountreview.domain import kept as kept_five
 
 
 @dataclass
@@ -125,6 +126,19 @@ class _Apply:
              row["close_count"], row["closed_at"], row["closed_by_id"]),
         )  # fmt: skip
 
+    def kept_fives(self, row: Row) -> None:
+        """Whose five each close shows: the hub's, for every close it knows (two laptops
+        closed one review offline: the first close to reach the hub)."""
+        local = self.conn.execute(
+            "SELECT kept_origins FROM review WHERE id = ?", (row["id"],)
+        ).fetchone()
+        if local is None:
+            return
+        kept = kept_five.merged(row["kept_origins"], local[0])
+        if kept != local[0]:
+            self.conn.execute("UPDATE review SET kept_origins = ? WHERE id = ?", (kept, row["id"]))
+            self.report.updated["review"] += 1
+
     def slots(self, rows: Sequence[Row], *, closing: bool = False) -> None:
         """Upsert slots. A closed review's slot takes the hub's value only when its person
         is the one a five of that close froze there (another laptop's close of the same
@@ -153,8 +167,17 @@ class _Apply:
         return found is not None
 
     def frozen(self, table: str, row: Row) -> None:
-        if current_row(self.conn, table, str(row["id"])) is None:
+        """Insert a pulled frozen row this file lacks. One it holds without the hash it
+        is chained to (its predecessor is not here) takes the hub's `prev_hash`: the
+        one change the freezing triggers let through, and only while applying."""
+        local = current_row(self.conn, table, str(row["id"]))
+        if local is None:
             self.insert(table, row)
+        elif local.get("prev_hash") is None and row.get("prev_hash") is not None:
+            self.conn.execute(
+                f"UPDATE {table} SET prev_hash = ? WHERE id = ?", (row["prev_hash"], row["id"])
+            )
+            self.report.updated[table] += 1
 
     def close(self, entry: Row, slots: Sequence[Row]) -> None:
         """Replay a pulled close: the slots (while open), its five, its entry, the status."""
@@ -276,6 +299,8 @@ def apply_pulled(
         for row in rows_by_table.get("review", ()):
             if "closed_at" in row:
                 run.same_close(row)
+            if "kept_origins" in row:
+                run.kept_fives(row)
         run.hold_closings()
         set_state(conn, "cursor", str(cursor))
     finally:

@@ -16,12 +16,18 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
 from accountreview.db.bulk import bulk_load
-from accountreview.db.connection import Database
+from accountreview.db.connection import SCHEMA_HEAD, Database
+from accountreview.db.errors import DatabaseDamaged
 from accountreview.db.records import now_text
-from accountreview.db.schema_check import review_problems
+from accountreview.db.schema_check import chain_problems_of, review_problems
 from accountreview.db.sync.outbox import Row
 from accountreview.db.sync.state import set_state
 from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns
+
+
+class HubRecordRefused(DatabaseDamaged, ValueError):
+    """The hub sent rows this file cannot take: nothing of the pull is kept (exit 3)."""
+
 
 # The page cache while loading (KiB): a first pull's memory stays small and flat.
 FIRST_PULL_CACHE_KIB = 32_000
@@ -39,8 +45,8 @@ def load_first_pull(
 ) -> dict[str, int]:
     """Insert the pulled `chunks` ((table, rows), parents first) into this empty file in
     one transaction, then set `cursor()` (read once every chunk is in). Returns the rows
-    inserted per table. Raises ValueError, keeping nothing, if a row points at a row the
-    pull did not bring."""
+    inserted per table. Raises HubRecordRefused (a ValueError), keeping nothing, if a row
+    points at a row the pull did not bring or the record does not verify."""
     counts = dict.fromkeys(SYNCED_TABLES, 0)
     conn = db.conn
     with bulk_load(
@@ -70,12 +76,14 @@ def load_first_pull(
 def _refuse_inconsistent(conn: sqlite3.Connection) -> None:
     """What the insert triggers set aside would have refused, checked once for the whole
     load: keys pointing at rows not pulled, a review whose closes and reopens do not match
-    its audit entries and frozen fives. Not the hash chains: a person sees part of an
-    origin's chain (another rep's entries are not theirs to read), so gaps are expected."""
+    its audit entries and frozen fives, a chained row that does not verify alone or a link
+    between rows pulled that does not hold. A person sees part of an origin's chain
+    (another rep's entries are not theirs to read): gaps are expected, not refused."""
     dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(3)
     if dangling:
         where = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in dangling)
-        raise ValueError(f"the hub sent rows whose parents it did not send: {where}")
-    problems = review_problems(conn)
+        raise HubRecordRefused(f"the hub sent rows whose parents it did not send: {where}")
+    problems = chain_problems_of(conn, SCHEMA_HEAD) + review_problems(conn)
     if problems:
-        raise ValueError(f"the hub sent a record this file cannot take: {'; '.join(problems[:3])}")
+        listed = "; ".join(problems[:3])
+        raise HubRecordRefused(f"the hub sent a record this file cannot take: {listed}")

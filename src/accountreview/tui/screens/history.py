@@ -56,6 +56,8 @@ def past_rows(reviews: list[PastReview]) -> list[tuple[str, str, str]]:
         for event in review.events:  # every close and reopen, in order
             what = f"{event.label} #{event.close_number} {event.at or '?'} {event.by or '—'}"
             detail = ", ".join(e.name or "" for e in event.five) or event.reason or "—"
+            if not event.kept:  # a double close: the other laptop's reached the hub first
+                detail += " (not the review's five: another laptop's close came first)"
             rows.append((review.week, what, detail))
     return rows
 
