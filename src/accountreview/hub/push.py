@@ -23,6 +23,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from accountreview.hub import twice
 from accountreview.hub.connect import classify, describe, require_idle
 from accountreview.hub.models import SYNCED, columns
 
@@ -43,6 +44,9 @@ MUTABLE: dict[str, tuple[str, ...]] = {
     "review": ("status", "close_count", "closed_at", "closed_by_id"),
     "review_slot": ("stakeholder_id", "confirmed_in_role_on"),
 }  # fmt: skip
+# A resolution waiting in the outbox: an update of `sync_conflict.resolution` (the
+# conflict's id as its row, 'mine' or 'theirs' as its new value).
+RESOLUTIONS = "sync_conflict"
 COLUMNS: dict[str, tuple[str, ...]] = {m.__tablename__: columns(m) for m in SYNCED}
 Conn = psycopg.Connection[tuple[Any, ...]]
 
@@ -92,6 +96,22 @@ class Refused:
     reason: str
 
 
+@dataclass(frozen=True)
+class Overruled:
+    """A resolution that reached the hub after another one of the same conflict: the first
+    one stands (`kept`); `value` is the field's value on the hub now (`known` False when
+    the pusher cannot read it)."""
+
+    conflict_id: str
+    chosen: str
+    kept: str
+    table: str
+    row_id: str
+    field: str | None
+    value: object = None
+    known: bool = False
+
+
 @dataclass
 class PushResult:
     """What the hub did with one pushed batch."""
@@ -100,6 +120,7 @@ class PushResult:
     already: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
+    overruled: list[Overruled] = field(default_factory=list)
 
 
 def push(
@@ -122,17 +143,20 @@ def push(
             for model in SYNCED:
                 table = model.__tablename__
                 for batch in _chunks((rows or {}).get(table, ()), BATCH):
-                    _insert(conn, table, [(None, row) for row in batch], result)
+                    _insert(conn, table, [(None, row) for row in batch], result, origin)
             for group in _runs(changes):
                 if group[0].kind == "insert":
                     pending = [(c.change_id, c.row) for c in group if c.row is not None]
                     result.already += len(group) - len(pending)
-                    _insert(conn, group[0].table, pending, result)
+                    _insert(conn, group[0].table, pending, result, origin)
+                elif group[0].table == RESOLUTIONS:
+                    for change in group:
+                        _resolve(conn, change, result)
                 elif origin is not None and _is_unit(group):
                     _apply_unit(conn, group, origin, result)
                 else:
                     for change in group:
-                        _update(conn, change, result)
+                        _update(conn, change, result, origin)
     except psycopg.Error as error:
         raise classify(error, describe(conn)) from error
     return result
@@ -161,7 +185,11 @@ def _runs(changes: Iterable[Change]) -> Iterator[list[Change]]:
 
 
 def _insert(
-    conn: Conn, table: str, pending: Sequence[tuple[str | None, Row]], result: PushResult
+    conn: Conn,
+    table: str,
+    pending: Sequence[tuple[str | None, Row]],
+    result: PushResult,
+    origin: str | None = None,
 ) -> None:
     if not pending:
         return
@@ -171,6 +199,10 @@ def _insert(
         ]
         return
     names = COLUMNS[table]
+    # under the write lock: what the hub has of these ids now is what the insert meets
+    before = twice.existing(
+        conn, table, MUTABLE.get(table, ()), [str(r["id"]) for _c, r in pending]
+    )
     statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING").format(
         sql.Identifier(table),
         sql.SQL(", ").join(map(sql.Identifier, names)),
@@ -183,13 +215,32 @@ def _insert(
             inserted = cur.rowcount
         result.applied += inserted
         result.already += len(pending) - inserted
-        return
     except psycopg.Error as error:
         if not _is_refusal(error):
             raise
-    # a row was refused: find which, row by row, keeping the others
-    for (change_id, row), params in zip(pending, values, strict=True):
-        _insert_one(conn, statement, table, change_id, row, params, result)
+        # a row was refused: find which, row by row, keeping the others
+        for (change_id, row), params in zip(pending, values, strict=True):
+            _insert_one(conn, statement, table, change_id, row, params, result)
+    _made_twice(conn, table, pending, before, origin, result)
+
+
+def _made_twice(
+    conn: Conn,
+    table: str,
+    pending: Sequence[tuple[str | None, Row]],
+    before: Mapping[str, Row],
+    origin: str | None,
+    result: PushResult,
+) -> None:
+    """A conflict for each mutable field of a row the hub already had with another value
+    (the same derived id made on two devices: `hub/twice.py`)."""
+    for change_id, row in pending:
+        hub_row = before.get(str(row["id"]))
+        if hub_row is None:
+            continue
+        for diff in twice.differing(MUTABLE[table], row, hub_row):
+            cid, _change = twice.record(conn, change_id, table, str(row["id"]), diff, origin)
+            result.conflicts.append(_conflict(conn, cid))
 
 
 def _insert_one(
@@ -239,10 +290,15 @@ def _value(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
 
 
-def _update(conn: Conn, change: Change, result: PushResult) -> None:
+def _update(conn: Conn, change: Change, result: PushResult, origin: str | None) -> None:
     if change.field not in MUTABLE.get(change.table, ()):
         reason = f"{change.table}.{change.field} is not a field a change may set"
         result.refused.append(Refused(change.change_id, change.table, change.row_id, reason))
+        return
+    met = twice.subsumed(conn, origin, change.table, change.row_id, change.field, change.new)
+    if met is not None:  # its row's insert met the hub's row on this field: one conflict
+        if all(c.id != met for c in result.conflicts):
+            result.conflicts.append(_conflict(conn, met))
         return
     row = conn.execute(
         "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
@@ -308,3 +364,34 @@ def _apply_unit(conn: Conn, group: Sequence[Change], origin: str, result: PushRe
         params = (ids, review_id, origin)
     row = conn.execute(query, params).fetchone()
     _answer(conn, row, len(group), Refused(ids[0], "review", review_id, ""), result)
+
+
+def _resolve(conn: Conn, change: Change, result: PushResult) -> None:
+    """A conflict resolved on a laptop, settled on the hub (migration 0006's
+    `hub_resolve_conflict`): the first resolution to arrive wins, the same one again is
+    a no-op, another one is told (`overruled`)."""
+    row = conn.execute(
+        "SELECT outcome, conflict_id, detail FROM hub_resolve_conflict(%s, %s, %s)",
+        (change.change_id, change.row_id, str(change.new)),
+    ).fetchone()
+    assert row is not None  # a function call returns one row
+    if row[0] == "lost":
+        result.overruled.append(_overruled(conn, change.row_id, str(change.new), str(row[2])))
+        return
+    _answer(conn, row, 1, Refused(change.change_id, RESOLUTIONS, change.row_id, ""), result)
+
+
+def _overruled(conn: Conn, conflict_id: str, chosen: str, kept: str) -> Overruled:
+    found = conn.execute(
+        "SELECT tbl, row_id, field FROM hub_conflict WHERE id = %s", (conflict_id,)
+    ).fetchone()
+    assert found is not None  # hub_resolve_conflict just read it
+    table, row_id, name = found
+    told = Overruled(conflict_id, chosen, kept, table, row_id, name)
+    if name not in MUTABLE.get(table, ()):
+        return told
+    query = sql.SQL("SELECT coalesce(to_jsonb({}), 'null'::jsonb) FROM {} WHERE id = %s").format(
+        sql.Identifier(name), sql.Identifier(table)
+    )
+    now = conn.execute(query, (row_id,)).fetchone()
+    return told if now is None else replace(told, value=now[0], known=True)
