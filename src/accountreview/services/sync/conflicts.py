@@ -13,7 +13,7 @@ from accountreview.db import sync as sync_local
 from accountreview.db.records import now_text
 from accountreview.db.sync.conflicts import settle
 from accountreview.db.sync.outbox import current_row
-from accountreview.services.errors import InvalidInput, NotFound
+from accountreview.services.errors import InvalidInput, NotFound, Refused
 from accountreview.services.sync import state
 from accountreview.services.sync.report import ConflictView, OverruledView, SyncStatus
 from accountreview.services.workspace import Workspace
@@ -50,7 +50,10 @@ def resolve_conflict(ws: Workspace, conflict_id: str, choice: str) -> ConflictVi
         raise InvalidInput(f"choice: {choice!r} is not one of mine, theirs")
     found = _find(ws, conflict_id)
     if found.resolved_at is not None:
-        raise InvalidInput(f"conflict {found.id[:8]} was resolved already ({found.resolution})")
+        raise Refused(
+            f"conflict {found.id[:8]} is resolved already ({found.resolution}, at"
+            f" {found.resolved_at[:16]}); `sync conflicts --all` lists it"
+        )
     with ws.db.write() as conn:
         sync_local.resolve_conflict(conn, found.id, choice)
     return _find(ws, found.id)
