@@ -25,6 +25,9 @@ from psycopg.rows import dict_row
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 Row = Mapping[str, Any]
+# Fields a new row of the table holds empty until someone fills them: a new review's
+# slots start empty, so a slot pushed empty is no choice against a filled one.
+EMPTY_AT_FIRST = {"review_slot": ("stakeholder_id", "confirmed_in_role_on")}
 REASON = "made on two devices"
 # A review's fields follow its close units; a rep row is the hub owner's to write (`hub
 # user add`), a laptop's copy of it never goes back.
@@ -43,11 +46,15 @@ def existing(
         return {str(r["id"]): dict(r) for r in cur.execute(query, (list(ids),))}
 
 
-def differing(fields: Sequence[str], pushed: Row, hub: Row) -> list[tuple[str, Any, Any]]:
+def differing(
+    table: str, fields: Sequence[str], pushed: Row, hub: Row
+) -> list[tuple[str, Any, Any]]:
     """(field, mine, theirs) for every field whose pushed value is not the hub's."""
     found = []
     for name in fields:
         mine, theirs = _stored(pushed.get(name)), hub.get(name)
+        if mine is None and name in EMPTY_AT_FIRST.get(table, ()):
+            continue
         if not _same(mine, theirs):
             found.append((name, mine, theirs))
     return found

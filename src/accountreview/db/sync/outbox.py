@@ -68,6 +68,23 @@ def outbox_batch(conn: sqlite3.Connection, after_seq: int, limit: int) -> list[O
     ]
 
 
+def later_close(conn: sqlite3.Connection, batch: list[OutboxChange]) -> int | None:
+    """The seq of the last close waiting after `batch` of a review that one of the
+    batch's slot changes belongs to (None: none waits), so the engine can send such a
+    slot change with its review's close (see `services.sync.push.unit_batch`)."""
+    slots = [c.row_id for c in batch if c.table == "review_slot"]
+    if not slots:
+        return None
+    marks = ",".join("?" * len(slots))
+    row = conn.execute(
+        "SELECT max(seq) FROM sync_outbox WHERE seq > ? AND kind = 'update' AND tbl = 'review'"
+        " AND field = 'status' AND new_value = json_quote('closed')"
+        f" AND row_id IN (SELECT review_id FROM review_slot WHERE id IN ({marks}))",
+        (batch[-1].seq, *slots),
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
 def forget_pushed(conn: sqlite3.Connection, up_to_seq: int) -> int:
     """Remove the changes the hub acknowledged (seq up to `up_to_seq`); returns how many."""
     return conn.execute("DELETE FROM sync_outbox WHERE seq <= ?", (up_to_seq,)).rowcount
