@@ -5,8 +5,11 @@ longer holds."""
 import json
 from typing import Any
 
-from sync.team import Laptop, Team, local_conn, outbox_count
-from sync.test_conflict_shared import PERSON, one_conflict
+import pytest
+
+from sync.team import Laptop, Team, local_conn, outbox_count, person_name
+from sync.test_conflict_shared import one_conflict
+from sync.test_conflict_twice import run, sync
 
 
 def resolve(laptop: Laptop, conflict_id: str, choice: str) -> tuple[int, str]:
@@ -46,10 +49,7 @@ def test_mine_on_a_conflict_whose_row_is_gone_says_so_and_theirs_still_settles_i
     team: Team,
 ) -> None:
     _one, two, conflict = one_conflict(team)
-    with local_conn(two.path) as conn:  # a file that no longer holds the person
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("DELETE FROM touch WHERE stakeholder_id = ?", (conflict["row_id"],))
-        conn.execute("DELETE FROM stakeholder WHERE name = ?", (PERSON,))
+    gone_row(two, conflict["row_id"])  # a file that no longer holds the person
     before = state(two)
     code, text = resolve(two, conflict["id"], "mine")
     assert code == 4
@@ -59,3 +59,55 @@ def test_mine_on_a_conflict_whose_row_is_gone_says_so_and_theirs_still_settles_i
     assert resolve(two, conflict["id"], "theirs")[0] == 0
     listed, waiting = state(two)
     assert [c["resolution"] for c in listed] == ["theirs"] and waiting == 1
+
+
+async def test_the_conflicts_screen_says_so_too_and_changes_nothing(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the screen: mine for a person this file no longer holds, then a conflict that was
+    resolved (here from the command line) while the screen showed it."""
+    from accountreview.services.workspace import open_workspace
+    from accountreview.tui import AccountReviewApp
+    from accountreview.tui.screens.conflicts import ConflictsScreen
+    from conftest import TODAY
+
+    one, two, conflict = one_conflict(team)
+    run(one, "stakeholder", "edit", "Acme", person_name("Acme", 2), "--title", "CFO")
+    run(two, "stakeholder", "edit", "Acme", person_name("Acme", 2), "--title", "COO")
+    sync(one)
+    second = sync(two)["conflicts"]
+    assert len(second) == 1
+    gone_row(two, conflict["row_id"])
+    monkeypatch.delenv("ACCOUNTREVIEW_HUB", raising=False)
+    ws = open_workspace(two.path, TODAY)
+    app = AccountReviewApp(ws, rep=two.person.email)
+    told: list[str] = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, **_kw: told.append(str(message)))
+        screen = ConflictsScreen(ws)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert [line.id for line in screen.lines] == [conflict["id"], second[0]["id"]]
+        await pilot.press("m")
+        await pilot.pause()
+        assert "no longer exists here" in told[-1] and "choose theirs" in told[-1]
+        assert len(screen.lines) == 2  # nothing changed
+        assert resolve(two, second[0]["id"], "theirs")[0] == 0  # meanwhile, elsewhere
+        await pilot.press("down", "m")
+        await pilot.pause()
+        assert f"conflict {second[0]['id'][:8]} is resolved already (theirs" in told[-1]
+        assert [line.id for line in screen.lines] == [conflict["id"]]  # redrawn
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.lines == []
+    listed, waiting = state(two)
+    assert sorted(str(c["resolution"]) for c in listed) == ["theirs", "theirs"]
+    assert waiting == 2
+
+
+def gone_row(laptop: Laptop, stakeholder_id: str) -> None:
+    """Take a person out of the file, as a file that never held them would be."""
+    with local_conn(laptop.path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM touch WHERE stakeholder_id = ?", (stakeholder_id,))
+        conn.execute("DELETE FROM stakeholder WHERE id = ?", (stakeholder_id,))

@@ -71,12 +71,13 @@ def push(
             # The hub's write lock first (the one every stamp takes): pushers take turns
             # from the start, so none holds a row another is waiting for (no deadlock).
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            for model in SYNCED:
-                table = model.__tablename__
-                for batch in _chunks((rows or {}).get(table, ()), BATCH):
-                    _insert(conn, table, [(None, row) for row in batch], result, origin)
             runs = list(_runs(changes))
             own = own_closes(runs) if origin is not None else OwnCloses()
+            for model in SYNCED:  # rows come before every change (place -1)
+                table = model.__tablename__
+                for batch in _chunks((rows or {}).get(table, ()), BATCH):
+                    pending = [(None, row) for row in batch]
+                    _insert(conn, table, pending, result, origin, (own, -1))
             for place, group in enumerate(runs):
                 if group[0].kind == "insert":
                     pending = [(c.change_id, c.row) for c in group if c.row is not None]

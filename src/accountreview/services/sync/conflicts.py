@@ -16,7 +16,7 @@ from accountreview.db.sync.outbox import current_row
 from accountreview.services.errors import InvalidInput, NotFound, Refused
 from accountreview.services.sync import state
 from accountreview.services.sync.report import ConflictView, OverruledView, SyncStatus
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, user_error
 
 CHOICES = ("mine", "theirs")
 # Where "the field takes the hub's value" is a plain field (reviews follow their closes
@@ -54,8 +54,14 @@ def resolve_conflict(ws: Workspace, conflict_id: str, choice: str) -> ConflictVi
             f"conflict {found.id[:8]} is resolved already ({found.resolution}, at"
             f" {found.resolved_at[:16]}); `sync conflicts --all` lists it"
         )
-    with ws.db.write() as conn:
-        sync_local.resolve_conflict(conn, found.id, choice)
+    try:
+        with ws.db.write() as conn:
+            sync_local.resolve_conflict(conn, found.id, choice)
+    except Exception as error:  # the screen shows a UserError; nothing was changed
+        told = user_error(error, ws.db.path)
+        if told is None:
+            raise
+        raise told from None
     return _find(ws, found.id)
 
 

@@ -153,24 +153,40 @@ def _who(me: Mapping[str, Any]) -> str:
 
 
 def _push_every_row(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
-    """The first push of a file that never synced: every row it has, parents first."""
+    """The first push of a file that never synced: every row it has, parents first, the
+    slots last, each batch of them with the closes (and reopens) of their reviews as
+    units: the hub ends as if the closes had come from the outbox (a review it had open
+    takes this file's close; the slots that close set are no conflict)."""
     from accountreview.db.chain import local_origin
-    from accountreview.db.sync import SYNCED_TABLES, all_rows, record_conflicts
+    from accountreview.db.sync import SYNCED_TABLES, all_rows
+    from accountreview.db.sync.outbox import review_units
     from accountreview.hub.push import push
 
     origin = local_origin(ws.db.conn)
-    for table in SYNCED_TABLES:
+    tables = [t for t in SYNCED_TABLES if t != "review_slot"] + ["review_slot"]
+    for table in tables:
         for rows in all_rows(ws.db.conn, table, _batch(PUSH_BATCH)):
-            result = push(hub, [], {table: rows}, origin=origin)
-            checkpoint("push-committed")
-            if result.conflicts:  # rows the hub had with other values (made on two devices)
-                conflicts = [local_conflict(c) for c in result.conflicts]
-                with ws.db.write() as conn:
-                    record_conflicts(conn, conflicts)
-                report.conflicts.extend(view(c) for c in conflicts)
-            report.pushed += result.applied
-            report.already += result.already
-            _keep_refusals(report, result.refused)
+            closes: list[Any] = []
+            reopens: list[Any] = []
+            if table == "review_slot":
+                closes, reopens = review_units(ws.db.conn, (r["review_id"] for r in rows))
+            _first_push_step(ws, report, push(hub, closes, {table: rows}, origin=origin))
+            if reopens:
+                _first_push_step(ws, report, push(hub, reopens, origin=origin))
+
+
+def _first_push_step(ws: Workspace, report: SyncReport, result: Any) -> None:
+    from accountreview.db.sync import record_conflicts
+
+    checkpoint("push-committed")
+    if result.conflicts:  # rows the hub had with other values (made on two devices)
+        conflicts = [local_conflict(c) for c in result.conflicts]
+        with ws.db.write() as conn:
+            record_conflicts(conn, conflicts)
+        report.conflicts.extend(view(c) for c in conflicts)
+    report.pushed += result.applied
+    report.already += result.already
+    _keep_refusals(report, result.refused)
 
 
 def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
