@@ -6,10 +6,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
+from test_schema import catalog
 
 from accountreview.hub import admin
 from accountreview.hub.connect import connect
-from hub.test_schema import catalog
 
 
 @contextmanager
