@@ -76,8 +76,8 @@ def push(
             for model in SYNCED:  # rows come before every change (place -1)
                 table = model.__tablename__
                 for batch in _chunks((rows or {}).get(table, ()), BATCH):
-                    pending = [(None, row) for row in batch]
-                    _insert(conn, table, pending, result, origin, (own, -1))
+                    every = [(None, row) for row in batch]
+                    _insert(conn, table, every, result, origin, (own, -1))
             for place, group in enumerate(runs):
                 if group[0].kind == "insert":
                     pending = [(c.change_id, c.row) for c in group if c.row is not None]
