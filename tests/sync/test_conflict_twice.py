@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sync.team import SYNCED, Laptop, Team, hub_rows, import_account, local_conn, person_name
+from sync.team import Laptop, Team, import_account, local_conn, person_name
+from sync.test_sync_conflicts import assert_all_equal as assert_equal_to_hub
 from sync.test_sync_kill import kill_when_paused, start_sync
 
 TWICE = "made on two devices"
@@ -40,11 +41,8 @@ def sync(laptop: Laptop) -> dict[str, Any]:
 
 
 def assert_all_equal(team: Team, *laptops: Laptop) -> None:
-    with team.hub_as("ann") as hub:
-        for table in SYNCED:
-            hub_side = hub_rows(hub, table)
-            for laptop in laptops:
-                assert laptop.rows(table) == hub_side, (laptop.path.name, table)
+    """Every file as the hub shows Ann, and `check` passes on each."""
+    assert_equal_to_hub(team, *laptops)
     for laptop in laptops:
         run(laptop, "check")
 

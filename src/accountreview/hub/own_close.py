@@ -14,28 +14,9 @@ weighed as usual, and meets "the review was closed elsewhere".
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import psycopg
-
-Conn = psycopg.Connection[tuple[Any, ...]]
-
-
-class Change(Protocol):
-    """What this module reads of a change (`hub.push.Change`)."""
-
-    @property
-    def change_id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def table(self) -> str: ...
-    @property
-    def row_id(self) -> str: ...
-    @property
-    def field(self) -> str | None: ...
-    @property
-    def new(self) -> object: ...
+from accountreview.hub.answers import Change, Conn
 
 
 @dataclass
