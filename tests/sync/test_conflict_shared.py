@@ -170,3 +170,41 @@ def test_a_resolution_waits_offline_and_survives_a_kill_during_its_push(team: Te
     sync(one)
     assert conflicts(one) == [] and title_of(one) == "VP Engineering"
     assert_all_equal(team, one, two)
+
+
+def test_mine_over_a_field_changed_again_since_is_a_new_conflict(team: Team) -> None:
+    """'mine' is written back by compare-and-set against the value the conflict kept: the
+    field changed again on the hub since, so it is a new conflict, nothing overwritten."""
+    one, two, conflict = one_conflict(team)
+    run(one, "stakeholder", "edit", "Acme", PERSON, "--title", "Chief Technologist")
+    sync(one)
+    run(two, "sync", "resolve", conflict["id"], "mine")
+    report = sync(two)
+    [again] = report["conflicts"]
+    assert (again["mine"], again["theirs"]) == ("VP Engineering", "Chief Technologist")
+    assert title_of(two) == "Chief Technologist"
+    assert hub_conflict(team, conflict["id"])["resolution"] == "mine"
+    assert [c["id"] for c in conflicts(two)] == [again["id"]]
+    sync(one)
+    assert [c["id"] for c in conflicts(one)] == [again["id"]]  # Ann's other laptop too
+    assert_all_equal(team, one, two)
+
+
+def test_a_resolution_the_hub_refuses_leaves_the_conflict_open_here(team: Team) -> None:
+    """The account went to Ben (the hub's owner moved it): Ann may no longer write its
+    people, so her 'mine' is refused (exit 3), and the conflict is open again on her laptop
+    with the hub's value in the field."""
+    _one, two, conflict = one_conflict(team)
+    run(two, "sync", "resolve", conflict["id"], "mine")
+    with team.hub_as(None) as hub:
+        ben = hub.execute("SELECT id FROM rep WHERE email = 'ben@team.example'").fetchone()
+        assert ben is not None
+        hub.execute("UPDATE account SET rep_id = %s WHERE name = 'Acme'", (ben[0],))
+    code, report, err = two.sync_cli()
+    assert code == 3 and report is not None, err
+    assert [(r["table"], r["row_id"]) for r in report["refused"]] == [
+        ("sync_conflict", conflict["id"])
+    ]
+    assert [c["id"] for c in conflicts(two)] == [conflict["id"]]  # open again
+    assert title_of(two) == "CTO"
+    assert hub_conflict(team, conflict["id"])["resolution"] is None
