@@ -354,7 +354,11 @@ def test_conflicts_are_kept_listed_and_resolved(ws: Workspace, seeded: Seeded) -
     assert [c.id for c in sync.list_conflicts(ws.db.conn)] == ["c1"]
     with ws.db.write() as conn:
         sync.resolve_conflict(ws.db.conn, "c1", "mine")
-    assert changes(ws) == [("update", "stakeholder", "title", "Theirs", "Mine")]
+    # the resolution waits in the outbox (the hub writes mine back: hub_resolve_conflict);
+    # the field holds mine here at once, with no field change of its own
+    assert changes(ws) == [("update", "sync_conflict", "resolution", None, "mine")]
+    title = ws.db.conn.execute("SELECT title FROM stakeholder WHERE id = ?", (person,))
+    assert title.fetchone()[0] == "Mine"
     assert sync.list_conflicts(ws.db.conn) == []
     assert sync.list_conflicts(ws.db.conn, open_only=False)[0].resolution == "mine"
     from accountreview.db.errors import DatabaseProblem

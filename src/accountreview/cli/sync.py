@@ -85,6 +85,8 @@ def _print_report(report: "SyncReport", fmt: SyncFormat) -> None:
         out("Conflicts (the field keeps the hub's value until you choose):")
         out(_conflict_table(report.conflicts))
         out("Resolve each with: accountreview sync resolve ID mine|theirs")
+    for told in report.overruled:
+        out(str(told))
     for refused in report.refused:
         typer.echo(f"refused: {refused}", err=True)
 

@@ -234,6 +234,8 @@ class HubConflict(HubModel, table=True):
     account_id: str | None = _text()
     made_at: datetime = _moment()
     resolved_at: datetime | None = _moment(nullable=True)
+    resolution: str | None = _text()  # 'mine' or 'theirs' (hub schema 0006)
+    resolved_by: str | None = _text()  # the login that resolved it
     hub_seq: int = _seq()
 
 

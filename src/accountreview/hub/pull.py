@@ -190,3 +190,25 @@ class Snapshot:
             while rows := cur.fetchmany(self.chunk):
                 self.cursor = max(self.cursor, max(int(r["hub_seq"]) for r in rows))
                 yield table, rows
+
+
+CONFLICT_COLUMNS = (
+    "id", "change_id", "tbl", "row_id", "field", "mine", "theirs", "reason", "made_at",
+    "resolved_at", "resolution", "hub_seq",
+)  # fmt: skip
+
+
+def pull_conflicts(conn: Conn, cursor: int, limit: int = 1000) -> list[dict[str, Any]]:
+    """The conflicts after `cursor` (their own `hub_seq`: made or resolved since), at most
+    `limit`, in the hub's order; row-level security gives the signed-in person those they
+    pushed and those on their own accounts. `mine`/`theirs` stay JSON text."""
+    require_idle(conn)
+    names = sql.SQL(", ").join(map(sql.Identifier, CONFLICT_COLUMNS))
+    query = sql.SQL(
+        "SELECT {} FROM hub_conflict WHERE hub_seq > %s ORDER BY hub_seq LIMIT %s"
+    ).format(names)
+    try:
+        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            return list(cur.execute(query, (cursor, limit)).fetchall())
+    except psycopg.Error as error:
+        raise classify(error, describe(conn)) from error

@@ -11,95 +11,47 @@
   `refused` with its table and row and does not block the others: each insert batch runs
   in a savepoint and is retried row by row when one of its rows is refused.
 
+- A row the hub already has with other values (the same derived id made on two devices)
+  is a conflict per differing field (`hub/twice.py`); a slot change this push follows
+  with its own close of that review waits for the close (`hub/own_close.py`).
+- A resolution of a conflict goes to `hub_resolve_conflict` (`hub/resolve.py`).
+
 Inserts are sent in batches of `BATCH` rows (psycopg's pipelined `executemany`).
 """
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from accountreview.hub import twice
+from accountreview.hub.answers import (
+    MUTABLE,
+    Change,
+    Conflict,
+    Conn,
+    Overruled,
+    PushResult,
+    Refused,
+    answer,
+    conflict_row,
+)
 from accountreview.hub.connect import classify, describe, require_idle
 from accountreview.hub.models import SYNCED, columns
+from accountreview.hub.own_close import OwnCloses, own_closes, slot_review, took
+from accountreview.hub.resolve import RESOLUTIONS, resolve
+
+__all__ = [
+    "MUTABLE", "RESOLUTIONS", "Change", "Conflict", "Conn", "Overruled", "PushResult",
+    "Refused", "push",
+]  # fmt: skip
 
 BATCH = 500
 WRITE_LOCK = 7046521190311  # the advisory lock of migration 0002's hub_stamp()
 Row = Mapping[str, Any]
-# The fields a change may set: the local outbox's mutable columns (the server's
-# `hub_mutable_fields()` holds the same list; a test compares them).
-MUTABLE: dict[str, tuple[str, ...]] = {
-    "rep": ("name", "role", "manager_id"),
-    "account": (
-        "name", "rep_id", "is_top", "potential", "current", "list_price", "discount_pct",
-        "rebate_pct", "uplift_pct", "signed_on", "live_on", "paid_on", "lost_on", "churned_on",
-        "contract", "contract_start", "cio_signoff_on", "procurement_signoff_on",
-        "penetration_target_pct",
-    ),
-    "stakeholder": ("name", "email", "title", "level", "role", "left_on", "next_contact_on"),
-    "review": ("status", "close_count", "closed_at", "closed_by_id"),
-    "review_slot": ("stakeholder_id", "confirmed_in_role_on"),
-}  # fmt: skip
 COLUMNS: dict[str, tuple[str, ...]] = {m.__tablename__: columns(m) for m in SYNCED}
-Conn = psycopg.Connection[tuple[Any, ...]]
-
-
-class Change(Protocol):
-    """One local change as the outbox gives it (`db.sync_local.OutboxChange` fits)."""
-
-    @property
-    def change_id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...  # 'insert' or 'update'
-    @property
-    def table(self) -> str: ...
-    @property
-    def row_id(self) -> str: ...
-    @property
-    def field(self) -> str | None: ...
-    @property
-    def old(self) -> object: ...
-    @property
-    def new(self) -> object: ...
-    @property
-    def row(self) -> Row | None: ...
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A change the hub kept its own value against: mine (pushed) and theirs (the hub's)."""
-
-    id: str
-    change_id: str
-    table: str
-    row_id: str
-    field: str | None
-    mine: object
-    theirs: object
-    reason: str
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A change the hub refused, and why (nothing of it was kept)."""
-
-    change_id: str | None
-    table: str
-    row_id: str
-    reason: str
-
-
-@dataclass
-class PushResult:
-    """What the hub did with one pushed batch."""
-
-    applied: int = 0
-    already: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-    refused: list[Refused] = field(default_factory=list)
 
 
 def push(
@@ -119,20 +71,27 @@ def push(
             # The hub's write lock first (the one every stamp takes): pushers take turns
             # from the start, so none holds a row another is waiting for (no deadlock).
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            for model in SYNCED:
+            runs = list(_runs(changes))
+            own = own_closes(runs) if origin is not None else OwnCloses()
+            for model in SYNCED:  # rows come before every change (place -1)
                 table = model.__tablename__
                 for batch in _chunks((rows or {}).get(table, ()), BATCH):
-                    _insert(conn, table, [(None, row) for row in batch], result)
-            for group in _runs(changes):
+                    every = [(None, row) for row in batch]
+                    _insert(conn, table, every, result, origin, (own, -1))
+            for place, group in enumerate(runs):
                 if group[0].kind == "insert":
                     pending = [(c.change_id, c.row) for c in group if c.row is not None]
                     result.already += len(group) - len(pending)
-                    _insert(conn, group[0].table, pending, result)
+                    _insert(conn, group[0].table, pending, result, origin, (own, place))
+                elif group[0].table == RESOLUTIONS:
+                    for change in group:
+                        resolve(conn, change, result)
                 elif origin is not None and _is_unit(group):
                     _apply_unit(conn, group, origin, result)
                 else:
                     for change in group:
-                        _update(conn, change, result)
+                        _update(conn, change, result, origin, (own, place))
+            _weigh_held(conn, own, origin, result)
     except psycopg.Error as error:
         raise classify(error, describe(conn)) from error
     return result
@@ -160,8 +119,17 @@ def _runs(changes: Iterable[Change]) -> Iterator[list[Change]]:
         yield run
 
 
+Held = tuple[OwnCloses, int]  # the push's own closes, and the place of the run at hand
+NOTHING_HELD: Held = (OwnCloses(), 0)
+
+
 def _insert(
-    conn: Conn, table: str, pending: Sequence[tuple[str | None, Row]], result: PushResult
+    conn: Conn,
+    table: str,
+    pending: Sequence[tuple[str | None, Row]],
+    result: PushResult,
+    origin: str | None = None,
+    held: Held = NOTHING_HELD,
 ) -> None:
     if not pending:
         return
@@ -171,6 +139,10 @@ def _insert(
         ]
         return
     names = COLUMNS[table]
+    # under the write lock: what the hub has of these ids now is what the insert meets
+    before = twice.existing(
+        conn, table, MUTABLE.get(table, ()), [str(r["id"]) for _c, r in pending]
+    )
     statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING").format(
         sql.Identifier(table),
         sql.SQL(", ").join(map(sql.Identifier, names)),
@@ -183,13 +155,39 @@ def _insert(
             inserted = cur.rowcount
         result.applied += inserted
         result.already += len(pending) - inserted
-        return
     except psycopg.Error as error:
         if not _is_refusal(error):
             raise
-    # a row was refused: find which, row by row, keeping the others
-    for (change_id, row), params in zip(pending, values, strict=True):
-        _insert_one(conn, statement, table, change_id, row, params, result)
+        # a row was refused: find which, row by row, keeping the others
+        for (change_id, row), params in zip(pending, values, strict=True):
+            _insert_one(conn, statement, table, change_id, row, params, result)
+    _made_twice(conn, table, pending, before, origin, result, held)
+
+
+def _made_twice(
+    conn: Conn,
+    table: str,
+    pending: Sequence[tuple[str | None, Row]],
+    before: Mapping[str, Row],
+    origin: str | None,
+    result: PushResult,
+    held: Held = NOTHING_HELD,
+) -> None:
+    """A conflict for each mutable field of a row the hub already had with another value
+    (the same derived id made on two devices: `hub/twice.py`); a slot of a review this
+    push closes later waits for that close (`hub/own_close.py`)."""
+    own, place = held
+    for change_id, row in pending:
+        hub_row = before.get(str(row["id"]))
+        if hub_row is None:
+            continue
+        close = own.close_after(row.get("review_id"), place) if table == "review_slot" else None
+        if close is not None:
+            own.held.append((close, (change_id, row, hub_row)))
+            continue
+        for diff in twice.differing(table, MUTABLE[table], row, hub_row):
+            cid, _change = twice.record(conn, change_id, table, str(row["id"]), diff, origin)
+            result.conflicts.append(conflict_row(conn, cid))
 
 
 def _insert_one(
@@ -239,49 +237,48 @@ def _value(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
 
 
-def _update(conn: Conn, change: Change, result: PushResult) -> None:
+def _weigh_held(conn: Conn, own: OwnCloses, origin: str | None, result: PushResult) -> None:
+    """The slot changes held for a close of this push: settled by it if it took (the
+    hub's slots are its five), else weighed now, against the close that came first."""
+    for close, item in own.held:
+        if took(conn, close):
+            result.already += 1
+        elif isinstance(item, tuple):
+            change_id, row, _before = item
+            fresh = twice.existing(conn, "review_slot", MUTABLE["review_slot"], [row["id"]])
+            _made_twice(conn, "review_slot", [(change_id, row)], fresh, origin, result)
+        else:
+            _update(conn, item, result, origin)
+
+
+def _update(
+    conn: Conn,
+    change: Change,
+    result: PushResult,
+    origin: str | None,
+    held: Held = NOTHING_HELD,
+) -> None:
     if change.field not in MUTABLE.get(change.table, ()):
         reason = f"{change.table}.{change.field} is not a field a change may set"
         result.refused.append(Refused(change.change_id, change.table, change.row_id, reason))
+        return
+    own, place = held
+    if change.table == "review_slot" and own.closes:
+        close = own.close_after(slot_review(conn, change.row_id), place)
+        if close is not None:  # this laptop's own close comes later: it decides
+            own.held.append((close, change))
+            return
+    met = twice.subsumed(conn, origin, change.table, change.row_id, change.field, change.new)
+    if met is not None:  # its row's insert met the hub's row on this field: one conflict
+        if all(c.id != met for c in result.conflicts):
+            result.conflicts.append(conflict_row(conn, met))
         return
     row = conn.execute(
         "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
         (change.change_id, change.table, change.row_id, change.field,
          Jsonb(_value(change.old)), Jsonb(_value(change.new))),
     ).fetchone()  # fmt: skip
-    _answer(conn, row, 1, Refused(change.change_id, change.table, change.row_id, ""), result)
-
-
-def _answer(
-    conn: Conn, row: tuple[Any, ...] | None, count: int, refused: Refused, result: PushResult
-) -> None:
-    """Count the answer (outcome, conflict id, detail) of one of the hub's apply
-    functions for `count` changes; `refused` names them if it was a refusal."""
-    assert row is not None  # a function call returns one row
-    outcome, conflict_id, detail = row
-    if outcome == "applied":
-        result.applied += count
-    elif outcome == "already":
-        result.already += count
-    elif outcome == "conflict":
-        result.conflicts.append(_conflict(conn, conflict_id))
-    else:
-        result.refused.append(replace(refused, reason=str(detail)))
-
-
-def _conflict(conn: Conn, conflict_id: str) -> Conflict:
-    found = conn.execute(
-        "SELECT id, change_id, tbl, row_id, field, mine, theirs, reason"
-        " FROM hub_conflict WHERE id = %s",
-        (conflict_id,),
-    ).fetchone()
-    assert found is not None  # written by this pusher, so visible to it
-    cid, change_id, table, row_id, name, mine, theirs, reason = found
-    return Conflict(cid, change_id, table, row_id, name, _json(mine), _json(theirs), reason)
-
-
-def _json(text: str | None) -> object:
-    return None if text is None else json.loads(text)
+    answer(conn, row, 1, Refused(change.change_id, change.table, change.row_id, ""), result)
 
 
 def _is_unit(group: Sequence[Change]) -> bool:
@@ -307,4 +304,4 @@ def _apply_unit(conn: Conn, group: Sequence[Change], origin: str, result: PushRe
         query = "SELECT * FROM hub_apply_reopen(%s, %s, %s)"
         params = (ids, review_id, origin)
     row = conn.execute(query, params).fetchone()
-    _answer(conn, row, len(group), Refused(ids[0], "review", review_id, ""), result)
+    answer(conn, row, len(group), Refused(ids[0], "review", review_id, ""), result)

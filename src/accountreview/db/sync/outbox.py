@@ -7,7 +7,8 @@ never synced pushes every row instead (`all_rows`).
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,66 @@ def outbox_batch(conn: sqlite3.Connection, after_seq: int, limit: int) -> list[O
         )
         for r in rows
     ]
+
+
+def later_close(conn: sqlite3.Connection, batch: list[OutboxChange]) -> int | None:
+    """The seq of the last close waiting after `batch` of a review that one of the
+    batch's slot changes belongs to (None: none waits), so the engine can send such a
+    slot change with its review's close (see `services.sync.push.unit_batch`)."""
+    slots = [c.row_id for c in batch if c.table == "review_slot"]
+    if not slots:
+        return None
+    marks = ",".join("?" * len(slots))
+    row = conn.execute(
+        "SELECT max(seq) FROM sync_outbox WHERE seq > ? AND kind = 'update' AND tbl = 'review'"
+        " AND field = 'status' AND new_value = json_quote('closed')"
+        f" AND row_id IN (SELECT review_id FROM review_slot WHERE id IN ({marks}))",
+        (batch[-1].seq, *slots),
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def review_units(
+    conn: sqlite3.Connection, review_ids: Iterable[str]
+) -> tuple[list[OutboxChange], list[OutboxChange]]:
+    """The last close (and, for a review open again, the reopen of it) of each of these
+    reviews, as the outbox would have held them (for the first push of a file that never
+    synced: its rows go as they stand, its closes also as units). Their change ids come
+    from this file's device, the review and the close number: sent again, they are the
+    same changes."""
+    closes: list[OutboxChange] = []
+    reopens: list[OutboxChange] = []
+    ids = sorted(set(review_ids))
+    device = conn.execute("SELECT value FROM sync_state WHERE key = 'device'").fetchone()
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        rows = conn.execute(
+            "SELECT id, status, close_count, closed_at, closed_by_id FROM review"
+            f" WHERE close_count > 0 AND id IN ({','.join('?' * len(part))}) ORDER BY id",
+            part,
+        )
+        for review, status, number, closed_at, closed_by in rows:
+            key = f"{device[0] if device else ''}:{review}:{number}"
+            closed = status == "closed"
+            closes += _unit(f"{key}:close", review, {
+                "status": ("open", "closed"), "close_count": (number - 1, number),
+                "closed_at": (None, closed_at if closed else None),
+                "closed_by_id": (None, closed_by if closed else None),
+            })  # fmt: skip
+            if not closed:
+                reopens += _unit(f"{key}:reopen", review, {"status": ("closed", "open")})
+    return closes, reopens
+
+
+def _unit(key: str, review: str, fields: dict[str, tuple[Any, Any]]) -> list[OutboxChange]:
+    return [
+        OutboxChange(0, uuid.uuid5(_UNITS, f"{key}:{name}").hex, "update", "review", review,
+                     name, old, new, None)
+        for name, (old, new) in fields.items()
+    ]  # fmt: skip
+
+
+_UNITS = uuid.UUID("6d1f3a52-8f0e-4c47-9a55-1e0c2b7d9e10")  # namespace of first-push units
 
 
 def forget_pushed(conn: sqlite3.Connection, up_to_seq: int) -> int:

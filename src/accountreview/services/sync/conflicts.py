@@ -3,17 +3,20 @@ and conflicts screen and `accountreview sync conflicts|resolve|status` show; and
 conflict the hub reported lands in this file (the field takes the hub's value, the
 conflict keeps both)."""
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from accountreview.db import sync as sync_local
 from accountreview.db.records import now_text
+from accountreview.db.sync.conflicts import settle
 from accountreview.db.sync.outbox import current_row
-from accountreview.services.errors import InvalidInput, NotFound
+from accountreview.services.errors import InvalidInput, NotFound, Refused
 from accountreview.services.sync import state
-from accountreview.services.sync.report import ConflictView, SyncStatus
-from accountreview.services.workspace import Workspace
+from accountreview.services.sync.report import ConflictView, OverruledView, SyncStatus
+from accountreview.services.workspace import Workspace, user_error
 
 CHOICES = ("mine", "theirs")
 # Where "the field takes the hub's value" is a plain field (reviews follow their closes
@@ -47,9 +50,18 @@ def resolve_conflict(ws: Workspace, conflict_id: str, choice: str) -> ConflictVi
         raise InvalidInput(f"choice: {choice!r} is not one of mine, theirs")
     found = _find(ws, conflict_id)
     if found.resolved_at is not None:
-        raise InvalidInput(f"conflict {found.id[:8]} was resolved already ({found.resolution})")
-    with ws.db.write() as conn:
-        sync_local.resolve_conflict(conn, found.id, choice)
+        raise Refused(
+            f"conflict {found.id[:8]} is resolved already ({found.resolution}, at"
+            f" {found.resolved_at[:16]}); `sync conflicts --all` lists it"
+        )
+    try:
+        with ws.db.write() as conn:
+            sync_local.resolve_conflict(conn, found.id, choice)
+    except Exception as error:  # the screen shows a UserError; nothing was changed
+        told = user_error(error, ws.db.path)
+        if told is None:
+            raise
+        raise told from None
     return _find(ws, found.id)
 
 
@@ -79,13 +91,70 @@ def take_theirs(conn: sqlite3.Connection, conflicts: Sequence[sync_local.Conflic
 
     The pull brings such a row too when it changed after this file's cursor; this covers
     the row this file already pulled while its own change still waited."""
+    for c in conflicts:
+        take_value(conn, c.table, c.row_id, c.field, c.theirs)
+
+
+def take_value(
+    conn: sqlite3.Connection, table: str, row_id: str, name: str | None, value: object
+) -> None:
+    """Give one field the hub's `value` as a pulled row would (see `take_theirs`)."""
     cursor = sync_local.get_state(conn, state.CURSOR_KEY)
     if cursor is None:  # never pulled: the first pull brings every row
         return
-    for c in conflicts:
-        local = current_row(conn, c.table, c.row_id) if c.table in FIELD_TABLES else None
-        if local is not None and c.field is not None and c.field in local:
-            sync_local.apply_pulled(conn, {c.table: [{**local, c.field: c.theirs}]}, int(cursor))
+    local = current_row(conn, table, row_id) if table in FIELD_TABLES else None
+    if local is not None and name is not None and name in local:
+        sync_local.apply_pulled(conn, {table: [{**local, name: value}]}, int(cursor))
+
+
+def overrule(conn: sqlite3.Connection, told: Any) -> None:
+    """This laptop's resolution reached the hub after another one: the first stands here
+    too (the conflict says which), and the field takes the hub's value."""
+    settle(conn, told.conflict_id, told.kept, now_text())
+    if told.known:
+        take_value(conn, told.table, told.row_id, told.field, told.value)
+
+
+def reopen(conn: sqlite3.Connection, conflict_id: str) -> None:
+    """The hub refused this laptop's resolution (the person may not resolve it there): the
+    conflict is open again here, the field back to the hub's value."""
+    found = [c for c in sync_local.list_conflicts(conn, open_only=False) if c.id == conflict_id]
+    conn.execute(
+        "UPDATE sync_conflict SET resolved_at = NULL, resolution = NULL WHERE id = ?",
+        (conflict_id,),
+    )
+    for c in found:
+        if c.resolution == "mine":
+            take_value(conn, c.table, c.row_id, c.field, c.theirs)
+
+
+def pulled(rows: Sequence[Mapping[str, Any]]) -> list[sync_local.Conflict]:
+    """Conflicts as the hub's pull gives them (`hub.pull.pull_conflicts`), as kept here."""
+    return [
+        sync_local.Conflict(
+            str(r["id"]),
+            str(r["tbl"]),
+            str(r["row_id"]),
+            r["field"],
+            _decoded(r["mine"]),
+            _decoded(r["theirs"]),
+            str(r["reason"]),
+            _moment(r["made_at"]),
+            None if r["resolved_at"] is None else _moment(r["resolved_at"]),
+            r["resolution"],
+        )
+        for r in rows
+        if r["tbl"] in sync_local.SYNCED_TABLES
+    ]
+
+
+def _decoded(text: str | None) -> object:
+    return None if text is None else json.loads(text)
+
+
+def _moment(value: datetime) -> str:
+    """A hub time as this file stores times (UTC, `now_text`'s form)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def view(conflict: sync_local.Conflict) -> ConflictView:
@@ -102,3 +171,8 @@ def view(conflict: sync_local.Conflict) -> ConflictView:
         resolved_at=conflict.resolved_at,
         resolution=conflict.resolution,
     )
+
+
+def overruled_view(told: Any) -> OverruledView:
+    """A resolution the hub told was second (`hub.push.Overruled`), as the report shows."""
+    return OverruledView(id=told.conflict_id, chosen=told.chosen, kept=told.kept)

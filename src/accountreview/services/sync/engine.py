@@ -24,7 +24,15 @@ from accountreview.services.errors import InvalidInput, Refused
 from accountreview.services.sync import state
 from accountreview.services.sync.address import HubAddress, choose_hub
 from accountreview.services.sync.checkpoint import checkpoint
-from accountreview.services.sync.conflicts import local_conflict, take_theirs, view
+from accountreview.services.sync.conflicts import (
+    local_conflict,
+    overrule,
+    overruled_view,
+    pulled,
+    reopen,
+    take_theirs,
+    view,
+)
 from accountreview.services.sync.pull import FIRST_PULL_CHUNK, bulk_first_pull, can_bulk_pull
 from accountreview.services.sync.report import (
     HubOffline,
@@ -35,9 +43,12 @@ from accountreview.services.sync.report import (
 from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from accountreview.hub.push import Conn
 
 PUSH_BATCH = 500
+CONFLICT_CURSOR_KEY = "conflict_cursor"  # the hub_seq of the last conflict pulled
 PULL_BATCH = 500  # measured: larger batches make the hub's pull query slower per row (bench_sync)
 # Smaller batches on request, so a crash test has several steps to kill a sync between.
 BATCH_ENV = "ACCOUNTREVIEW_SYNC_BATCH"
@@ -132,6 +143,7 @@ def _exchange(ws: Workspace, hub: "Conn", address: HubAddress) -> SyncReport:
         _push_every_row(ws, hub, report)
     _push_outbox(ws, hub, report)
     _pull(ws, hub, report)
+    _pull_conflicts(ws, hub)
     state.adopt_signed_in(ws, str(me["id"]))
     return report
 
@@ -141,17 +153,40 @@ def _who(me: Mapping[str, Any]) -> str:
 
 
 def _push_every_row(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
-    """The first push of a file that never synced: every row it has, parents first."""
+    """The first push of a file that never synced: every row it has, parents first, the
+    slots last, each batch of them with the closes (and reopens) of their reviews as
+    units: the hub ends as if the closes had come from the outbox (a review it had open
+    takes this file's close; the slots that close set are no conflict)."""
+    from accountreview.db.chain import local_origin
     from accountreview.db.sync import SYNCED_TABLES, all_rows
+    from accountreview.db.sync.outbox import review_units
     from accountreview.hub.push import push
 
-    for table in SYNCED_TABLES:
+    origin = local_origin(ws.db.conn)
+    tables = [t for t in SYNCED_TABLES if t != "review_slot"] + ["review_slot"]
+    for table in tables:
         for rows in all_rows(ws.db.conn, table, _batch(PUSH_BATCH)):
-            result = push(hub, [], {table: rows})
-            checkpoint("push-committed")
-            report.pushed += result.applied
-            report.already += result.already
-            _keep_refusals(report, result.refused)
+            closes: list[Any] = []
+            reopens: list[Any] = []
+            if table == "review_slot":
+                closes, reopens = review_units(ws.db.conn, (r["review_id"] for r in rows))
+            _first_push_step(ws, report, push(hub, closes, {table: rows}, origin=origin))
+            if reopens:
+                _first_push_step(ws, report, push(hub, reopens, origin=origin))
+
+
+def _first_push_step(ws: Workspace, report: SyncReport, result: Any) -> None:
+    from accountreview.db.sync import record_conflicts
+
+    checkpoint("push-committed")
+    if result.conflicts:  # rows the hub had with other values (made on two devices)
+        conflicts = [local_conflict(c) for c in result.conflicts]
+        with ws.db.write() as conn:
+            record_conflicts(conn, conflicts)
+        report.conflicts.extend(view(c) for c in conflicts)
+    report.pushed += result.applied
+    report.already += result.already
+    _keep_refusals(report, result.refused)
 
 
 def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
@@ -171,11 +206,25 @@ def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
             forget_pushed(conn, batch[-1].seq)
             record_conflicts(conn, conflicts)
             take_theirs(conn, conflicts)
+            _settle_resolutions(conn, result)
         report.pushed += result.applied
         report.already += result.already
         report.conflicts.extend(view(c) for c in conflicts)
+        report.overruled.extend(overruled_view(o) for o in result.overruled)
         _keep_refusals(report, result.refused)
         after = batch[-1].seq
+
+
+def _settle_resolutions(conn: "sqlite3.Connection", result: Any) -> None:
+    """What the hub said of this batch's resolutions: one that came second takes the
+    first's choice; one the hub refused is open here again."""
+    from accountreview.hub.push import RESOLUTIONS
+
+    for told in result.overruled:
+        overrule(conn, told)
+    for refused in result.refused:
+        if refused.table == RESOLUTIONS:
+            reopen(conn, refused.row_id)
 
 
 def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
@@ -194,6 +243,26 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
             apply_pulled(conn, batch.rows, batch.cursor)
         checkpoint("pull-applied")
         report.pulled += batch.count
+
+
+def _pull_conflicts(ws: Workspace, hub: "Conn") -> None:
+    """The conflicts made or resolved on the hub since this file's conflict cursor (its
+    own: the first pull of data is a snapshot, conflicts follow after it), a batch at a
+    time, each saved with its cursor: this person's other laptops' conflicts, those
+    someone else's push made on their accounts, and every resolution made elsewhere."""
+    from accountreview.db.sync import get_state, set_state
+    from accountreview.db.sync.conflicts import merge_pulled
+    from accountreview.hub.pull import pull_conflicts
+
+    size = _batch(PULL_BATCH)
+    cursor = int(get_state(ws.db.conn, CONFLICT_CURSOR_KEY) or 0)
+    while rows := pull_conflicts(hub, cursor, size):
+        cursor = max(int(r["hub_seq"]) for r in rows)
+        with ws.db.write() as conn:
+            merge_pulled(conn, pulled(rows))
+            set_state(conn, CONFLICT_CURSOR_KEY, str(cursor))
+        if len(rows) < size:
+            return
 
 
 def _keep_refusals(report: SyncReport, refused: Sequence[Any]) -> None:

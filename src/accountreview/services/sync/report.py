@@ -53,6 +53,22 @@ class RefusedChange:
         return f"{self.table} {self.row_id}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class OverruledView:
+    """A resolution this laptop made that reached the hub second: `kept` (the first one's
+    choice) stands everywhere; `chosen` (this one's) was not applied."""
+
+    id: str
+    chosen: str
+    kept: str
+
+    def __str__(self) -> str:
+        return (
+            f"conflict {self.id[:8]} was resolved {self.kept!r} elsewhere first;"
+            f" your {self.chosen!r} was not applied (both values stay in the conflict)"
+        )
+
+
 @dataclass
 class SyncReport:
     """What one sync did: rows and changes pushed, rows pulled, conflicts recorded this
@@ -64,6 +80,8 @@ class SyncReport:
     pulled: int = 0
     conflicts: list[ConflictView] = field(default_factory=list)
     refused: list[RefusedChange] = field(default_factory=list)
+    # resolutions made here that reached the hub after another one (which stands)
+    overruled: list[OverruledView] = field(default_factory=list)
     first_pull: bool = False
     signed_in_as: str | None = None
 
@@ -71,6 +89,7 @@ class SyncReport:
         """The report as JSON-ready data (`sync --format json`)."""
         data = asdict(self)
         data["refused"] = [asdict(r) for r in self.refused]
+        data["overruled"] = [asdict(o) for o in self.overruled]
         return data
 
     def summary(self) -> str:
@@ -79,6 +98,8 @@ class SyncReport:
         parts.append(plural(len(self.conflicts), "conflict"))
         if self.refused:
             parts.append(f"{len(self.refused)} refused")
+        if self.overruled:
+            parts.append(f"{len(self.overruled)} resolved elsewhere first")
         who = f" as {self.signed_in_as}" if self.signed_in_as else ""
         return f"synced with {self.hub}{who}: " + ", ".join(parts)
 

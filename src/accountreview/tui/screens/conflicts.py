@@ -1,7 +1,8 @@
 """Sync conflicts: fields someone else changed too, mine and theirs side by side.
 
 The field holds the hub's value (theirs) until the person chooses; `m` keeps mine (the
-next sync sends it as an ordinary edit), `t` takes theirs. Names, values and account
+value of the push that met the conflict), `t` takes theirs: the field takes it at once and
+the next sync settles the conflict on the hub, for every laptop. Names, values and account
 names are user text: every cell is drawn literally (`literal.cell`).
 """
 
