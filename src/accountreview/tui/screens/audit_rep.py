@@ -3,7 +3,6 @@ review (read-only once closed) and its history."""
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import OptionList
 
 from accountreview.domain.audit import AccountAudit, AuditStatus
@@ -13,7 +12,7 @@ from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
 from accountreview.text import closed_late, pct, sparkline
-from accountreview.tui.context import OpenReview, WeekStepAsked
+from accountreview.tui.context import FollowsPulls, OpenReview, WeekStepAsked
 from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
@@ -55,7 +54,7 @@ def attention_short(a: AccountAudit) -> str:
     return ", ".join(notes)
 
 
-class RepAuditScreen(Screen[None]):
+class RepAuditScreen(FollowsPulls):
     """A rep's top accounts in the audit of the week, escalated ones first."""
 
     PALETTE_SECTION = "Rep audit"
@@ -134,6 +133,7 @@ class RepAuditScreen(Screen[None]):
 
     def load(self, keep: str | None = None) -> None:
         """Read this rep's audit for the app's week and redraw, keeping the cursor."""
+        self.pull_unseen = False  # what a sync pulled is read here too
         accounts = self.query_one(RowList)
         keep = keep or accounts.highlighted_id
         try:
@@ -226,6 +226,10 @@ class RepAuditScreen(Screen[None]):
         self._draw_detail()  # the highlighted row may have changed
 
     def action_refresh(self) -> None:
+        self.load()
+
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the week again (the highlight and the filter stay)."""
         self.load()
 
     def action_back(self) -> None:
