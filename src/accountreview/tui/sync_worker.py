@@ -295,6 +295,8 @@ class SyncingApp(App[None]):
         yield SystemCommand(
             "Sync: sync now", f"key {keys['app.sync']} · with the team's hub", self.action_sync_now
         )
+        if self.check_action("sync_conflicts", ()) is not True:
+            return  # offered only while there are conflicts, as the key is
         yield SystemCommand(
             "Sync: conflicts",
             f"key {keys['app.conflicts']} · {self.sync_shown.conflicts} open",
