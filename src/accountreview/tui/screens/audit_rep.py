@@ -13,23 +13,39 @@ from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
 from accountreview.text import closed_late, pct, sparkline
 from accountreview.tui.context import FollowsPulls, OpenReview, WeekStepAsked
-from accountreview.tui.widgets.columns import Column
+from accountreview.tui.widgets.columns import Cell, Column, Worded
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList
 
-# Names and flags grow with the screen; the counts go first on a narrow one.
+# Names and flags grow with the screen; the counts go first on a narrow one. What is
+# missing and what needs attention are said in words while there is room (`Worded`).
 COLUMNS = (
     Column("Account", least=8, keep=20),
     Column("Status"),
     Column("Stale", rank=2),
-    Column("Ovrd", rank=3),
+    Column("Overdue", rank=3, short="Ovrd"),
     Column("Missing", rank=2),
     Column("Attention", least=9, keep=14),
 )
 CLOSED_NOW = (AuditStatus.CLOSED, AuditStatus.CLOSED_LATE)  # read-only: "next" skips them
 _SHORT_ESCALATIONS = {"not reviewed 2 weeks running": "2 wks", "stale champion": "stale champ"}
+
+
+def missing_cell(a: AccountAudit) -> Worded:
+    """What the account's map lacks: in words, and short (exec CIO proc champ)."""
+    return Worded(", ".join(a.coverage.missing()), missing_short(a))
+
+
+def attention_cell(a: AccountAudit) -> Worded:
+    """Escalations, a champion gone, no meeting in person: in words, and short."""
+    words = list(a.escalations)
+    if a.champions_left:
+        words.append("champion left")
+    if a.no_in_person:
+        words.append("no meeting in person")
+    return Worded(", ".join(words), attention_short(a))
 
 
 def missing_short(a: AccountAudit) -> str:
@@ -236,12 +252,12 @@ class RepAuditScreen(FollowsPulls):
         self.app.pop_screen()
 
 
-def _account_cells(a: AccountAudit) -> list[str]:
+def _account_cells(a: AccountAudit) -> list[Cell]:
     return [
         a.name,
         a.status.value,
         str(a.stale_contacts),
         str(a.overdue_contacts),
-        missing_short(a),
-        attention_short(a),
+        missing_cell(a),
+        attention_cell(a),
     ]
