@@ -199,6 +199,7 @@ async def test_a_pull_while_a_form_is_open_keeps_what_is_typed_and_says_what_cha
         await pilot.pause()
         assert top(app) is form  # the dialog stays open, with what was typed
         assert form.query_one("#title", Input).value == "VP Sales"
+        assert form.query_one("#email", Input).value == "cfo@x.example"  # not typed over: shown
         assert slot_names(review)[1] == person_name("Acme", 6)  # the review under it: at once
 
         await pilot.press("enter")  # the title was changed meanwhile: said, not saved

@@ -231,6 +231,30 @@ class EditStakeholderForm(_PersonForm):
     def title_text(self) -> str:
         return f"Edit {self.prefilled.name} ({self.account.name})"
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "pulls", self._pulled, init=False)  # see context.FollowsPulls
+
+    def _pulled(self, _pulls: int) -> None:
+        """A sync pulled rows: the fields not typed over show what the person holds now
+        (what is typed stays, and is checked when saved)."""
+        from accountreview.services.lookup import resolve_stakeholder
+
+        try:
+            now = resolve_stakeholder(self.ws, self.account, self.prefilled.id)
+        except UserError:
+            return  # gone: saving says so
+        held = self.fields()
+        for k in held:
+            if held[k] == getattr(self.prefilled, k) != getattr(now, k):
+                self._show_field(k, getattr(now, k))
+                self.prefilled = self.prefilled._replace(**{k: getattr(now, k)})
+
+    def _show_field(self, name: str, value: Any) -> None:
+        if name in ("level", "role"):
+            self.query_one(f"#{name}", Select).value = value.value if value else Select.NULL
+        else:
+            self.query_one(f"#{name}", Input).value = value or ""
+
     def save(self, fields: dict[str, Any]) -> str:
         from accountreview.services.lookup import resolve_stakeholder
 
