@@ -21,7 +21,7 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, change_token, reopen_workspace
-from accountreview.text import closed_late, pct, sparkline
+from accountreview.text import closed_late, pct, plural, sparkline
 from accountreview.tui.context import FollowsPulls, WeekStepAsked
 from accountreview.tui.literal import styled
 from accountreview.tui.widgets.columns import Column
@@ -260,7 +260,8 @@ class AuditScreen(FollowsPulls):
             f"{r.rep.name}: {t.closed} closed{closed_late(t.closed_late)}, {t.open} open,"
             f" {t.not_started} not started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
-            f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
+            f" {plural(t.champions_left, 'champion')} left ·"
+            f" {t.no_in_person} no in-person in 180 days"
         ]
         reopened = [x for x in self.audit.reopened if x.rep == r.rep.name]
         if reopened:

@@ -11,7 +11,7 @@ from accountreview.domain.entities import Rep
 from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
-from accountreview.text import closed_late, pct, sparkline
+from accountreview.text import closed_late, pct, plural, sparkline
 from accountreview.tui.context import FollowsPulls, OpenReview, WeekStepAsked
 from accountreview.tui.widgets.columns import Cell, Column, Worded
 from accountreview.tui.widgets.filter_input import FilterInput
@@ -167,7 +167,7 @@ class RepAuditScreen(FollowsPulls):
         self.query_one("#rep-audit-summary", Line).update(
             f"{t.stale_contacts} stale, {t.overdue_contacts} overdue contacts ·"
             f" {t.missing_coverage} uncovered · {t.no_in_person} no meeting ·"
-            f" {t.champions_left} champ left"
+            f" {plural(t.champions_left, 'champion')} left"
         )
         accounts.show_rows([(a.account_id, _account_cells(a)) for a in audit.accounts], keep=keep)
         self._draw_detail()
