@@ -2,13 +2,14 @@
 there in its state now. Checked on every screen and dialog the app has, each reached as
 a person would (keys from the queue), and against each screen's own `check_action`."""
 
+import string
 from pathlib import Path
 
 import pytest
 from screens_at_sizes import SCREENS, WAIT, app_on, reach
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.keys import key_to_character
+from textual.keys import _character_to_key, key_to_character
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
@@ -17,6 +18,9 @@ from textual.widgets import DataTable
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.help import HelpScreen
 from accountreview.tui.widgets.key_bar import KeyBar, key_label
+
+# A printable key's character by its name ("slash": "/"), as a text field takes it.
+PRINTABLE = {_character_to_key(c): c for c in string.printable if c.isprintable()}
 
 # Every screen of `screens_at_sizes`, and the states it leaves out.
 STATES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -55,7 +59,7 @@ def works(node: DOMNode, binding: Binding, typed_into: Widget | None) -> bool:
     name, _, _ = binding.action.partition("(")
     keys = [k.strip() for k in binding.key.split(",")]
     taken = typed_into is not None and all(
-        typed_into.check_consume_key(k, key_to_character(k)) for k in keys
+        typed_into.check_consume_key(k, PRINTABLE.get(k, key_to_character(k))) for k in keys
     )
     return bool(binding.description) and not taken and node.check_action(name, ()) is True
 

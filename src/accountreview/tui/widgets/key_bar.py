@@ -7,6 +7,7 @@ loses the last ones off the edge; here every key stays visible. Under 80 columns
 their lines; `^p Commands` is then in `?` too.
 """
 
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import NamedTuple
@@ -15,7 +16,9 @@ from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.keys import _character_to_key
 from textual.screen import Screen
+from textual.widget import Widget
 
 from accountreview.tui.literal import styled
 from accountreview.tui.widgets.line import Line
@@ -65,11 +68,26 @@ def usable_keys(screen: Screen[object]) -> list[UsableKey]:
                 continue
             if app._check_action_state(binding.action, owner) is not True:
                 continue
+            if owner is not screen.focused and _typed_by(screen.focused, binding.key):
+                continue
             known = found.get(binding.id)
             keys = f"{known.binding.key},{binding.key}" if known else binding.key
             found[binding.id] = UsableKey(replace(binding, key=keys), owner)
             place[binding.id] = (depth, ours[binding.id])
     return sorted(found.values(), key=lambda usable: place[usable.binding.id or ""])
+
+
+# A printable key's character by its name: Textual's `key_to_character` knows "?" and
+# "[" but not "/" (slash), so a text field's chain would keep `/` as if it were a key.
+CHARACTERS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
+
+
+def _typed_by(focused: Widget | None, keys: str) -> bool:
+    """Whether the focused widget (a text field) takes every one of `keys` as typing."""
+    names = [k.strip() for k in keys.split(",")]
+    return focused is not None and all(
+        focused.check_consume_key(k, CHARACTERS.get(k)) for k in names
+    )
 
 
 def _declared_ids(screen: Screen[object]) -> Iterator[str]:
