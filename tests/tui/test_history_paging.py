@@ -5,6 +5,8 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+from textual import events
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from accountreview.db import reviews as review_queries
@@ -55,6 +57,16 @@ def long_history_app(path: Path) -> tuple[AccountReviewApp, list[str]]:
     ]
 
 
+async def open_history(pilot: Pilot[None]) -> HistoryScreen:
+    """From the queue: the first account's review, then its history."""
+    await pilot.pause()
+    await pilot.press("enter", "h")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
 def shown(options: OptionList) -> list[str]:
     """The rows of a list, as drawn."""
     return [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
@@ -66,11 +78,7 @@ async def test_scrolling_the_history_down_shows_every_touch_and_review_once(
     app, expected = long_history_app(db_path)
     assert len(expected) > 2 * TOUCH_PAGE
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter", "h")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await open_history(pilot)
         assert screen.page_rows < TOUCH_PAGE  # 80x24: about a screenful, not a page
         touches, past = (
             screen.query_one("#touches", OptionList),
@@ -107,3 +115,23 @@ async def test_the_history_screen_is_reused_and_shows_each_account_afresh(
         assert str(first.query_one("#history-title").render()) == "Beta Ltd · history"
         assert first.query_one("#touches", OptionList).option_count == 0
         assert shown(first.query_one("#past", OptionList)) == []
+
+
+async def test_a_mouse_wheel_scroll_near_the_end_loads_the_next_page(db_path: Path) -> None:
+    """The wheel scrolls the list without moving its highlight: scrolling still reads the
+    next page as the list nears the last row shown, until every touch is there."""
+    app, expected = long_history_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        touches = screen.query_one("#touches", OptionList)
+        assert touches.option_count == screen.page_rows
+        for _ in range(len(expected) * 2):  # a wheel notch scrolls a few lines
+            if touches.option_count == len(expected) and touches.scroll_y >= touches.max_scroll_y:
+                break
+            touches.post_message(
+                events.MouseScrollDown(touches, 1, 1, 0, 1, 0, False, False, False)
+            )
+            await pilot.pause()
+        assert touches.highlighted == 0  # only the wheel moved
+        assert touches.option_count == len(expected)
+        assert shown(touches) == expected

@@ -3,15 +3,17 @@ protocol, the review opener the app gives to the screens that list accounts, and
 message a screen posts to move the week (which the app owns).
 
 A screen never imports the app (an import-linter contract says so): it is given
-what it needs in its constructor, watches the app's `week`, and posts messages.
+what it needs in its constructor, watches the app's `week` (and its `pulls`, through
+`FollowsPulls`), and posts messages.
 """
 
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from textual import events, on
 from textual.app import App
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from accountreview.domain.dates import IsoWeek
 
@@ -26,6 +28,47 @@ class AccountList(Protocol):
 
     def move_to(self, account_id: str) -> None:
         """Put the list's cursor on `account_id`."""
+
+
+class FollowsPulls(Screen[None]):
+    """A screen that shows rows of the file, and reads them again when a sync pulled rows
+    (the app's `pulls` moved): at once if it is visible (under a dialog too), else the
+    next time it is shown. What it reads again is its own `rows_pulled`, which keeps the
+    cursor, the filter and whatever is being typed. (Its handlers are `on`-decorated: the
+    screen's own `on_mount` and `on_screen_resume` run as well.)"""
+
+    # Rows came in while the screen was out of sight. A screen that reads its rows each
+    # time it comes back anyway clears it in that read (its handler runs first).
+    pull_unseen = False
+
+    @on(events.Mount)
+    def _follow_pulls(self) -> None:
+        self.watch(self.app, "pulls", self._pulled, init=False)
+
+    def _pulled(self, _pulls: int) -> None:
+        if self.in_sight:
+            self.rows_pulled()
+        else:
+            self.pull_unseen = True
+
+    @property
+    def in_sight(self) -> bool:
+        """Whether the screen is seen: on top, or under dialogs only. (Textual's
+        `is_current` is also true under a full screen: the one just below the top.)"""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(s, ModalScreen) for s in stack[stack.index(self) + 1 :])
+
+    @on(events.ScreenResume)
+    def _read_pulled_rows(self) -> None:
+        if self.pull_unseen:
+            self.pull_unseen = False
+            self.rows_pulled()
+
+    def rows_pulled(self) -> None:
+        """Read what is shown again, keeping the cursor, the filter and any open form."""
+        raise NotImplementedError
 
 
 class OpenReview(Protocol):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
@@ -144,6 +145,9 @@ class SyncingApp(App[None]):
     ws: Workspace
     hub_url: str | None = None  # None: no hub, no sync
     sync_shown = SyncShown()
+    pulls: reactive[int] = reactive(0, init=False)
+    """How many syncs brought rows in: the screens that show rows watch it (through
+    `context.FollowsPulls`) and read them again."""
     _schedule: SyncSchedule
     _edits: int = 0
     _sync_message: str | None = None
@@ -222,15 +226,15 @@ class SyncingApp(App[None]):
 
     async def _show_pulled(self) -> None:
         """Rows came in: a new file's welcome gives way to the person's queue (the first
-        pull made them its current rep); a queue or an audit reads them."""
+        pull made them its current rep); every other screen reads them (`pulls`)."""
         from accountreview.tui.screens.welcome import READY, WelcomeScreen
 
         if not self.screen_stack:  # the app is closing
             return
         if isinstance(self.screen, WelcomeScreen):
             self.screen.dismiss(READY)
-        elif hasattr(self.screen, "action_refresh"):
-            await self.screen.run_action("refresh")
+        else:
+            self.pulls += 1
 
     def _read_status(self) -> None:
         """Re-read the waiting count and conflicts from the file (cheap, local)."""
@@ -291,6 +295,8 @@ class SyncingApp(App[None]):
         yield SystemCommand(
             "Sync: sync now", f"key {keys['app.sync']} · with the team's hub", self.action_sync_now
         )
+        if self.check_action("sync_conflicts", ()) is not True:
+            return  # offered only while there are conflicts, as the key is
         yield SystemCommand(
             "Sync: conflicts",
             f"key {keys['app.conflicts']} · {self.sync_shown.conflicts} open",

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList
 
 from accountreview.domain.dates import IsoWeek
@@ -22,8 +21,8 @@ from accountreview.domain.errors import InvalidValue
 from accountreview.services.audit import RepAudit, WeekAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace, change_token, reopen_workspace
-from accountreview.text import closed_late, pct, sparkline
-from accountreview.tui.context import WeekStepAsked
+from accountreview.text import closed_late, pct, plural, sparkline
+from accountreview.tui.context import FollowsPulls, WeekStepAsked
 from accountreview.tui.literal import styled
 from accountreview.tui.widgets.columns import Column
 from accountreview.tui.widgets.filter_input import FilterInput
@@ -65,7 +64,7 @@ def done(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(FollowsPulls):
     """Who completed their reviews this week: the team total, escalations, one row per rep."""
 
     PALETTE_SECTION = "Audit"
@@ -137,6 +136,7 @@ class AuditScreen(Screen[None]):
     def load(self) -> None:
         """Show the audit of the app's week: at once if it was read since the last
         change, else after a worker has read it (the weeks either side are read too)."""
+        self.pull_unseen = False  # what a sync pulled is read here too
         token = change_token(self.ws)
         key: Key = (self.ws.actor_id, self.week)
         fresh = {k for k, (t, _) in self._read.items() if t == token}
@@ -260,7 +260,8 @@ class AuditScreen(Screen[None]):
             f"{r.rep.name}: {t.closed} closed{closed_late(t.closed_late)}, {t.open} open,"
             f" {t.not_started} not started of {t.top_accounts} · contacts {t.stale_contacts} stale,"
             f" {t.overdue_contacts} overdue · {t.missing_coverage} missing coverage ·"
-            f" {t.champions_left} champion(s) left · {t.no_in_person} no in-person in 180 days"
+            f" {plural(t.champions_left, 'champion')} left ·"
+            f" {t.no_in_person} no in-person in 180 days"
         ]
         reopened = [x for x in self.audit.reopened if x.rep == r.rep.name]
         if reopened:
@@ -289,6 +290,10 @@ class AuditScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._read.clear()
+        self.load()
+
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the week again (the highlight and the filter stay)."""
         self.load()
 
     def action_back(self) -> None:

@@ -3,7 +3,6 @@ review (read-only once closed) and its history."""
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import OptionList
 
 from accountreview.domain.audit import AccountAudit, AuditStatus
@@ -12,25 +11,41 @@ from accountreview.domain.entities import Rep
 from accountreview.services.audit import RepAudit, audit_week
 from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
-from accountreview.text import closed_late, pct, sparkline
-from accountreview.tui.context import OpenReview, WeekStepAsked
-from accountreview.tui.widgets.columns import Column
+from accountreview.text import closed_late, pct, plural, sparkline
+from accountreview.tui.context import FollowsPulls, OpenReview, WeekStepAsked
+from accountreview.tui.widgets.columns import Cell, Column, Worded
 from accountreview.tui.widgets.filter_input import FilterInput
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.row_list import RowList
 
-# Names and flags grow with the screen; the counts go first on a narrow one.
+# Names and flags grow with the screen; the counts go first on a narrow one. What is
+# missing and what needs attention are said in words while there is room (`Worded`).
 COLUMNS = (
     Column("Account", least=8, keep=20),
     Column("Status"),
     Column("Stale", rank=2),
-    Column("Ovrd", rank=3),
+    Column("Overdue", rank=3, short="Ovrd"),
     Column("Missing", rank=2),
     Column("Attention", least=9, keep=14),
 )
 CLOSED_NOW = (AuditStatus.CLOSED, AuditStatus.CLOSED_LATE)  # read-only: "next" skips them
 _SHORT_ESCALATIONS = {"not reviewed 2 weeks running": "2 wks", "stale champion": "stale champ"}
+
+
+def missing_cell(a: AccountAudit) -> Worded:
+    """What the account's map lacks: in words, and short (exec CIO proc champ)."""
+    return Worded(", ".join(a.coverage.missing()), missing_short(a))
+
+
+def attention_cell(a: AccountAudit) -> Worded:
+    """Escalations, a champion gone, no meeting in person: in words, and short."""
+    words = list(a.escalations)
+    if a.champions_left:
+        words.append("champion left")
+    if a.no_in_person:
+        words.append("no meeting in person")
+    return Worded(", ".join(words), attention_short(a))
 
 
 def missing_short(a: AccountAudit) -> str:
@@ -55,7 +70,7 @@ def attention_short(a: AccountAudit) -> str:
     return ", ".join(notes)
 
 
-class RepAuditScreen(Screen[None]):
+class RepAuditScreen(FollowsPulls):
     """A rep's top accounts in the audit of the week, escalated ones first."""
 
     PALETTE_SECTION = "Rep audit"
@@ -134,6 +149,7 @@ class RepAuditScreen(Screen[None]):
 
     def load(self, keep: str | None = None) -> None:
         """Read this rep's audit for the app's week and redraw, keeping the cursor."""
+        self.pull_unseen = False  # what a sync pulled is read here too
         accounts = self.query_one(RowList)
         keep = keep or accounts.highlighted_id
         try:
@@ -151,7 +167,7 @@ class RepAuditScreen(Screen[None]):
         self.query_one("#rep-audit-summary", Line).update(
             f"{t.stale_contacts} stale, {t.overdue_contacts} overdue contacts ·"
             f" {t.missing_coverage} uncovered · {t.no_in_person} no meeting ·"
-            f" {t.champions_left} champ left"
+            f" {plural(t.champions_left, 'champion')} left"
         )
         accounts.show_rows([(a.account_id, _account_cells(a)) for a in audit.accounts], keep=keep)
         self._draw_detail()
@@ -228,16 +244,20 @@ class RepAuditScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the week again (the highlight and the filter stay)."""
+        self.load()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
-def _account_cells(a: AccountAudit) -> list[str]:
+def _account_cells(a: AccountAudit) -> list[Cell]:
     return [
         a.name,
         a.status.value,
         str(a.stale_contacts),
         str(a.overdue_contacts),
-        missing_short(a),
-        attention_short(a),
+        missing_cell(a),
+        attention_cell(a),
     ]

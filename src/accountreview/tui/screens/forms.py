@@ -14,7 +14,7 @@ from accountreview.domain.dates import IsoWeek, parse_quick_date
 from accountreview.domain.entities import Account, Stakeholder
 from accountreview.domain.enums import Channel, Level, Role
 from accountreview.domain.errors import InvalidValue
-from accountreview.services.errors import UserError
+from accountreview.services.errors import InvalidInput, UserError
 from accountreview.services.review_edits import add_to_slot
 from accountreview.services.stakeholders import (
     PersonEdit,
@@ -219,19 +219,70 @@ class NewStakeholderForm(_PersonForm):
 
 class EditStakeholderForm(_PersonForm):
     """Edit a stakeholder's name, title, level, role and email (as `stakeholder edit`:
-    all saved, or nothing; a closed review keeps them as frozen)."""
+    all saved, or nothing; a closed review keeps them as frozen). Only the fields typed
+    over are saved, so a field a sync changed while the dialog was open keeps the
+    change; one typed over that a sync changed too is not saved until enter is pressed
+    again, once the dialog has said what it now holds."""
 
     def __init__(self, ws: Workspace, account: Account, person: Stakeholder) -> None:
         super().__init__(ws, account, person, person.name)
+        self.prefilled = person  # what the fields held when the dialog opened
 
     def title_text(self) -> str:
-        assert self.person is not None
-        return f"Edit {self.person.name} ({self.account.name})"
+        return f"Edit {self.prefilled.name} ({self.account.name})"
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "pulls", self._pulled, init=False)  # see context.FollowsPulls
+
+    def _pulled(self, _pulls: int) -> None:
+        """A sync pulled rows: the fields not typed over show what the person holds now
+        (what is typed stays, and is checked when saved)."""
+        from accountreview.services.lookup import resolve_stakeholder
+
+        try:
+            now = resolve_stakeholder(self.ws, self.account, self.prefilled.id)
+        except UserError:
+            return  # gone: saving says so
+        held = self.fields()
+        for k in held:
+            if held[k] == getattr(self.prefilled, k) != getattr(now, k):
+                self._show_field(k, getattr(now, k))
+                self.prefilled = self.prefilled._replace(**{k: getattr(now, k)})
+
+    def _show_field(self, name: str, value: Any) -> None:
+        if name in ("level", "role"):
+            self.query_one(f"#{name}", Select).value = value.value if value else Select.NULL
+        else:
+            self.query_one(f"#{name}", Input).value = value or ""
 
     def save(self, fields: dict[str, Any]) -> str:
-        assert self.person is not None
-        edit = PersonEdit(**fields)
-        return edit_stakeholder(self.ws, self.account, self.person, edit).id
+        from accountreview.services.lookup import resolve_stakeholder
+
+        seen = self.person  # as the dialog last knew them
+        assert seen is not None
+        typed = {k: v for k, v in fields.items() if v != getattr(self.prefilled, k)}
+        if not typed:
+            return seen.id  # nothing typed over: nothing to save
+        now = resolve_stakeholder(self.ws, self.account, seen.id)
+        clashes = [k for k in typed if getattr(now, k) != getattr(seen, k)]
+        self.person = now  # said once: the next enter saves over it
+        if clashes:
+            raise InvalidInput(changed_meanwhile(now, clashes))
+        return edit_stakeholder(self.ws, self.account, now, PersonEdit(**typed)).id
+
+
+def changed_meanwhile(person: Stakeholder, fields: list[str]) -> str:
+    """What to say when fields typed over in a dialog were changed meanwhile (a sync
+    brought someone else's edit): what they hold now, and how to save anyway."""
+    held = ", ".join(f"{k} is now {_shown(getattr(person, k))}" for k in fields)
+    return f"Changed meanwhile by a sync: {held}. Press enter again to save yours."
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "empty"
+    label = getattr(value, "label", None)
+    return repr(label if isinstance(label, str) else str(value))
 
 
 class ReasonForm(_Form):

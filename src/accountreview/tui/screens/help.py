@@ -1,4 +1,4 @@
-"""`?`: every key of the screen underneath, with what it does."""
+"""`?`: every key that works on the screen underneath now, with what it does."""
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable
 
 from accountreview.tui.literal import cell
-from accountreview.tui.widgets.key_bar import key_label
+from accountreview.tui.widgets.key_bar import key_label, usable_keys
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyTable
 
@@ -19,7 +19,7 @@ WIDTH = 100  # the help's width at most (`.dialog.help` in app.tcss): a line a k
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of `screen` and the app-wide keys."""
+    """Lists the keys that work on `screen` in its state now, its own and the app's."""
 
     PALETTE_SECTION = "Help"
     BINDINGS = [
@@ -35,12 +35,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         section = getattr(self.target, "PALETTE_SECTION", "App")
         keymap = getattr(self.app, "keymap", {})
-        focused = self.target.focused
-        in_focus = [b for b in getattr(focused, "BINDINGS", []) if isinstance(b, Binding) and b.id]
-        self.rows = [
+        self.rows = [  # the keys that work there now, as the key bar and palette have them
             (key_label(binding, keymap), binding.tooltip or binding.description)
-            for binding in [*in_focus, *self.target.BINDINGS, *self.app.BINDINGS]
-            if isinstance(binding, Binding) and binding.description
+            for binding, _ in usable_keys(self.target)
+            if binding.description
         ]
         table: DataTable[Text] = KeyTable(id="keys", cursor_type="row", show_cursor=False)
         self._fill(table, self.app.size)

@@ -1,20 +1,20 @@
 """Account history: past reviews (frozen snapshots) and each stakeholder's touches.
 
 Only what the screen shows is built: both lists start with about a screenful of rows
-(`page_rows`), and the next page is added when the highlight comes near the last row
-shown (the touches read a page at a time, `services.history.touch_page`), so an account
-with years of reviews and touches opens as fast as a new one, and scrolling down still
-reaches every row. The lists are OptionLists of padded rows (`padded_line`: nothing is
-cut, a long five or note wraps, so nothing needs a sideways scroll), not DataTables
-(which measure every cell of every row), and the screen is built once and reused
+(`page_rows`), and the next page is added when the highlight, or a scroll of the list
+(the mouse wheel), comes near the last row shown (the touches read a page at a time,
+`services.history.touch_page`), so an account with years of reviews and touches opens
+as fast as a new one, and scrolling down still reaches every row. The lists are
+OptionLists of padded rows (`padded_line`: nothing is cut, a long five or note wraps,
+so nothing needs a sideways scroll), not DataTables (which measure every cell of every
+row), and the screen is built once and reused
 (`open_history`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -26,7 +26,7 @@ from accountreview.services.history import (
     touch_page,
 )
 from accountreview.services.workspace import Workspace
-from accountreview.tui.context import reused_screen
+from accountreview.tui.context import FollowsPulls, reused_screen
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
@@ -67,7 +67,7 @@ def touch_row(touch: TouchLine) -> tuple[str, str, str, str]:
     return (touch.on.isoformat(), touch.name, touch.channel, touch.note or "")
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(FollowsPulls):
     """Two lists: past reviews with their five, then the touch timeline."""
 
     PALETTE_SECTION = "History"
@@ -95,6 +95,9 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._load()
+        for name in ("past", "touches"):  # a mouse wheel scrolls without moving the highlight
+            options = self.query_one(f"#{name}", OptionList)
+            self.watch(options, "scroll_y", self._when_scrolled(options), init=False)
 
     def show(self, account_id: str) -> None:
         """Point the screen at an account (the screen is reused, not rebuilt)."""
@@ -110,6 +113,7 @@ class HistoryScreen(Screen[None]):
 
     def _load(self) -> None:
         """Read the account's history afresh: its reviews, the first page of touches."""
+        self.pull_unseen = False  # a sync's rows are read here too
         rows = self.page_rows
         history = account_history(self.ws, self.account_id, touch_limit=rows)
         self.query_one("#history-title", Line).update(f"{history.account_name} · history")
@@ -120,6 +124,18 @@ class HistoryScreen(Screen[None]):
         touches.set_options(self._touch_options(history.touches, rows))
         for options in (past, touches):
             options.highlighted = 0 if options.option_count else None
+
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the history again, each list's highlight kept on
+        its row number (the pages down to it read again)."""
+        lists = [self.query_one(f"#{name}", OptionList) for name in ("past", "touches")]
+        kept = [options.highlighted for options in lists]
+        self._load()
+        for options, row in zip(lists, kept, strict=True):
+            while row is not None and row >= options.option_count and self._more_rows(options):
+                self._add_page(options)
+            if row is not None and options.option_count:
+                options.highlighted = min(row, options.option_count - 1)
 
     def _past_options(self, start: int, count: int) -> list[Option]:
         return [Option(literal(padded_line(r, PAST_WIDTHS))) for r in self._past[start:][:count]]
@@ -134,12 +150,30 @@ class HistoryScreen(Screen[None]):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Near the end of the rows shown, add the next page of them."""
         options = event.option_list
-        shown = options.option_count
-        if event.option_index < shown - MORE_WITHIN:
-            return
-        if options.id == "past" and shown < len(self._past):
-            options.add_options(self._past_options(shown, TOUCH_PAGE))
-        elif options.id == "touches" and self._more and self._last is not None:
+        if event.option_index >= options.option_count - MORE_WITHIN and self._more_rows(options):
+            self._add_page(options)
+
+    def _when_scrolled(self, options: OptionList) -> Callable[[float], None]:
+        """What to do when `options` scrolls: near its end, add the next page."""
+
+        def scrolled(_y: float) -> None:
+            near_end = options.max_scroll_y - options.scroll_y <= MORE_WITHIN
+            if near_end and self._more_rows(options):
+                self._add_page(options)
+
+        return scrolled
+
+    def _more_rows(self, options: OptionList) -> bool:
+        """Whether the list has rows past those it shows."""
+        if options.id == "past":
+            return options.option_count < len(self._past)
+        return self._more and self._last is not None
+
+    def _add_page(self, options: OptionList) -> None:
+        """Add the next page of rows to the list (the touches read from the file)."""
+        if options.id == "past":
+            options.add_options(self._past_options(options.option_count, TOUCH_PAGE))
+        elif self._last is not None:
             page = touch_page(self.ws, self.account_id, self._last.key)
             options.add_options(self._touch_options(page, TOUCH_PAGE))
 

@@ -4,7 +4,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable
 
 from accountreview.domain.dates import IsoWeek
@@ -13,7 +12,7 @@ from accountreview.services.badges import badges, loud_badge
 from accountreview.services.queue import Queue, queue_for
 from accountreview.services.workspace import Workspace
 from accountreview.text import money
-from accountreview.tui.context import OpenReview, WeekStepAsked
+from accountreview.tui.context import FollowsPulls, OpenReview, WeekStepAsked
 from accountreview.tui.literal import cell
 from accountreview.tui.widgets.columns import Column, fit_columns
 from accountreview.tui.widgets.filter_input import FilterInput, matches
@@ -32,7 +31,7 @@ QUEUE_COLUMNS = (
 QUEUE_KEYS = ("status", "account", "size", "stage", "badges")
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(FollowsPulls):
     """Top accounts plus due follow-ups, one row each."""
 
     PALETTE_SECTION = "Queue"
@@ -95,6 +94,7 @@ class QueueScreen(Screen[None]):
     def load(self, keep: str | None = None) -> None:
         """(Re)read the queue from the services and redraw it, keeping the cursor."""
         current = keep or self.current_account_id()
+        self.pull_unseen = False  # what a sync pulled is read here too
         self.queue = queue_for(self.ws, self.rep.id, self.week)
         self.draw(current)
 
@@ -220,6 +220,10 @@ class QueueScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def action_refresh(self) -> None:
+        self.load()
+
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the queue again (the cursor and the filter stay)."""
         self.load()
 
     def action_audit(self) -> None:

@@ -8,6 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from accountreview.domain.close_rule import Blocker
+from accountreview.text import plural
 from accountreview.tui.literal import literal
 from accountreview.tui.widgets.line import Line
 
@@ -25,7 +26,7 @@ class RefusalScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Line(
-                f"Not yet: {len(self.blockers)} thing(s) to fix before closing",
+                f"Not yet: {plural(len(self.blockers), 'thing')} to fix before closing",
                 classes="dialog-title",
             )
             # Ids by place in the list: one slot often has several reasons.

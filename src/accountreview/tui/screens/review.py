@@ -265,6 +265,7 @@ class ReviewScreen(SlotEditing):
         parts are redrawn (the account's facts do not change when a slot does);
         without it, everything is read again from the services."""
         if view is None:
+            self.pull_unseen = False  # what a sync pulled is read here too
             self._account = None
             self.view = reviews.review_view(self.ws, self.account, self.week)
             self._draw_facts(account_facts(self.ws, self.account))
@@ -274,6 +275,19 @@ class ReviewScreen(SlotEditing):
         self._draw_slots(self.view)
         self._draw_notes(self.view)
         self.refresh_bindings()
+
+    def rows_pulled(self) -> None:
+        """A sync pulled rows: read the review again, the slot highlighted and an open
+        picker or form kept (a form saves through the services, which refuse what the
+        pull made impossible); a close or reopen made elsewhere is said calmly."""
+        was = self.view.status if self.view is not None else None
+        self.refresh_view()
+        now = self.view.status if self.view is not None else None
+        where = f"{self.account.name} {self.week}"
+        if was is not ReviewStatus.CLOSED and now is ReviewStatus.CLOSED:
+            self.notify(f"{where} was closed elsewhere; it is read-only now (o reopens it)")
+        elif was is ReviewStatus.CLOSED and now is not ReviewStatus.CLOSED:
+            self.notify(f"{where} was reopened elsewhere; you can edit it again")
 
     def _draw_title(self, view: ReviewView) -> None:
         # One line, or two for a long name on a narrow screen (never cut): only a

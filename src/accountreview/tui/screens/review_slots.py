@@ -8,7 +8,7 @@ Every change goes through the services and redraws with the view they return."""
 from collections.abc import Callable
 from typing import TypeVar
 
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 
 from accountreview.domain.dates import IsoWeek
 from accountreview.domain.entities import Account, Stakeholder
@@ -17,6 +17,7 @@ from accountreview.services import reviews
 from accountreview.services.errors import UserError
 from accountreview.services.reviews import ReviewView, SlotView
 from accountreview.services.workspace import Workspace
+from accountreview.tui.context import FollowsPulls
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.slot_list import SlotList
 from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, StakeholderPicker
@@ -24,7 +25,7 @@ from accountreview.tui.widgets.stakeholder_picker import NEW_STAKEHOLDER, Stakeh
 T = TypeVar("T")
 
 
-class SlotEditing(Screen[None]):
+class SlotEditing(FollowsPulls):
     """The slot and person actions of a review of `account` for `week` in `ws`."""
 
     ws: Workspace

@@ -6,10 +6,15 @@ fits shows every cell whole; one that does not shrinks the least important colum
 first, then drops them (highest rank first), and cuts the rank-1 columns (names,
 flags) last, the widest first, so that no row is ever wider than the list: no
 horizontal scrollbar, no row wrapped onto a second line.
+
+A column may also be said two ways (`Column.short` for its heading, `Worded` cells):
+in full words while every column fits whole, and short only when they do not, the
+column that saves the most going short first (`fit_worded`).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 
@@ -22,13 +27,14 @@ class Column:
     it shrinks to (`least`; 0: its heading's width at rank 1, whole at the others),
     and for rank 1 the cells it keeps (`keep`) while a less important column can
     still be dropped instead. `most` (0: no limit) caps a column that would take a
-    whole wide screen for nothing."""
+    whole wide screen for nothing. `short`: its heading when the list is narrow."""
 
     header: str
     rank: int = 1
     least: int = 0
     keep: int = 0
     most: int = 0
+    short: str = ""
 
     @property
     def fewest(self) -> int:
@@ -98,6 +104,44 @@ def _shrink(
         widths[widest] -= 1
         over -= 1
     return widths
+
+
+class Worded(NamedTuple):
+    """A cell in full words, and the short form a list falls back to for lack of room."""
+
+    words: str
+    short: str
+
+
+Cell = str | Worded
+
+
+def cell_text(cell: Cell, short: bool = False) -> str:
+    """The text of a cell: its words, or its short form (`short`)."""
+    if isinstance(cell, Worded):
+        return cell.short if short else cell.words
+    return cell
+
+
+def fit_worded(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, gap: int = GAP
+) -> tuple[list[Column], list[list[str]], list[int]]:
+    """The columns and rows as they are shown at `width`, and their widths: in full
+    words if every column then fits whole, else with the columns that save the most
+    said short first, as many as it takes (then fitted as `fit_columns` fits)."""
+    heads = {False: list(columns), True: [replace(c, header=c.short or c.header) for c in columns]}
+    texts = {s: [[cell_text(c, s) for c in row] for row in rows] for s in (False, True)}
+    natural = {s: natural_widths(heads[s], texts[s]) for s in (False, True)}
+    saving = [long - short for long, short in zip(natural[False], natural[True], strict=True)]
+    short = [False] * len(columns)
+    over = sum(natural[False]) + gap * (len(columns) - 1) - width
+    for i in sorted(range(len(columns)), key=lambda i: -saving[i]):
+        if over <= 0 or saving[i] <= 0:
+            break
+        short[i], over = True, over - saving[i]
+    shown = [heads[s][i] for i, s in enumerate(short)]
+    cells = [[texts[s][n][i] for i, s in enumerate(short)] for n in range(len(rows))]
+    return shown, cells, fit_columns(shown, cells, width, gap)
 
 
 def cut_to(text: str, width: int) -> str:

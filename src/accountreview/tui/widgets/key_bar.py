@@ -7,11 +7,18 @@ loses the last ones off the edge; here every key stays visible. Under 80 columns
 their lines; `^p Commands` is then in `?` too.
 """
 
-from collections.abc import Mapping
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import NamedTuple
 
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
+from textual.keys import _character_to_key
+from textual.screen import Screen
+from textual.widget import Widget
 
 from accountreview.tui.literal import styled
 from accountreview.tui.widgets.line import Line
@@ -28,6 +35,74 @@ def key_label(binding: Binding, keymap: Mapping[str, str] | None = None) -> str:
         return binding.key_display
     keys = (remapped or binding.key).split(",")
     return "/".join(KEY_NAMES.get(k.strip(), k.strip().replace("ctrl+", "^")) for k in keys)
+
+
+class UsableKey(NamedTuple):
+    """A key that works now, and the node whose action it runs."""
+
+    binding: Binding
+    owner: DOMNode
+
+
+def usable_keys(screen: Screen[object]) -> list[UsableKey]:
+    """Every key of ours that works on `screen` now, one per binding (`escape,q` once),
+    in the order the key bar shows them: the focused widget's, its containers', the
+    screen's, then the app's. The key bar, `?` and the palette all ask this. It reads
+    Textual's own chain of bindings (as `Screen.active_bindings` does: a key a text field
+    takes is not in it, nor are the app's behind a dialog but for its priority ones),
+    and a key counts when its owner's `check_action` says True for it. (A key that a
+    focused list binds too, as `enter`, still counts for the screen: the list passes it
+    on as a message the screen answers.)"""
+    ours = {key_id: rank for rank, key_id in reversed(list(enumerate(_declared_ids(screen))))}
+    app = screen.app
+    chain = screen._modal_binding_chain  # Textual is pinned: its private chain is stable
+    if screen.is_modal:
+        chain = [*chain, (app, app._bindings)]  # only its priority keys pass a dialog
+    found: dict[str, UsableKey] = {}
+    place: dict[str, tuple[int, int]] = {}  # the owner's place in the chain, then as declared
+    for depth, (owner, bindings) in enumerate(chain):
+        for _, binding in bindings:
+            if binding.id not in ours or (
+                owner is app and screen.is_modal and not binding.priority
+            ):
+                continue
+            if app._check_action_state(binding.action, owner) is not True:
+                continue
+            if owner is not screen.focused and _typed_by(screen.focused, binding.key):
+                continue
+            known = found.get(binding.id)
+            keys = f"{known.binding.key},{binding.key}" if known else binding.key
+            found[binding.id] = UsableKey(replace(binding, key=keys), owner)
+            place[binding.id] = (depth, ours[binding.id])
+    return sorted(found.values(), key=lambda usable: place[usable.binding.id or ""])
+
+
+# A printable key's character by its name: Textual's `key_to_character` knows "?" and
+# "[" but not "/" (slash), so a text field's chain would keep `/` as if it were a key.
+CHARACTERS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
+
+
+def _typed_by(focused: Widget | None, keys: str) -> bool:
+    """Whether the focused widget (a text field) takes every one of `keys` as typing."""
+    names = [k.strip() for k in keys.split(",")]
+    return focused is not None and all(
+        focused.check_consume_key(k, CHARACTERS.get(k)) for k in names
+    )
+
+
+def _declared_ids(screen: Screen[object]) -> Iterator[str]:
+    """The ids of the keys our own classes declare, for the focused widget and its
+    containers, the screen and the app (not Textual's own keys: tab, ^c)."""
+    focused = screen.focused
+    nodes: list[DOMNode] = [*(focused.ancestors_with_self if focused else [screen]), screen.app]
+    for node in nodes:
+        declared = [node.BINDINGS] + [
+            vars(cls).get("BINDINGS", [])
+            for cls in type(node).__mro__
+            if cls.__module__.startswith("accountreview.")
+        ]
+        for bindings in declared:
+            yield from (b.id for b in bindings if isinstance(b, Binding) and b.id)
 
 
 class KeyBar(Line):
@@ -65,31 +140,15 @@ class KeyBar(Line):
         screen = self.screen
         parts: list[tuple[str, str, str]] = []
         seen: set[str] = set()
-        focused_chain = [
-            node
-            for node in (screen.focused.ancestors_with_self if screen.focused else [])
-            if node is not screen and node is not self.app
-        ]
-        widget_bindings = [b for node in focused_chain for b in getattr(node, "BINDINGS", [])]
         keymap = getattr(self.app, "keymap", {})
         width = self.size.width or 78  # the width inside the padding
         spare: frozenset[str] = getattr(screen, "NARROW_SPARE", frozenset())
         hidden = spare if width < NARROW else frozenset()
-        app_bindings = [(b, self.app) for b in self.app.BINDINGS]
-        for binding, owner in [
-            *[(b, screen) for b in widget_bindings],
-            *[(b, screen) for b in screen.BINDINGS],
-            *app_bindings,
-        ]:
-            action = binding.action.removeprefix("app.") if isinstance(binding, Binding) else ""
-            if not isinstance(binding, Binding) or not binding.show or action in seen:
-                continue
-            if binding.id in hidden:
+        for binding, _ in usable_keys(screen):
+            action = binding.action.removeprefix("app.")
+            if not binding.show or action in seen or binding.id in hidden:
                 continue
             seen.add(action)  # the queue's `q` (app.quit) stands for the app's ^q
-            name, _, _ = binding.action.partition("(")
-            if owner.check_action(name, ()) is not True:
-                continue
             key = (keymap.get(binding.id or "") or binding.key).split(",")[0].strip()
             parts.append((key_label(binding, keymap), binding.description, key))
         if width >= NARROW:

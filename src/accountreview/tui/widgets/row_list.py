@@ -11,7 +11,7 @@ from textual import events
 from textual.widgets.option_list import Option
 
 from accountreview.tui.literal import literal
-from accountreview.tui.widgets.columns import Column, fit_columns, fitted_line
+from accountreview.tui.widgets.columns import Cell, Column, cell_text, fit_worded, fitted_line
 from accountreview.tui.widgets.filter_input import matches
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyList
@@ -35,20 +35,24 @@ class RowList(KeyList):
         self.columns = tuple(columns)
         self.header = header
         self.widths: tuple[int, ...] = ()
-        self.rows: Sequence[tuple[str, Sequence[str]]] = []
+        self._heading = ""
+        self.rows: Sequence[tuple[str, Sequence[Cell]]] = []
         self.query_text = ""
 
-    def _fit(self, rows: Sequence[tuple[str, Sequence[str]]]) -> tuple[int, ...]:
-        """The column widths for `rows` at the list's width (less a scrollbar if the rows
-        do not fit its height), the heading redrawn in them."""
+    def _fit(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> list[str]:
+        """Each row's line at the list's width (less a scrollbar if the rows do not fit
+        its height), in full words where there is room (`columns.fit_worded`); the
+        heading redrawn in the same widths."""
         width = self.size.width or self.app.size.width
         if len(rows) > (self.size.height or self.app.size.height):
             width -= self.styles.scrollbar_size_vertical
-        widths = tuple(fit_columns(self.columns, [cells for _, cells in rows], width))
-        if self.header is not None and widths != self.widths:
-            self.header.update(fitted_line([c.header for c in self.columns], widths))
-        self.widths = widths
-        return widths
+        heads, texts, widths = fit_worded(self.columns, [cells for _, cells in rows], width)
+        heading = fitted_line([c.header for c in heads], widths)
+        if self.header is not None and heading != self._heading:
+            self.header.update(heading)
+        self._heading = heading
+        self.widths = tuple(widths)
+        return [fitted_line(cells, widths) for cells in texts]
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out again for the new width."""
@@ -57,14 +61,17 @@ class RowList(KeyList):
         else:
             self._fit([])
 
-    def show_rows(self, rows: Sequence[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
+    def show_rows(
+        self, rows: Sequence[tuple[str, Sequence[Cell]]], keep: str | None = None
+    ) -> None:
         """Replace the rows (id, cells); the highlight stays on `keep` if it is still there.
-        Only the rows matching the filter (`filter_rows`) are shown."""
+        Only the rows matching the filter (`filter_rows`, in either form of a cell) are
+        shown."""
         self.rows = rows
-        rows = [(key, cells) for key, cells in rows if matches(self.query_text, cells)]
-        widths = self._fit(rows)
+        rows = [(key, cells) for key, cells in rows if matches(self.query_text, _both(cells))]
+        lines = self._fit(rows)
         self.set_options(
-            [Option(literal(fitted_line(cells, widths)), id=key) for key, cells in rows]
+            [Option(literal(line), id=key) for (key, _), line in zip(rows, lines, strict=True)]
         )
         if not rows:
             return
@@ -89,3 +96,8 @@ class RowList(KeyList):
             self.highlighted = self.get_option_index(key)
         except Exception:  # OptionDoesNotExist: the row left the list
             return
+
+
+def _both(cells: Sequence[Cell]) -> list[str]:
+    """Every cell's text in words and in short, for the filter."""
+    return [cell_text(c) for c in cells] + [cell_text(c, short=True) for c in cells]
