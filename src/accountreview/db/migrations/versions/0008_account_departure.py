@@ -1,0 +1,67 @@
+"""An account that left this person's sight may be removed, whole, while a pull is applied
+
+When the hub's owner moves an account to another rep, or gives its rep another manager,
+the people who no longer read it are told (hub 0007: `hub_departure`), and their laptop
+removes the account and everything hanging off it, frozen rows included. The triggers
+that keep a closed review, its slots, the snapshots and the audit log from being deleted
+let exactly that through: only while pulled rows are applied (`applying`) and only rows
+of the one account being removed (`removing` = its id, set by the pull's apply for that
+account alone). Any other delete is refused as before.
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_CLOSED = "closed review is read-only: reopen it in accountreview (a reason is required)"
+_OF_REVIEW = "(SELECT account_id FROM review WHERE id = OLD.review_id)"
+# trigger -> (table, the condition it refused on before, the account of OLD, message)
+TRIGGERS = {
+    "review_closed_no_delete": ("review", "OLD.status = 'closed'", "OLD.account_id", _CLOSED),
+    "review_slot_closed_no_delete": (
+        "review_slot", "(SELECT status FROM review WHERE id = OLD.review_id) = 'closed'",
+        _OF_REVIEW, _CLOSED,
+    ),
+    "review_snapshot_no_delete": (
+        "review_snapshot", "1", _OF_REVIEW, "review snapshots are frozen",
+    ),
+    "audit_log_no_delete": (
+        "audit_log", "1", f"coalesce(OLD.account_id, {_OF_REVIEW})",
+        "the audit log is append-only",
+    ),
+}  # fmt: skip
+_REMOVING = (
+    "EXISTS (SELECT 1 FROM sync_state WHERE key = 'applying')"
+    " AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'removing' AND value = {})"
+)
+
+
+def _create(name: str, removable: bool) -> None:
+    table, refused, account, message = TRIGGERS[name]
+    when = f"({refused}) AND NOT ({_REMOVING.format(account)})" if removable else refused
+    when_clause = "" if when == "1" else f"\n    WHEN {when}"
+    op.execute(
+        f"CREATE TRIGGER {name} BEFORE DELETE ON {table}{when_clause}\n"
+        f"    BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
+
+
+def upgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER {name}")
+        _create(name, removable=True)
+
+
+def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER {name}")
+        _create(name, removable=False)
