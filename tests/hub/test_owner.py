@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-
 from test_rls import ROWS, ids_seen, signed_in, try_delete, try_insert, try_update
 from test_schema import catalog
+
 from hubdata import Book, Team, account_row, seed_book, stakeholder_row, touch_row
 from postgres import PostgresServer
 
