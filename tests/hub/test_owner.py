@@ -30,7 +30,7 @@ def owner_and_seq(url: str, table: str, row_id: str) -> tuple[Any, int]:
             f"SELECT owner_id, hub_seq FROM {table} WHERE id = %s".encode(), (row_id,)
         ).fetchone()
     assert row is not None, (table, row_id)
-    return row[0], int(row[1])
+    return row[0], int(str(row[1]))
 
 
 def book_rows(book: Book) -> list[tuple[str, str]]:
