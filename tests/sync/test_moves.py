@@ -210,3 +210,53 @@ def test_a_file_removes_only_the_departed_account_and_only_while_applying(
         conn.close()
     with psycopg.connect(team.owner_url) as hub:
         assert hub.execute("SELECT count(*) FROM hub_departure").fetchone() == (0,)
+
+
+def test_the_second_of_two_accounts_moved_to_ben_arrives_though_its_entries_are_older(
+    team: Team,
+) -> None:
+    """Ann's laptop wrote Acme's audit entries, then Apex's (one chain, her device's). Apex
+    moves to Ben first: his file holds the later part of her chain; then Acme, whose
+    entries come earlier in that chain, must arrive as well."""
+    ann, ben = team.laptop("ann"), team.laptop("ben")
+    for laptop in (ann, ben):
+        synced(laptop)
+    for name in ("Acme", "Apex"):
+        import_account(ann, name)
+        work_on(ann, name)
+    synced(ann)
+    move(team, "Apex", "ben")
+    synced(ben)
+    move(team, "Acme", "ben")
+    synced(ben)
+    for name in ("Acme", "Apex"):
+        assert all(history_ids(ben, account_id(team, name)).values()), name
+    equal_to_hub(team, ben)
+
+
+def test_after_a_removal_the_laptops_own_chain_goes_on_after_its_last_row(team: Team) -> None:
+    """Ann's laptop wrote Apex's entries, then Acme's; Acme moves away and leaves her
+    file with the end of her chain. Her next entries (on Apex) continue after it: no
+    (origin, seq) twice on the hub, and her manager pulls them all."""
+    ann, mia = team.laptop("ann"), team.laptop("mia")
+    for laptop in (ann, mia):
+        synced(laptop)
+    for name in ("Apex", "Acme"):
+        import_account(ann, name)
+        work_on(ann, name)
+    synced(ann)
+    synced(mia)
+    move(team, "Acme", "ben")
+    synced(ann)
+    reopen = ("review", "Apex", "--reopen", "--reason", "one more look")
+    assert ann.cli("--rep", ann.person.email, *reopen)[0] == 0
+    synced(ann)
+    with team.hub_as(None) as hub:
+        for table in ("audit_log", "review_snapshot"):
+            twice = hub.execute(
+                f"SELECT origin, seq FROM {table} GROUP BY 1, 2 HAVING count(*) > 1".encode()
+            ).fetchall()
+            assert twice == [], table
+    synced(mia)
+    equal_to_hub(team, mia)
+    equal_to_hub(team, ann)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from accountreview.db.chain import CHAINED, last_link, local_origin
 from accountreview.db.records import now_text
 from accountreview.db.sync.conflicts import Conflict, record_conflicts
 from accountreview.db.sync.outbox import OutboxChange, current_row
@@ -38,6 +39,7 @@ _ROWS = (
 )  # fmt: skip
 # sync_state key prefix: a pulled review's closing, held until its close is replayed.
 HELD_CLOSE = "held-close:"
+CHAIN_TAIL = "chain-tail:"  # + TABLE:ORIGIN -> "seq hash" (local 0008, db.chain.removed_tail)
 DEPARTED = "hub_departure"  # the key of a pulled batch's departures (hub/pull.DEPARTED)
 
 
@@ -61,6 +63,7 @@ def remove_departed(conn: sqlite3.Connection, departure: Mapping[str, Any]) -> i
     reason = moved_reason(departure.get("to_rep_name"))
     _keep_waiting_changes(conn, rows, reason)
     _explain_refusals(conn, rows, reason)
+    _keep_chain_tails(conn, account)
     set_state(conn, "removing", account)
     try:
         gone = 0
@@ -72,6 +75,23 @@ def remove_departed(conn: sqlite3.Connection, departure: Mapping[str, Any]) -> i
     finally:
         set_state(conn, "removing", None)
     return gone
+
+
+def _keep_chain_tails(conn: sqlite3.Connection, account: str) -> None:
+    """Before this laptop's own chained rows of the account go, remember the last link of
+    its chain among them, so its next row continues after it (`db.chain.last_link`):
+    the hub holds those rows, and a seq is never used twice."""
+    device = local_origin(conn)
+    for table, query in _ROWS:
+        if table not in CHAINED:
+            continue
+        row = conn.execute(
+            f"SELECT seq, hash FROM {table} WHERE origin = :o AND id IN ({query})"
+            " ORDER BY seq DESC LIMIT 1",
+            {"o": device, "a": account},
+        ).fetchone()
+        if row is not None and (int(row[0]), str(row[1])) >= last_link(conn, table, device):
+            set_state(conn, f"{CHAIN_TAIL}{table}:{device}", f"{int(row[0])} {row[1]}")
 
 
 def _keep_waiting_changes(

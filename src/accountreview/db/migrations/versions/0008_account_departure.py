@@ -55,13 +55,46 @@ def _create(name: str, removable: bool) -> None:
     )
 
 
+_MAX = "coalesce((SELECT max(seq) FROM {t} WHERE origin = NEW.origin), 0)"
+_TAIL = (
+    "coalesce((SELECT CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+    " FROM sync_state WHERE key = 'chain-tail:{t}:' || NEW.origin), 0)"
+)
+# (the text 0004 wrote, the text now): the pulled branch's order rule, the local next seq.
+EDITS = (
+    ("THEN NEW.seq <= " + _MAX, "THEN 0"),
+    ("NEW.seq IS NOT " + _MAX + " + 1", f"NEW.seq IS NOT max({_MAX}, {_TAIL}) + 1"),
+)
+CHAINED = {"review_snapshot": "review_snapshot_insert_rules", "audit_log": "audit_log_insert_rules"}
+
+
+def _edit_inserts(forward: bool) -> None:
+    from sqlalchemy import text
+
+    bind = op.get_bind()
+    for table, name in CHAINED.items():
+        found = bind.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"), {"n": name}
+        ).scalar_one()
+        for before, after in EDITS:
+            old, new = (before, after) if forward else (after, before)
+            old, new = old.format(t=table), new.format(t=table)
+            if old not in found:
+                raise RuntimeError(f"{name}: the rule to edit is not there: {old}")
+            found = found.replace(old, new)
+        op.execute(f"DROP TRIGGER {name}")
+        op.execute(found)
+
+
 def upgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER {name}")
         _create(name, removable=True)
+    _edit_inserts(forward=True)
 
 
 def downgrade() -> None:
+    _edit_inserts(forward=False)
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER {name}")
         _create(name, removable=False)
