@@ -202,16 +202,28 @@ for _ in range(IDLE):  # the next syncs: nothing to do, on this large hub
     start = time.perf_counter()
     sync_once(ws, sys.argv[2])
     idle.append(time.perf_counter() - start)
-idle.sort()
-print(took, report.pulled, status.split("VmHWM:")[1].split()[0], idle[len(idle) // 2],
-      idle[min(len(idle) - 1, round(0.95 * (len(idle) - 1)))])
+from accountreview.hub.connect import connect
+from accountreview.hub.pull import pull
+from accountreview.services.sync.state import cursor
+with connect(sys.argv[2]) as hub:  # the pull's own statements, nothing new past the cursor
+    queries = []
+    for _ in range(3 * IDLE):
+        start = time.perf_counter()
+        assert pull(hub, cursor(ws)).count == 0
+        queries.append(time.perf_counter() - start)
+def p(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+print(took, report.pulled, status.split("VmHWM:")[1].split()[0], p(idle, 0.5), p(idle, 0.95),
+      p(queries, 0.5), p(queries, 0.95))
 """
 IDLE_SYNCS = 15  # nothing-to-do syncs timed after the first pull (p50, p95)
 
 
-def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, float, float]:
+def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, list[float]]:
     """(seconds, rows, peak KiB) of a first pull into a new file, in a fresh process, and
-    the p50 and p95 seconds of the syncs after it (nothing to do)."""
+    the p50 and p95 seconds of the syncs after it (nothing to do), then of the pull's own
+    statements (over one open connection, nothing new)."""
     run = subprocess.run(
         [sys.executable, "-c", f"IDLE = {IDLE_SYNCS}\n" + PULL_CHILD, str(folder / name), url],
         capture_output=True,
@@ -221,8 +233,8 @@ def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, floa
     )
     if run.returncode:
         raise SystemExit(f"the first pull failed ({run.returncode}): {run.stderr[-2000:]}")
-    seconds, rows, peak, idle, idle95 = run.stdout.split()
-    return float(seconds), int(rows), int(peak), float(idle), float(idle95)
+    seconds, rows, peak, *idle = run.stdout.split()
+    return float(seconds), int(rows), int(peak), [float(v) for v in idle]
 
 
 def bench_large(server: PostgresServer, factor: float, folder: Path) -> None:
@@ -235,14 +247,17 @@ def bench_large(server: PostgresServer, factor: float, folder: Path) -> None:
         add_user(server.owner_url(dbname), "Bench Manager", manager, "manager", None, PASSWORD,
                  login="b_large")  # fmt: skip
         url = server.url_for("b_large", PASSWORD, dbname)
-        seconds, rows, peak, idle, idle95 = first_pull(url, folder, f"pull-{size}.db")
+        seconds, rows, peak, (idle, idle95, query, query95) = first_pull(
+            url, folder, f"pull-{size}.db"
+        )
         copy_seconds, size_bytes = copy_out_seconds(url)
         print(
             f"  factor {size:g}: pulled {rows:,} rows in {seconds:.2f} s;"
             f" COPY TO STDOUT of the same rows {copy_seconds:.2f} s ({size_bytes / 1e6:.0f} MB)"
             f" -> {seconds / copy_seconds:.1f}x; peak {peak / 1024:.0f} MiB;"
             f" then nothing to do: p50 {idle * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms"
-            f" ({IDLE_SYNCS} syncs)"
+            f" ({IDLE_SYNCS} syncs; the pull's statements alone p50 {query * 1000:.1f} ms,"
+            f" p95 {query95 * 1000:.1f} ms)"
         )
         peaks.append((size, rows, peak))
         server.drop_database(dbname)
