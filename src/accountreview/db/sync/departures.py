@@ -14,9 +14,10 @@ typed is lost.
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from accountreview.db.batches import id_batches
 from accountreview.db.chain import CHAINED, last_link, local_origin
 from accountreview.db.records import now_text
 from accountreview.db.sync.conflicts import Conflict, record_conflicts
@@ -43,13 +44,6 @@ CHAIN_TAIL = "chain-tail:"  # + TABLE:ORIGIN -> "seq hash" (local 0008, db.chain
 DEPARTED = "hub_departure"  # the key of a pulled batch's departures (hub/pull.DEPARTED)
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[tuple[list[str], str]]:
-    """`ids` 500 at a time, with as many `?` marks."""
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        yield chunk, ", ".join("?" for _ in chunk)
-
-
 def moved_reason(to_name: str | None) -> str:
     """The reason kept with a change that could not go because the account moved."""
     return f"the account moved to {to_name}" if to_name else "the account left your sight"
@@ -68,7 +62,7 @@ def remove_departed(conn: sqlite3.Connection, departure: Mapping[str, Any]) -> i
     try:
         gone = 0
         for table, ids in rows.items():
-            for chunk, marks in _chunks(ids):
+            for marks, chunk in id_batches(ids):
                 gone += conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk).rowcount
         for review in rows["review"]:
             set_state(conn, HELD_CLOSE + review, None)
@@ -101,7 +95,7 @@ def _keep_waiting_changes(
     value, or the whole new row), and leave the outbox."""
     kept: list[Conflict] = []
     for table, ids in rows.items():
-        for chunk, marks in _chunks(ids):
+        for marks, chunk in id_batches(ids):
             waiting = conn.execute(
                 "SELECT seq, change_id, kind, row_id, field, old_value, new_value"
                 f" FROM sync_outbox WHERE tbl = ? AND row_id IN ({marks})",
@@ -118,7 +112,7 @@ def _keep_waiting_changes(
 def _explain_refusals(conn: sqlite3.Connection, rows: Mapping[str, list[str]], reason: str) -> None:
     """Conflicts kept from changes the hub refused on these rows now say why."""
     for table, ids in rows.items():
-        for chunk, marks in _chunks(ids):
+        for marks, chunk in id_batches(ids):
             conn.execute(
                 f"UPDATE sync_conflict SET reason = ? WHERE tbl = ? AND row_id IN ({marks})"
                 " AND resolved_at IS NULL AND reason LIKE 'refused by the hub%'",
