@@ -210,3 +210,24 @@ def test_0007_downgrades_to_0004_and_upgrades_again(
     assert owner_and_seq(hub_url, "audit_log", team_book.audit)[0] == "r" * 32
     alembic(hub_db, "upgrade", "head")
     assert catalog(hub_url) == catalog(hub_db)
+
+
+def test_the_owner_column_is_never_pulled_and_a_departure_is(
+    hub_team: Team, books: dict[str, Book]
+) -> None:
+    from accountreview.hub.connect import connect
+    from accountreview.hub.pull import DEPARTED, Snapshot, pull
+
+    with connect(hub_team.ann.url) as conn:
+        first = pull(conn, 0)
+        assert first.rows and all(
+            "owner_id" not in row for rows in first.rows.values() for row in rows
+        )
+        chunks = list(Snapshot(conn, 100).chunks())
+        assert chunks and all("owner_id" not in row for _t, rows in chunks for row in rows)
+        move(hub_team.owner_url, books["ann"].account, hub_team.bob.id)
+        after = pull(conn, first.cursor)
+    assert [(d["account_id"], d["to_rep_name"]) for d in after.rows[DEPARTED]] == [
+        (books["ann"].account, "Bob")
+    ]
+    assert set(after.rows) == {DEPARTED}  # nothing of the account itself: not hers now
