@@ -212,19 +212,26 @@ def test_a_file_removes_only_the_departed_account_and_only_while_applying(
         assert hub.execute("SELECT count(*) FROM hub_departure").fetchone() == (0,)
 
 
+def ann_works_on(team: Team, accounts: tuple[str, ...], other: str) -> tuple[Laptop, Laptop]:
+    """Ann's laptop and `other`'s, synced; Ann imports and works on `accounts` in that
+    order (her chain's entries in that order) and syncs."""
+    ann, them = team.laptop("ann"), team.laptop(other)
+    for laptop in (ann, them):
+        synced(laptop)
+    for name in accounts:
+        import_account(ann, name)
+        work_on(ann, name)
+    synced(ann)
+    return ann, them
+
+
 def test_the_second_of_two_accounts_moved_to_ben_arrives_though_its_entries_are_older(
     team: Team,
 ) -> None:
     """Ann's laptop wrote Acme's audit entries, then Apex's (one chain, her device's). Apex
     moves to Ben first: his file holds the later part of her chain; then Acme, whose
     entries come earlier in that chain, must arrive as well."""
-    ann, ben = team.laptop("ann"), team.laptop("ben")
-    for laptop in (ann, ben):
-        synced(laptop)
-    for name in ("Acme", "Apex"):
-        import_account(ann, name)
-        work_on(ann, name)
-    synced(ann)
+    _ann, ben = ann_works_on(team, ("Acme", "Apex"), "ben")
     move(team, "Apex", "ben")
     synced(ben)
     move(team, "Acme", "ben")
@@ -238,13 +245,7 @@ def test_after_a_removal_the_laptops_own_chain_goes_on_after_its_last_row(team: 
     """Ann's laptop wrote Apex's entries, then Acme's; Acme moves away and leaves her
     file with the end of her chain. Her next entries (on Apex) continue after it: no
     (origin, seq) twice on the hub, and her manager pulls them all."""
-    ann, mia = team.laptop("ann"), team.laptop("mia")
-    for laptop in (ann, mia):
-        synced(laptop)
-    for name in ("Apex", "Acme"):
-        import_account(ann, name)
-        work_on(ann, name)
-    synced(ann)
+    ann, mia = ann_works_on(team, ("Apex", "Acme"), "mia")
     synced(mia)
     move(team, "Acme", "ben")
     synced(ann)
