@@ -203,6 +203,10 @@ REFUSED: dict[str, list[list[str]]] = {
     ],
     "hub init": [["hub", "init"], ["hub", "init", "--hub", "postgresql://a:pw@127.0.0.1:1/hub"]],
     "hub user add": [["hub", "user", "add", "A", "--email", "a@x.io", "--hub", "postgresql://h/x"]],
+    "hub account move": [
+        ["hub", "account", "move", "Acme", "--to", "b@x.io"],
+        ["hub", "account", "move", "Acme", "--hub", "postgresql://h/x"],
+    ],
     "sync status": [["sync", "status", "--bogus"], ["sync"], ["sync", "--hub", "mysql://a@h/db"]],
     "sync conflicts": [["sync", "conflicts", "--format", "xml"]],
     "sync resolve": [["sync", "resolve", "nope00", "mine"], ["sync", "resolve", "abc", "maybe"]],

@@ -152,7 +152,7 @@ def test_an_0003_file_upgrades_to_derived_ids_with_nothing_lost(old_file: Path) 
     before = _rows(old_file)
     code, out, err = run(old_file, "db", "upgrade")
     assert code == 0, err
-    assert "from schema 0003 to 0006" in out  # 0004, 0005, then 0006
+    assert "from schema 0003 to 0007" in out  # 0004 to 0007
     assert list(_renaming(before, _rows(old_file))) == []
     assert wrong_ids(old_file) == []
     conn = sqlite3.connect(old_file)

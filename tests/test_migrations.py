@@ -59,7 +59,7 @@ def test_a_0001_database_is_upgraded_with_its_rows_and_triggers(tmp_path: Path) 
     copies = list(tmp_path.glob("old.db.schema-0001-*.bak"))
     assert len(copies) == 1
     conn = sqlite3.connect(path)
-    assert schema_version(conn) == SCHEMA_HEAD == "0006"
+    assert schema_version(conn) == SCHEMA_HEAD == "0007"
     assert conn.execute("SELECT name, crm_source, crm_id FROM account").fetchall() == [
         ("Acme Logistics", None, None)
     ]

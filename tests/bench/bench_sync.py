@@ -13,7 +13,8 @@ Starts a throw-away PostgreSQL (tests/postgres.py) and prints:
   pulled by one of its managers into a new, empty file, next to `COPY … TO STDOUT` of the
   same rows by the same role on the same server (goal ≤ 3×), and the puller's peak
   memory (VmHWM of a fresh process) at that size and twice it (goal: flat), and the
-  sync after it (nothing to do: the batched pull's cost on a large hub).
+  syncs after it (nothing to do, p50/p95: the batched pull's cost on a large hub; the
+  goal is a figure that does not grow with the hub).
 """
 
 import argparse
@@ -196,18 +197,35 @@ start = time.perf_counter()
 report = sync_once(ws, sys.argv[2])
 took = time.perf_counter() - start
 status = open("/proc/self/status").read()
-start = time.perf_counter()
-sync_once(ws, sys.argv[2])  # the next sync: nothing to do, on this large hub
-idle = time.perf_counter() - start
-print(took, report.pulled, status.split("VmHWM:")[1].split()[0], idle)
+idle = []
+for _ in range(IDLE):  # the next syncs: nothing to do, on this large hub
+    start = time.perf_counter()
+    sync_once(ws, sys.argv[2])
+    idle.append(time.perf_counter() - start)
+from accountreview.hub.connect import connect
+from accountreview.hub.pull import pull
+from accountreview.services.sync.state import cursor
+with connect(sys.argv[2]) as hub:  # the pull's own statements, nothing new past the cursor
+    queries = []
+    for _ in range(3 * IDLE):
+        start = time.perf_counter()
+        assert pull(hub, cursor(ws)).count == 0
+        queries.append(time.perf_counter() - start)
+def p(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+print(took, report.pulled, status.split("VmHWM:")[1].split()[0], p(idle, 0.5), p(idle, 0.95),
+      p(queries, 0.5), p(queries, 0.95))
 """
+IDLE_SYNCS = 15  # nothing-to-do syncs timed after the first pull (p50, p95)
 
 
-def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, float]:
+def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, list[float]]:
     """(seconds, rows, peak KiB) of a first pull into a new file, in a fresh process, and
-    the seconds of the sync after it (nothing to do)."""
+    the p50 and p95 seconds of the syncs after it (nothing to do), then of the pull's own
+    statements (over one open connection, nothing new)."""
     run = subprocess.run(
-        [sys.executable, "-c", PULL_CHILD, str(folder / name), url],
+        [sys.executable, "-c", f"IDLE = {IDLE_SYNCS}\n" + PULL_CHILD, str(folder / name), url],
         capture_output=True,
         text=True,
         check=False,
@@ -215,8 +233,8 @@ def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, floa
     )
     if run.returncode:
         raise SystemExit(f"the first pull failed ({run.returncode}): {run.stderr[-2000:]}")
-    seconds, rows, peak, idle = run.stdout.split()
-    return float(seconds), int(rows), int(peak), float(idle)
+    seconds, rows, peak, *idle = run.stdout.split()
+    return float(seconds), int(rows), int(peak), [float(v) for v in idle]
 
 
 def bench_large(server: PostgresServer, factor: float, folder: Path) -> None:
@@ -229,13 +247,17 @@ def bench_large(server: PostgresServer, factor: float, folder: Path) -> None:
         add_user(server.owner_url(dbname), "Bench Manager", manager, "manager", None, PASSWORD,
                  login="b_large")  # fmt: skip
         url = server.url_for("b_large", PASSWORD, dbname)
-        seconds, rows, peak, idle = first_pull(url, folder, f"pull-{size}.db")
+        seconds, rows, peak, (idle, idle95, query, query95) = first_pull(
+            url, folder, f"pull-{size}.db"
+        )
         copy_seconds, size_bytes = copy_out_seconds(url)
         print(
             f"  factor {size:g}: pulled {rows:,} rows in {seconds:.2f} s;"
             f" COPY TO STDOUT of the same rows {copy_seconds:.2f} s ({size_bytes / 1e6:.0f} MB)"
             f" -> {seconds / copy_seconds:.1f}x; peak {peak / 1024:.0f} MiB;"
-            f" the next sync (nothing to do) {idle * 1000:.0f} ms"
+            f" then nothing to do: p50 {idle * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms"
+            f" ({IDLE_SYNCS} syncs; the pull's statements alone p50 {query * 1000:.1f} ms,"
+            f" p95 {query95 * 1000:.1f} ms)"
         )
         peaks.append((size, rows, peak))
         server.drop_database(dbname)

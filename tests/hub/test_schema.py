@@ -41,7 +41,11 @@ def test_init_creates_then_changes_nothing(hub_db: str) -> None:
     assert admin.init_hub(hub_db) == "up to date"
     assert catalog(hub_db) == first
     assert first["version"] == [admin.HEAD]
-    every = {t.__tablename__ for t in models.SYNCED} | {"hub_change", "hub_conflict"}
+    every = {t.__tablename__ for t in models.SYNCED} | {
+        "hub_change",
+        "hub_conflict",
+        "hub_departure",
+    }
     rls = {entry.split(":")[0]: entry.split(":")[1] for entry in first["tables"]}
     assert {name for name, flags in rls.items() if flags == "truetrue"} == every
     triggers = " ".join(first["triggers"])

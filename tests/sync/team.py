@@ -24,7 +24,7 @@ from conftest import TODAY
 # The tables a sync carries (parents first), and the columns only one side has.
 SYNCED = SYNCED_TABLES
 LOCAL_ONLY = {"review_slot": {"updated_at"}}
-HUB_ONLY = {"hub_seq", "login"}
+HUB_ONLY = {"hub_seq", "login", "owner_id"}
 
 runner = CliRunner()
 

@@ -20,7 +20,9 @@ HUB_HELP = f"The hub: a PostgreSQL URL, e.g. postgresql://you@host/team (env {HU
 
 hub_app = typer.Typer(help="Set up the team's hub on PostgreSQL (its owner's commands).")
 user_app = typer.Typer(help="The people who sign in to the hub.", no_args_is_help=True)
+account_app = typer.Typer(help="The team's accounts on the hub.", no_args_is_help=True)
 hub_app.add_typer(user_app, name="user")
+hub_app.add_typer(account_app, name="account")
 app.add_typer(hub_app, name="hub", no_args_is_help=True)
 
 
@@ -108,6 +110,25 @@ def user_add_command(
         added = add_user(url, name, email, role, manager, password, login)
     verb = "added" if added.created else "updated"
     typer.echo(f"{name.strip()} ({role}) {verb}: signs in as {sign_in(redact(url), added.login)}")
+
+
+@command("move", group=account_app)
+def account_move_command(
+    account: str = typer.Argument(..., help="The account: its name, or its id."),
+    to: str = typer.Option(..., "--to", help="The email of the rep it goes to."),
+    hub: str | None = typer.Option(None, "--hub", envvar=HUB_ENV, help=HUB_HELP),
+) -> None:
+    """Give an account to another rep (the hub's owner only).
+
+    Its whole history goes with it: the new rep and their manager get it at their next
+    sync; the laptops of those who no longer see it drop it (what they changed on it
+    meanwhile is kept as a conflict)."""
+    url = hub_url(hub)
+    from accountreview.hub.admin import move_account
+
+    with hub_errors():
+        moved = move_account(url, account, to)
+    typer.echo(f"{moved.account}: moved from {moved.from_rep} to {moved.to_rep}")
 
 
 def sign_in(url: str, login: str) -> str:

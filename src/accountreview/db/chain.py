@@ -82,7 +82,26 @@ def last_link(conn: sqlite3.Connection, table: str, origin: str | None) -> tuple
         f"SELECT seq, hash FROM {table} WHERE {where}seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
         params,
     ).fetchone()
-    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+    last = (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+    return max(last, removed_tail(conn, table, origin) or last)
+
+
+def removed_tail(
+    conn: sqlite3.Connection, table: str, origin: str | None
+) -> tuple[int, str] | None:
+    """The last link of `origin`'s chain that left this file with a departed account
+    (local 0007: `chain-tail:TABLE:ORIGIN`), which the chain continues after."""
+    if origin is None:
+        return None
+    key = f"chain-tail:{table}:{origin}"  # written by db.sync.departures
+    try:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:  # a file before 0004: no sync_state
+        return None
+    if row is None:
+        return None
+    seq, hashed = str(row[0]).split(" ", 1)
+    return int(seq), hashed
 
 
 def link(table: str, fields: dict[str, Value], after: tuple[int, str]) -> tuple[int, str]:

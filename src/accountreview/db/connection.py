@@ -38,7 +38,7 @@ BUSY_TIMEOUT_MS = 10_000
 MAX_PATH_LENGTH = 1024
 
 # Every revision this version knows, oldest first (a test checks it against Alembic).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = REVISIONS[-1]
 
 

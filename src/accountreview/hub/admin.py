@@ -5,7 +5,9 @@
 `add_user` makes a person's sign-in role, puts it in the members' group role (whose
 grants and row-level security decide what it reads and writes) and writes their `rep`
 row. The password reaches PostgreSQL only as a SCRAM verifier computed here (as psql's
-`\\password` does): the clear text is never sent, logged or stored.
+`\\password` does): the clear text is never sent, logged or stored. `move_account`
+gives an account to another rep (the hub re-stamps what hangs off it and tells who lost
+sight of it: hub migration 0007).
 """
 
 from dataclasses import dataclass
@@ -115,8 +117,8 @@ def add_user(
     login = login or default_login(email)
     _check_user(name, email, role, password, login)
     with connect(url) as conn:
-        check_schema(conn, url, HEAD)
         try:
+            check_schema(conn, url, HEAD)  # a member may not read it: refused, below
             _check_login_free(conn, login, rep_id(email))
             created = _ensure_role(conn, login, password)
             person = _upsert_rep(conn, name, email, role, manager_email, login)
@@ -205,4 +207,50 @@ def _upsert_rep(
     return person
 
 
-__all__ = ["AddedUser", "HubRefused", "add_user", "default_login", "init_hub", "redact"]
+@dataclass(frozen=True)
+class MovedAccount:
+    """The account `move_account` moved, and between whom (names)."""
+
+    account: str
+    from_rep: str
+    to_rep: str
+
+
+def move_account(url: str, account: str, to_email: str) -> MovedAccount:
+    """Give the account (its name, or its id) to the rep with `to_email`, in one
+    transaction. Not found: exit 4; a name two accounts share: exit 2 (give the id)."""
+    with connect(url) as conn:
+        try:
+            check_schema(conn, url, HEAD)  # a member may not read it: refused, below
+            to = conn.execute(
+                "SELECT id, name FROM rep WHERE lower(email) = %s", (to_email.strip().casefold(),)
+            ).fetchone()
+            if to is None:
+                raise HubError(f"--to: no one with the email {to_email!r} on the hub", 4)
+            found = conn.execute(
+                "SELECT a.id, a.name, r.name FROM account a LEFT JOIN rep r ON r.id = a.rep_id"
+                " WHERE a.id = %s OR lower(a.name) = lower(%s)",
+                (account.strip(), account.strip()),
+            ).fetchall()
+            if not found:
+                raise HubError(f"ACCOUNT: no account {account!r} on the hub", 4)
+            if len(found) > 1:
+                raise HubError(f"ACCOUNT: {len(found)} accounts are named {account!r}: give its id")
+            conn.execute("UPDATE account SET rep_id = %s WHERE id = %s", (to[0], found[0][0]))
+            conn.commit()
+        except psycopg.Error as error:
+            conn.rollback()
+            raise classify(error, url) from error
+    return MovedAccount(str(found[0][1]), str(found[0][2]), str(to[1]))
+
+
+__all__ = [
+    "AddedUser",
+    "HubRefused",
+    "MovedAccount",
+    "add_user",
+    "default_login",
+    "init_hub",
+    "move_account",
+    "redact",
+]

@@ -5,8 +5,9 @@ value in the form the SQLite file stores it: ids as 32-hex text, dates and datet
 the same ISO text, booleans as 0/1, integers as bigint, reals as double precision. So a
 value pushed and pulled back is identical, and the hub's compare-and-set compares like
 with like. Every table adds `hub_seq` (set by a trigger, see the migration) and `rep`
-adds `login`, the PostgreSQL role its person signs in as. `review_slot.updated_at` is
-local only and not here.
+adds `login`, the PostgreSQL role its person signs in as. `owner_id` (hub 0007) is the
+rep whose account a row hangs off, kept by the hub's triggers for row-level security and
+never pulled. `review_slot.updated_at` is local only and not here.
 
 These tables live in their own SQLAlchemy registry: the local schema (`db.models`) uses
 the same table names in SQLModel's default one.
@@ -49,11 +50,17 @@ def _seq() -> Any:
     return Field(sa_column=Column(BigInteger, nullable=False, index=True))
 
 
+def _owner_index(table: str) -> Index:
+    """ "My rows past my cursor" as an index range: (owner_id, hub_seq) (hub 0007)."""
+    return Index(f"ix_{table}_owner_seq", "owner_id", "hub_seq")
+
+
 class Rep(HubModel, table=True):
     __tablename__ = "rep"
     __table_args__ = (
         UniqueConstraint("email", name="uq_rep_email"),
         UniqueConstraint("login", name="uq_rep_login"),
+        _owner_index("rep"),
     )
 
     id: str = _text(primary=True)
@@ -66,11 +73,12 @@ class Rep(HubModel, table=True):
     crm_id: str | None = _text()
     login: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class Account(HubModel, table=True):
     __tablename__ = "account"
-    __table_args__ = (Index("ix_account_rep", "rep_id"),)
+    __table_args__ = (Index("ix_account_rep", "rep_id"), _owner_index("account"))
 
     id: str = _text(primary=True)
     name: str = _text(nullable=False)
@@ -96,11 +104,12 @@ class Account(HubModel, table=True):
     crm_source: str | None = _text()
     crm_id: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class Stakeholder(HubModel, table=True):
     __tablename__ = "stakeholder"
-    __table_args__ = (Index("ix_stakeholder_account", "account_id"),)
+    __table_args__ = (Index("ix_stakeholder_account", "account_id"), _owner_index("stakeholder"))
 
     id: str = _text(primary=True)
     account_id: str = _text(nullable=False)
@@ -115,11 +124,12 @@ class Stakeholder(HubModel, table=True):
     crm_source: str | None = _text()
     crm_id: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class Touch(HubModel, table=True):
     __tablename__ = "touch"
-    __table_args__ = (Index("ix_touch_stakeholder", "stakeholder_id"),)
+    __table_args__ = (Index("ix_touch_stakeholder", "stakeholder_id"), _owner_index("touch"))
 
     id: str = _text(primary=True)
     stakeholder_id: str = _text(nullable=False)
@@ -131,11 +141,12 @@ class Touch(HubModel, table=True):
     crm_source: str | None = _text()
     crm_id: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class Review(HubModel, table=True):
     __tablename__ = "review"
-    __table_args__ = (Index("ix_review_account", "account_id"),)
+    __table_args__ = (Index("ix_review_account", "account_id"), _owner_index("review"))
 
     id: str = _text(primary=True)
     account_id: str = _text(nullable=False)
@@ -148,11 +159,12 @@ class Review(HubModel, table=True):
     closed_by_id: str | None = _text()
     kept_origins: str | None = _text()  # whose five each close kept (hub migration 0005)
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class ReviewSlot(HubModel, table=True):
     __tablename__ = "review_slot"
-    __table_args__ = (Index("ix_review_slot_review", "review_id"),)
+    __table_args__ = (Index("ix_review_slot_review", "review_id"), _owner_index("review_slot"))
 
     id: str = _text(primary=True)
     review_id: str = _text(nullable=False)
@@ -160,11 +172,15 @@ class ReviewSlot(HubModel, table=True):
     stakeholder_id: str | None = _text()
     confirmed_in_role_on: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class ReviewSnapshot(HubModel, table=True):
     __tablename__ = "review_snapshot"
-    __table_args__ = (Index("ix_review_snapshot_review", "review_id"),)
+    __table_args__ = (
+        Index("ix_review_snapshot_review", "review_id"),
+        _owner_index("review_snapshot"),
+    )
 
     id: str = _text(primary=True)
     review_id: str = _text(nullable=False)
@@ -184,11 +200,12 @@ class ReviewSnapshot(HubModel, table=True):
     hash: str | None = _text()
     prev_hash: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class AuditLog(HubModel, table=True):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_review", "review_id"),)
+    __table_args__ = (Index("ix_audit_log_review", "review_id"), _owner_index("audit_log"))
 
     id: str = _text(primary=True)
     at: str = _text(nullable=False)
@@ -203,6 +220,7 @@ class AuditLog(HubModel, table=True):
     hash: str | None = _text()
     prev_hash: str | None = _text()
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
 
 
 class HubChange(HubModel, table=True):
@@ -220,7 +238,7 @@ class HubConflict(HubModel, table=True):
     """A change the hub did not apply: its value (mine) and the hub's (theirs), as JSON."""
 
     __tablename__ = "hub_conflict"
-    __table_args__ = (Index("ix_hub_conflict_account", "account_id"),)
+    __table_args__ = (Index("ix_hub_conflict_account", "account_id"), _owner_index("hub_conflict"))
 
     id: str = _text(primary=True)
     change_id: str = _text(nullable=False)
@@ -237,11 +255,27 @@ class HubConflict(HubModel, table=True):
     resolution: str | None = _text()  # 'mine' or 'theirs' (hub schema 0006)
     resolved_by: str | None = _text()  # the login that resolved it
     hub_seq: int = _seq()
+    owner_id: str | None = _text()  # hub only: the rep whose account the row hangs off
+
+
+class HubDeparture(HubModel, table=True):
+    """An account that left someone's sight (moved to another rep, or its rep to another
+    manager) at `hub_seq`: pulled by `reader_id`, whose laptop then drops the account."""
+
+    __tablename__ = "hub_departure"
+    __table_args__ = (Index("ix_hub_departure_reader_seq", "reader_id", "hub_seq"),)
+
+    id: str = _text(primary=True)
+    account_id: str = _text(nullable=False)
+    reader_id: str = _text(nullable=False)
+    to_rep_id: str | None = _text()
+    at: datetime = _moment()
+    hub_seq: int = _seq()
 
 
 # The eight tables a local file shares, parents first (the order inserts are applied in).
 SYNCED = (Rep, Account, Stakeholder, Touch, Review, ReviewSlot, ReviewSnapshot, AuditLog)
-HUB_ONLY_COLUMNS = frozenset({"hub_seq", "login"})
+HUB_ONLY_COLUMNS = frozenset({"hub_seq", "login", "owner_id"})
 
 
 def columns(model: type[HubModel]) -> tuple[str, ...]:

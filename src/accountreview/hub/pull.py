@@ -11,6 +11,13 @@ batch can hold a child (a touch) whose parent (its stakeholder) comes later: suc
 are added to the batch in their current form, so every batch can be applied on its own
 with foreign keys on (the parent comes again with its own number; applying is an upsert).
 `pull_all` streams batches: memory stays that of one batch however large the hub.
+
+Row-level security reads `owner_id` (hub 0007: the rep a row's account belongs to, kept
+by the hub's triggers), indexed with `hub_seq`: each statement is an index range per
+person the puller may read, so a pull with nothing new costs the same on any size of
+hub. `owner_id` is the hub's alone: the column lists leave it out. A batch also holds
+the puller's departures (`hub_departure`: an account that left their sight at that
+number), under the key `DEPARTED`; the laptop removes those accounts.
 """
 
 from collections.abc import Iterator
@@ -27,6 +34,7 @@ from accountreview.hub.models import SYNCED, columns
 Conn = psycopg.Connection[tuple[Any, ...]]
 TABLES: tuple[str, ...] = tuple(m.__tablename__ for m in SYNCED)
 COLUMNS = {m.__tablename__: columns(m) for m in SYNCED}
+DEPARTED = "hub_departure"  # the batch key (and hub table) of accounts that left the puller
 # child table -> (its column, the parent table it points at); read children first.
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "audit_log": (("review_id", "review"), ("account_id", "account"), ("actor_id", "rep")),
@@ -85,6 +93,7 @@ def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
                 t: _rows(conn, t, "hub_seq > %s AND hub_seq <= %s", (cursor, upper)) for t in TABLES
             }
             _add_parents(conn, rows, upper)
+            rows[DEPARTED] = _departures(conn, cursor, upper)
     except psycopg.Error as error:
         raise classify(error, describe(conn)) from error
     return PullBatch({t: r for t, r in rows.items() if r}, upper)
@@ -106,7 +115,7 @@ def _upper(conn: Conn, cursor: int, limit: int) -> int | None:
         sql.SQL(
             "(SELECT hub_seq FROM {} WHERE hub_seq > %(c)s ORDER BY hub_seq LIMIT %(n)s)"
         ).format(sql.Identifier(t))
-        for t in TABLES
+        for t in (*TABLES, DEPARTED)
     )
     query = sql.SQL(
         "SELECT max(hub_seq) FROM (SELECT hub_seq FROM ({}) s ORDER BY hub_seq LIMIT %(n)s) t"
@@ -124,6 +133,19 @@ def _rows(conn: Conn, table: str, where: str, params: Any) -> list[dict[str, Any
     )
     with conn.cursor(row_factory=dict_row) as cur:
         return list(cur.execute(query, params).fetchall())
+
+
+def _departures(conn: Conn, cursor: int, upper: int) -> list[dict[str, Any]]:
+    """The accounts that left the puller's sight in these numbers, and to whom (row-level
+    security: only the puller's own departures)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        found = cur.execute(
+            "SELECT d.id, d.account_id, d.to_rep_id, r.name AS to_rep_name, d.hub_seq"
+            " FROM hub_departure d LEFT JOIN rep r ON r.id = d.to_rep_id"
+            " WHERE d.hub_seq > %s AND d.hub_seq <= %s ORDER BY d.hub_seq",
+            (cursor, upper),
+        )
+        return list(found.fetchall())
 
 
 def _add_parents(conn: Conn, rows: dict[str, list[dict[str, Any]]], upper: int) -> None:

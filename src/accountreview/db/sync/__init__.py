@@ -6,6 +6,8 @@
   every row of a file that was never synced.
 - `apply`: rows pulled from the hub, upserted in one of the caller's transactions.
 - `conflicts`: changes the hub did not take as they were, until the person chooses.
+- `departures`: an account that left this person's sight on the hub, removed whole; a
+  change the hub refused, kept as a conflict.
 
 Plain dataclasses and the standard library only, as the rest of `db`.
 """
@@ -17,6 +19,7 @@ from accountreview.db.sync.conflicts import (
     record_conflicts,
     resolve_conflict,
 )
+from accountreview.db.sync.departures import keep_refused
 from accountreview.db.sync.outbox import (
     OutboxChange,
     all_rows,
@@ -37,6 +40,7 @@ __all__ = [
     "apply_pulled",
     "forget_pushed",
     "get_state",
+    "keep_refused",
     "list_conflicts",
     "outbox_batch",
     "record_conflicts",

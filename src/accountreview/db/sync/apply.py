@@ -13,6 +13,9 @@ whose local change still waits in the outbox keeps the local value (it will be p
 and the hub decides), but not a slot of a close being replayed. A closed review's slot
 takes the hub's value only when a five of that close froze that person there (the hub
 took another laptop's close of the same number first, see hub migration 0004).
+An account that left this person's sight (a departure the hub sent, see
+`departures.py`) is removed first, whole; its rows that come again later in the batch
+(it came back) are then inserted as new.
 Foreign keys are checked at commit (a batch may hold a child before its parent).
 The cursor is set in the same transaction, so a failure leaves neither.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accountreview.db.records import now_text
+from accountreview.db.sync.departures import DEPARTED, HELD_CLOSE, remove_departed
 from accountreview.db.sync.outbox import Row, current_row
 from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import FROZEN_TABLES, MUTABLE, SYNCED_TABLES, table_columns
@@ -269,10 +273,6 @@ class _Apply:
                 self.frozen(table, row)
 
 
-# sync_state key prefix: a pulled review's closing, held until its close is replayed.
-HELD_CLOSE = "held-close:"
-
-
 def _causal(row: Row) -> tuple[Any, ...]:
     return (row.get("hub_seq") or 0, str(row["at"]), str(row["origin"]), int(row["seq"]))
 
@@ -284,12 +284,14 @@ def apply_pulled(
     caller's write transaction: if anything fails, the caller's rollback leaves neither.
     Applying the same batch twice gives the same file. Keys of a row that this file has
     no column for (the hub's `hub_seq`, `login`) are ignored."""
-    unknown = sorted(set(rows_by_table) - set(SYNCED_TABLES))
+    unknown = sorted(set(rows_by_table) - {*SYNCED_TABLES, DEPARTED})
     if unknown:
         raise ValueError(f"not synced tables: {', '.join(unknown)}")
     conn.execute("PRAGMA defer_foreign_keys = ON")
     set_state(conn, "applying", "1")
     try:
+        for departure in rows_by_table.get(DEPARTED, ()):
+            remove_departed(conn, departure)
         run = _Apply(conn, rows_by_table)
         for table in ("rep", "account", "stakeholder", "touch"):
             for row in rows_by_table.get(table, ()):

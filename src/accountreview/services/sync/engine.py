@@ -193,7 +193,7 @@ def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
     """The outbox, a batch at a time: the hub commits, then this file forgets the batch
     and takes the hub's value of each field in conflict (the conflict keeps both)."""
     from accountreview.db.chain import local_origin
-    from accountreview.db.sync import forget_pushed, record_conflicts
+    from accountreview.db.sync import forget_pushed, keep_refused, record_conflicts
     from accountreview.hub.push import push
     from accountreview.services.sync.push import unit_batch
 
@@ -203,6 +203,7 @@ def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
         checkpoint("push-committed")
         conflicts = [local_conflict(c) for c in result.conflicts]
         with ws.db.write() as conn:
+            keep_refused(conn, batch, result.refused)  # not lost: kept as conflicts
             forget_pushed(conn, batch[-1].seq)
             record_conflicts(conn, conflicts)
             take_theirs(conn, conflicts)
