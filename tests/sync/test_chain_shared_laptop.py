@@ -155,10 +155,10 @@ def test_a_first_pull_refuses_a_chained_row_that_does_not_verify(team: Team) -> 
     import_account(ann, "Acme", people=6)
     close(ann, "Acme")
     sync(ann)
-    with team.hub_as(None) as hub:  # the owner edits an entry behind the hub's triggers
-        hub.execute("ALTER TABLE audit_log DISABLE TRIGGER hub_frozen")
+    with team.hub_as(None) as hub:  # the owner edits an entry behind every one of its triggers
+        hub.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
         hub.execute("UPDATE audit_log SET reason = 'edited on the hub'")
-        hub.execute("ALTER TABLE audit_log ENABLE TRIGGER hub_frozen")
+        hub.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
     other = team.laptop("ann", "ann-2")
     code, _report, err = other.sync_cli()
     assert code == 3 and "does not match its hash" in err, (code, err)

@@ -131,6 +131,9 @@ def test_an_account_moved_from_ann_to_ben_arrives_whole_and_leaves_ann(team: Tea
     assert code == 0 and out.count("the account moved to Ben Ortiz") == 2, out
     assert '"CFO"' in out  # her value, kept
     assert synced(ann) == {**synced(ann), "pulled": 0}  # and the next syncs are quiet
+    for laptop in (ann, ben):  # her file lost part of its own chain, his holds part of hers:
+        code, out, err = laptop.cli("check")  # both are sound (a gap is no break when synced)
+        assert code == 0 and "broken" not in out + err, out + err
     synced(mia)  # Ann's manager: Ben is Zoe's, so Acme left Mia's sight too
     assert not any(history_ids(mia, acme).values())
     equal_to_hub(team, mia)

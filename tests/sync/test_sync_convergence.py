@@ -141,10 +141,16 @@ def assert_converged(team: Team, laptops: list[Laptop]) -> None:
         code, out, err = laptop.cli("sync", "status", "--format", "json")
         assert code == 0 and '"waiting":0' in out.replace(" ", ""), out + err
     # Every close shows the same five on every laptop that sees Acme (the one the hub kept
-    # when Ann's two laptops closed it at one close number offline).
-    shown = {lt.cli("review", "Acme", "--history", "--format", "json") for lt in laptops[:2]}
-    assert len(shown) == 1 and next(iter(shown))[0] == 0, shown
-    assert laptops[3].cli("review", "Acme", "--history", "--format", "json") in shown
+    # when Ann's two laptops closed it at one close number offline), whoever owns it now:
+    # the laptops it moved away from no longer hold it (exit 4), the rows compared above
+    # say which those are.
+    shown: list[str] = []
+    for laptop in laptops:
+        code, out, err = laptop.cli("review", "Acme", "--history", "--format", "json")
+        assert code in (0, 4), out + err
+        if code == 0:
+            shown.append(out)
+    assert len(shown) >= 2 and len(set(shown)) == 1, shown
 
 
 def test_every_laptop_ends_equal_to_the_hub(

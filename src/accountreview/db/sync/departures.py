@@ -23,6 +23,7 @@ from accountreview.db.records import now_text
 from accountreview.db.sync.conflicts import Conflict, record_conflicts
 from accountreview.db.sync.outbox import OutboxChange, current_row
 from accountreview.db.sync.state import set_state
+from accountreview.db.sync.tables import SYNCED_TABLES
 
 # (table, the ids of the account's rows in it): children before parents, as deleted.
 _ROWS = (
@@ -125,13 +126,14 @@ def keep_refused(
 ) -> int:
     """Keep each change of a pushed batch that the hub refused (`hub.push.Refused`: its
     change id and reason) as a conflict, before the batch leaves the outbox: a change the
-    hub would not take (an account that moved away meanwhile, say) is not lost. Returns
-    how many are new."""
+    hub would not take (an account that moved away meanwhile, say) is not lost. A refused
+    resolution of a conflict is not kept again: that conflict is open here once more (the
+    engine's `_settle_resolutions`). Returns how many are new."""
     by_id = {c.change_id: c for c in changes}
     kept = []
     for item in refused:
         change = by_id.get(item.change_id)
-        if change is None:
+        if change is None or change.table not in SYNCED_TABLES:
             continue
         mine = change.row if change.kind == "insert" else change.new
         theirs = None if change.kind == "insert" else change.old
