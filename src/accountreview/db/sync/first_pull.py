@@ -10,17 +10,24 @@ review with its five and its audit entries as the hub has them, each origin's ch
 pushed. What the insert triggers would have refused is checked once at the end (foreign
 keys, closes against their fives and audit entries): any fault fails the
 whole load (nothing kept). The cursor is set in the same transaction.
+
+The load goes into a side file (`open_side`: the synced tables of this file, empty, no
+triggers), never into the person's file itself: that would hold its write lock for the
+whole pull, and an edit made meanwhile in the app would wait, then fail as busy. Once the
+side file is loaded and checked, `first_copy` moves its rows in short transactions.
 """
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from accountreview.db.bulk import bulk_load
-from accountreview.db.connection import Database
+from accountreview.db.connection import BUSY_TIMEOUT_MS, Database
+from accountreview.db.files import create_private_file, remove_with_sidecars
 from accountreview.db.records import now_text
 from accountreview.db.schema_check import review_problems
 from accountreview.db.sync.outbox import Row
-from accountreview.db.sync.state import set_state
+from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns
 
 # The page cache while loading (KiB): a first pull's memory stays small and flat.
@@ -32,6 +39,58 @@ def never_synced_rows(db: Database) -> bool:
     return not any(
         db.conn.execute(f"SELECT 1 FROM {synced(t)} LIMIT 1").fetchone() for t in SYNCED_TABLES
     )
+
+
+def side_path(path: Path) -> Path:
+    """Where the first pull of the file at `path` loads the hub's rows first."""
+    return path.with_name(path.name + ".first-pull")
+
+
+def open_side(db: Database) -> Database:
+    """A new, empty side file next to `db` (any earlier one removed) with the synced
+    tables and their indexes as `db` has them, and `sync_state`; no trigger (nothing but
+    the first pull ever writes it)."""
+    path = side_path(db.path)
+    remove_with_sidecars(path)
+    create_private_file(path)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    tables = [*SYNCED_TABLES, "sync_state"]
+    marks = ", ".join("?" for _ in tables)
+    schema = db.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL"
+        f" AND tbl_name IN ({marks}) ORDER BY type = 'index', rowid",
+        tables,
+    ).fetchall()
+    try:
+        for (sql,) in schema:
+            conn.execute(str(sql))
+    except BaseException:
+        conn.close()
+        remove_with_sidecars(path)
+        raise
+    return Database(path, conn)
+
+
+def side_ready(path: Path) -> bool:
+    """Whether the side file of the file at `path` holds a whole, checked load (its
+    cursor is set in the load's transaction); False when missing or unreadable."""
+    side = side_path(path)
+    if not side.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{side}?mode=ro", uri=True)
+        try:
+            return get_state(conn, "cursor") is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def remove_side(path: Path) -> None:
+    """Remove the side file of the file at `path`, if there is one."""
+    remove_with_sidecars(side_path(path))
 
 
 def load_first_pull(
