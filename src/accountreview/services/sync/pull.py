@@ -110,10 +110,10 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
         copied_before,
         copy_chunk,
         copy_progress,
+        copy_settings,
         detach_side,
         finish_copy,
         side_counts,
-        without_key_checks,
     )
     from accountreview.db.sync.first_pull import remove_side, side_path
 
@@ -123,7 +123,7 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
         total = sum(side_counts(db.conn).values())
         start, after = copy_progress(db.conn) or (SYNCED_TABLES[0], 0)
         done = copied_before(db.conn, start, after)
-        with without_key_checks(db):  # the side file was checked whole
+        with copy_settings(db):  # no key lookups (checked in the side file), no fsync each
             for table in SYNCED_TABLES[SYNCED_TABLES.index(start) :]:
                 while (copied := copy_chunk(db, table, after, chunk)) is not None:
                     after, count = copied

@@ -1,0 +1,105 @@
+"""First pull vs another writer: prints figures, asserts nothing (not collected by pytest).
+
+    python tests/bench/bench_first_pull_lock.py [--large-factor 0.05]
+
+Starts a throw-away PostgreSQL (tests/postgres.py), loads the large demo into a hub
+(bench_sync.load_large), then runs a manager's first pull into a new file in a child
+process while this process writes to the same file every 50 ms (a row of
+`app_meta`, one short write transaction each, waiting up to the app's 10 s)
+and prints: the first pull's time next to `COPY … TO STDOUT` of the same rows (goal
+≤ 3×) and its peak memory, the second writer's longest and p95 wait for the lock (its
+`BEGIN IMMEDIATE`, goal ≤ 0.25 s) and for its whole write (the commit's fsync
+included), and how many of its writes failed (goal 0).
+"""
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent.parent / "src")]
+
+import bench_sync  # noqa: E402
+
+from postgres import running_server  # noqa: E402
+
+
+class Writer(threading.Thread):
+    """Writes one row to `path` every 50 ms (once the file exists) until stopped."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path, self.stop, self.failed = path, threading.Event(), 0
+        self.waits: list[float] = []  # BEGIN IMMEDIATE: the wait for the lock
+        self.writes: list[float] = []  # the whole write, its commit's fsync included
+
+    def run(self) -> None:
+        while not self.path.exists() and not self.stop.is_set():
+            time.sleep(0.01)
+        time.sleep(0.3)  # the new file migrated
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        number = 0
+        while not self.stop.wait(0.05):
+            number += 1
+            start = time.perf_counter()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                self.waits.append(time.perf_counter() - start)
+                conn.execute(
+                    "INSERT OR REPLACE INTO app_meta (key, value) VALUES ('bench-writer', ?)",
+                    (str(number),),
+                )
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                self.failed += 1
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            self.writes.append(time.perf_counter() - start)
+        conn.close()
+
+
+def pct(ordered: list[float], p: float) -> float:
+    return ordered[round(p / 100 * (len(ordered) - 1))]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from accountreview.hub.admin import add_user
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large-factor", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    os.environ["ACCOUNTREVIEW_TODAY"] = bench_sync.TODAY.isoformat()
+    with running_server() as server, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        dbname, manager = bench_sync.load_large(server, args.large_factor, folder)
+        add_user(server.owner_url(dbname), "Bench Manager", manager, "manager", None,
+                 bench_sync.PASSWORD, login="b_lock")  # fmt: skip
+        url = server.url_for("b_lock", bench_sync.PASSWORD, dbname)
+        target = folder / "pull.db"
+        writer = Writer(target)
+        writer.start()
+        seconds, rows, peak, _ = bench_sync.first_pull(url, folder, target.name)
+        writer.stop.set()
+        writer.join()
+        copy_seconds, _ = bench_sync.copy_out_seconds(url)
+        waits, writes = sorted(writer.waits) or [0.0], sorted(writer.writes) or [0.0]
+        print(
+            f"factor {args.large_factor:g}: first pull of {rows:,} rows {seconds:.2f} s;"
+            f" COPY TO STDOUT {copy_seconds:.2f} s -> {seconds / copy_seconds:.2f}x;"
+            f" peak {peak / 1024:.0f} MiB"
+        )
+        print(
+            f"  second writer: {len(writes)} writes, failed {writer.failed}; wait for the lock"
+            f" longest {waits[-1] * 1000:.0f} ms, p95 {pct(waits, 95) * 1000:.0f} ms;"
+            f" whole write (fsync included) longest {writes[-1] * 1000:.0f} ms,"
+            f" p95 {pct(writes, 95) * 1000:.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
