@@ -86,6 +86,16 @@ def pull_with(
     assert report.first_pull and report.pulled > 40
 
 
+def test_a_copied_chunk_shrinks_to_fit_its_time_and_grows_back() -> None:
+    target = pull.FIRST_COPY_SECONDS
+    assert pull.next_chunk(5000, target * 4, 5000) == 1250  # 4x too long: a quarter
+    assert pull.next_chunk(1000, target * 1.01, 5000) == 990  # a little too long: smaller
+    assert pull.next_chunk(2, target * 100, 5000) == 1  # never none
+    assert pull.next_chunk(1000, target / 4, 5000) == 2000  # quick: doubled
+    assert pull.next_chunk(4000, target / 4, 5000) == 5000  # up to the most
+    assert pull.next_chunk(1000, target * 0.75, 5000) == 1000  # about right: kept
+
+
 def test_another_writer_never_waits_and_its_edits_are_kept_and_pushed(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,3 +246,25 @@ def test_kill_9_at_random_moments_of_a_first_pull_loses_nothing(team: Team) -> N
         code, _, err = fresh.sync_cli()
         assert code == 0, err
         assert_same_as_hub(team, fresh)
+
+
+def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file(
+    team: Team,
+) -> None:
+    busy_history(team)
+    fresh = team.laptop("ann", "ann-twice")
+    open_workspace(fresh.path, TODAY, create=True).close()  # the file made, nothing pulled
+    side = Path(f"{fresh.path}.first-pull")
+    loader = sqlite3.connect(side, isolation_level=None)  # as a first pull's load holds it
+    try:
+        loader.execute("CREATE TABLE being_loaded (x)")
+        loader.execute("BEGIN IMMEDIATE")
+        loader.execute("INSERT INTO being_loaded VALUES (1)")
+        code, _, err = fresh.sync_cli()
+        assert code == 5 and "another sync is pulling" in err, err
+        assert side.exists()
+    finally:
+        loader.close()
+    code, _, err = fresh.sync_cli()  # the other one gone: this one pulls
+    assert code == 0, err
+    assert_same_as_hub(team, fresh)

@@ -20,6 +20,7 @@ batched path). Rows the person made meanwhile are kept and pushed (see `first_co
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from accountreview.services.sync.checkpoint import checkpoint
@@ -29,7 +30,12 @@ from accountreview.services.workspace import Workspace
 if TYPE_CHECKING:
     from accountreview.hub.push import Conn
 
-FIRST_PULL_CHUNK = 5000  # rows per fetch, per executemany, and per copied transaction
+FIRST_PULL_CHUNK = 5000  # rows per fetch and per executemany; at most per copied transaction
+# A copied transaction's target length: another writer waits at most about this long.
+# Each chunk's size follows from the last one's time (`next_chunk`), from a start small
+# enough for a slow, loaded machine.
+FIRST_COPY_SECONDS = 0.05
+FIRST_COPY_START = 1000
 
 
 @dataclass(frozen=True)
@@ -102,8 +108,9 @@ def _load_side(ws: Workspace, hub: "Conn", chunk: int) -> None:
 
 
 def _copy_side(ws: Workspace, chunk: int) -> int:
-    """The side file's rows into this file, `chunk` per transaction, from where a copy
-    stopped; the cursor set last, the side file removed. Returns the rows copied."""
+    """The side file's rows into this file, as many per transaction as fit in
+    `FIRST_COPY_SECONDS` (at most `chunk`), from where a copy stopped; the cursor set
+    last, the side file removed. Returns the rows the side file held."""
     from accountreview.db.sync import SYNCED_TABLES
     from accountreview.db.sync.first_copy import (
         attach_side,
@@ -123,11 +130,16 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
         total = sum(side_counts(db.conn).values())
         start, after = copy_progress(db.conn) or (SYNCED_TABLES[0], 0)
         done = copied_before(db.conn, start, after)
+        size = min(chunk, FIRST_COPY_START)
         with copy_settings(db):  # no key lookups (checked in the side file), no fsync each
             for table in SYNCED_TABLES[SYNCED_TABLES.index(start) :]:
-                while (copied := copy_chunk(db, table, after, chunk)) is not None:
+                while True:
+                    started = perf_counter()
+                    if (copied := copy_chunk(db, table, after, size)) is None:
+                        break
                     after, count = copied
                     done += count
+                    size = next_chunk(size, perf_counter() - started, chunk)
                     _PROGRESS[path] = FirstPullProgress(done, total)
                     checkpoint("first-pull-copied")
                 after = 0
@@ -136,6 +148,17 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
         detach_side(db)
     remove_side(path)
     return total
+
+
+def next_chunk(size: int, took: float, most: int) -> int:
+    """The next copied chunk's size after one of `size` rows took `took` seconds: shrunk
+    to what fits `FIRST_COPY_SECONDS` when it was longer, doubled (up to `most`) when it
+    took less than half of it."""
+    if took > FIRST_COPY_SECONDS:
+        return max(1, min(size - 1, int(size * FIRST_COPY_SECONDS / took)))
+    if took < FIRST_COPY_SECONDS / 2:
+        return min(most, size * 2)
+    return size
 
 
 def _counted(path: Path, chunks: Iterable[Any]) -> Iterator[Any]:
