@@ -4,7 +4,8 @@ chunk per short transaction, so no other writer waits longer than one chunk.
 The side file (`first_pull.open_side`) holds the hub's snapshot, bulk-loaded and checked
 there. It is attached to this file's connection and copied table by table, parents
 first, `limit` rows (by rowid) per write transaction. Inside each transaction the
-triggers are set aside and put back before it commits, so every committed state has
+triggers on the table copied (the only ones its inserts fire) are set aside and put
+back before it commits, so every committed state has
 them all (another connection never writes without them); the indexes stay throughout.
 A pulled row is thus not a change to push back (the outbox triggers cannot fire on it).
 
@@ -95,7 +96,7 @@ def copy_chunk(db: Database, table: str, after: int, limit: int) -> tuple[int, i
         span = "s.rowid > ? AND s.rowid <= ?"
         met = _rows(conn, table, f"{span} AND EXISTS (SELECT 1 FROM main.{table} m"
                     " WHERE m.id = s.id)", (after, last))  # fmt: skip
-        held = _set_triggers_aside(conn)
+        held = _set_triggers_aside(conn, table)
         conn.execute(
             f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {SIDE}.{table} s"
             f" WHERE {span} AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = s.id)",
@@ -153,10 +154,13 @@ def _cursor(conn: sqlite3.Connection) -> str:
     return get_state(conn, "cursor") or "0"
 
 
-def _set_triggers_aside(conn: sqlite3.Connection) -> list[str]:
-    """Drop every trigger (inside the caller's transaction); returns their SQL."""
+def _set_triggers_aside(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Drop the triggers on `table` (the only ones its inserts fire), inside the caller's
+    transaction; returns their SQL to put them back."""
     held = conn.execute(
-        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name"
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?"
+        " ORDER BY name",
+        (table,),
     ).fetchall()
     for name, _ in held:
         conn.execute(f'DROP TRIGGER main."{name}"')
