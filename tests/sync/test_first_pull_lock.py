@@ -14,8 +14,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,5 +267,36 @@ def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file
     finally:
         loader.close()
     code, _, err = fresh.sync_cli()  # the other one gone: this one pulls
+    assert code == 0, err
+    assert_same_as_hub(team, fresh)
+
+
+def test_a_hub_record_that_does_not_hold_together_changes_nothing_in_the_file(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accountreview.hub.pull import Snapshot
+
+    busy_history(team)
+    fresh = team.laptop("ann", "ann-forged")
+    real = Snapshot.chunks
+
+    def one_frozen_slot_short(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        dropped = False
+        for table, rows in real(self):
+            if table == "review_snapshot" and not dropped:
+                rows, dropped = rows[1:], True
+            yield table, rows
+
+    monkeypatch.setattr(Snapshot, "chunks", one_frozen_slot_short)
+    ws = open_workspace(fresh.path, TODAY, create=True)
+    try:
+        with pytest.raises(ValueError, match="a record this file cannot take"):
+            sync_once(ws, fresh.url)
+    finally:
+        ws.close()
+    assert sum(count(fresh.path, t) for t in SYNCED) == 0  # not one row came in
+    assert not Path(f"{fresh.path}.first-pull").exists()
+    monkeypatch.undo()
+    code, _, err = fresh.sync_cli()
     assert code == 0, err
     assert_same_as_hub(team, fresh)

@@ -5,9 +5,9 @@ The side file (`first_pull.open_side`) holds the hub's snapshot, bulk-loaded and
 there. It is attached to this file's connection and copied table by table, parents
 first, `limit` rows (by rowid) per write transaction. Inside each transaction the
 triggers on the table copied (the only ones its inserts fire) are set aside and put
-back before it commits, so every committed state has
-them all (another connection never writes without them); the indexes stay throughout.
-A pulled row is thus not a change to push back (the outbox triggers cannot fire on it).
+back before it commits, so every committed state has them all (another connection
+never writes without them); the indexes stay throughout. A pulled row is thus not a
+change to push back (the outbox triggers cannot fire on it).
 
 Rows the person made meanwhile (their edits land between two chunks, with the triggers
 in force: outbox entries, pushed at the next sync) are never overwritten: a pulled row
