@@ -11,8 +11,6 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,17 +25,15 @@ from conftest import TODAY
 from sync.team import SYNCED, Laptop, Team, hub_rows, import_account, local_conn, outbox_count
 from sync.team import person_name as name_of
 from sync.test_first_pull import busy_history
+from sync.test_sync_kill import assert_same_as_hub, kill_when_paused, start_sync
 
 BATCH = "7"  # rows per chunk: a first pull of the busy history has dozens of them
 
 
-def assert_same_as_hub(team: Team, laptop: Laptop) -> None:
-    with team.hub_as(laptop.person.key) as hub:
-        for table in SYNCED:
-            assert laptop.rows(table) == hub_rows(hub, table), table
-    code, out, err = laptop.cli("check")
-    assert code == 0, out + err
-    assert not Path(f"{laptop.path}.first-pull").exists()  # the side file is gone
+def assert_done_as_hub(team: Team, laptop: Laptop) -> None:
+    """The file equals the hub's view, `check` passes, and the side file is gone."""
+    assert_same_as_hub(team, laptop)
+    assert not Path(f"{laptop.path}.first-pull").exists()
 
 
 def lock_is_free(path: Path) -> bool:
@@ -133,7 +129,7 @@ def test_another_writer_never_waits_and_its_edits_are_kept_and_pushed(
     code, report, err = fresh.sync_cli()
     assert code == 0 and report is not None and report["pushed"] > 0, err
     assert outbox_count(fresh.path) == 0
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
     with team.hub_as("ann") as hub:
         notes = [r["note"] for r in hub_rows(hub, "touch")]
         names = [r["name"] for r in hub_rows(hub, "account")]
@@ -162,7 +158,7 @@ def test_a_review_opened_meanwhile_that_the_hub_has_takes_the_hubs_record(
     monkeypatch.undo()
     code, _, err = fresh.sync_cli()
     assert code == 0, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
     with local_conn(fresh.path) as conn:
         slots = conn.execute(
             "SELECT l.position, s.name FROM review_slot l JOIN review r ON r.id = l.review_id"
@@ -172,61 +168,37 @@ def test_a_review_opened_meanwhile_that_the_hub_has_takes_the_hubs_record(
     assert [tuple(r) for r in slots] == [(1, name_of("Globex", 2)), (2, name_of("Globex", 3))]
 
 
-def start_sync(laptop: Laptop, pause: str | None = None) -> subprocess.Popen[str]:
-    """The real `accountreview sync` in a process of its own, small chunks."""
-    env = dict(os.environ, ACCOUNTREVIEW_SYNC_BATCH=BATCH)
-    env.pop("ACCOUNTREVIEW_SYNC_PAUSE", None)
-    if pause:
-        env["ACCOUNTREVIEW_SYNC_PAUSE"] = pause
-    command = [sys.executable, "-m", "accountreview", "--db", str(laptop.path)]
-    return subprocess.Popen(
-        [*command, "sync", "--hub", laptop.url, "--format", "json"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def kill_at(process: subprocess.Popen[str], point: str) -> None:
-    assert process.stderr is not None
-    line = process.stderr.readline()
-    assert line.strip() == f"sync paused at {point}", line + process.stderr.read()
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-
-
 @pytest.mark.parametrize("point", ["pull-fetched", "first-pull-copied"])
 def test_killed_during_a_first_pull_an_edit_meanwhile_survives_the_rerun(
     team: Team, point: str
 ) -> None:
     busy_history(team)
     fresh = team.laptop("ann", f"ann-{point}")
-    kill_at(start_sync(fresh, point), point)
+    kill_when_paused(start_sync(fresh, point), point)
     if point == "first-pull-copied":  # part of the rows are in, the copy's progress saved
         assert sum(count(fresh.path, t) for t in SYNCED) > 0 and count(fresh.path, "touch") == 0
         code, out, err = fresh.cli("account", "show", "Acme")
         assert code in (0, 4), out + err  # a half-copied file reads, never fails
     code, report, err = fresh.sync_cli()
     assert code == 0 and report is not None and report["pulled"] > 0, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
     code, out, err = fresh.cli(
         "touch", "Acme", name_of("Acme", 2), "--on", TODAY.isoformat(), "--channel", "email"
     )
     assert code == 0, out + err
     code, report, err = fresh.sync_cli()
     assert code == 0 and report is not None and report["pushed"] == 1, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
 
 
 def test_a_copy_whose_side_file_is_gone_is_finished_by_the_batched_pull(team: Team) -> None:
     busy_history(team)
     fresh = team.laptop("ann", "ann-gone")
-    kill_at(start_sync(fresh, "first-pull-copied"), "first-pull-copied")
+    kill_when_paused(start_sync(fresh, "first-pull-copied"), "first-pull-copied")
     Path(f"{fresh.path}.first-pull").unlink()
     code, report, err = fresh.sync_cli()
     assert code == 0 and report is not None and report["pulled"] > 0, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
 
 
 def test_kill_9_at_random_moments_of_a_first_pull_loses_nothing(team: Team) -> None:
@@ -246,7 +218,7 @@ def test_kill_9_at_random_moments_of_a_first_pull_loses_nothing(team: Team) -> N
             process.wait(timeout=30)
         code, _, err = fresh.sync_cli()
         assert code == 0, err
-        assert_same_as_hub(team, fresh)
+        assert_done_as_hub(team, fresh)
 
 
 def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file(
@@ -268,7 +240,7 @@ def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file
         loader.close()
     code, _, err = fresh.sync_cli()  # the other one gone: this one pulls
     assert code == 0, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
 
 
 def test_a_hub_record_that_does_not_hold_together_changes_nothing_in_the_file(
@@ -299,4 +271,4 @@ def test_a_hub_record_that_does_not_hold_together_changes_nothing_in_the_file(
     monkeypatch.undo()
     code, _, err = fresh.sync_cli()
     assert code == 0, err
-    assert_same_as_hub(team, fresh)
+    assert_done_as_hub(team, fresh)
