@@ -119,3 +119,18 @@ async def test_an_edit_typed_during_a_first_pull_lands_and_the_status_counts_row
         assert sorted(i.facts.account.name for i in screen.queue.items) == ["Acme", "Globex"]
     assert reps_named(desktop.path, "Ann Lee") == 1
     assert not Path(f"{desktop.path}.first-pull").exists()
+
+
+def test_the_status_words_of_a_first_pull() -> None:
+    from datetime import UTC, datetime
+
+    from accountreview.tui.widgets.sync_status import SyncShown, status_text
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    reading = SyncShown(running=True, first_pull=(40_000, None))
+    copying = SyncShown(running=True, first_pull=(40_000, 220_000), waiting=2)
+    assert status_text(reading, now) == "first sync · 40,000 rows read"
+    assert status_text(copying, now) == "first sync · 40,000 of 220,000 rows"
+    assert status_text(SyncShown(running=True), now) == "syncing…"  # any other sync
+    done = SyncShown(first_pull=(40_000, 220_000), last_sync_at=now)
+    assert status_text(done, now) == "synced just now"  # not running: no progress shown
