@@ -120,7 +120,7 @@ def test_another_writer_never_waits_and_its_edits_are_kept_and_pushed(
             edits.append("account")
 
     pull_with(fresh, monkeypatch, at_point)
-    assert seen.count("first-pull-copied") > 10 and "pull-fetched" in seen
+    assert seen.count("first-pull-copied") >= 5 and "pull-fetched" in seen  # several chunks
     assert sorted(edits) == ["account", "touch"]
     assert outbox_count(fresh.path) > 0  # the edits wait to be pushed; the pulled rows not
     assert not Path(f"{fresh.path}.first-pull").exists()

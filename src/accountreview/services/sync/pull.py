@@ -30,12 +30,16 @@ from accountreview.services.workspace import Workspace
 if TYPE_CHECKING:
     from accountreview.hub.push import Conn
 
-FIRST_PULL_CHUNK = 5000  # rows per fetch and per executemany; at most per copied transaction
+FIRST_PULL_CHUNK = 5000  # rows per fetch and per executemany
 # A copied transaction's target length: another writer waits at most about this long.
 # Each chunk's size follows from the last one's time (`next_chunk`), from a start small
-# enough for a slow, loaded machine.
-FIRST_COPY_SECONDS = 0.05
+# enough for a slow, loaded machine, up to `FIRST_COPY_GROWTH` fetches' rows. Measured
+# (bench_first_pull_lock.py, F=0.1): 50 ms and at most 5,000 rows, 4.5-5.7x COPY with
+# waits up to 79 ms; 100 ms and at most 20,000 rows, 3.8x with waits up to 110 ms (each
+# short transaction rewrites the index pages it touches: fewer, larger ones do it less).
+FIRST_COPY_SECONDS = 0.1
 FIRST_COPY_START = 1000
+FIRST_COPY_GROWTH = 4
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,9 @@ def _load_side(ws: Workspace, hub: "Conn", chunk: int) -> None:
 
 def _copy_side(ws: Workspace, chunk: int) -> int:
     """The side file's rows into this file, as many per transaction as fit in
-    `FIRST_COPY_SECONDS` (at most `chunk`), from where a copy stopped; the cursor set
-    last, the side file removed. Returns the rows the side file held."""
+    `FIRST_COPY_SECONDS` (at most `FIRST_COPY_GROWTH` times `chunk`), from where a copy
+    stopped; the cursor set last, the side file removed. Returns the rows the side file
+    held."""
     from accountreview.db.sync import SYNCED_TABLES
     from accountreview.db.sync.first_copy import (
         attach_side,
@@ -130,7 +135,7 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
         total = sum(side_counts(db.conn).values())
         start, after = copy_progress(db.conn) or (SYNCED_TABLES[0], 0)
         done = copied_before(db.conn, start, after)
-        size = min(chunk, FIRST_COPY_START)
+        size, most = min(chunk, FIRST_COPY_START), chunk * FIRST_COPY_GROWTH
         with copy_settings(db):  # no key lookups (checked in the side file), no fsync each
             for table in SYNCED_TABLES[SYNCED_TABLES.index(start) :]:
                 while True:
@@ -139,7 +144,7 @@ def _copy_side(ws: Workspace, chunk: int) -> int:
                         break
                     after, count = copied
                     done += count
-                    size = next_chunk(size, perf_counter() - started, chunk)
+                    size = next_chunk(size, perf_counter() - started, most)
                     _PROGRESS[path] = FirstPullProgress(done, total)
                     checkpoint("first-pull-copied")
                 after = 0
