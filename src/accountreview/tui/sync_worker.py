@@ -196,6 +196,8 @@ class SyncingApp(App[None]):
             self._edits = edits
             self._schedule.edited(monotonic())
             self._read_status()
+        if self._schedule.running:
+            self._read_first_pull()
         if self._schedule.due(monotonic()):
             self._schedule.started()
             self.syncs_started += 1
@@ -218,6 +220,7 @@ class SyncingApp(App[None]):
         self.sync_shown = replace(
             shown_from(outcome.status, self.sync_shown),
             running=False,
+            first_pull=None,
             offline=outcome.offline,
             refused=outcome.refused,
         )
@@ -235,6 +238,14 @@ class SyncingApp(App[None]):
             self.screen.dismiss(READY)
         else:
             self.pulls += 1
+
+    def _read_first_pull(self) -> None:
+        """How far a first pull running in the worker is (shown instead of "syncing…")."""
+        from accountreview.services.sync.pull import first_pull_progress
+
+        progress = first_pull_progress(self.ws.db.path)
+        shown = None if progress is None else (progress.done, progress.total)
+        self.sync_shown = replace(self.sync_shown, first_pull=shown)
 
     def _read_status(self) -> None:
         """Re-read the waiting count and conflicts from the file (cheap, local)."""

@@ -10,18 +10,26 @@ review with its five and its audit entries as the hub has them, each origin's ch
 pushed. What the insert triggers would have refused is checked once at the end (foreign
 keys, closes against their fives and audit entries): any fault fails the
 whole load (nothing kept). The cursor is set in the same transaction.
+
+All of this happens in a side file (`open_side`: the synced tables of this file, empty,
+no triggers), never in the person's file itself: one transaction there would hold its
+write lock for the whole pull, and an edit made meanwhile in the app would wait, then
+fail as busy. Once the side file is loaded and checked, `first_copy` moves its rows in
+short transactions, each with the triggers in force when it commits.
 """
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from accountreview.db.bulk import bulk_load
-from accountreview.db.connection import SCHEMA_HEAD, Database
+from accountreview.db.connection import BUSY_TIMEOUT_MS, SCHEMA_HEAD, Database
 from accountreview.db.errors import DatabaseDamaged
+from accountreview.db.files import create_private_file, remove_with_sidecars
 from accountreview.db.records import now_text
 from accountreview.db.schema_check import chain_problems_of, review_problems
 from accountreview.db.sync.outbox import Row
-from accountreview.db.sync.state import set_state
+from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns
 
 
@@ -38,6 +46,89 @@ def never_synced_rows(db: Database) -> bool:
     return not any(
         db.conn.execute(f"SELECT 1 FROM {synced(t)} LIMIT 1").fetchone() for t in SYNCED_TABLES
     )
+
+
+# The side file's one index that is neither unique nor a key: audit entries by review
+# (the close checks, and a review's rows taken together by the copy).
+SIDE_LOOKUP_INDEX = "ix_audit_log_review_id"
+
+
+def side_path(path: Path) -> Path:
+    """Where the first pull of the file at `path` loads the hub's rows first."""
+    return path.with_name(path.name + ".first-pull")
+
+
+def open_side(db: Database) -> Database:
+    """A new, empty side file next to `db` (any earlier one removed) with the synced
+    tables as `db` has them, and `sync_state`; no trigger (nothing but the first pull
+    ever writes it). Of the indexes, only the unique ones (checked there, whole) and the
+    one the checks and the copy look reviews' entries up by: building the others there
+    would be work done twice (the copy fills this file's own)."""
+    path = side_path(db.path)
+    if _being_loaded(path):
+        raise db.busy_error(
+            f"{db.path}: another sync is pulling into this file for the first time;"
+            " try again when it is done"
+        )
+    remove_with_sidecars(path)
+    create_private_file(path)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    tables = [*SYNCED_TABLES, "sync_state"]
+    marks = ", ".join("?" for _ in tables)
+    schema = db.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL"
+        f" AND tbl_name IN ({marks}) AND (type = 'table' OR sql LIKE 'CREATE UNIQUE %'"
+        " OR name = ?) ORDER BY type = 'index', rowid",
+        [*tables, SIDE_LOOKUP_INDEX],
+    ).fetchall()
+    try:
+        for (sql,) in schema:
+            conn.execute(str(sql))
+    except BaseException:
+        conn.close()
+        remove_with_sidecars(path)
+        raise
+    return Database(path, conn)
+
+
+def _being_loaded(side: Path) -> bool:
+    """Whether another sync holds the side file's write lock (its load is one
+    transaction): its file must not be taken from under it."""
+    if not side.is_file():
+        return False
+    conn = sqlite3.connect(side, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+    except sqlite3.DatabaseError:
+        return False  # a damaged leftover: removed
+    finally:
+        conn.close()
+
+
+def side_ready(path: Path) -> bool:
+    """Whether the side file of the file at `path` holds a whole, checked load (its
+    cursor is set in the load's transaction); False when missing or unreadable."""
+    side = side_path(path)
+    if not side.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{side}?mode=ro", uri=True)
+        try:
+            return get_state(conn, "cursor") is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def remove_side(path: Path) -> None:
+    """Remove the side file of the file at `path`, if there is one."""
+    remove_with_sidecars(side_path(path))
 
 
 def load_first_pull(

@@ -7,7 +7,8 @@ variable a checkpoint costs one dictionary lookup.
 
 The moments: `push-committed` (the hub committed a batch; this file has not yet
 forgotten it), `pull-fetched` (a batch was read from the hub; not yet applied here),
-`pull-applied` (a batch and its cursor were committed here; more may follow).
+`pull-applied` (a batch and its cursor were committed here; more may follow),
+`first-pull-copied` (a chunk of a first pull's side file was copied in; more follow).
 """
 
 import os
@@ -16,7 +17,7 @@ import time
 
 PAUSE_ENV = "ACCOUNTREVIEW_SYNC_PAUSE"
 PAUSE_SECONDS = 30.0
-POINTS = ("push-committed", "pull-fetched", "pull-applied")
+POINTS = ("push-committed", "pull-fetched", "pull-applied", "first-pull-copied")
 
 
 def checkpoint(name: str) -> None:

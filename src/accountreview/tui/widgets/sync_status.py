@@ -1,5 +1,5 @@
 """The sync status in the top-right corner: "synced 2 min ago", "offline · 3 changes
-waiting", "2 conflicts", "syncing…".
+waiting", "2 conflicts", "syncing…", "first sync · 40,000 of 220,000 rows".
 
 `status_text` is a pure function of what the app knows (`SyncShown`) and the time now,
 so every wording is tested without a hub, a clock or a screen. The widget is mounted
@@ -24,10 +24,17 @@ class SyncShown:
     running: bool = False
     offline: bool = False  # the last attempt could not reach the hub
     refused: bool = False  # the hub refused the sign-in or the schema
+    # A first pull under way: rows done, and of how many (None while read from the hub).
+    first_pull: tuple[int, int | None] | None = None
 
 
 def status_text(shown: SyncShown, now: datetime) -> str:
     """The header's words for `shown` at `now`: one state, the most useful first."""
+    if shown.running and shown.first_pull is not None:
+        done, total = shown.first_pull
+        if total is None:
+            return f"first sync · {done:,} rows read"
+        return f"first sync · {done:,} of {total:,} rows"
     if shown.running:
         return "syncing…"
     waiting = plural(shown.waiting, "change") + " waiting"

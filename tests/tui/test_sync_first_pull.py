@@ -1,0 +1,136 @@
+"""The app's first sync of a new file with a hub (tui/sync_worker.py, a real hub): while
+the first pull runs in the worker, the status says how far it is ("first sync · 12 rows
+read", then "first sync · 21 of 70 rows"), keys answer, and an edit typed meanwhile
+(adding yourself on the welcome screen) lands at once, not after the pull; the pull then
+completes and the queue shows what it brought."""
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from textual.pilot import Pilot
+
+from accountreview.services.sync import pull
+from accountreview.services.workspace import open_workspace
+from accountreview.tui import AccountReviewApp
+from accountreview.tui.screens.queue import QueueScreen
+from accountreview.tui.screens.welcome import RepForm, WelcomeScreen
+from accountreview.tui.sync_worker import SyncTimings
+from accountreview.tui.widgets.sync_status import SyncStatusLine
+from conftest import TODAY
+from sync.team import Team, setup_team
+from sync.test_first_pull import busy_history
+
+if TYPE_CHECKING:
+    from postgres import PostgresServer
+
+
+FAST = SyncTimings(quiet=0.2, period=60.0, tick=0.05)
+
+
+def status(app: AccountReviewApp) -> str:
+    lines = app.screen.query(SyncStatusLine)
+    return lines.first().text if lines else ""
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
+    """Let the app run until `check()` holds (at most 20 s)."""
+    for _ in range(400):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{what}: still not so after 20 s")
+
+
+@pytest.fixture
+def team(hub_server: "PostgresServer", hub_url: str, tmp_path: Path) -> Team:
+    """Mia (manager) with her reps Ann and Ben signed up on a fresh hub."""
+    return setup_team(hub_server.port, hub_url, tmp_path)
+
+
+class Gate:
+    """Holds the pull's thread at chosen checkpoints until the test lets it go."""
+
+    def __init__(self, stops: dict[str, int]) -> None:
+        self.stops = stops  # point -> at which passage (1 = the first) to stop
+        self.passed: dict[str, int] = {}
+        self.reached = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, name: str) -> None:
+        self.passed[name] = self.passed.get(name, 0) + 1
+        if self.stops.get(name) == self.passed[name]:
+            self.go.clear()
+            self.reached.set()
+            assert self.go.wait(20), f"the test never let the pull go on at {name}"
+
+    def release(self) -> None:
+        self.reached.clear()
+        self.go.set()
+
+
+def reps_named(path: Path, name: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM rep WHERE name = ?", (name,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def test_an_edit_typed_during_a_first_pull_lands_and_the_status_counts_rows(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy_history(team)  # Ann's two accounts and their record are on the hub
+    desktop = team.laptop("ann", "new-desktop")
+    gate = Gate({"pull-fetched": 1, "first-pull-copied": 3})
+    monkeypatch.setattr(pull, "checkpoint", gate)
+    monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "7")
+    monkeypatch.setenv("ACCOUNTREVIEW_HUB", desktop.url)
+    app = AccountReviewApp(open_workspace(desktop.path, TODAY, create=True))
+    app.sync_timings = FAST
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, gate.reached.is_set, "the first pull reading the hub")
+        await until(pilot, lambda: status(app).startswith("first sync · "), "the progress")
+        assert status(app).endswith(" rows read"), status(app)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, RepForm)
+        await pilot.press(*"Ann Lee", "tab", *"ann@team.example", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, RepForm), "the form is still open"
+        assert reps_named(desktop.path, "Ann Lee") == 1  # saved while the pull is held
+        gate.release()
+        await until(pilot, gate.reached.is_set, "the first pull copying")
+        await until(pilot, lambda: " of " in status(app), "the progress of the copy")
+        done, total = status(app).removeprefix("first sync · ").removesuffix(" rows").split(" of ")
+        assert 0 < int(done.replace(",", "")) < int(total.replace(",", "")), status(app)
+        await pilot.press("ctrl+p")  # keys answer while the pull is held
+        await pilot.pause()
+        await pilot.press("escape")
+        gate.release()
+        await until(pilot, lambda: status(app) == "synced just now", "the first sync done")
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue shown")
+        screen = app.screen
+        assert isinstance(screen, QueueScreen) and screen.queue is not None
+        assert sorted(i.facts.account.name for i in screen.queue.items) == ["Acme", "Globex"]
+    assert reps_named(desktop.path, "Ann Lee") == 1
+    assert not Path(f"{desktop.path}.first-pull").exists()
+
+
+def test_the_status_words_of_a_first_pull() -> None:
+    from datetime import UTC, datetime
+
+    from accountreview.tui.widgets.sync_status import SyncShown, status_text
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    reading = SyncShown(running=True, first_pull=(40_000, None))
+    copying = SyncShown(running=True, first_pull=(40_000, 220_000), waiting=2)
+    assert status_text(reading, now) == "first sync · 40,000 rows read"
+    assert status_text(copying, now) == "first sync · 40,000 of 220,000 rows"
+    assert status_text(SyncShown(running=True), now) == "syncing…"  # any other sync
+    done = SyncShown(first_pull=(40_000, 220_000), last_sync_at=now)
+    assert status_text(done, now) == "synced just now"  # not running: no progress shown
