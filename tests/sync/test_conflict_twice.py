@@ -106,20 +106,23 @@ def test_the_same_review_week_made_on_two_laptops_with_other_slots(team: Team) -
         f"--slot=2={person_name('Acme', 3)}")  # fmt: skip
     assert sync(one)["conflicts"] == []
     report = sync(two)
-    # slot 1 held another person on the hub; slot 2 held nobody: both differ
-    found = sorted(report["conflicts"], key=lambda c: c["theirs"] is None)
-    assert [(c["table"], c["field"], c["reason"]) for c in found] == [
-        ("review_slot", "stakeholder_id", TWICE),
-    ] * 2
-    assert found[1]["theirs"] is None
-    assert slot_names(two)[:2] == [person_name("Acme", 1), None]  # the hub's
-    for conflict in found:
-        run(two, "sync", "resolve", conflict["id"][:8], "mine")
+    # slot 1 held another person on the hub: a conflict; slot 2 the hub held empty since
+    # the review was made (nobody chose anyone there): two's person fills it, as a change
+    # from empty would
+    [found] = report["conflicts"]
+    assert (found["table"], found["field"], found["reason"]) == (
+        "review_slot", "stakeholder_id", TWICE,
+    )  # fmt: skip
+    assert slot_names(two)[:2] == [person_name("Acme", 1), person_name("Acme", 3)]
+    assert sync(one)["conflicts"] == []
+    assert slot_names(one)[:2] == [person_name("Acme", 1), person_name("Acme", 3)]
+    run(two, "sync", "resolve", found["id"][:8], "mine")
     assert slot_names(two)[:2] == [person_name("Acme", 2), person_name("Acme", 3)]
     for laptop in (two, one):
         assert sync(laptop)["conflicts"] == []
     for laptop in (one, two):
         assert slot_names(laptop)[:2] == [person_name("Acme", 2), person_name("Acme", 3)]
+    assert sync(two)["conflicts"] == []  # a re-push of the filled slot is done already
     assert_all_equal(team, one, two)
 
 

@@ -186,8 +186,32 @@ def _made_twice(
             own.held.append((close, (change_id, row, hub_row)))
             continue
         for diff in twice.differing(table, MUTABLE[table], row, hub_row):
+            if twice.fills(table, diff):
+                _fill(conn, change_id, table, str(row["id"]), diff, origin, result)
+                continue
             cid, _change = twice.record(conn, change_id, table, str(row["id"]), diff, origin)
             result.conflicts.append(conflict_row(conn, cid))
+
+
+def _fill(
+    conn: Conn,
+    change_id: str | None,
+    table: str,
+    row_id: str,
+    diff: tuple[str, Any, Any],
+    origin: str | None,
+    result: PushResult,
+) -> None:
+    """Set a field the hub's copy of the row still holds empty to the pushed value,
+    through `hub_apply_update` (empty -> mine), so it is compared and recorded as any
+    change: a re-push finds it done, a later change from empty finds it already there."""
+    name, mine, _theirs = diff
+    fill_id = twice.fill_change_id(origin or change_id or "", table, row_id, name, mine)
+    row = conn.execute(
+        "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
+        (fill_id, table, row_id, name, Jsonb(None), Jsonb(_value(mine))),
+    ).fetchone()
+    answer(conn, row, 0, Refused(change_id, table, row_id, ""), result)  # the row counted
 
 
 def _insert_one(

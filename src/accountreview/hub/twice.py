@@ -60,6 +60,19 @@ def differing(
     return found
 
 
+def fills(table: str, diff: tuple[str, Any, Any]) -> bool:
+    """Whether a differing field only fills what the hub holds empty since the row was
+    made (a slot the hub's copy of a new review has not filled yet): no choice against
+    another, so the pushed value is set, as a change from empty would be."""
+    name, _mine, theirs = diff
+    return theirs is None and name in EMPTY_AT_FIRST.get(table, ())
+
+
+def fill_change_id(origin: str, table: str, row_id: str, name: str, mine: object) -> str:
+    """The change id of filling one empty field (the same on a re-push: done once)."""
+    return "fill:" + conflict_of(origin, table, row_id, name, mine)
+
+
 def record(
     conn: Conn,
     change_id: str | None,
