@@ -157,6 +157,10 @@ async def test_a_conflict_from_another_laptop_is_chosen_on_screen_and_reaches_th
             "Chief Financial Officer",
             "CFO",
         ]
+        # at 100 columns every cell is whole (the columns fit their text, as every list's)
+        for column, text in zip(table.columns.values(), table.get_row_at(0), strict=True):
+            assert column.width >= len(str(text)), (column.label, column.width, str(text))
+        assert "Conflicts" not in str(screen.query_one(KeyBar).content)  # ^r: here already
         await pilot.press("m")  # keep mine
         await pilot.pause()
         assert screen.lines == []

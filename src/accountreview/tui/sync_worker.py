@@ -275,8 +275,14 @@ class SyncingApp(App[None]):
         """The sync keys work only with a hub; the conflicts key shows while there are any."""
         if action == "sync_now":
             return self.hub_url is not None
-        if action == "sync_conflicts":
-            return self.hub_url is not None and self.sync_shown.conflicts > 0
+        if action == "sync_conflicts":  # not on the conflicts screen itself
+            from accountreview.tui.screens.conflicts import ConflictsScreen
+
+            return (
+                self.hub_url is not None
+                and self.sync_shown.conflicts > 0
+                and not isinstance(self.screen, ConflictsScreen)
+            )
         return super().check_action(action, parameters)
 
     def action_sync_now(self) -> None:

@@ -18,13 +18,20 @@ from accountreview.services.errors import UserError
 from accountreview.services.workspace import Workspace
 from accountreview.text import plural
 from accountreview.tui.literal import cell, styled
+from accountreview.tui.widgets.columns import Column, fit_columns
 from accountreview.tui.widgets.key_bar import KeyBar
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.list_keys import KeyTable
 
-# The share of the table's width each column takes; the account and field never shrink
-# below a few characters, mine and theirs share the rest.
-_COLUMNS = (("account", "Account", 0.22), ("what", "Field", 0.34), ("mine", "Mine", 0.22))
+# The columns, fitted to the width there is like every list (`columns.fit_columns`):
+# each shown whole when it fits, the widest cut first when not, none below 6 cells.
+_COLUMNS = (
+    ("account", Column("Account", least=6)),
+    ("what", Column("Field", least=6)),
+    ("mine", Column("Mine", least=6)),
+    ("theirs", Column("Theirs (hub)", least=6)),
+)
+_PADDING = 2  # a DataTable cell's padding, one cell each side
 
 
 class ConflictsScreen(Screen[int]):
@@ -59,9 +66,8 @@ class ConflictsScreen(Screen[int]):
     def compose(self) -> ComposeResult:
         yield Line(id="conflicts-title", classes="title-line")
         table: DataTable[Text] = KeyTable(id="conflicts", cursor_type="row", zebra_stripes=True)
-        for key, label, _share in _COLUMNS:
-            table.add_column(label, key=key, width=10)
-        table.add_column("Theirs (hub)", key="theirs", width=10)
+        for key, column in _COLUMNS:
+            table.add_column(column.header, key=key, width=10)
         yield table
         yield Line(id="conflict-detail", classes="hint")
         yield KeyBar()
@@ -70,18 +76,17 @@ class ConflictsScreen(Screen[int]):
         self.load()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_columns(event.size.width)
         self.load()
 
-    def _fit_columns(self, width: int) -> None:
-        """Share the width among the columns (two characters of padding each, and room
-        for the scrollbar): nothing needs scrolling sideways."""
+    def _fit_columns(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Widths that show every cell whole when they fit the screen (less the cells'
+        padding and a scrollbar), the widest cut first when not: nothing scrolls sideways
+        and no room is left over while a cell is cut."""
         table = self.query_one(DataTable)
-        room = max(32, width - 2 * len(table.columns) - 2)
-        widths = [max(6, int(room * share)) for _key, _label, share in _COLUMNS]
-        widths.append(max(6, room - sum(widths)))
+        room = max(32, self.size.width - table.styles.scrollbar_size_vertical)
+        widths = fit_columns([c for _key, c in _COLUMNS], rows, room - _PADDING, gap=_PADDING)
         for column, size in zip(table.columns.values(), widths, strict=True):
-            column.width, column.auto_width = size, False
+            column.width, column.auto_width = max(size, 1), False
         table.refresh()
 
     def load(self, keep: int | None = None) -> None:
@@ -94,14 +99,10 @@ class ConflictsScreen(Screen[int]):
         table = self.query_one(DataTable)
         row = table.cursor_row if keep is None else keep
         table.clear()
-        for line in self.lines:
-            table.add_row(
-                cell(line.account or "—"),
-                cell(line.what),
-                cell(line.mine),
-                cell(line.theirs),
-                key=line.id,
-            )
+        texts = [(line.account or "—", line.what, line.mine, line.theirs) for line in self.lines]
+        self._fit_columns(texts)
+        for line, text in zip(self.lines, texts, strict=True):
+            table.add_row(*(cell(t) for t in text), key=line.id)
         title = self.query_one("#conflicts-title", Line)
         title.update(
             f"Sync conflicts · {plural(len(self.lines), 'field')} changed here and elsewhere"
