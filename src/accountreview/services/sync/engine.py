@@ -13,6 +13,7 @@ Crash-safe and idempotent by construction, whatever moment a sync is killed at:
 """
 
 import os
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from accountreview.db.connection import path_from_target
 from accountreview.db.files import remove_with_sidecars
+from accountreview.db.sync.first_pull import HubRecordRefused
 from accountreview.services.errors import InvalidInput, Refused
 from accountreview.services.sync import state
 from accountreview.services.sync.address import HubAddress, choose_hub
@@ -43,8 +45,6 @@ from accountreview.services.sync.report import (
 from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from accountreview.hub.push import Conn
 
 PUSH_BATCH = 500
@@ -80,6 +80,9 @@ def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
     except HubError as error:  # anything else the hub layer says a person can fix
         state.record_failure(ws, str(error))
         raise InvalidInput(str(error)) from None
+    except HubRecordRefused as error:  # the hub's rows do not fit this file: exit 3
+        state.record_failure(ws, f"refused: {error}")
+        raise
     state.record_success(ws)
     return report
 
@@ -240,8 +243,15 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
         return
     for batch in pull_all(hub, cursor, _batch(PULL_BATCH)):
         checkpoint("pull-fetched")
-        with ws.db.write() as conn:
-            apply_pulled(conn, batch.rows, batch.cursor)
+        try:
+            with ws.db.write() as conn:
+                apply_pulled(conn, batch.rows, batch.cursor)
+        except sqlite3.IntegrityError as error:  # e.g. a value the hub's owner set by hand
+            raise HubRecordRefused(
+                f"the hub sent a row this file cannot take ({error}); this file keeps what it"
+                " had and its cursor, so nothing is skipped: ask the hub's owner to correct"
+                " the row, then sync again"
+            ) from None
         checkpoint("pull-applied")
         report.pulled += batch.count
 
