@@ -1,5 +1,5 @@
-"""A pulled row this file cannot take (a value the hub's owner set by hand that the
-file's own constraints refuse) stops the sync with exit 3 and a message naming it, keeps
+"""A pulled row this file cannot take (a row older than the hub's own copy of the file's
+rules, hub 0008, that those rules refuse) stops the sync with exit 3 and a message naming it, keeps
 the file as it was with its cursor (nothing skipped), and the sync completes once the
 row is corrected on the hub. Before, it reached the person as 'unexpected error'."""
 
@@ -24,8 +24,14 @@ def test_a_row_the_file_refuses_stops_the_sync_clearly_and_skips_nothing(team: T
     import_account(ann, "Acme")
     assert ann.sync_cli()[0] == 0
     before = potential(ann.path)
-    with team.hub_as(None) as hub:  # the owner, by hand: the hub takes it, a laptop cannot
+    with team.hub_as(None) as hub:  # a row from before hub 0008 (its rules are NOT VALID:
+        # old rows stay as they are), made here by its owner without the rule
+        hub.execute("ALTER TABLE account DROP CONSTRAINT account_sizes")
         hub.execute("UPDATE account SET potential = -5 WHERE name = 'Acme'")
+        hub.execute(
+            "ALTER TABLE account ADD CONSTRAINT account_sizes"
+            " CHECK (potential >= 0 AND current >= 0) NOT VALID"
+        )
     code, _report, err = ann.sync_cli()
     assert code == 3, err
     assert "the hub sent a row this file cannot take" in err and "account" in err, err
