@@ -136,6 +136,12 @@ def test_the_same_crm_import_on_two_laptops_is_no_conflict(team: Team) -> None:
     assert hub_conflicts(team) == []
     assert sync(one)["conflicts"] == []
     assert_all_equal(team, one, two)
+    with team.hub_as(None) as hub:  # HubSpot's Last Activity Date: one touch, not one a laptop
+        found = hub.execute(
+            "SELECT stakeholder_id, touched_on, count(*) FROM touch"
+            " WHERE note = 'HubSpot: last activity' GROUP BY 1, 2"
+        ).fetchall()
+    assert found and all(count == 1 for _person, _on, count in found), found
 
 
 def hubspot_import(laptop: Laptop) -> None:

@@ -279,6 +279,7 @@ def insert_touch(
     logged_by_id: str | None,
     crm_source: str | None = None,
     crm_id: str | None = None,
+    touch_id: str | None = None,
 ) -> str:
     row = touch_row(
         stakeholder_id=stakeholder_id,
@@ -288,6 +289,7 @@ def insert_touch(
         logged_by_id=logged_by_id,
         crm_source=crm_source,
         crm_id=crm_id,
+        touch_id=touch_id,
     )
     conn.execute(_INSERT_TOUCH, row)
     return str(row[0])

@@ -77,3 +77,10 @@ def slot_id(review_id: str, position: int) -> str:
 def crm_id_for(kind: str, source: str, crm_id: str) -> str:
     """The id of a record of `kind` (account, stakeholder, touch) imported from a CRM."""
     return _derive("crm", kind, source, crm_id)
+
+
+def crm_activity_id(source: str, stakeholder_id: str, on: str) -> str:
+    """The touch a CRM's "last activity" date of a person becomes (HubSpot's Last
+    Activity Date, `on` as ISO text): the same person and day from the same source give
+    the same touch on every laptop that imports the export."""
+    return _derive("crm-activity", source, stakeholder_id, on)

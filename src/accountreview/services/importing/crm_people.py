@@ -12,6 +12,7 @@ from accountreview.db import crm as crm_queries
 from accountreview.db import importing as import_queries
 from accountreview.db import stakeholders as stakeholder_queries
 from accountreview.db.crm import LinkedPerson
+from accountreview.domain import ids
 from accountreview.domain.enums import Channel, Role
 from accountreview.io.crm import hubspot, salesforce
 from accountreview.io.crm.fields import CrmCells, level_from_title, role_from_title
@@ -236,6 +237,7 @@ def _last_activity(run: ImportRun, person_id: str, record: CrmPerson) -> None:
         channel=Channel.EMAIL,
         note=note,
         logged_by_id=run.ws.actor_id,
+        touch_id=ids.crm_activity_id(run.fmt.source, person_id, on.isoformat()),
     )
     run.notes["touches added from Last Activity Date"] += 1
 
