@@ -101,8 +101,8 @@ class ConflictsScreen(Screen[int]):
         table.clear()
         texts = [(line.account or "—", line.what, line.mine, line.theirs) for line in self.lines]
         self._fit_columns(texts)
-        for line, text in zip(self.lines, texts, strict=True):
-            table.add_row(*(cell(t) for t in text), key=line.id)
+        for line, (account, what, mine, theirs) in zip(self.lines, texts, strict=True):
+            table.add_row(cell(account), cell(what), cell(mine), cell(theirs), key=line.id)
         title = self.query_one("#conflicts-title", Line)
         title.update(
             f"Sync conflicts · {plural(len(self.lines), 'field')} changed here and elsewhere"
