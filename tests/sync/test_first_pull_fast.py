@@ -9,11 +9,17 @@ the copy path takes the loaded rows instead."""
 import os
 import sqlite3
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from accountreview.db.chain import local_origin
 from accountreview.db.sync.first_pull import adopt_side, side_path
-from accountreview.services.sync import pull, sync_once
+from accountreview.services.sync import pull, sync_file, sync_once
+from accountreview.services.sync.report import HubOffline
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY
 from sync.team import Team, local_conn, outbox_count
@@ -118,3 +124,77 @@ def test_adopt_side_refuses_a_file_with_a_write_ahead_log(tmp_path: Path) -> Non
     os.remove(f"{path}-wal")
     assert adopt_side(path)
     assert path.read_bytes() == b"side" and not side_path(path).exists()
+
+
+def reader_threads() -> list[threading.Thread]:
+    """The first pull's hub readers still alive (none once a pull ended, however)."""
+    return [t for t in threading.enumerate() if t.name == "first-pull-read" and t.is_alive()]
+
+
+def test_the_hub_read_ahead_gives_every_chunk_in_order_and_stops_with_the_writer() -> None:
+    closed: list[bool] = []
+
+    def chunks() -> Iterator[tuple[str, list[int]]]:
+        try:
+            for n in range(50):
+                yield "t", [n]
+        finally:
+            closed.append(True)  # in the reader's thread: its hub transaction ends there
+
+    assert [rows[0] for _, rows in pull._read_ahead(chunks())] == list(range(50))
+    ahead = pull._read_ahead(chunks(), depth=1)
+    assert next(ahead) == ("t", [0])
+    ahead.close()  # the writer stopped early (a refused row, a full disk)
+    assert closed == [True, True] and not reader_threads()
+
+
+def test_a_hub_lost_mid_read_fails_the_first_pull_keeping_nothing(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accountreview.hub.connect import HubUnreachable
+    from accountreview.hub.pull import Snapshot
+
+    busy_history(team)
+    fresh = team.laptop("ann", "ann-lost")
+    real = Snapshot.chunks
+
+    def lost_after_two(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        for number, item in enumerate(real(self)):
+            if number == 2:
+                raise HubUnreachable("the hub went away mid-read")
+            yield item
+
+    monkeypatch.setattr(Snapshot, "chunks", lost_after_two)
+    monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "3")
+    with pytest.raises(HubOffline, match="went away mid-read"):
+        sync_file(str(fresh.path), TODAY, fresh.url)
+    assert not fresh.path.exists() and not side_path(fresh.path).exists()  # nothing left
+    assert not reader_threads()
+    monkeypatch.undo()
+    code, _, err = fresh.sync_cli()
+    assert code == 0, err
+    assert_done_as_hub(team, fresh)
+
+
+def test_a_load_refused_mid_read_stops_the_reader_and_keeps_nothing(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accountreview.hub.pull import Snapshot
+
+    busy_history(team)
+    fresh = team.laptop("ann", "ann-twice-sent")
+    real = Snapshot.chunks
+
+    def first_chunk_twice(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        chunks = real(self)
+        first = next(chunks)
+        yield first
+        yield first  # the same ids again: the insert fails while the reader reads on
+        yield from chunks
+
+    monkeypatch.setattr(Snapshot, "chunks", first_chunk_twice)
+    monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "2")
+    with pytest.raises(sqlite3.IntegrityError):
+        sync_file(str(fresh.path), TODAY, fresh.url)
+    assert not fresh.path.exists() and not side_path(fresh.path).exists()
+    assert not reader_threads()

@@ -19,7 +19,7 @@ batched path). Rows the person made meanwhile are kept and pushed (see `first_co
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,11 +124,13 @@ def _load_side(ws: Workspace, hub: "Conn", chunk: int, *, whole: bool = False) -
     from accountreview.hub.pull import Snapshot
 
     side = open_side(ws.db, whole=whole)
+    snapshot = Snapshot(hub, chunk)
+    ahead = _read_ahead(snapshot.chunks())
     try:
-        snapshot = Snapshot(hub, chunk)
-        chunks = _counted(ws.db.path, _marked(_read_ahead(snapshot.chunks())))
+        chunks = _counted(ws.db.path, _marked(ahead))
         counts = load_first_pull(side, chunks, lambda: snapshot.cursor)
     except BaseException:
+        ahead.close()  # the reader stopped, its hub transaction ended, before the hub closes
         side.close()
         remove_side(ws.db.path)
         raise
@@ -219,7 +221,7 @@ def _counted(path: Path, chunks: Iterable[Any]) -> Iterator[Any]:
         yield item
 
 
-def _read_ahead(chunks: Iterator[Any], depth: int = READ_AHEAD) -> Iterator[Any]:
+def _read_ahead(chunks: Iterator[Any], depth: int = READ_AHEAD) -> Generator[Any, None, None]:
     """The chunks, read from the hub by a thread of their own up to `depth` chunks ahead,
     so the hub sends the next rows while these are written (psycopg waits for the network,
     SQLite for its pages, each without the interpreter's lock). Memory stays that of
@@ -241,12 +243,11 @@ def _read_ahead(chunks: Iterator[Any], depth: int = READ_AHEAD) -> Iterator[Any]
         try:
             for chunk in chunks:
                 if not offer(("chunk", chunk)):
+                    chunks.close()  # type: ignore[attr-defined]  # stopped: the hub's end
                     return
             offer(("end", None))
-        except BaseException as error:  # told to the writer, raised there
+        except BaseException as error:  # told to the writer (dropped once it stopped)
             offer(("error", error))
-        finally:
-            chunks.close()  # type: ignore[attr-defined]
 
     reader = threading.Thread(target=read, name="first-pull-read", daemon=True)
     reader.start()
