@@ -9,12 +9,17 @@ batch. This path reads each table once, in one snapshot, and writes it with
 writes there, so one long transaction keeps nobody waiting), where it is checked whole:
 a hub sending rows that do not hold together changes nothing in the person's file.
 Then the side file's rows are copied into the file `chunk` rows per transaction, so an
-edit made meanwhile (the app syncs in a worker) waits for one chunk at most.
+edit made meanwhile (the app syncs in a worker) waits for one chunk at most. When the
+sync made the file itself (`made_by_this_sync`: no one else can have it open), the side
+file is a copy of the whole file instead, and once loaded it is renamed over the file:
+no copy, each row written once. The hub is read by a thread of its own a few chunks
+ahead (`_read_ahead`), so its rows arrive while the last ones are written.
 
 A kill at any moment loses nothing: during the load the file is untouched (the next
-sync loads again); during the copy each chunk is saved with its progress, and the next
-sync goes on from there (or, if the side file is gone, pulls what is missing by the
-batched path). Rows the person made meanwhile are kept and pushed (see `first_copy`).
+sync loads again), and the rename is one step; during the copy each chunk is saved
+with its progress, and the next sync goes on from there (or, if the side file is
+gone, pulls what is missing by the batched path). Rows the person made meanwhile are
+kept and pushed (see `first_copy`).
 """
 
 import queue
