@@ -10,7 +10,7 @@ Starts a throw-away PostgreSQL (tests/postgres.py) and prints:
   < 0.3 s); then the manager's pull of the whole team.
 - **first pull of a large hub**: the large demo (`--large-factor` of 100k accounts, 500k
   stakeholders, 2M touches; `ACCOUNTREVIEW_LARGE_FACTOR` too) loaded into the hub, then
-  pulled by one of its managers into a new, empty file, next to `COPY … TO STDOUT` of the
+  pulled by one of its managers into a new file `sync` makes, next to `COPY … TO STDOUT` of the
   same rows by the same role on the same server (goal ≤ 3×), and the puller's peak
   memory (VmHWM of a fresh process) at that size and twice it (goal: flat), and the
   syncs after it (nothing to do, p50/p95: the batched pull's cost on a large hub; the
@@ -190,12 +190,18 @@ def copy_out_seconds(url: str) -> tuple[float, int]:
 PULL_CHILD = """
 import sys, time
 from datetime import date
-from accountreview.services.sync import sync_once
+from accountreview.services.sync import sync_file, sync_once
 from accountreview.services.workspace import open_workspace
-ws = open_workspace(sys.argv[1], date(2026, 11, 23), create=True)
-start = time.perf_counter()
-report = sync_once(ws, sys.argv[2])
-took = time.perf_counter() - start
+if sys.argv[3] == "made":  # `accountreview sync` of a new file: the sync makes it
+    start = time.perf_counter()
+    report = sync_file(sys.argv[1], date(2026, 11, 23), sys.argv[2])
+    took = time.perf_counter() - start
+    ws = open_workspace(sys.argv[1], date(2026, 11, 23))
+else:  # a new, empty file the app made and has open (the first pull copies, see pull.py)
+    ws = open_workspace(sys.argv[1], date(2026, 11, 23), create=True)
+    start = time.perf_counter()
+    report = sync_once(ws, sys.argv[2])
+    took = time.perf_counter() - start
 status = open("/proc/self/status").read()
 idle = []
 for _ in range(IDLE):  # the next syncs: nothing to do, on this large hub
@@ -220,12 +226,17 @@ print(took, report.pulled, status.split("VmHWM:")[1].split()[0], p(idle, 0.5), p
 IDLE_SYNCS = 15  # nothing-to-do syncs timed after the first pull (p50, p95)
 
 
-def first_pull(url: str, folder: Path, name: str) -> tuple[float, int, int, list[float]]:
+def first_pull(
+    url: str, folder: Path, name: str, *, made: bool = True
+) -> tuple[float, int, int, list[float]]:
     """(seconds, rows, peak KiB) of a first pull into a new file, in a fresh process, and
     the p50 and p95 seconds of the syncs after it (nothing to do), then of the pull's own
-    statements (over one open connection, nothing new)."""
+    statements (over one open connection, nothing new). `made`: the sync makes the file
+    (`sync_file`, as `accountreview sync` of a new file); else the file is made first and
+    open (as in the app), and the first pull copies into it."""
+    child = f"IDLE = {IDLE_SYNCS}\n" + PULL_CHILD
     run = subprocess.run(
-        [sys.executable, "-c", f"IDLE = {IDLE_SYNCS}\n" + PULL_CHILD, str(folder / name), url],
+        [sys.executable, "-c", child, str(folder / name), url, "made" if made else "open"],
         capture_output=True,
         text=True,
         check=False,

@@ -174,6 +174,7 @@ def test_killed_during_a_first_pull_an_edit_meanwhile_survives_the_rerun(
 ) -> None:
     busy_history(team)
     fresh = team.laptop("ann", f"ann-{point}")
+    open_workspace(fresh.path, TODAY, create=True).close()  # as the app has it: copied into
     kill_when_paused(start_sync(fresh, point), point)
     if point == "first-pull-copied":  # part of the rows are in, the copy's progress saved
         assert sum(count(fresh.path, t) for t in SYNCED) > 0 and count(fresh.path, "touch") == 0
@@ -194,6 +195,7 @@ def test_killed_during_a_first_pull_an_edit_meanwhile_survives_the_rerun(
 def test_a_copy_whose_side_file_is_gone_is_finished_by_the_batched_pull(team: Team) -> None:
     busy_history(team)
     fresh = team.laptop("ann", "ann-gone")
+    open_workspace(fresh.path, TODAY, create=True).close()  # as the app has it: copied into
     kill_when_paused(start_sync(fresh, "first-pull-copied"), "first-pull-copied")
     Path(f"{fresh.path}.first-pull").unlink()
     code, report, err = fresh.sync_cli()

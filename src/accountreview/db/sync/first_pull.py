@@ -18,14 +18,16 @@ fail as busy. Once the side file is loaded and checked, `first_copy` moves its r
 short transactions, each with the triggers in force when it commits.
 """
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from accountreview.db.bulk import bulk_load
 from accountreview.db.connection import BUSY_TIMEOUT_MS, SCHEMA_HEAD, Database
 from accountreview.db.errors import DatabaseDamaged
-from accountreview.db.files import create_private_file, remove_with_sidecars
+from accountreview.db.files import create_private_file, fsync_file, remove_with_sidecars
 from accountreview.db.records import now_text
 from accountreview.db.schema_check import chain_problems_of, review_problems
 from accountreview.db.sync.outbox import Row
@@ -58,12 +60,16 @@ def side_path(path: Path) -> Path:
     return path.with_name(path.name + ".first-pull")
 
 
-def open_side(db: Database) -> Database:
+def open_side(db: Database, *, whole: bool = False) -> Database:
     """A new, empty side file next to `db` (any earlier one removed) with the synced
     tables as `db` has them, and `sync_state`; no trigger (nothing but the first pull
     ever writes it). Of the indexes, only the unique ones (checked there, whole) and the
     one the checks and the copy look reviews' entries up by: building the others there
-    would be work done twice (the copy fills this file's own)."""
+    would be work done twice (the copy fills this file's own).
+
+    `whole`: a copy of the whole file instead (`VACUUM INTO`: every table, index and
+    trigger, its `sync_state` with its device id), to become the file once loaded
+    (`adopt_side`) when no one else can be using it."""
     path = side_path(db.path)
     if _being_loaded(path):
         raise db.busy_error(
@@ -71,9 +77,27 @@ def open_side(db: Database) -> Database:
             " try again when it is done"
         )
     remove_with_sidecars(path)
-    create_private_file(path)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    create_private_file(path)  # VACUUM INTO fills an empty file, keeping its mode (0600)
+    try:
+        if whole:
+            db.conn.execute("VACUUM INTO ?", (str(path),))
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except BaseException:
+        remove_with_sidecars(path)
+        raise
     conn.row_factory = sqlite3.Row
+    try:
+        if not whole:
+            _side_schema(db, conn)
+    except BaseException:
+        conn.close()
+        remove_with_sidecars(path)
+        raise
+    return Database(path, conn)
+
+
+def _side_schema(db: Database, conn: sqlite3.Connection) -> None:
+    """The synced tables' schema of `db` (see `open_side`) into the side file's `conn`."""
     tables = [*SYNCED_TABLES, "sync_state"]
     marks = ", ".join("?" for _ in tables)
     schema = db.conn.execute(
@@ -82,14 +106,27 @@ def open_side(db: Database) -> Database:
         " OR name = ?) ORDER BY type = 'index', rowid",
         [*tables, SIDE_LOOKUP_INDEX],
     ).fetchall()
+    for (sql,) in schema:
+        conn.execute(str(sql))
+
+
+def adopt_side(path: Path) -> bool:
+    """Give the loaded, closed side file of the file at `path` that file's name, in one
+    atomic rename (the side's content flushed to the disk first, the folder after).
+    Only for a file no connection has open: refused (False, nothing changed) when the
+    file still has a write-ahead log, which would be another connection's, or be
+    applied to the side's pages."""
+    side = side_path(path)
+    if any(os.path.lexists(f"{path}{end}") for end in ("-wal", "-journal")):
+        return False
+    fsync_file(side)
+    os.replace(side, path)
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        for (sql,) in schema:
-            conn.execute(str(sql))
-    except BaseException:
-        conn.close()
-        remove_with_sidecars(path)
-        raise
-    return Database(path, conn)
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return True
 
 
 def _being_loaded(side: Path) -> bool:
@@ -154,10 +191,11 @@ def load_first_pull(
             if table == "review_slot":  # local only: not on the hub
                 rows = [{**r, "updated_at": r.get("updated_at", stamp)} for r in rows]
             names = [c for c in columns[synced(table)] if c in rows[0]]
+            values = itemgetter(*names)  # every synced table has several columns
             conn.executemany(
                 f"INSERT INTO {table} ({', '.join(names)})"
                 f" VALUES ({', '.join('?' for _ in names)})",
-                [[r[c] for c in names] for r in rows],
+                map(values, rows),
             )
             counts[table] += len(rows)
         set_state(conn, "cursor", str(cursor()))

@@ -8,7 +8,9 @@ variable a checkpoint costs one dictionary lookup.
 The moments: `push-committed` (the hub committed a batch; this file has not yet
 forgotten it), `pull-fetched` (a batch was read from the hub; not yet applied here),
 `pull-applied` (a batch and its cursor were committed here; more may follow),
-`first-pull-copied` (a chunk of a first pull's side file was copied in; more follow).
+`first-pull-copied` (a chunk of a first pull's side file was copied in; more follow),
+`first-pull-loaded` / `first-pull-renamed` (a first pull into a file the sync made: the
+whole copy loaded and checked, not yet renamed over the file / renamed).
 """
 
 import os
@@ -17,7 +19,10 @@ import time
 
 PAUSE_ENV = "ACCOUNTREVIEW_SYNC_PAUSE"
 PAUSE_SECONDS = 30.0
-POINTS = ("push-committed", "pull-fetched", "pull-applied", "first-pull-copied")
+POINTS = (
+    "push-committed", "pull-fetched", "pull-applied", "first-pull-copied", "first-pull-loaded",
+    "first-pull-renamed",
+)  # fmt: skip
 
 
 def checkpoint(name: str) -> None:

@@ -15,7 +15,7 @@ Crash-safe and idempotent by construction, whatever moment a sync is killed at:
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,12 @@ from accountreview.services.sync.conflicts import (
     take_theirs,
     view,
 )
-from accountreview.services.sync.pull import FIRST_PULL_CHUNK, bulk_first_pull, can_bulk_pull
+from accountreview.services.sync.pull import (
+    FIRST_PULL_CHUNK,
+    bulk_first_pull,
+    can_bulk_pull,
+    made_by_this_sync,
+)
 from accountreview.services.sync.report import (
     HubOffline,
     HubRefusedSync,
@@ -97,7 +102,8 @@ def sync_file(target: str, today: date, hub_url: str | None = None) -> SyncRepor
         raise InvalidInput(NO_HUB)
     ws = open_workspace(target, today, create=new)
     try:
-        return sync_once(ws, hub_url)
+        with made_by_this_sync(path) if new else nullcontext():  # a first pull renames
+            return sync_once(ws, hub_url)
     except BaseException:
         if new:
             ws.close()

@@ -9,15 +9,23 @@ batch. This path reads each table once, in one snapshot, and writes it with
 writes there, so one long transaction keeps nobody waiting), where it is checked whole:
 a hub sending rows that do not hold together changes nothing in the person's file.
 Then the side file's rows are copied into the file `chunk` rows per transaction, so an
-edit made meanwhile (the app syncs in a worker) waits for one chunk at most.
+edit made meanwhile (the app syncs in a worker) waits for one chunk at most. When the
+sync made the file itself (`made_by_this_sync`: no one else can have it open), the side
+file is a copy of the whole file instead, and once loaded it is renamed over the file:
+no copy, each row written once. The hub is read by a thread of its own a few chunks
+ahead (`_read_ahead`), so its rows arrive while the last ones are written.
 
 A kill at any moment loses nothing: during the load the file is untouched (the next
-sync loads again); during the copy each chunk is saved with its progress, and the next
-sync goes on from there (or, if the side file is gone, pulls what is missing by the
-batched path). Rows the person made meanwhile are kept and pushed (see `first_copy`).
+sync loads again), and the rename is one step; during the copy each chunk is saved
+with its progress, and the next sync goes on from there (or, if the side file is
+gone, pulls what is missing by the batched path). Rows the person made meanwhile are
+kept and pushed (see `first_copy`).
 """
 
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
@@ -25,12 +33,13 @@ from typing import TYPE_CHECKING, Any
 
 from accountreview.services.sync.checkpoint import checkpoint
 from accountreview.services.sync.report import SyncReport
-from accountreview.services.workspace import Workspace
+from accountreview.services.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
     from accountreview.hub.push import Conn
 
 FIRST_PULL_CHUNK = 5000  # rows per fetch and per executemany
+READ_AHEAD = 2  # chunks read from the hub while the one before is written
 # A copied transaction's target length: another writer waits at most about this long.
 # Each chunk's size follows from the last one's time (`next_chunk`), from a start small
 # enough for a slow, loaded machine, up to `FIRST_COPY_GROWTH` fetches' rows. Measured
@@ -79,36 +88,78 @@ def can_bulk_pull(ws: Workspace, cursor: int) -> bool:
     return never_synced_rows(ws.db)
 
 
+@contextmanager
+def made_by_this_sync(path: Path) -> Iterator[None]:
+    """While the sync that made the file at `path` runs (`engine.sync_file`): no other
+    program can have it open, so its first pull loads a copy of the whole file and
+    renames it over the file (`_load_as_file`), each row written once."""
+    _MADE.add(path)
+    try:
+        yield
+    finally:
+        _MADE.discard(path)
+
+
+_MADE: set[Path] = set()  # files the sync running on them made (see made_by_this_sync)
+
+
 def bulk_first_pull(ws: Workspace, hub: "Conn", report: SyncReport, chunk: int) -> None:
     """Every row the signed-in person may see, into this file (see the module)."""
     from accountreview.db.sync.first_copy import copy_progress
 
     path = ws.db.path
     try:
+        loaded = None
         if copy_progress(ws.db.conn) is None:
-            _load_side(ws, hub, chunk)
-        report.pulled += _copy_side(ws, chunk)
+            if path in _MADE:
+                loaded = _load_as_file(ws, hub, chunk)
+            else:
+                _load_side(ws, hub, chunk)
+        report.pulled += _copy_side(ws, chunk) if loaded is None else loaded
     finally:
         _PROGRESS.pop(path, None)
     checkpoint("pull-applied")
     report.first_pull = True
 
 
-def _load_side(ws: Workspace, hub: "Conn", chunk: int) -> None:
-    """The hub's snapshot into a new side file, checked whole; removed if it fails."""
+def _load_side(ws: Workspace, hub: "Conn", chunk: int, *, whole: bool = False) -> int:
+    """The hub's snapshot into a new side file (`whole`: a copy of the whole file),
+    checked whole; removed if it fails. Returns the rows loaded."""
     from accountreview.db.sync.first_pull import load_first_pull, open_side, remove_side
     from accountreview.hub.pull import Snapshot
 
-    side = open_side(ws.db)
+    side = open_side(ws.db, whole=whole)
+    snapshot = Snapshot(hub, chunk)
+    ahead = _read_ahead(snapshot.chunks())
     try:
-        snapshot = Snapshot(hub, chunk)
-        chunks = _counted(ws.db.path, _marked(snapshot.chunks()))
-        load_first_pull(side, chunks, lambda: snapshot.cursor)
+        chunks = _counted(ws.db.path, _marked(ahead))
+        counts = load_first_pull(side, chunks, lambda: snapshot.cursor)
     except BaseException:
+        ahead.close()  # the reader stopped, its hub transaction ended, before the hub closes
         side.close()
         remove_side(ws.db.path)
         raise
     side.close()
+    return sum(counts.values())
+
+
+def _load_as_file(ws: Workspace, hub: "Conn", chunk: int) -> int | None:
+    """The first pull of a file this sync made: the snapshot into a copy of the whole
+    file, which then replaces it in one rename (its connection closed and opened
+    again); returns the rows loaded. None if the file turned out to be open elsewhere
+    (a write-ahead log left): the copy path then takes the loaded side file's rows."""
+    from accountreview.db.sync.first_pull import adopt_side
+
+    loaded = _load_side(ws, hub, chunk, whole=True)
+    checkpoint("first-pull-loaded")
+    path = ws.db.path
+    ws.db.close()
+    try:
+        adopted = adopt_side(path)
+    finally:
+        ws.db = open_workspace(path, ws.today, settings=ws.settings).db
+    checkpoint("first-pull-renamed")
+    return loaded if adopted else None
 
 
 def _copy_side(ws: Workspace, chunk: int) -> int:
@@ -173,6 +224,46 @@ def _counted(path: Path, chunks: Iterable[Any]) -> Iterator[Any]:
         done += len(item[1])
         _PROGRESS[path] = FirstPullProgress(done)
         yield item
+
+
+def _read_ahead(chunks: Iterator[Any], depth: int = READ_AHEAD) -> Generator[Any, None, None]:
+    """The chunks, read from the hub by a thread of their own up to `depth` chunks ahead,
+    so the hub sends the next rows while these are written (psycopg waits for the network,
+    SQLite for its pages, each without the interpreter's lock). Memory stays that of
+    `depth` chunks. The reader's error is raised here; when this stops early, the reader
+    stops too and the hub's transaction ends in its thread (`chunks` closed there)."""
+    ahead: queue.Queue[tuple[str, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def offer(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not offer(("chunk", chunk)):
+                    chunks.close()  # type: ignore[attr-defined]  # stopped: the hub's end
+                    return
+            offer(("end", None))
+        except BaseException as error:  # told to the writer (dropped once it stopped)
+            offer(("error", error))
+
+    reader = threading.Thread(target=read, name="first-pull-read", daemon=True)
+    reader.start()
+    try:
+        while (got := ahead.get())[0] == "chunk":
+            yield got[1]
+        if got[0] == "error":
+            raise got[1]
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _marked(chunks: Iterable[Any]) -> Iterator[Any]:
