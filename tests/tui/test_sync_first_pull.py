@@ -6,12 +6,11 @@ completes and the queue shows what it brought."""
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from textual.pilot import Pilot
+from test_sync_hub import FAST, status, until
 
 from accountreview.services.sync import pull
 from accountreview.services.workspace import open_workspace
@@ -19,31 +18,12 @@ from accountreview.text import plural
 from accountreview.tui import AccountReviewApp
 from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.welcome import RepForm, WelcomeScreen
-from accountreview.tui.sync_worker import SyncTimings
-from accountreview.tui.widgets.sync_status import SyncStatusLine
 from conftest import TODAY
 from sync.team import Team, setup_team
 from sync.test_first_pull import busy_history
 
 if TYPE_CHECKING:
     from postgres import PostgresServer
-
-
-FAST = SyncTimings(quiet=0.2, period=60.0, tick=0.05)
-
-
-def status(app: AccountReviewApp) -> str:
-    lines = app.screen.query(SyncStatusLine)
-    return lines.first().text if lines else ""
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
-    """Let the app run until `check()` holds (at most 20 s)."""
-    for _ in range(400):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{what}: still not so after 20 s")
 
 
 @pytest.fixture
