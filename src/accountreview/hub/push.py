@@ -207,11 +207,19 @@ def _fill(
     change: a re-push finds it done, a later change from empty finds it already there."""
     name, mine, _theirs = diff
     fill_id = twice.fill_change_id(origin or change_id or "", table, row_id, name, mine)
-    row = conn.execute(
-        "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
-        (fill_id, table, row_id, name, Jsonb(None), Jsonb(_value(mine))),
-    ).fetchone()
+    row = _compare_and_set(conn, fill_id, table, row_id, name, None, mine)
     answer(conn, row, 0, Refused(change_id, table, row_id, ""), result)  # the row counted
+
+
+def _compare_and_set(
+    conn: Conn, change_id: str, table: str, row_id: str, field: str, old: object, new: object
+) -> tuple[Any, ...] | None:
+    """`hub_apply_update`'s answer (outcome, conflict id, detail) to setting `field` of
+    one row from `old` to `new`: applied only if it still holds `old`."""
+    return conn.execute(
+        "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
+        (change_id, table, row_id, field, Jsonb(_value(old)), Jsonb(_value(new))),
+    ).fetchone()
 
 
 def _insert_one(
@@ -297,11 +305,10 @@ def _update(
         if all(c.id != met for c in result.conflicts):
             result.conflicts.append(conflict_row(conn, met))
         return
-    row = conn.execute(
-        "SELECT outcome, conflict_id, detail FROM hub_apply_update(%s, %s, %s, %s, %s, %s)",
-        (change.change_id, change.table, change.row_id, change.field,
-         Jsonb(_value(change.old)), Jsonb(_value(change.new))),
-    ).fetchone()  # fmt: skip
+    assert change.field is not None  # an update names its field (checked above)
+    row = _compare_and_set(
+        conn, change.change_id, change.table, change.row_id, change.field, change.old, change.new
+    )
     answer(conn, row, 1, Refused(change.change_id, change.table, change.row_id, ""), result)
 
 
