@@ -176,3 +176,23 @@ def seed_book(owner_url: str, rep: str) -> Book:
                 )
     return Book(account["id"], person["id"], touch["id"], review["id"], slot["id"],
                 closed["id"], closed_slot["id"], snapshot["id"], audit["id"])  # fmt: skip
+
+
+def migrate_hub(url: str, revision: str, *, down: bool = False) -> None:
+    """Run the hub's own Alembic migrations on the database at `url` up (or `down`) to
+    `revision`, in one transaction, as `hub init` runs them."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from accountreview.hub.admin import _alembic_config
+    from accountreview.hub.connect import connect
+
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
+    )
+    try:
+        with engine.begin() as connection:
+            (command.downgrade if down else command.upgrade)(_alembic_config(connection), revision)
+    finally:
+        engine.dispose()

@@ -4,8 +4,6 @@ before when the hub holds it. Rows are inserted as a member through psycopg, not
 code. The migration fills `prev_hash` from the hub's chains (stamping the rows again in
 their old order) and goes back down."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -14,7 +12,7 @@ from psycopg.types.json import Jsonb
 from test_rls import try_insert
 
 from accountreview.domain.chain import GENESIS, Value, canonical, chain_hash
-from hubdata import Book, Team, audit_row, new_id, review_row, sealed, seed_book
+from hubdata import Book, Team, audit_row, migrate_hub, new_id, review_row, sealed, seed_book
 
 TRICKY = [
     'a "quote" and a \\ backslash',
@@ -96,31 +94,6 @@ def test_a_forged_predecessor_is_refused_where_the_hub_holds_the_row_before(
     assert stored == (before[0],)
 
 
-@contextmanager
-def alembic_on(url: str) -> Iterator[Any]:
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from accountreview.hub.admin import _alembic_config
-    from accountreview.hub.connect import connect
-
-    engine = create_engine(
-        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
-    )
-    try:
-        with engine.begin() as connection:
-            yield _alembic_config(connection)
-    finally:
-        engine.dispose()
-
-
-def migrate(url: str, revision: str, *, down: bool = False) -> None:
-    from alembic import command
-
-    with alembic_on(url) as config:
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def _chain_rows(conn: psycopg.Connection[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return conn.execute(
         "SELECT 'audit_log', id, seq, hub_seq FROM audit_log UNION ALL"
@@ -135,7 +108,7 @@ def _insert(conn: psycopg.Connection[tuple[Any, ...]], table: str, row: dict[str
 
 
 def test_the_migration_fills_the_links_in_order_and_goes_back_down(hub_db: str) -> None:
-    migrate(hub_db, "0004")
+    migrate_hub(hub_db, "0004")
     account = new_id()
     review = review_row(account, None, status="closed", close_count=1)
     rows: list[dict[str, Any]] = []
@@ -152,7 +125,7 @@ def test_the_migration_fills_the_links_in_order_and_goes_back_down(hub_db: str) 
         for row in rows:
             _insert(conn, "audit_log", row)
         before = _chain_rows(conn)
-    migrate(hub_db, "0005")
+    migrate_hub(hub_db, "0005")
     with psycopg.connect(hub_db) as conn:
         after = _chain_rows(conn)
         found = conn.execute("SELECT origin || seq, prev_hash FROM audit_log").fetchall()
@@ -165,7 +138,7 @@ def test_the_migration_fills_the_links_in_order_and_goes_back_down(hub_db: str) 
     assert links["b" * 32 + "1"] == GENESIS == links["c" * 32 + "1"]
     assert links["b" * 32 + "2"] == rows[0]["hash"]
     assert links["b" * 32 + "4"] is None  # the hub lacks seq 3: the laptop holds the link
-    migrate(hub_db, "0004", down=True)
+    migrate_hub(hub_db, "0004", down=True)
     with psycopg.connect(hub_db) as conn:
         columns = {
             r[0]
@@ -179,4 +152,4 @@ def test_the_migration_fills_the_links_in_order_and_goes_back_down(hub_db: str) 
         ).fetchone()
     assert "prev_hash" not in columns and "kept_origins" not in columns
     assert source is not None and "kept_origins" not in source[0]
-    migrate(hub_db, "head")  # and up again
+    migrate_hub(hub_db, "head")  # and up again

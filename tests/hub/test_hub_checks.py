@@ -8,13 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_hub_conflict_schema import alembic_on
 from test_schema import catalog
 
 from accountreview.db.connection import SCHEMA_HEAD
 from accountreview.db.files import create_private_file
 from accountreview.db.migrate import upgrade_to_head
 from accountreview.hub import admin
+from hubdata import migrate_hub
 
 LOCAL_ONLY = {"sync_outbox", "sync_conflict", "sync_state"}  # never on the hub
 
@@ -68,18 +68,15 @@ def test_a_value_a_laptop_refuses_is_refused_on_the_hub_even_by_its_owner(
 
 
 def test_0008_downgrades_and_upgrades_again(hub_db: str, hub_url: str) -> None:
-    from alembic import command
 
-    with alembic_on(hub_db) as connection:
-        command.upgrade(admin._alembic_config(connection), "0007")
+    migrate_hub(hub_db, "0007")
     at_0007 = catalog(hub_db)
     assert ("rep", "rep_role") not in hub_checks(hub_db)
     assert admin.init_hub(hub_db) == "upgraded from 0007"
     assert ("rep", "rep_role") in hub_checks(hub_db)
     made = catalog(hub_db)
     assert made == catalog(hub_url)
-    with alembic_on(hub_db) as connection:
-        command.downgrade(admin._alembic_config(connection), "0007")
+    migrate_hub(hub_db, "0007", down=True)
     assert catalog(hub_db) == at_0007 and ("rep", "rep_role") not in hub_checks(hub_db)
     assert admin.init_hub(hub_db) == "upgraded from 0007"
     assert catalog(hub_db) == made

@@ -10,7 +10,7 @@ import pytest
 from test_rls import ROWS, ids_seen, signed_in, try_delete, try_insert, try_update
 from test_schema import catalog
 
-from hubdata import Book, Team, account_row, seed_book, stakeholder_row, touch_row
+from hubdata import Book, Team, account_row, migrate_hub, seed_book, stakeholder_row, touch_row
 from postgres import PostgresServer
 
 OWNED = (*ROWS, "rep", "hub_conflict")
@@ -181,34 +181,20 @@ def test_a_members_pull_is_an_index_range_not_a_subplan_over_the_hub(
 def test_0007_downgrades_to_0006_and_upgrades_again(
     hub_server: PostgresServer, hub_db: str, hub_url: str
 ) -> None:
-    from alembic import command
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from accountreview.hub import admin
-    from accountreview.hub.connect import connect
-
-    def alembic(url: str, step: str, to: str) -> None:
-        engine = create_engine("postgresql+psycopg://", creator=lambda: connect(url),
-                               poolclass=NullPool)  # fmt: skip
-        with engine.begin() as connection:
-            getattr(command, step)(admin._alembic_config(connection), to)
-        engine.dispose()
-
     other = hub_server.owner_url(hub_server.create_database())
     try:
-        alembic(other, "upgrade", "0006")
+        migrate_hub(other, "0006")
         at_0006 = catalog(other)
     finally:
         hub_server.drop_database(other.rsplit("/", 1)[1])
     team_book = seed_book(hub_url, account_row("r" * 32)["rep_id"])
-    alembic(hub_url, "downgrade", "0006")
+    migrate_hub(hub_url, "0006", down=True)
     assert catalog(hub_url, skip=("version",)) == {
         k: v for k, v in at_0006.items() if k != "version"
     }
-    alembic(hub_url, "upgrade", "head")
+    migrate_hub(hub_url, "head")
     assert owner_and_seq(hub_url, "audit_log", team_book.audit)[0] == "r" * 32
-    alembic(hub_db, "upgrade", "head")
+    migrate_hub(hub_db, "head")
     assert catalog(hub_url) == catalog(hub_db)
 
 
