@@ -1,5 +1,6 @@
 """With no hub, the app is exactly as before: no status, no sync keys, and nothing of
-psycopg or `accountreview.hub` is imported (checked in a fresh process)."""
+psycopg, `accountreview.hub` or the conflicts screen is imported (checked in a fresh
+process)."""
 
 import json
 import subprocess
@@ -33,7 +34,9 @@ async def main():
         seen["help"] = " ".join(str(c) for c in table.get_column_at(1))
         seen["screen"] = type(app.screen).__name__
     seen["modules"] = sorted(
-        m for m in sys.modules if m.split(".")[0] == "psycopg" or m.startswith("accountreview.hub")
+        m for m in sys.modules
+        if m.split(".")[0] == "psycopg" or m.startswith("accountreview.hub")
+        or m == "accountreview.tui.screens.conflicts"  # asked for by a key, not loaded
     )
     print(json.dumps(seen))
 

@@ -276,13 +276,11 @@ class SyncingApp(App[None]):
         if action == "sync_now":
             return self.hub_url is not None
         if action == "sync_conflicts":  # not on the conflicts screen itself
+            if self.hub_url is None or self.sync_shown.conflicts == 0:
+                return False  # (the screen's module is not loaded for the question)
             from accountreview.tui.screens.conflicts import ConflictsScreen
 
-            return (
-                self.hub_url is not None
-                and self.sync_shown.conflicts > 0
-                and not isinstance(self.screen, ConflictsScreen)
-            )
+            return not isinstance(self.screen, ConflictsScreen)
         return super().check_action(action, parameters)
 
     def action_sync_now(self) -> None:
