@@ -107,7 +107,7 @@ class ConflictsScreen(Screen[int]):
         title.update(
             f"Sync conflicts · {plural(len(self.lines), 'field')} changed here and elsewhere"
             if self.lines
-            else "Sync conflicts · none open: every field agrees with the hub"
+            else "Sync conflicts · none open"
         )
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
