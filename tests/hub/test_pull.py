@@ -160,16 +160,20 @@ def test_a_snapshot_gives_each_visible_row_once_in_chunks_and_the_cursor_of_its_
         snapshot = Snapshot(conn, chunk=1)
         chunks = list(snapshot.chunks())
         assert pull(conn, snapshot.cursor).rows == {}  # nothing visible is newer
-    assert all(len(rows) == 1 for _, rows in chunks)  # chunk rows at a time
-    tables = [t for t, _ in chunks]
+    assert all(len(c.rows) == 1 for c in chunks)  # chunk rows at a time
+    tables = [c.table for c in chunks]
     assert tables == sorted(tables, key=list(COLUMNS).index)  # parents first
-    got = {(t, r["id"]): r for t, rows in chunks for r in rows}
-    assert len(got) == sum(len(rows) for _, rows in chunks)  # each row once
+    assert all(c.columns == COLUMNS[c.table] for c in chunks)  # the local columns alone
+    got = {(c.table, r[0]): dict(zip(c.columns, r, strict=True)) for c in chunks for r in c.rows}
+    assert len(got) == sum(len(c.rows) for c in chunks)  # each row once
     assert (("account", ann.account) in got) and (("account", bob.account) not in got)
     assert got[("stakeholder", ann.stakeholder)]["title"] == "CFO"
-    assert snapshot.cursor == batched[-1].cursor == max(r["hub_seq"] for r in got.values())
     newest = {(t, r["id"]): r for b in batched for t, rows in b.rows.items() for r in rows}
+    assert snapshot.cursor == batched[-1].cursor == max(r["hub_seq"] for r in newest.values())
     assert got.keys() == newest.keys()
+    assert all(
+        {k: v for k, v in newest[key].items() if k != "hub_seq"} == row for key, row in got.items()
+    )  # each row as the batched pull has it
 
 
 def test_a_snapshot_does_not_see_a_write_committed_while_it_reads(hub_team: Team) -> None:
@@ -181,5 +185,5 @@ def test_a_snapshot_does_not_see_a_write_committed_while_it_reads(hub_team: Team
         insert_as_owner(hub_team.owner_url, "touch", touch_row(book.stakeholder, hub_team.ann.id))
         rest = [first, *chunks]
         later = pull(conn, snapshot.cursor)
-    assert sum(len(rows) for t, rows in rest if t == "touch") == 1
+    assert sum(len(c.rows) for c in rest if c.table == "touch") == 1
     assert len(later.rows["touch"]) == 1  # the next pull brings it

@@ -4,6 +4,7 @@ schema intact, nothing in the outbox, `check` passing; and a pull that cannot be
 keeps nothing."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,13 @@ def test_a_bulk_first_pull_ends_as_the_batched_pull_and_as_the_hub(team: Team) -
     assert (code, report and report["pushed"], report and report["pulled"]) == (0, 0, 0), err
 
 
+def chunk(table: str, rows: list[dict[str, Any]]) -> tuple[str, list[str], list[list[Any]]]:
+    """`rows` (dicts of one table, all with the same columns) as the hub's reader gives
+    them: the columns, and each row's values in their order."""
+    columns = list(rows[0])
+    return table, columns, [[row[c] for c in columns] for row in rows]
+
+
 def test_a_first_pull_whose_rows_point_at_rows_it_lacks_keeps_nothing(
     team: Team, tmp_path: Path
 ) -> None:
@@ -85,7 +93,7 @@ def test_a_first_pull_whose_rows_point_at_rows_it_lacks_keeps_nothing(
     ws = open_workspace(tmp_path / "dangling.db", TODAY, create=True)
     try:
         touches = [dict(r, id=f"{n:032x}") for n, r in enumerate(ann.rows("touch")[:2])]
-        chunks = [("touch", [dict(t, stakeholder_id="f" * 32) for t in touches])]
+        chunks = [chunk("touch", [dict(t, stakeholder_id="f" * 32) for t in touches])]
         with pytest.raises(ValueError, match="parents it did not send: touch row"):
             load_first_pull(ws.db, chunks, lambda: 7)
         assert ws.db.conn.execute("SELECT count(*) FROM touch").fetchone()[0] == 0
@@ -105,7 +113,7 @@ def test_a_first_pull_with_a_close_missing_a_frozen_slot_keeps_nothing(
     ws = open_workspace(tmp_path / "forged.db", TODAY, create=True)
     try:
         with pytest.raises(ValueError, match="a record this file cannot take"):
-            load_first_pull(ws.db, list(rows.items()), lambda: 7)
+            load_first_pull(ws.db, [chunk(t, r) for t, r in rows.items()], lambda: 7)
         assert ws.db.conn.execute("SELECT count(*) FROM account").fetchone()[0] == 0
         assert get_state(ws.db.conn, "cursor") is None
     finally:

@@ -12,12 +12,11 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from accountreview.db.chain import local_origin
-from accountreview.db.sync.first_pull import adopt_side, side_path
+from accountreview.db.sync.first_pull import HubRecordRefused, adopt_side, side_path
 from accountreview.services.sync import pull, sync_file, sync_once
 from accountreview.services.sync.report import HubOffline
 from accountreview.services.workspace import open_workspace
@@ -152,13 +151,13 @@ def test_a_hub_lost_mid_read_fails_the_first_pull_keeping_nothing(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from accountreview.hub.connect import HubUnreachable
-    from accountreview.hub.pull import Snapshot
+    from accountreview.hub.pull import Chunk, Snapshot
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-lost")
     real = Snapshot.chunks
 
-    def lost_after_two(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    def lost_after_two(self: Snapshot) -> Iterator[Chunk]:
         for number, item in enumerate(real(self)):
             if number == 2:
                 raise HubUnreachable("the hub went away mid-read")
@@ -179,13 +178,13 @@ def test_a_hub_lost_mid_read_fails_the_first_pull_keeping_nothing(
 def test_a_load_refused_mid_read_stops_the_reader_and_keeps_nothing(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accountreview.hub.pull import Snapshot
+    from accountreview.hub.pull import Chunk, Snapshot
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-twice-sent")
     real = Snapshot.chunks
 
-    def first_chunk_twice(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    def first_chunk_twice(self: Snapshot) -> Iterator[Chunk]:
         chunks = real(self)
         first = next(chunks)
         yield first
@@ -194,7 +193,7 @@ def test_a_load_refused_mid_read_stops_the_reader_and_keeps_nothing(
 
     monkeypatch.setattr(Snapshot, "chunks", first_chunk_twice)
     monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "2")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(HubRecordRefused, match=r"cannot take.*UNIQUE"):  # exit 3, not 1
         sync_file(str(fresh.path), TODAY, fresh.url)
     assert not fresh.path.exists() and not side_path(fresh.path).exists()
     assert not reader_threads()

@@ -14,7 +14,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -248,18 +247,18 @@ def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file
 def test_a_hub_record_that_does_not_hold_together_changes_nothing_in_the_file(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accountreview.hub.pull import Snapshot
+    from accountreview.hub.pull import Chunk, Snapshot
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-forged")
     real = Snapshot.chunks
 
-    def one_frozen_slot_short(self: Snapshot) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    def one_frozen_slot_short(self: Snapshot) -> Iterator[Chunk]:
         dropped = False
-        for table, rows in real(self):
-            if table == "review_snapshot" and not dropped:
-                rows, dropped = rows[1:], True
-            yield table, rows
+        for chunk in real(self):
+            if chunk.table == "review_snapshot" and not dropped:
+                chunk, dropped = chunk._replace(rows=chunk.rows[1:]), True
+            yield chunk
 
     monkeypatch.setattr(Snapshot, "chunks", one_frozen_slot_short)
     ws = open_workspace(fresh.path, TODAY, create=True)

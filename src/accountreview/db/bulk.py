@@ -152,6 +152,7 @@ def bulk_load(
     cache_kib: int = LOAD_CACHE_KIB,
     keep_wal: bool = False,
     on_rebuilt: Callable[[], None] | None = None,
+    seal_chains: bool = True,
 ) -> Iterator[BulkLoader]:
     """A load in one write transaction, secondary indexes and triggers set aside.
 
@@ -162,6 +163,9 @@ def bulk_load(
     `keep_wal` stays in WAL mode (a load that may be killed: the next open finds the
     file as it was, with no hot journal to roll back); `on_rebuilt` is called once the
     indexes and triggers are back, in the same transaction (raising keeps nothing).
+    `seal_chains`: link the loaded audit entries and snapshots into their chains (rows
+    made here); off for rows that come linked (a first pull: a row without its link is
+    the hub's fault, refused, never linked here).
     """
     conn = db.conn
     # Pragmas (foreign_keys above all) cannot change inside a transaction: set them first.
@@ -182,7 +186,8 @@ def bulk_load(
             yield BulkLoader(conn)
             if on_restore is not None:
                 on_restore()
-            seal(conn)  # link the loaded audit entries and snapshots into their hash chains
+            if seal_chains:  # link the loaded audit entries and snapshots into their chains
+                seal(conn)
             for _, _, sql in ddl:
                 conn.execute(sql)
             if on_rebuilt is not None:  # checks that need the indexes, still all-or-nothing

@@ -11,12 +11,14 @@ is named by `check` and `restore`.
 
 import hashlib
 import json
+import re
 import sqlite3
+from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
 
 from accountreview.db.chain import CHAINED, chain_rows, chained_columns, origins, stores_prev
-from accountreview.domain.chain import chain_problems, partial_chain
+from accountreview.domain.chain import GENESIS, PREV, chain_problems, partial_chain
 from accountreview.text import plural
 
 FINGERPRINTS = Path(__file__).with_name("schema.json")
@@ -161,6 +163,125 @@ def review_problems(conn: sqlite3.Connection) -> list[str]:
                 f" but the record holds {logged} logged close(s), {reopens} reopen(s) and"
                 f" {frozen} frozen slot(s)"
             )
+    return problems
+
+
+def link_problems(conn: sqlite3.Connection, waiting: Collection[tuple[str, str]] = ()) -> list[str]:
+    """The chain checks of a bulk load whose rows were each verified alone as they came
+    (`domain.chain.row_check`), asked of the file in SQL: every `seq` a positive integer,
+    each row linked to the row before it in its origin's chain where that row is here
+    (the unique (origin, seq) index finds it), the first of a chain to `GENESIS`, each
+    value stored as the hub sent it (`_retyped`). The
+    (table, origin) chains in `waiting` sent rows without `prev_hash` (from before hub
+    0005): they are verified whole by `partial_chain` instead. The first problem of each
+    table is named."""
+    problems: list[str] = []
+    for table in CHAINED:
+        bad = conn.execute(
+            f"SELECT origin, seq FROM {table} WHERE typeof(seq) != 'integer' OR seq < 1 LIMIT 1"
+        ).fetchone()
+        if bad:
+            problems.append(
+                f"{_device(table, bad[0])}: a row has seq {bad[1]!r}: the chain is broken"
+            )
+            continue
+        if found := _retyped(conn, table):
+            problems.append(found)
+            continue
+        bad = conn.execute(
+            f"SELECT b.origin, b.seq FROM {table} b LEFT JOIN {table} a"
+            " ON a.origin = b.origin AND a.seq = b.seq - 1"
+            f" WHERE b.{PREV} IS NOT NULL AND (b.seq = 1 AND b.{PREV} != ?"
+            f" OR a.seq IS NOT NULL AND b.{PREV} IS NOT a.hash) LIMIT 1",
+            (GENESIS,),
+        ).fetchone()
+        if bad:
+            seq = int(bad[1])
+            problems.append(
+                f"{_device(table, bad[0])}: entry {seq} does not link to entry {seq - 1}:"
+                " a predecessor named falsely, or a row edited, moved or put in"
+            )
+            continue
+        for origin in sorted(o for t, o in waiting if t == table):
+            problems += partial_chain(
+                table, chain_rows(conn, table, origin=origin), origin
+            ).problems
+    return problems
+
+
+def _retyped(conn: sqlite3.Connection, table: str) -> str | None:
+    """A chained row whose date or time a DATE or DATETIME column's NUMERIC affinity
+    stored as a number (text such as '12' sent for it): its hash was taken of the text
+    sent, not of the number stored. The other columns store what the hub's types send
+    as sent (text in TEXT columns; its bigint columns send integers)."""
+    dates = [
+        str(name)
+        for _cid, name, declared, *_ in conn.execute(f"PRAGMA table_info({table})")
+        if str(declared).upper() in ("DATE", "DATETIME")
+    ]
+    for name in dates:
+        row = conn.execute(
+            f'SELECT origin, seq, typeof("{name}") FROM {table}'
+            f" WHERE typeof(\"{name}\") NOT IN ('text', 'null') LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            return (
+                f"{_device(table, row[0])}: entry {row[1]} holds its {name} as {row[2]},"
+                " not as the text its hash was taken of"
+            )
+    return None
+
+
+def _device(table: str, origin: object) -> str:
+    return f"{table} (device {str(origin)[:12]})"
+
+
+_CHECK = re.compile(r"(?:\bCONSTRAINT\s+(\w+)\s+)?\bCHECK\s*\(", re.IGNORECASE)
+
+
+def check_rules(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(name, expression) of each CHECK rule in `table`'s definition, as the file holds
+    it (an unnamed rule is called by its table)."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    text = "" if row is None else str(row[0])
+    rules = []
+    for found in _CHECK.finditer(text):
+        body = _balanced(text, found.end())
+        rules.append((found.group(1) or f"a CHECK rule of {table}", body))
+    return rules
+
+
+def _balanced(text: str, start: int) -> str:
+    """The text from `start` to the parenthesis that closes the one before it (quoted
+    strings and names skipped)."""
+    depth, at, quote = 1, start, ""
+    while at < len(text):
+        char = text[at]
+        if quote:
+            quote = "" if char == quote else quote  # a doubled quote reopens at once
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start:at]
+        at += 1
+    raise ValueError(f"an unclosed CHECK rule in: {text[:80]}")
+
+
+def broken_rules(conn: sqlite3.Connection, tables: Iterable[str]) -> list[str]:
+    """Each CHECK rule of `tables` that a row breaks (a load that set them aside), with
+    the first such row's id: what an insert with the rules in force would have refused."""
+    problems = []
+    for table in tables:
+        for name, rule in check_rules(conn, table):
+            row = conn.execute(f"SELECT id FROM {table} WHERE NOT ({rule}) LIMIT 1").fetchone()
+            if row is not None:
+                problems.append(f"{table} row {row[0]} breaks its rule {name} ({rule})")
     return problems
 
 

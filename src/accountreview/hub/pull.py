@@ -22,7 +22,7 @@ number), under the key `DEPARTED`; the laptop removes those accounts.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -177,41 +177,60 @@ def _add_managers(conn: Conn, reps: list[dict[str, Any]], upper: int) -> None:
         reps += found
 
 
+class Chunk(NamedTuple):
+    """Up to a chunk of one table's rows from a `Snapshot`: `rows` are tuples of the
+    values in `columns` order (the local columns: no `hub_seq`, no hub-only column)."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
 @dataclass
 class Snapshot:
     """The first pull of a file: every row the signed-in person may see, table by table
     (parents first), read from one REPEATABLE READ snapshot; `cursor` is the highest
-    `hub_seq` among them, final once `chunks` is exhausted."""
+    `hub_seq` among them, set once `chunks` is exhausted."""
 
     conn: Conn
     chunk: int
     cursor: int = 0
 
-    def chunks(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """(table, up to `chunk` rows) in the hub's snapshot, each table in id order.
+    def chunks(self) -> Iterator[Chunk]:
+        """Each table's rows in the hub's snapshot, `chunk` at a time.
 
         One statement per table (a server-side cursor, memory that of one chunk), so the
-        row-level security policies are planned and their subplans built once per table,
-        not once per batch (which made a batched first pull cost in proportion to the hub
-        for every batch it read)."""
+        row-level security policies are planned once per table, not once per batch. Rows
+        come as tuples (psycopg's own: no dict per row), in id order, so the file's
+        primary-key indexes are appended to (rows in the hub's order of creation, random
+        ids, loaded 1.5 times slower). The cursor is the highest number of the rows read,
+        asked in the same snapshot once they are."""
         require_idle(self.conn)
         try:
             with self.conn.transaction():
                 self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 for table in TABLES:
                     yield from self._table(table)
+                self.cursor = self._newest()
         except psycopg.Error as error:
             raise classify(error, describe(self.conn)) from error
 
-    def _table(self, table: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        names = sql.SQL(", ").join(map(sql.Identifier, (*COLUMNS[table], "hub_seq")))
+    def _table(self, table: str) -> Iterator[Chunk]:
+        names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table]))
         query = sql.SQL("SELECT {} FROM {} ORDER BY id").format(names, sql.Identifier(table))
-        with self.conn.cursor(name=f"first_pull_{table}", row_factory=dict_row) as cur:
+        with self.conn.cursor(name=f"first_pull_{table}") as cur:
             cur.itersize = self.chunk
             cur.execute(query)
             while rows := cur.fetchmany(self.chunk):
-                self.cursor = max(self.cursor, max(int(r["hub_seq"]) for r in rows))
-                yield table, rows
+                yield Chunk(table, COLUMNS[table], rows)
+
+    def _newest(self) -> int:
+        newest = sql.SQL(" UNION ALL ").join(
+            sql.SQL("SELECT max(hub_seq) FROM {}").format(sql.Identifier(t)) for t in TABLES
+        )
+        row = self.conn.execute(sql.SQL("SELECT max(m) FROM ({}) AS t(m)").format(newest))
+        found = row.fetchone()
+        return 0 if found is None or found[0] is None else int(found[0])
 
 
 CONFLICT_COLUMNS = (

@@ -1,15 +1,17 @@
 """The first pull into a file that holds no synced row yet: a bulk load, not upserts.
 
 Every row the hub sends is the current form of a row this file lacks, so each is one
-plain INSERT (`executemany` a chunk at a time), with the secondary indexes and triggers
-set aside while loading (`db.bulk`): the outbox triggers cannot fire (a pulled row is
-not a change to push back) and nothing a frozen-row trigger guards is changed (every row
-is new). The hub's rows are consistent with each other (its own keys and triggers hold
-them), so the file ends exactly as the batched `apply_pulled` would leave it: a closed
-review with its five and its audit entries as the hub has them, each origin's chain as
-pushed. What the insert triggers would have refused is checked once at the end (foreign
-keys, closes against their fives and audit entries): any fault fails the
-whole load (nothing kept). The cursor is set in the same transaction.
+plain INSERT (a hundred rows per statement), with the secondary indexes, the triggers
+and the per-row CHECK rules set aside while loading (`db.bulk`): the outbox triggers
+cannot fire (a pulled row is not a change to push back) and nothing a frozen-row trigger
+guards is changed (every row is new). The hub's rows are consistent with each other (its
+own keys and triggers hold them), so the file ends exactly as the batched `apply_pulled`
+would leave it: a closed review with its five and its audit entries as the hub has them,
+each origin's chain as pushed. The hub is not trusted for that: each chained row's hash
+is tested as it comes, and what the rules and triggers set aside would have refused is
+checked once at the end (foreign keys, CHECK rules, the chains' links, closes against
+their fives and audit entries): any fault fails the whole load (nothing kept). The
+cursor is set in the same transaction.
 
 All of this happens in a side file (`open_side`: the synced tables of this file, empty,
 no triggers), never in the person's file itself: one transaction there would hold its
@@ -19,20 +21,23 @@ short transactions, each with the triggers in force when it commits.
 """
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from operator import itemgetter
+from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from accountreview.db.bulk import bulk_load
-from accountreview.db.connection import BUSY_TIMEOUT_MS, SCHEMA_HEAD, Database
+from accountreview.db.chain import CHAINED
+from accountreview.db.connection import BUSY_TIMEOUT_MS, Database
 from accountreview.db.errors import DatabaseDamaged
 from accountreview.db.files import create_private_file, fsync_file, remove_with_sidecars
 from accountreview.db.records import now_text
-from accountreview.db.schema_check import chain_problems_of, review_problems
-from accountreview.db.sync.outbox import Row
+from accountreview.db.schema_check import broken_rules, link_problems, review_problems
 from accountreview.db.sync.state import get_state, set_state
 from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns
+from accountreview.domain.chain import PREV, Value, row_check
 
 
 class HubRecordRefused(DatabaseDamaged, ValueError):
@@ -168,51 +173,130 @@ def remove_side(path: Path) -> None:
     remove_with_sidecars(side_path(path))
 
 
+# A pulled chunk: (table, its columns, rows as values in that order), as `hub.pull`
+# reads them.
+Chunk = tuple[str, Sequence[str], Sequence[Sequence[Value]]]
+# Rows per INSERT statement: one statement of many rows binds the same values with a
+# hundredth of the steps (touches: 0.22 s by executemany of one-row inserts, 0.14 s).
+ROWS_PER_INSERT = 100
+
+
+class _RecordCheck:
+    """The hashes of a first pull's chained rows, tested chunk by chunk as they come, and
+    what is left for the end: the (table, origin) chains whose rows name no `prev_hash`
+    (`waiting`). (Tested in the hub reader's thread instead, beside the writes, the load
+    took as long: both threads want the interpreter's lock.)"""
+
+    def __init__(self) -> None:
+        self.waiting: set[tuple[str, str]] = set()
+
+    def check(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Value]]) -> None:
+        """Raise HubRecordRefused unless each chained row of `rows` verifies alone."""
+        if table not in CHAINED:
+            return
+        holds = _row_check(table, tuple(columns))
+        if not all(map(holds, rows)):
+            row = dict(zip(columns, next(r for r in rows if not holds(r)), strict=True))
+            raise HubRecordRefused(
+                f"the hub sent a record this file cannot take: {table} entry"
+                f" {row.get('seq')!r} of device {str(row.get('origin'))[:12]} does not"
+                " match its hash (the row was edited or moved)"
+            )
+        at_prev, at_origin = columns.index(PREV), columns.index("origin")
+        self.waiting.update((table, str(r[at_origin])) for r in rows if r[at_prev] is None)
+
+
 def load_first_pull(
-    db: Database, chunks: Iterable[tuple[str, Sequence[Row]]], cursor: Callable[[], int]
+    db: Database, chunks: Iterable[Chunk], cursor: Callable[[], int]
 ) -> dict[str, int]:
-    """Insert the pulled `chunks` ((table, rows), parents first) into this empty file in
-    one transaction, then set `cursor()` (read once every chunk is in). Returns the rows
+    """Insert the pulled `chunks` (parents first) into this empty file in one
+    transaction, then set `cursor()` (read once every chunk is in). Returns the rows
     inserted per table. Raises HubRecordRefused (a ValueError), keeping nothing, if a row
-    points at a row the pull did not bring or the record does not verify."""
+    breaks a rule of this file (a key, a CHECK, a row pointing at a row the pull did not
+    bring) or the record does not verify: each chained row's hash is tested as it comes,
+    the links between them once all are in (`_refuse_inconsistent`)."""
     counts = dict.fromkeys(SYNCED_TABLES, 0)
     conn = db.conn
-    with bulk_load(
-        db,
-        cache_kib=FIRST_PULL_CACHE_KIB,
-        keep_wal=True,
-        on_rebuilt=lambda: _refuse_inconsistent(conn),  # with the indexes: linear
-    ):
-        columns = {t: table_columns(conn, t) for t in SYNCED_TABLES}
-        stamp = now_text()
-        for table, rows in chunks:
-            if not rows:
-                continue
-            if table == "review_slot":  # local only: not on the hub
-                rows = [{**r, "updated_at": r.get("updated_at", stamp)} for r in rows]
-            names = [c for c in columns[synced(table)] if c in rows[0]]
-            values = itemgetter(*names)  # every synced table has several columns
-            conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)})"
-                f" VALUES ({', '.join('?' for _ in names)})",
-                map(values, rows),
-            )
-            counts[table] += len(rows)
-        set_state(conn, "cursor", str(cursor()))
+    record = _RecordCheck()
+    try:
+        with bulk_load(
+            db,
+            cache_kib=FIRST_PULL_CACHE_KIB,
+            seal_chains=False,  # the hub's rows come linked; one that does not is refused
+            on_rebuilt=lambda: _refuse_inconsistent(conn, record.waiting),  # with the indexes
+        ):
+            local = {t: table_columns(conn, t) for t in SYNCED_TABLES}
+            stamp = _literal(now_text())
+            for table, columns, rows in chunks:
+                if not rows:
+                    continue
+                table = synced(table)
+                if unknown := [c for c in columns if c not in local[table]]:
+                    raise HubRecordRefused(
+                        f"the hub sent columns of {table} this file does not have: {unknown}"
+                    )
+                record.check(table, columns, rows)
+                # review_slot.updated_at is local only: the time of the pull
+                extra = {"updated_at": stamp} if table == "review_slot" else {}
+                _insert(conn, table, columns, rows, extra)
+                counts[table] += len(rows)
+            set_state(conn, "cursor", str(cursor()))
+    except sqlite3.IntegrityError as error:  # a key or NOT NULL: the hub's rows, not ours
+        raise HubRecordRefused(f"the hub sent a row this file cannot take ({error})") from None
+    # Loaded without a write-ahead log and without syncs (each page written once): on the
+    # disk before anything trusts it (the copy reads it, or it becomes the file).
+    fsync_file(db.path)
     return counts
 
 
-def _refuse_inconsistent(conn: sqlite3.Connection) -> None:
-    """What the insert triggers set aside would have refused, checked once for the whole
-    load: keys pointing at rows not pulled, a review whose closes and reopens do not match
-    its audit entries and frozen fives, a chained row that does not verify alone or a link
-    between rows pulled that does not hold. A person sees part of an origin's chain
-    (another rep's entries are not theirs to read): gaps are expected, not refused."""
+def _literal(stamp: str) -> str:
+    """`stamp` (our own clock's text, see `now_text`) as an SQL literal, checked first."""
+    if not _STAMP.fullmatch(stamp):
+        raise ValueError(f"not a time stamp: {stamp!r}")
+    return f"'{stamp}'"
+
+
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+")
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Value]],
+    extra: dict[str, str],
+) -> None:
+    """`rows` into `table`, `ROWS_PER_INSERT` per statement; `extra`: columns the rows
+    lack, each with the same SQL literal."""
+    names = ", ".join((*columns, *extra))
+    one = "(" + ", ".join(("?",) * len(columns) + tuple(extra.values())) + ")"
+    many = f"INSERT INTO {table} ({names}) VALUES " + ", ".join((one,) * ROWS_PER_INSERT)
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    for start in range(0, whole, ROWS_PER_INSERT):
+        conn.execute(many, list(chain.from_iterable(rows[start : start + ROWS_PER_INSERT])))
+    if whole < len(rows):
+        conn.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", rows[whole:])
+
+
+@cache
+def _row_check(table: str, columns: tuple[str, ...]) -> Callable[[Sequence[Value]], bool]:
+    return row_check(table, columns)
+
+
+def _refuse_inconsistent(conn: sqlite3.Connection, waiting: set[tuple[str, str]]) -> None:
+    """What the insert triggers and rules set aside would have refused, checked once for
+    the whole load: keys pointing at rows not pulled, values breaking a CHECK rule, a
+    chained row with a bad `seq` or a link between rows pulled that does not hold (each
+    row's own hash was tested as it came), a review whose closes and reopens do not match
+    its audit entries and frozen fives. A person sees part of an origin's chain (another
+    rep's entries are not theirs to read): gaps are expected, not refused."""
     dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(3)
     if dangling:
         where = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in dangling)
         raise HubRecordRefused(f"the hub sent rows whose parents it did not send: {where}")
-    problems = chain_problems_of(conn, SCHEMA_HEAD) + review_problems(conn)
+    problems = (
+        broken_rules(conn, SYNCED_TABLES) + link_problems(conn, waiting) + review_problems(conn)
+    )
     if problems:
         listed = "; ".join(problems[:3])
         raise HubRecordRefused(f"the hub sent a record this file cannot take: {listed}")

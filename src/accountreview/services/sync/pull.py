@@ -221,7 +221,7 @@ def _counted(path: Path, chunks: Iterable[Any]) -> Iterator[Any]:
     """The chunks, counting the rows read for the progress a person sees."""
     done = 0
     for item in chunks:
-        done += len(item[1])
+        done += len(item.rows)
         _PROGRESS[path] = FirstPullProgress(done)
         yield item
 
