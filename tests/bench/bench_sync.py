@@ -96,9 +96,32 @@ def week_of_work(ws: Workspace, folder: Path, email: str, tag: str) -> None:
         close_review(ws, account, week)
 
 
+def rep_week(url: str, folder: Path, login: str, email: str) -> tuple[float, float]:
+    """A new laptop of the rep `login` synced, a week of work done on it, then synced:
+    (seconds of that sync, of the one after it with nothing to do)."""
+    from accountreview.services.reps import current_rep
+    from accountreview.services.sync import sync_once
+
+    ws = open_workspace(folder / f"{login}.db", TODAY, create=True)
+    try:
+        sync_once(ws, url)  # a new laptop: its person's rep row
+        current_rep(ws, email)
+        work = folder / login
+        work.mkdir()
+        week_of_work(ws, work, email, login)
+        start = time.perf_counter()
+        report = sync_once(ws, url)
+        weekly = time.perf_counter() - start
+        assert report.pushed > 0 and not report.refused, report
+        start = time.perf_counter()
+        sync_once(ws, url)
+        return weekly, time.perf_counter() - start
+    finally:
+        ws.close()
+
+
 def bench_weekly(server: PostgresServer, reps: int, folder: Path) -> None:
     from accountreview.hub.admin import add_user
-    from accountreview.services.reps import current_rep
     from accountreview.services.sync import sync_once
 
     dbname, owner = hub_for(server)
@@ -109,23 +132,9 @@ def bench_weekly(server: PostgresServer, reps: int, folder: Path) -> None:
     weekly: list[float] = []
     idle: list[float] = []
     for login, email in people:
-        url = server.url_for(login, PASSWORD, dbname)
-        ws = open_workspace(folder / f"{login}.db", TODAY, create=True)
-        try:
-            sync_once(ws, url)  # a new laptop: its person's rep row
-            current_rep(ws, email)
-            work = folder / login
-            work.mkdir()
-            week_of_work(ws, work, email, login)
-            start = time.perf_counter()
-            report = sync_once(ws, url)
-            weekly.append(time.perf_counter() - start)
-            assert report.pushed > 0 and not report.refused, report
-            start = time.perf_counter()
-            sync_once(ws, url)
-            idle.append(time.perf_counter() - start)
-        finally:
-            ws.close()
+        week, nothing = rep_week(server.url_for(login, PASSWORD, dbname), folder, login, email)
+        weekly.append(week)
+        idle.append(nothing)
     print(f"weekly sync, {reps} reps into one hub (each: 5 accounts, 25 slots, 50 touches)")
     figures("weekly sync (push + pull)", weekly)
     figures("nothing to do", idle)
@@ -192,6 +201,15 @@ import sys, time
 from datetime import date
 from accountreview.services.sync import sync_file, sync_once
 from accountreview.services.workspace import open_workspace
+import accountreview.services.sync.engine as engine
+inner = []  # the sync itself, without making the new file (its migrations)
+def timed(*args, real=engine.sync_once):
+    start = time.perf_counter()
+    try:
+        return real(*args)
+    finally:
+        inner.append(time.perf_counter() - start)
+engine.sync_once = timed
 if sys.argv[3] == "made":  # `accountreview sync` of a new file: the sync makes it
     start = time.perf_counter()
     report = sync_file(sys.argv[1], date(2026, 11, 23), sys.argv[2])
@@ -220,8 +238,8 @@ with connect(sys.argv[2]) as hub:  # the pull's own statements, nothing new past
 def p(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-print(took, report.pulled, status.split("VmHWM:")[1].split()[0], p(idle, 0.5), p(idle, 0.95),
-      p(queries, 0.5), p(queries, 0.95))
+print(took, report.pulled, status.split("VmHWM:")[1].split()[0], inner[0], p(idle, 0.5),
+      p(idle, 0.95), p(queries, 0.5), p(queries, 0.95))
 """
 IDLE_SYNCS = 15  # nothing-to-do syncs timed after the first pull (p50, p95)
 
@@ -230,8 +248,9 @@ def first_pull(
     url: str, folder: Path, name: str, *, made: bool = True
 ) -> tuple[float, int, int, list[float]]:
     """(seconds, rows, peak KiB) of a first pull into a new file, in a fresh process, and
-    the p50 and p95 seconds of the syncs after it (nothing to do), then of the pull's own
-    statements (over one open connection, nothing new). `made`: the sync makes the file
+    the seconds of the sync alone (`made`: without making the file), the p50 and p95
+    seconds of the syncs after it (nothing to do), then of the pull's own statements
+    (over one open connection, nothing new). `made`: the sync makes the file
     (`sync_file`, as `accountreview sync` of a new file); else the file is made first and
     open (as in the app), and the first pull copies into it."""
     child = f"IDLE = {IDLE_SYNCS}\n" + PULL_CHILD
@@ -258,17 +277,29 @@ def bench_large(server: PostgresServer, factor: float, folder: Path) -> None:
         add_user(server.owner_url(dbname), "Bench Manager", manager, "manager", None, PASSWORD,
                  login="b_large")  # fmt: skip
         url = server.url_for("b_large", PASSWORD, dbname)
-        seconds, rows, peak, (idle, idle95, query, query95) = first_pull(
+        seconds, rows, peak, (inner, idle, idle95, query, query95) = first_pull(
             url, folder, f"pull-{size}.db"
         )
         copy_seconds, size_bytes = copy_out_seconds(url)
         print(
             f"  factor {size:g}: pulled {rows:,} rows in {seconds:.2f} s;"
             f" COPY TO STDOUT of the same rows {copy_seconds:.2f} s ({size_bytes / 1e6:.0f} MB)"
-            f" -> {seconds / copy_seconds:.1f}x; peak {peak / 1024:.0f} MiB;"
+            f" -> {seconds / copy_seconds:.1f}x (the sync after making the file {inner:.2f} s,"
+            f" {inner / copy_seconds:.1f}x); peak {peak / 1024:.0f} MiB;"
             f" then nothing to do: p50 {idle * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms"
             f" ({IDLE_SYNCS} syncs; the pull's statements alone p50 {query * 1000:.1f} ms,"
             f" p95 {query95 * 1000:.1f} ms)"
+        )
+        add_user(server.owner_url(dbname), "Week Rep", "week@bench.example", "rep", manager,
+                 PASSWORD, login="b_week")  # fmt: skip
+        week_url = server.url_for("b_week", PASSWORD, dbname)
+        weeks = [
+            rep_week(week_url, folder, f"b_week{n}-{size}", "week@bench.example") for n in range(3)
+        ]
+        print(
+            f"  a rep's weekly sync on this hub (5 accounts, 25 slots, 50 touches; 3 weeks):"
+            f" {', '.join(f'{w * 1000:.0f}' for w, _ in weeks)} ms; then nothing to do:"
+            f" {', '.join(f'{i * 1000:.0f}' for _, i in weeks)} ms"
         )
         peaks.append((size, rows, peak))
         server.drop_database(dbname)

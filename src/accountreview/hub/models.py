@@ -55,6 +55,11 @@ def _owner_index(table: str) -> Index:
     return Index(f"ix_{table}_owner_seq", "owner_id", "hub_seq")
 
 
+def _chain_index(table: str) -> Index:
+    """The row before a chained row, found by its device and number (hub 0009)."""
+    return Index(f"ix_{table}_origin_seq", "origin", "seq")
+
+
 class Rep(HubModel, table=True):
     __tablename__ = "rep"
     __table_args__ = (
@@ -180,6 +185,7 @@ class ReviewSnapshot(HubModel, table=True):
     __table_args__ = (
         Index("ix_review_snapshot_review", "review_id"),
         _owner_index("review_snapshot"),
+        _chain_index("review_snapshot"),
     )
 
     id: str = _text(primary=True)
@@ -205,7 +211,11 @@ class ReviewSnapshot(HubModel, table=True):
 
 class AuditLog(HubModel, table=True):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_review", "review_id"), _owner_index("audit_log"))
+    __table_args__ = (
+        Index("ix_audit_log_review", "review_id"),
+        _owner_index("audit_log"),
+        _chain_index("audit_log"),
+    )
 
     id: str = _text(primary=True)
     at: str = _text(nullable=False)
