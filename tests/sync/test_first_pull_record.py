@@ -143,3 +143,19 @@ def test_rows_without_links_as_an_old_hub_sent_them_load_when_they_chain(
 
 def test_a_first_entry_names_the_start_of_the_chain(hub_record: Rows) -> None:
     assert by_seq(hub_record, "audit_log", 1)[PREV] == GENESIS  # what the forgery changes
+
+
+def test_a_sqlite_that_binds_few_values_per_statement_loads_every_row(
+    hub_record: Rows, tmp_path: Path
+) -> None:
+    """Rows per INSERT follow the SQLite's limit on bound values (999 in old builds)."""
+    from accountreview.db.sync.first_pull import VARIABLES
+
+    widest = max(len(rows[0]) for rows in hub_record.values() if rows)
+    ws = open_workspace(tmp_path / "narrow.db", TODAY, create=True)
+    try:
+        ws.db.conn.setlimit(VARIABLES, widest + 1)  # one row a statement for the widest
+        load_first_pull(ws.db, [chunk(t, r) for t, r in hub_record.items() if r], lambda: 7)
+    finally:
+        ws.close()
+    assert counts(tmp_path / "narrow.db") == sum(len(r) for r in hub_record.values())

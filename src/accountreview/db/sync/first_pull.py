@@ -179,6 +179,7 @@ Chunk = tuple[str, Sequence[str], Sequence[Sequence[Value]]]
 # Rows per INSERT statement: one statement of many rows binds the same values with a
 # hundredth of the steps (touches: 0.22 s by executemany of one-row inserts, 0.14 s).
 ROWS_PER_INSERT = 100
+VARIABLES = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
 
 
 class _RecordCheck:
@@ -270,10 +271,12 @@ def _insert(
     lack, each with the same SQL literal."""
     names = ", ".join((*columns, *extra))
     one = "(" + ", ".join(("?",) * len(columns) + tuple(extra.values())) + ")"
-    many = f"INSERT INTO {table} ({names}) VALUES " + ", ".join((one,) * ROWS_PER_INSERT)
-    whole = len(rows) - len(rows) % ROWS_PER_INSERT
-    for start in range(0, whole, ROWS_PER_INSERT):
-        conn.execute(many, list(chain.from_iterable(rows[start : start + ROWS_PER_INSERT])))
+    # as many rows as the values a statement may bind allow (999 in an old SQLite)
+    per = max(1, min(ROWS_PER_INSERT, conn.getlimit(VARIABLES) // len(columns)))
+    many = f"INSERT INTO {table} ({names}) VALUES " + ", ".join((one,) * per)
+    whole = len(rows) - len(rows) % per
+    for start in range(0, whole, per):
+        conn.execute(many, list(chain.from_iterable(rows[start : start + per])))
     if whole < len(rows):
         conn.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", rows[whole:])
 

@@ -4,10 +4,10 @@ a side file, then copied into the file in short transactions.
 The batched pull (`engine._pull`) asks the hub for the next few hundred numbers again
 and again; under row-level security every such query builds the policies' subplans over
 the whole hub, so a first pull of a large hub cost in proportion to the hub for every
-batch. This path reads each table once, in one snapshot, and writes it with
-`executemany` a chunk at a time into a side file next to the person's (no one else
-writes there, so one long transaction keeps nobody waiting), where it is checked whole:
-a hub sending rows that do not hold together changes nothing in the person's file.
+batch. This path reads each table once, in one snapshot, and writes it a chunk at a
+time into a side file next to the person's (no one else writes there, so one long
+transaction keeps nobody waiting), where it is checked whole (`first_pull`): a hub
+sending rows that do not hold together changes nothing in the person's file.
 Then the side file's rows are copied into the file `chunk` rows per transaction, so an
 edit made meanwhile (the app syncs in a worker) waits for one chunk at most. When the
 sync made the file itself (`made_by_this_sync`: no one else can have it open), the side
@@ -38,7 +38,7 @@ from accountreview.services.workspace import Workspace, open_workspace
 if TYPE_CHECKING:
     from accountreview.hub.push import Conn
 
-FIRST_PULL_CHUNK = 5000  # rows per fetch and per executemany
+FIRST_PULL_CHUNK = 5000  # rows per fetch from the hub, and per write to the side file
 READ_AHEAD = 2  # chunks read from the hub while the one before is written
 # A copied transaction's target length: another writer waits at most about this long.
 # Each chunk's size follows from the last one's time (`next_chunk`), from a start small
