@@ -238,7 +238,8 @@ with connect(sys.argv[2]) as hub:  # the pull's own statements, nothing new past
 def p(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-print(took, report.pulled, status.split("VmHWM:")[1].split()[0], inner[0], p(idle, 0.5),
+alone = inner[0] if inner else took  # a file made first: the sync is all of it
+print(took, report.pulled, status.split("VmHWM:")[1].split()[0], alone, p(idle, 0.5),
       p(idle, 0.95), p(queries, 0.5), p(queries, 0.95))
 """
 IDLE_SYNCS = 15  # nothing-to-do syncs timed after the first pull (p50, p95)
