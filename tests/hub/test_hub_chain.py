@@ -175,14 +175,9 @@ def test_the_row_before_a_chained_row_is_found_by_an_index_not_a_scan(
 
 
 def test_0009_downgrades_to_0008_and_upgrades_again(hub_server: Any, hub_url: str) -> None:
-    from test_schema import catalog
+    from test_schema import catalog, catalog_at
 
-    other = hub_server.owner_url(hub_server.create_database())
-    try:
-        migrate_hub(other, "0008")
-        at_0008 = catalog(other)
-    finally:
-        hub_server.drop_database(other.rsplit("/", 1)[1])
+    at_0008 = catalog_at(hub_server, "0008")
     head = catalog(hub_url)
     migrate_hub(hub_url, "0008", down=True)
     assert catalog(hub_url, skip=("version",)) == {

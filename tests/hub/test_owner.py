@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from test_rls import ROWS, ids_seen, signed_in, try_delete, try_insert, try_update
-from test_schema import catalog
+from test_schema import catalog, catalog_at
 
 from hubdata import Book, Team, account_row, migrate_hub, seed_book, stakeholder_row, touch_row
 from postgres import PostgresServer
@@ -181,12 +181,7 @@ def test_a_members_pull_is_an_index_range_not_a_subplan_over_the_hub(
 def test_0007_downgrades_to_0006_and_upgrades_again(
     hub_server: PostgresServer, hub_db: str, hub_url: str
 ) -> None:
-    other = hub_server.owner_url(hub_server.create_database())
-    try:
-        migrate_hub(other, "0006")
-        at_0006 = catalog(other)
-    finally:
-        hub_server.drop_database(other.rsplit("/", 1)[1])
+    at_0006 = catalog_at(hub_server, "0006")
     team_book = seed_book(hub_url, account_row("r" * 32)["rep_id"])
     migrate_hub(hub_url, "0006", down=True)
     assert catalog(hub_url, skip=("version",)) == {

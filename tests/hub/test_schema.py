@@ -1,5 +1,7 @@
 """`hub init`: the schema made, made once, matching the models, upgraded step by step."""
 
+from typing import Any
+
 import psycopg
 import pytest
 
@@ -33,6 +35,19 @@ def catalog(url: str, skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
             for part, query in CATALOG.items()
             if part not in skip
         }
+
+
+def catalog_at(server: Any, revision: str) -> dict[str, list[str]]:
+    """The catalog of a new database on `server` migrated up to `revision` (dropped
+    after): what a migration's downgrade must give back."""
+    from hubdata import migrate_hub
+
+    url = server.owner_url(server.create_database())
+    try:
+        migrate_hub(url, revision)
+        return catalog(url)
+    finally:
+        server.drop_database(url.rsplit("/", 1)[1])
 
 
 def test_init_creates_then_changes_nothing(hub_db: str) -> None:

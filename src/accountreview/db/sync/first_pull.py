@@ -250,14 +250,14 @@ def load_first_pull(
     return counts
 
 
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+")
+
+
 def _literal(stamp: str) -> str:
     """`stamp` (our own clock's text, see `now_text`) as an SQL literal, checked first."""
     if not _STAMP.fullmatch(stamp):
         raise ValueError(f"not a time stamp: {stamp!r}")
     return f"'{stamp}'"
-
-
-_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+")
 
 
 def _insert(
