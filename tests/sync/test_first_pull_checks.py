@@ -117,6 +117,7 @@ def test_a_first_pull_into_a_new_file_refuses_a_row_breaking_a_check_rule(
     code, _report, err = fresh.sync_cli()
     assert code == 3, err
     assert "cannot take" in err and table in err and rule in err, err
+    assert "nothing of this pull was kept: ask the hub's owner" in err, err  # what to do
     assert "Traceback" not in err and "unexpected" not in err, err
     assert not fresh.path.exists()  # the sync made it, and removes it again
     mend_on_hub(team, rule)

@@ -44,6 +44,14 @@ class HubRecordRefused(DatabaseDamaged, ValueError):
     """The hub sent rows this file cannot take: nothing of the pull is kept (exit 3)."""
 
 
+def refused(what: str) -> HubRecordRefused:
+    """A first pull refused for `what`, saying what happens and what to do."""
+    return HubRecordRefused(
+        f"{what}; nothing of this pull was kept: ask the hub's owner to correct it, then"
+        " sync again"
+    )
+
+
 # The page cache while loading (KiB): a first pull's memory stays small and flat.
 FIRST_PULL_CACHE_KIB = 32_000
 
@@ -198,7 +206,7 @@ class _RecordCheck:
         holds = _row_check(table, tuple(columns))
         if not all(map(holds, rows)):
             row = dict(zip(columns, next(r for r in rows if not holds(r)), strict=True))
-            raise HubRecordRefused(
+            raise refused(
                 f"the hub sent a record this file cannot take: {table} entry"
                 f" {row.get('seq')!r} of device {str(row.get('origin'))[:12]} does not"
                 " match its hash (the row was edited or moved)"
@@ -233,7 +241,7 @@ def load_first_pull(
                     continue
                 table = synced(table)
                 if unknown := [c for c in columns if c not in local[table]]:
-                    raise HubRecordRefused(
+                    raise refused(
                         f"the hub sent columns of {table} this file does not have: {unknown}"
                     )
                 record.check(table, columns, rows)
@@ -243,7 +251,7 @@ def load_first_pull(
                 counts[table] += len(rows)
             set_state(conn, "cursor", str(cursor()))
     except sqlite3.IntegrityError as error:  # a key or NOT NULL: the hub's rows, not ours
-        raise HubRecordRefused(f"the hub sent a row this file cannot take ({error})") from None
+        raise refused(f"the hub sent a row this file cannot take ({error})") from None
     # Loaded without a write-ahead log and without syncs (each page written once): on the
     # disk before anything trusts it (the copy reads it, or it becomes the file).
     fsync_file(db.path)
@@ -296,10 +304,10 @@ def _refuse_inconsistent(conn: sqlite3.Connection, waiting: set[tuple[str, str]]
     dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(3)
     if dangling:
         where = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in dangling)
-        raise HubRecordRefused(f"the hub sent rows whose parents it did not send: {where}")
+        raise refused(f"the hub sent rows whose parents it did not send: {where}")
     problems = (
         broken_rules(conn, SYNCED_TABLES) + link_problems(conn, waiting) + review_problems(conn)
     )
     if problems:
         listed = "; ".join(problems[:3])
-        raise HubRecordRefused(f"the hub sent a record this file cannot take: {listed}")
+        raise refused(f"the hub sent a record this file cannot take: {listed}")
