@@ -47,8 +47,7 @@ class HubRecordRefused(DatabaseDamaged, ValueError):
 def refused(what: str) -> HubRecordRefused:
     """A first pull refused for `what`, saying what happens and what to do."""
     return HubRecordRefused(
-        f"{what}; nothing of this pull was kept: ask the hub's owner to correct it, then"
-        " sync again"
+        f"{what}; nothing of this pull was kept: ask the hub's owner to correct it, then sync again"
     )
 
 
