@@ -3,6 +3,8 @@ others when next shown, with the cursor, an open form and what it holds kept. An
 desktop (a second laptop of hers, driven through the CLI) changes her review of Acme
 on the hub; the app on her laptop pulls it with `^s`."""
 
+from datetime import timedelta
+
 import pytest
 from test_sync_hub import app_on, status, synced_laptop, team, until
 from textual.widgets import Input, OptionList
@@ -17,6 +19,7 @@ from accountreview.tui.screens.queue import QueueScreen
 from accountreview.tui.screens.review import ReviewScreen
 from accountreview.tui.widgets.line import Line
 from accountreview.tui.widgets.slot_list import SlotList
+from conftest import TODAY
 from sync.team import Laptop, Team, person_name
 
 __all__ = ["team"]  # the fixture, shared with test_sync_hub
@@ -217,3 +220,54 @@ async def test_a_pull_while_a_form_is_open_keeps_what_is_typed_and_says_what_cha
         assert top(app) is review
     [person] = [r for r in laptop.rows("stakeholder") if r["name"] == who]
     assert (person["title"], person["email"]) == ("VP Sales", "cfo@x.example")
+
+
+def next_contact(laptop: Laptop, who: str) -> str | None:
+    [person] = [r for r in laptop.rows("stakeholder") if r["name"] == who]
+    found = person["next_contact_on"]
+    return None if found is None else str(found)
+
+
+@pytest.mark.parametrize("typed", [True, False])
+async def test_the_next_contact_form_says_when_a_sync_changed_the_date_meanwhile(
+    team: Team, monkeypatch: pytest.MonkeyPatch, typed: bool
+) -> None:
+    """As the person form: a date typed over is saved over a sync's change only at the
+    second enter, once the dialog has said what the person now holds; a date not typed
+    over shows the sync's at once (and enter keeps it)."""
+    from accountreview.tui.screens.forms import NextContactForm
+
+    laptop, desktop = two_laptops(team)
+    who = person_name("Acme", 1)
+    theirs, mine = TODAY + timedelta(days=10), TODAY + timedelta(days=3)
+    app = app_on(laptop, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: status(app) == "synced just now", "the sync on start")
+        await pilot.press("enter", "n")  # slot 1's person: plan the next contact
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NextContactForm)
+        if typed:
+            await pilot.press("ctrl+u", *"+3d")
+        on_desktop(desktop, "stakeholder", "next", "Acme", who, "--on", theirs.isoformat())
+        pulls = app.pulls
+        app.action_sync_now()
+        await until(pilot, lambda: app.pulls > pulls, "the pull")
+        await pilot.pause()
+        assert top(app) is form
+        field = form.query_one("#when", Input)
+        assert field.value == ("+3d" if typed else theirs.isoformat())
+        await pilot.press("enter")
+        await pilot.pause()
+        if typed:  # said, not saved
+            assert top(app) is form
+            error = str(form.query_one(".field-error", Line).render())
+            assert error == (
+                f"Changed meanwhile by a sync: the next contact is now '{theirs.isoformat()}'."
+                " Press enter again to save yours."
+            )
+            assert next_contact(laptop, who) == theirs.isoformat()
+            await pilot.press("enter")  # again: saved over it
+            await pilot.pause()
+        assert top(app) is not form
+    assert next_contact(laptop, who) == (mine if typed else theirs).isoformat()

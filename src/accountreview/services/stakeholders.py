@@ -122,6 +122,13 @@ def _fresh(ws: Workspace, stakeholder_id: str) -> StakeholderRow:
     return person
 
 
+def stakeholder_now(ws: Workspace, person: StakeholderRow) -> StakeholderRow | None:
+    """`person` as the file holds them now (a sync may have changed them meanwhile);
+    None when they are gone (their account moved away)."""
+    check_account_id(ws, person.account_id, Access.READ)
+    return stakeholder_queries.get_stakeholder(ws.db.conn, person.id, ws.today)
+
+
 def log_touch(
     ws: Workspace,
     person: StakeholderRow,

@@ -22,6 +22,7 @@ from accountreview.services.stakeholders import (
     edit_stakeholder,
     log_touch,
     set_next_contact,
+    stakeholder_now,
 )
 from accountreview.services.workspace import Workspace
 from accountreview.tui.widgets.choice import Choice
@@ -90,22 +91,46 @@ class TouchForm(_Form):
 
 
 class NextContactForm(_Form):
-    """Plan the next contact (needed when the last one is stale)."""
+    """Plan the next contact (needed when the last one is stale). As the person form: a
+    date a sync changed while the dialog was open shows at once if it was not typed
+    over; one typed over is not saved over a sync's change until enter is pressed again,
+    once the dialog has said what the person now holds."""
 
     def __init__(self, ws: Workspace, person: Stakeholder) -> None:
         super().__init__()
         self.ws = ws
-        self.person = person
+        self.person = person  # as the dialog last knew them
+        self.prefilled = _date_text(person)  # what the field held when opened or refreshed
 
     def compose(self) -> ComposeResult:
-        current = self.person.next_contact_on.isoformat() if self.person.next_contact_on else ""
         with Vertical(classes="dialog"):
             yield Line(f"Next contact with {self.person.name}", classes="dialog-title")
             yield Input(
-                value=current, placeholder="2026-12-01, tomorrow, +3d, +2w", id="when", compact=True
+                value=self.prefilled,
+                placeholder="2026-12-01, tomorrow, +3d, +2w",
+                id="when",
+                compact=True,
             )
             yield Line("", classes="field-error")
             yield Line("enter saves (empty clears) · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "pulls", self._pulled, init=False)  # see context.FollowsPulls
+
+    def _now(self) -> Stakeholder | None:
+        try:
+            return stakeholder_now(self.ws, self.person)
+        except UserError:
+            return None  # not theirs to read any more: saving says so
+
+    def _pulled(self, _pulls: int) -> None:
+        """A sync pulled rows: the date shows what the person holds now, unless typed over."""
+        now = self._now()
+        field = self.query_one("#when", Input)
+        if now is None or field.value != self.prefilled or _date_text(now) == self.prefilled:
+            return
+        self.person, self.prefilled = now, _date_text(now)
+        field.value = self.prefilled
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -117,11 +142,22 @@ class NextContactForm(_Form):
                 if text
                 else None
             )
-            set_next_contact(ws, self.person, when)
+            now = self._now() or self.person
+            if now.next_contact_on != self.person.next_contact_on:
+                self.person = now  # said once: the next enter saves over it
+                raise InvalidInput(
+                    "Changed meanwhile by a sync: the next contact is now"
+                    f" {_shown(now.next_contact_on)}. Press enter again to save yours."
+                )
+            set_next_contact(ws, now, when)
         except (InvalidValue, UserError) as error:
             self.show_error(str(error))
             return
         self.dismiss(when)
+
+
+def _date_text(person: Stakeholder) -> str:
+    return person.next_contact_on.isoformat() if person.next_contact_on else ""
 
 
 class _PersonForm(_Form):
