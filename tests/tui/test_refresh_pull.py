@@ -271,3 +271,38 @@ async def test_the_next_contact_form_says_when_a_sync_changed_the_date_meanwhile
             await pilot.pause()
         assert top(app) is not form
     assert next_contact(laptop, who) == (mine if typed else theirs).isoformat()
+
+
+async def test_a_pick_over_a_slot_a_sync_filled_meanwhile_is_said_not_saved(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slot 2 is empty when the picker opens; the desktop fills it meanwhile and the pull
+    shows it. The pick keeps the desktop's person and says so; picking again replaces
+    them (before, the pick saved over theirs without a word)."""
+    laptop, desktop = two_laptops(team)
+    theirs, mine = person_name("Acme", 6), person_name("Acme", 3)
+    app = app_on(laptop, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: status(app) == "synced just now", "the sync on start")
+        await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("down", "enter", *mine)  # slot 2 (empty): the picker, mine typed
+        await pilot.pause()
+        assert review._picking
+        on_desktop(desktop, "review", "Acme", f"--slot=2={theirs}")
+        pulls = app.pulls
+        app.action_sync_now()
+        await until(pilot, lambda: app.pulls > pulls, "the pull")
+        await pilot.pause()
+        assert slot_names(review)[1] == theirs  # shown under the open picker
+        await pilot.press("enter")  # the pick: said, not saved
+        await pilot.pause()
+        assert slot_names(review)[1] == theirs
+        assert any(
+            f"Changed meanwhile by a sync: slot 2 now holds {theirs}" in n for n in notes(app)
+        ), notes(app)
+        await pilot.press("enter", *mine, "enter")  # picked again: saved
+        await pilot.pause()
+        assert slot_names(review)[1] == mine

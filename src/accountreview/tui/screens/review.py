@@ -191,6 +191,7 @@ class ReviewScreen(SlotEditing):
         self.view: ReviewView | None = None
         self._account: Account | None = None
         self._picking = False
+        self._picked_over: str | None = None  # the slot's person when the picker opened
         self._styled_theme = ""
         self._title_lines = 1
 

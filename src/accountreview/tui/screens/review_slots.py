@@ -80,12 +80,18 @@ class SlotEditing(FollowsPulls):
         self._fit_picker()
         self.query_one(StakeholderPicker).open(people, slot.position, taken)
         self._picking = True
+        self._picked_over = slot.stakeholder_id  # what the slot held when the picker opened
         self.refresh_bindings()
 
     def on_stakeholder_picker_chosen(self, event: StakeholderPicker.Chosen) -> None:
-        """Close the picker and save in the same step: one redraw shows the filled slot."""
+        """Close the picker and save in the same step: one redraw shows the filled slot.
+        A slot a sync filled while the picker was open keeps what the sync brought, and
+        says so: picking again replaces it."""
         event.stop()
         self._close_picker()
+        if self._filled_meanwhile(event.position, event.choice):
+            self.focus_slot(event.position)
+            return
         self._save_pick(event.position, event.choice)
         self.focus_slot(event.position)
         self._after_pick(event.position, event.choice, event.text)
@@ -94,6 +100,21 @@ class SlotEditing(FollowsPulls):
         event.stop()
         self._close_picker()
         self.query_one(SlotList).focus()
+
+    def _filled_meanwhile(self, position: int, choice: str) -> bool:
+        """Whether a sync put someone else in slot `position` since the picker opened
+        (said, then the picker's next pick saves)."""
+        slots = self.view.slots if self.view else []
+        now = next((s for s in slots if s.position == position), None)
+        if now is None or now.stakeholder_id in (self._picked_over, choice):
+            return False
+        held = (
+            f"now holds {now.name}. Pick again to replace them"
+            if now.name
+            else ("is empty now. Pick again to fill it")
+        )
+        self.notify(f"Changed meanwhile by a sync: slot {position} {held}.", timeout=8)
+        return True
 
     def _close_picker(self) -> None:
         self.query_one(StakeholderPicker).close()
