@@ -2,7 +2,6 @@
 name), so a value the hub takes is one every laptop can take; a value that breaks one is
 refused on the hub, even by its owner; 0008 goes down and up again exactly."""
 
-import re
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from test_schema import catalog
 from accountreview.db.connection import SCHEMA_HEAD
 from accountreview.db.files import create_private_file
 from accountreview.db.migrate import upgrade_to_head
+from accountreview.db.schema_check import check_rules
 from accountreview.hub import admin
 from hubdata import migrate_hub
 
@@ -26,12 +26,12 @@ def local_checks(tmp_path: Path) -> set[tuple[str, str]]:
     upgrade_to_head(path, SCHEMA_HEAD)
     conn = sqlite3.connect(path)
     try:
-        tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         found = {
             (str(table), name)
-            for table, text in tables
-            for name in re.findall(r"CONSTRAINT (\w+) CHECK", str(text))
+            for (table,) in tables
             if table not in LOCAL_ONLY
+            for name, _rule in check_rules(conn, str(table))
         }
     finally:
         conn.close()
