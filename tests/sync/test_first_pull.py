@@ -3,6 +3,7 @@ hub snapshot bulk-loaded ends exactly as the batched pull would leave the file, 
 schema intact, nothing in the outbox, `check` passing; and a pull that cannot be whole
 keeps nothing."""
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from accountreview.db import bulk
 from accountreview.db.sync import apply_pulled, get_state
 from accountreview.db.sync.first_pull import load_first_pull
 from accountreview.hub.connect import connect
-from accountreview.hub.pull import pull_all
+from accountreview.hub.pull import Chunk, Snapshot, pull_all
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY
 from sync.team import SYNCED, Laptop, Team, hub_rows, import_account, outbox_count, person_name
@@ -34,6 +35,15 @@ def busy_history(team: Team) -> Laptop:
         assert code == 0, out + err
     assert ann.sync_cli()[0] == 0
     return ann
+
+
+def hub_reads(
+    monkeypatch: pytest.MonkeyPatch, change: Callable[[Iterator[Chunk]], Iterator[Chunk]]
+) -> None:
+    """The first pull's hub reader (`Snapshot.chunks`) gives `change` of what the hub
+    sends (a row dropped, a chunk twice, the hub lost mid-read)."""
+    real = Snapshot.chunks
+    monkeypatch.setattr(Snapshot, "chunks", lambda self: change(real(self)))
 
 
 def batched_pull(team: Team, path: Path) -> None:

@@ -22,7 +22,7 @@ from accountreview.services.sync.report import HubOffline
 from accountreview.services.workspace import open_workspace
 from conftest import TODAY
 from sync.team import Team, local_conn, outbox_count
-from sync.test_first_pull import busy_history
+from sync.test_first_pull import busy_history, hub_reads
 from sync.test_first_pull_lock import assert_done_as_hub
 from sync.test_sync_kill import kill_when_paused, start_sync
 
@@ -151,19 +151,18 @@ def test_a_hub_lost_mid_read_fails_the_first_pull_keeping_nothing(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from accountreview.hub.connect import HubUnreachable
-    from accountreview.hub.pull import Chunk, Snapshot
+    from accountreview.hub.pull import Chunk
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-lost")
-    real = Snapshot.chunks
 
-    def lost_after_two(self: Snapshot) -> Iterator[Chunk]:
-        for number, item in enumerate(real(self)):
+    def lost_after_two(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+        for number, item in enumerate(chunks):
             if number == 2:
                 raise HubUnreachable("the hub went away mid-read")
             yield item
 
-    monkeypatch.setattr(Snapshot, "chunks", lost_after_two)
+    hub_reads(monkeypatch, lost_after_two)
     monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "3")
     with pytest.raises(HubOffline, match="went away mid-read"):
         sync_file(str(fresh.path), TODAY, fresh.url)
@@ -178,20 +177,18 @@ def test_a_hub_lost_mid_read_fails_the_first_pull_keeping_nothing(
 def test_a_load_refused_mid_read_stops_the_reader_and_keeps_nothing(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accountreview.hub.pull import Chunk, Snapshot
+    from accountreview.hub.pull import Chunk
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-twice-sent")
-    real = Snapshot.chunks
 
-    def first_chunk_twice(self: Snapshot) -> Iterator[Chunk]:
-        chunks = real(self)
+    def first_chunk_twice(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         first = next(chunks)
         yield first
         yield first  # the same ids again: the insert fails while the reader reads on
         yield from chunks
 
-    monkeypatch.setattr(Snapshot, "chunks", first_chunk_twice)
+    hub_reads(monkeypatch, first_chunk_twice)
     monkeypatch.setenv("ACCOUNTREVIEW_SYNC_BATCH", "2")
     with pytest.raises(HubRecordRefused, match=r"cannot take.*UNIQUE"):  # exit 3, not 1
         sync_file(str(fresh.path), TODAY, fresh.url)

@@ -23,7 +23,7 @@ from accountreview.services.workspace import open_workspace
 from conftest import TODAY
 from sync.team import SYNCED, Laptop, Team, hub_rows, import_account, local_conn, outbox_count
 from sync.team import person_name as name_of
-from sync.test_first_pull import busy_history
+from sync.test_first_pull import busy_history, hub_reads
 from sync.test_sync_kill import assert_same_as_hub, kill_when_paused, start_sync
 
 BATCH = "7"  # rows per chunk: a first pull of the busy history has dozens of them
@@ -247,20 +247,19 @@ def test_a_second_sync_while_a_first_pull_loads_is_busy_and_leaves_its_side_file
 def test_a_hub_record_that_does_not_hold_together_changes_nothing_in_the_file(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accountreview.hub.pull import Chunk, Snapshot
+    from accountreview.hub.pull import Chunk
 
     busy_history(team)
     fresh = team.laptop("ann", "ann-forged")
-    real = Snapshot.chunks
 
-    def one_frozen_slot_short(self: Snapshot) -> Iterator[Chunk]:
+    def one_frozen_slot_short(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         dropped = False
-        for chunk in real(self):
+        for chunk in chunks:
             if chunk.table == "review_snapshot" and not dropped:
                 chunk, dropped = chunk._replace(rows=chunk.rows[1:]), True
             yield chunk
 
-    monkeypatch.setattr(Snapshot, "chunks", one_frozen_slot_short)
+    hub_reads(monkeypatch, one_frozen_slot_short)
     ws = open_workspace(fresh.path, TODAY, create=True)
     try:
         with pytest.raises(ValueError, match="a record this file cannot take"):
