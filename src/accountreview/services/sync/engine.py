@@ -188,14 +188,11 @@ def _first_push_step(ws: Workspace, report: SyncReport, result: Any) -> None:
     from accountreview.db.sync import record_conflicts
 
     checkpoint("push-committed")
-    if result.conflicts:  # rows the hub had with other values (made on two devices)
-        conflicts = [local_conflict(c) for c in result.conflicts]
+    conflicts = [local_conflict(c) for c in result.conflicts]
+    if conflicts:  # rows the hub had with other values (made on two devices)
         with ws.db.write() as conn:
             record_conflicts(conn, conflicts)
-        report.conflicts.extend(view(c) for c in conflicts)
-    report.pushed += result.applied
-    report.already += result.already
-    _keep_refusals(report, result.refused)
+    _tally(report, result, conflicts)
 
 
 def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
@@ -217,11 +214,8 @@ def _push_outbox(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
             record_conflicts(conn, conflicts)
             take_theirs(conn, conflicts)
             _settle_resolutions(conn, result)
-        report.pushed += result.applied
-        report.already += result.already
-        report.conflicts.extend(view(c) for c in conflicts)
+        _tally(report, result, conflicts)
         report.overruled.extend(overruled_view(o) for o in result.overruled)
-        _keep_refusals(report, result.refused)
         after = batch[-1].seq
 
 
@@ -282,8 +276,13 @@ def _pull_conflicts(ws: Workspace, hub: "Conn") -> None:
             return
 
 
-def _keep_refusals(report: SyncReport, refused: Sequence[Any]) -> None:
-    for item in refused:
+def _tally(report: SyncReport, result: Any, conflicts: Sequence[Any]) -> None:
+    """What one push told: rows applied and already there, its conflicts (as kept here)
+    and the changes the hub refused."""
+    report.pushed += result.applied
+    report.already += result.already
+    report.conflicts.extend(view(c) for c in conflicts)
+    for item in result.refused:
         report.refused.append(
             RefusedChange(table=item.table, row_id=item.row_id, reason=item.reason)
         )
