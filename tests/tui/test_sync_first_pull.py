@@ -122,3 +122,28 @@ def test_the_status_words_of_a_first_pull() -> None:
     assert status_text(SyncShown(running=True), now) == "syncing…"  # any other sync
     done = SyncShown(first_pull=(40_000, 220_000), last_sync_at=now)
     assert status_text(done, now) == "synced just now"  # not running: no progress shown
+
+
+async def test_a_first_pull_the_file_cannot_take_is_said_as_the_cli_says_it(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub row that breaks one of the file's rules (an old row, see
+    tests/sync/test_first_pull_checks.py): the app says "sync refused" and the message the
+    CLI gives, never the exception's class (it showed `Sync failed:
+    HubRecordRefused("…")`, seen in tmux); the file keeps nothing of the pull."""
+    from sync.test_first_pull_checks import break_on_hub
+
+    busy_history(team)
+    break_on_hub(team, "touch_channel")
+    laptop = team.laptop("ann", "ann-refused")
+    monkeypatch.setenv("ACCOUNTREVIEW_HUB", laptop.url)
+    app = AccountReviewApp(open_workspace(laptop.path, TODAY, create=True))
+    app.sync_timings = FAST
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: status(app) == "sync refused", "the refused first sync")
+        messages = [str(n.message) for n in app._notifications]
+    [told] = [m for m in messages if "cannot take" in m]
+    assert told.startswith("Sync: the hub sent a record this file cannot take: touch row"), told
+    assert "touch_channel" in told and "ask the hub's owner" in told, told
+    assert "HubRecordRefused" not in told and "Sync failed" not in told, told
+    assert reps_named(laptop.path, "Ann Lee") == 0  # nothing of the pull kept

@@ -26,7 +26,12 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from accountreview.services.errors import UserError
-from accountreview.services.workspace import Workspace, change_token, reopen_workspace
+from accountreview.services.workspace import (
+    Workspace,
+    change_token,
+    reopen_workspace,
+    user_error,
+)
 from accountreview.tui.widgets.key_bar import key_label
 from accountreview.tui.widgets.sync_status import SyncShown, SyncStatusLine, parse_sync_time
 
@@ -126,10 +131,12 @@ def run_sync(ws: Workspace, hub_url: str) -> SyncOutcome:
             outcome = SyncOutcome(None, pulled=sync_once(other, hub_url).pulled)
         except HubOffline:
             outcome = SyncOutcome(None, offline=True)
-        except UserError as error:  # refused by the hub, or the file was busy
-            outcome = SyncOutcome(None, refused=True, message=f"Sync: {error}")
         except Exception as error:  # a fault of the sync must never stop the app
-            outcome = SyncOutcome(None, refused=True, message=f"Sync failed: {error!r}")
+            # what the CLI would say (`user_error`: refused by the hub, a hub record this
+            # file cannot take, the file busy or full); only a bug is named by its class
+            told = user_error(error, other.db.path)
+            message = f"Sync: {told}" if told is not None else f"Sync failed: {error!r}"
+            outcome = SyncOutcome(None, refused=True, message=message)
         return replace(outcome, status=sync_status(other))
     except UserError:
         return outcome  # the status could not be read: the header keeps what it showed
