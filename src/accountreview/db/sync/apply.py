@@ -38,8 +38,12 @@ from accountreview.domain import kept as kept_five
 @dataclass
 class ApplyReport:
     """What a batch changed: rows inserted and updated per table, fields kept because a
-    local change waits to be pushed, and pulled values this file cannot take."""
+    local change waits to be pushed, and pulled values this file cannot take. `changed`:
+    the rows of this file the batch inserted, updated or removed, counted by SQLite
+    itself (`total_changes`, every path of the apply included): a row the file already
+    holds as pulled, such as this laptop's own push coming back, changes nothing."""
 
+    changed: int = 0
     inserted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     kept_waiting: list[tuple[str, str, str]] = field(default_factory=list)
@@ -289,6 +293,7 @@ def apply_pulled(
         raise ValueError(f"not synced tables: {', '.join(unknown)}")
     conn.execute("PRAGMA defer_foreign_keys = ON")
     set_state(conn, "applying", "1")
+    before = conn.total_changes
     try:
         for departure in rows_by_table.get(DEPARTED, ()):
             remove_departed(conn, departure)
@@ -304,6 +309,7 @@ def apply_pulled(
             if "kept_origins" in row:
                 run.kept_fives(row)
         run.hold_closings()
+        run.report.changed = conn.total_changes - before
         set_state(conn, "cursor", str(cursor))
     finally:
         set_state(conn, "applying", None)

@@ -245,7 +245,7 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
         checkpoint("pull-fetched")
         try:
             with ws.db.write() as conn:
-                apply_pulled(conn, batch.rows, batch.cursor)
+                applied = apply_pulled(conn, batch.rows, batch.cursor)
         except sqlite3.IntegrityError as error:  # e.g. a value the hub's owner set by hand
             raise HubRecordRefused(
                 f"the hub sent a row this file cannot take ({error}); this file keeps what it"
@@ -253,7 +253,7 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
                 " the row, then sync again"
             ) from None
         checkpoint("pull-applied")
-        report.pulled += batch.count
+        report.pulled += applied.changed  # not the rows that came: this file's own came back
 
 
 def _pull_conflicts(ws: Workspace, hub: "Conn") -> None:

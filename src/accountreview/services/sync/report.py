@@ -71,8 +71,10 @@ class OverruledView:
 
 @dataclass
 class SyncReport:
-    """What one sync did: rows and changes pushed, rows pulled, conflicts recorded this
-    run, changes the hub refused; `first_pull` when the file had never pulled before."""
+    """What one sync did: rows and changes pushed, rows the pull changed here (added,
+    changed or removed: this laptop's own pushes coming back change nothing), conflicts
+    recorded this run, changes the hub refused; `first_pull` when the file had never
+    pulled before."""
 
     hub: str
     pushed: int = 0
