@@ -2,8 +2,13 @@
 and passwords that never show; and the hub left unloaded by every other command."""
 
 import os
+import pty
+import secrets
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -11,11 +16,13 @@ import psycopg
 from conftest import TODAY
 from postgres import PostgresServer, free_port, url
 
+CLI = "from accountreview.cli import main; main()"
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """The CLI in a subprocess with no terminal on stdin."""
     done = subprocess.run(
-        [sys.executable, "-c", "from accountreview.cli import main; main()", *args],
+        [sys.executable, "-c", CLI, *args],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -163,3 +170,76 @@ def test_help_queue_and_the_tui_leave_the_hub_and_psycopg_unloaded(tmp_path: Pat
     screen, loaded = done.stdout.strip().splitlines()[-2:]
     assert screen == "QueueScreen"
     assert loaded == "[]"
+
+
+def on_terminal(args: tuple[str, ...], answers: list[str]) -> tuple[int, str]:
+    """The CLI on a terminal of its own (a pty): each answer typed when a prompt ending in
+    ': ' shows; (exit code, all it wrote)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its controlling terminal
+        os.execv(sys.executable, [sys.executable, "-c", CLI, *args])
+    written, waiting = b"", list(answers)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal: it ended
+            break
+        if not chunk:
+            break
+        written += chunk
+        if waiting and written.rstrip(b" ").endswith(b":"):
+            time.sleep(0.5)  # getpass flushes what was typed before it turned echo off
+            os.write(fd, waiting.pop(0).encode() + b"\r")
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:  # still waiting for an answer: ended here, and the test fails
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), written.decode(errors="replace")
+
+
+def signs_in(server: PostgresServer, login: str, password: str, dbname: str) -> bool:
+    try:
+        psycopg.connect(server.url_for(login, password, dbname)).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def test_user_add_again_keeps_the_password_unless_given_a_new_one(
+    hub_server: PostgresServer, hub_url: str, tmp_path: Path
+) -> None:
+    login, dbname = f"pat.{secrets.token_hex(3)}@example.com", hub_url.rsplit("/", 1)[1]
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.write_text("First-Pass-1\n")
+    second.write_text("Second-Pass-2\n")
+    add = ("hub", "user", "add", "Pat Doe", "--email", login, "--hub", hub_url)
+    code, out, err = run(*add, "--password-file", str(first))
+    assert (code, err, "Pat Doe (rep) added: signs in as" in out) == (0, "", True)
+    code, out, err = run(*add, "--role", "manager")  # no file, no terminal: kept
+    assert (code, err) == (0, ""), err
+    assert "Pat Doe (manager) updated: signs in as" in out and out.endswith("; password kept\n")
+    assert signs_in(hub_server, login, "First-Pass-1", dbname)
+    with psycopg.connect(hub_url) as conn:
+        assert conn.execute("SELECT role FROM rep WHERE login = %s", (login,)).fetchone() == (
+            "manager",
+        )
+    code, out, err = run(*add, "--password-file", str(second))
+    assert (code, err, out.endswith("; new password set\n")) == (0, "", True), out + err
+    assert not signs_in(hub_server, login, "First-Pass-1", dbname)
+    assert signs_in(hub_server, login, "Second-Pass-2", dbname)
+    # On a terminal: enter keeps theirs; a new one is typed twice; two that differ: nothing
+    code, written = on_terminal(add, [""])
+    assert (code, "password kept" in written) == (0, True), written
+    assert signs_in(hub_server, login, "Second-Pass-2", dbname)
+    code, written = on_terminal(add, ["Third-Pass-3", "Third-Pass-3"])
+    assert (code, "new password set" in written) == (0, True), written
+    assert "Third-Pass-3" not in written  # never echoed
+    assert signs_in(hub_server, login, "Third-Pass-3", dbname)
+    code, written = on_terminal(add, ["Fourth-Pass-4", "Fourth-Pass-5"])
+    assert (code, "the two passwords differ; nothing changed" in written) == (2, True), written
+    assert signs_in(hub_server, login, "Third-Pass-3", dbname)

@@ -88,7 +88,10 @@ def user_add_command(
     role: str = typer.Option("rep", "--role", help="rep or manager."),
     manager: str | None = typer.Option(None, "--manager", help="Their manager's email."),
     password_file: Path | None = typer.Option(
-        None, "--password-file", help="Their password: the file's first line (else asked)."
+        None,
+        "--password-file",
+        help="Their password: the file's first line (else asked; someone added before keeps"
+        " theirs).",
     ),
     login: str | None = typer.Option(
         None, "--login", help="Their PostgreSQL role (default: the email, lower case)."
@@ -98,18 +101,40 @@ def user_add_command(
     """Add a person to the team: a sign-in role of their own and their rep row.
 
     Row-level security then lets a rep read and write their own accounts, and a manager
-    also read their reps'. Run again to change a password, role or manager."""
+    also read their reps'. Run again to change a role or manager: their password stays
+    unless you give a new one (--password-file, or typed when asked)."""
     url = hub_url(hub)
     if role not in ("rep", "manager"):
         raise fail(f"--role: {role!r}; expected rep or manager", 2)
-    password = read_password(password_file)
-    from accountreview.hub.admin import add_user
+    from accountreview.hub.admin import add_user, default_login, team_sign_in
     from accountreview.hub.connect import redact
 
     with hub_errors():
+        known = password_file is None and team_sign_in(url, login or default_login(email))
+        password = new_password() if known else read_password(password_file)
         added = add_user(url, name, email, role, manager, password, login)
     verb = "added" if added.created else "updated"
-    typer.echo(f"{name.strip()} ({role}) {verb}: signs in as {sign_in(redact(url), added.login)}")
+    kept = (
+        "" if added.created else ("; new password set" if added.password_set else "; password kept")
+    )
+    typer.echo(
+        f"{name.strip()} ({role}) {verb}: signs in as {sign_in(redact(url), added.login)}{kept}"
+    )
+
+
+def new_password() -> str | None:
+    """A new password for someone the team has, typed twice with no echo; None (keep
+    theirs) when they press enter, or when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        return None
+    first = typer.prompt(
+        "New password (enter keeps theirs)", default="", show_default=False, hide_input=True
+    )
+    if not first:
+        return None
+    if typer.prompt("Repeat for confirmation", hide_input=True) != first:
+        raise fail("the two passwords differ; nothing changed", 2)
+    return str(first)
 
 
 @command("move", group=account_app)

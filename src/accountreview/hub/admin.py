@@ -42,6 +42,7 @@ class AddedUser:
     rep_id: str
     login: str
     created: bool  # False: the role and rep row existed and were updated
+    password_set: bool = True  # False: an existing sign-in kept its password
 
 
 def _alembic_config(connection: Any) -> Any:
@@ -110,10 +111,11 @@ def add_user(
     email: str,
     role: str,
     manager_email: str | None,
-    password: str,
+    password: str | None,
     login: str | None = None,
 ) -> AddedUser:
-    """Create (or update) the person's sign-in role and `rep` row, in one transaction."""
+    """Create (or update) the person's sign-in role and `rep` row, in one transaction.
+    `password` None: a sign-in the team has keeps its password (a new one needs one)."""
     login = login or default_login(email)
     _check_user(name, email, role, password, login)
     with connect(url) as conn:
@@ -126,7 +128,18 @@ def add_user(
         except psycopg.Error as error:
             conn.rollback()
             raise classify(error, url) from error
-    return AddedUser(person, login, created)
+    return AddedUser(person, login, created, password is not None)
+
+
+def team_sign_in(url: str, login: str) -> bool:
+    """Whether `login` is already one of the team's sign-ins on the hub at `url` (run
+    again, `hub user add` keeps its password unless given a new one)."""
+    with connect(url) as conn:
+        try:
+            found = _role(conn, login)
+        except psycopg.Error as error:
+            raise classify(error, url) from error
+    return found is not None and found[0] and not found[1]
 
 
 def _now() -> str:
@@ -134,14 +147,14 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _check_user(name: str, email: str, role: str, password: str, login: str) -> None:
+def _check_user(name: str, email: str, role: str, password: str | None, login: str) -> None:
     if not name.strip():
         raise HubError("NAME: empty; expected the person's name")
     if "@" not in email.strip():
         raise HubError(f"--email: {email!r} is not an email address")
     if role not in ROLES:
         raise HubError(f"--role: {role!r}; expected rep or manager")
-    if not password:
+    if password is not None and not password:
         raise HubError("the password is empty; expected at least one character")
     if len(login) > 63:
         raise HubError(f"the login {login!r} is longer than PostgreSQL's 63 characters")
@@ -157,13 +170,22 @@ def _check_login_free(
         raise HubRefused(f"the login {login!r} is {other[0]}'s: choose another --login")
 
 
-def _ensure_role(conn: psycopg.Connection[tuple[object, ...]], login: str, password: str) -> bool:
+def _role(conn: psycopg.Connection[tuple[object, ...]], login: str) -> tuple[bool, bool] | None:
+    """Whether the role `login` is in the members' group, and whether it is the signed-in
+    role or a superuser; None when the server has no such role."""
     found = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
         " WHERE m.member = r.oid AND g.rolname = %s), r.rolname = current_user OR r.rolsuper"
         " FROM pg_roles r WHERE r.rolname = %s",
         (MEMBERS, login),
     ).fetchone()
+    return None if found is None else (bool(found[0]), bool(found[1]))
+
+
+def _ensure_role(
+    conn: psycopg.Connection[tuple[object, ...]], login: str, password: str | None
+) -> bool:
+    found = _role(conn, login)
     exists = found is not None
     if found is not None and (found[1] or not found[0]):
         # Someone else's role on this server (or the owner's own): never re-passworded here.
@@ -171,11 +193,18 @@ def _ensure_role(conn: psycopg.Connection[tuple[object, ...]], login: str, passw
             f"the PostgreSQL role {login!r} exists and is not one of the team's sign-ins:"
             " choose another --login"
         )
-    verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")
-    statement = "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
-    conn.execute(
-        sql.SQL(statement).format(sql.Identifier(login), sql.Literal(verifier.decode("ascii")))
-    )
+    if password is None and not exists:
+        raise HubError(
+            f"{login} is new on the hub and needs a password: give --password-file FILE", 2
+        )
+    if password is not None:
+        verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")
+        statement = (
+            "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
+        )
+        conn.execute(
+            sql.SQL(statement).format(sql.Identifier(login), sql.Literal(verifier.decode("ascii")))
+        )
     conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(MEMBERS), sql.Identifier(login)))
     return not exists
 
@@ -253,4 +282,5 @@ __all__ = [
     "init_hub",
     "move_account",
     "redact",
+    "team_sign_in",
 ]
