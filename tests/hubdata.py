@@ -2,6 +2,7 @@
 `hub_team` fixture in conftest.py), and row builders in the local file's forms (every
 column a local file has)."""
 
+import hashlib
 import itertools
 import secrets
 from dataclasses import dataclass
@@ -146,10 +147,19 @@ class Book:
     closed_slot: str
     snapshot: str
     audit: str
+    origin: str  # the device its audit entry and frozen slot were written on
+
+
+def device_of(rep: str) -> str:
+    """The device a rep's seeded book was written on: one of their own (two files never
+    sync as one device; the hub refuses a device's number twice, hub 0010)."""
+    return hashlib.md5(rep.encode(), usedforsecurity=False).hexdigest()
 
 
 def seed_book(owner_url: str, rep: str) -> Book:
-    """Write one rep's account and what hangs off it, as the hub's owner."""
+    """Write one rep's account and what hangs off it, as the hub's owner (its audit entry
+    and frozen slot: entry 1 of the rep's device, `device_of`)."""
+    origin = device_of(rep)
     account = account_row(rep)
     person = stakeholder_row(account["id"])
     touch = touch_row(person["id"], rep)
@@ -158,8 +168,8 @@ def seed_book(owner_url: str, rep: str) -> Book:
     closed = review_row(account["id"], rep, week="2026-W47", status="closed", close_count=1,
                         closed_at=NOW, closed_by_id=rep)  # fmt: skip
     closed_slot = slot_row(closed["id"], 1, person["id"])
-    snapshot = snapshot_row(closed["id"], person["id"])
-    audit = audit_row(account["id"], closed["id"], rep)
+    snapshot = snapshot_row(closed["id"], person["id"], origin=origin)
+    audit = audit_row(account["id"], closed["id"], rep, origin=origin)
     rows = {
         "account": [account], "stakeholder": [person], "touch": [touch],
         "review": [review, closed], "review_slot": [slot, closed_slot],
@@ -175,7 +185,7 @@ def seed_book(owner_url: str, rep: str) -> Book:
                     f"INSERT INTO {table} ({names}) VALUES ({marks})".encode(), list(row.values())
                 )
     return Book(account["id"], person["id"], touch["id"], review["id"], slot["id"],
-                closed["id"], closed_slot["id"], snapshot["id"], audit["id"])  # fmt: skip
+                closed["id"], closed_slot["id"], snapshot["id"], audit["id"], origin)  # fmt: skip
 
 
 def migrate_hub(url: str, revision: str, *, down: bool = False) -> None:

@@ -12,7 +12,17 @@ from psycopg.types.json import Jsonb
 from test_rls import try_insert
 
 from accountreview.domain.chain import GENESIS, Value, canonical, chain_hash
-from hubdata import Book, Team, audit_row, migrate_hub, new_id, review_row, sealed, seed_book
+from hubdata import (
+    Book,
+    Team,
+    audit_row,
+    migrate_hub,
+    new_id,
+    review_row,
+    sealed,
+    seed_book,
+    snapshot_row,
+)
 
 TRICKY = [
     'a "quote" and a \\ backslash',
@@ -24,12 +34,14 @@ TRICKY = [
 
 @pytest.fixture
 def anns(hub_team: Team) -> Book:
-    """Ann's account with a closed review (its audit entry: device a…a, seq 1)."""
+    """Ann's account with a closed review (its audit entry: entry 1 of her device)."""
     return seed_book(hub_team.owner_url, hub_team.ann.id)
 
 
 def entry(book: Book, team: Team, seq: int, **values: Any) -> dict[str, Any]:
-    return audit_row(book.account, book.closed, team.ann.id, seq=seq, **values)
+    return audit_row(
+        book.account, book.closed, team.ann.id, seq=seq, **{"origin": book.origin, **values}
+    )
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -182,6 +194,47 @@ def test_0009_downgrades_to_0008_and_upgrades_again(hub_server: Any, hub_url: st
     migrate_hub(hub_url, "0008", down=True)
     assert catalog(hub_url, skip=("version",)) == {
         k: v for k, v in at_0008.items() if k != "version"
+    }
+    migrate_hub(hub_url, "head")
+    assert catalog(hub_url) == head
+
+
+def test_a_device_s_number_or_place_another_row_holds_is_refused(
+    hub_team: Team, anns: Book
+) -> None:
+    """Hub 0010: a copied laptop file writes the next numbers of its device's chain a
+    second time, with other rows; the hub takes each number once (as a member through
+    psycopg: the trigger, not our code, refuses)."""
+    twin = entry(anns, hub_team, 1, reason="the copy's close")  # her device's entry 1 again
+    assert try_insert(hub_team.ann.url, "audit_log", twin) == "23505"
+    with psycopg.connect(hub_team.owner_url) as conn:
+        first = conn.execute(
+            "SELECT hash FROM review_snapshot WHERE id = %s", (anns.snapshot,)
+        ).fetchone()
+    assert first is not None
+    # a five's place (review, close, device, position) under another id and number, linked
+    place = snapshot_row(
+        anns.closed, anns.stakeholder, seq=2, prev_hash=first[0], name="C2", origin=anns.origin
+    )
+    assert try_insert(hub_team.ann.url, "review_snapshot", place) == "23505"
+    # another device's entry 1, or this device's next number: taken as before
+    other = entry(anns, hub_team, 1, origin="b" * 32)
+    assert try_insert(hub_team.ann.url, "audit_log", other) == "inserted"
+    with psycopg.connect(hub_team.owner_url) as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM review_snapshot)"
+        ).fetchone()
+    assert counts == (2, 1)  # the seeded rows and device b…b's entry: nothing refused kept
+
+
+def test_0010_downgrades_to_0009_and_upgrades_again(hub_server: Any, hub_url: str) -> None:
+    from test_schema import catalog, catalog_at
+
+    at_0009 = catalog_at(hub_server, "0009")
+    head = catalog(hub_url)
+    migrate_hub(hub_url, "0009", down=True)
+    assert catalog(hub_url, skip=("version",)) == {
+        k: v for k, v in at_0009.items() if k != "version"
     }
     migrate_hub(hub_url, "head")
     assert catalog(hub_url) == head

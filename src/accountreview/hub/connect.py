@@ -20,7 +20,7 @@ import psycopg
 from psycopg import conninfo
 
 CONNECT_TIMEOUT = 5
-SCHEMA_HEAD = "0009"  # the hub schema this version needs (a test checks it is Alembic's head)
+SCHEMA_HEAD = "0010"  # the hub schema this version needs (a test checks it is Alembic's head)
 SCHEMA_HINT = "run `accountreview hub init --hub URL` as the hub's owner"
 # SQLSTATE classes that mean "the server is not there for us" (as opposed to "it said no"):
 # connection exceptions, operator intervention (shut down, terminated), out of resources.

@@ -186,6 +186,8 @@ class ReviewSnapshot(HubModel, table=True):
         Index("ix_review_snapshot_review", "review_id"),
         _owner_index("review_snapshot"),
         _chain_index("review_snapshot"),
+        # a five's place, as a local file keys it: one device's close, once (hub 0010)
+        Index("ix_review_snapshot_close_origin", "review_id", "close_number", "origin", "position"),
     )
 
     id: str = _text(primary=True)

@@ -44,8 +44,8 @@ from accountreview.hub.own_close import OwnCloses, own_closes, slot_review, took
 from accountreview.hub.resolve import RESOLUTIONS, resolve
 
 __all__ = [
-    "MUTABLE", "RESOLUTIONS", "Change", "Conflict", "Conn", "Overruled", "PushResult",
-    "Refused", "push",
+    "COPIED_DEVICE", "MUTABLE", "RESOLUTIONS", "Change", "Conflict", "Conn", "Overruled",
+    "PushResult", "Refused", "push",
 ]  # fmt: skip
 
 BATCH = 500
@@ -258,6 +258,11 @@ def _is_refusal(error: psycopg.Error) -> bool:
 def _exists(conn: Conn, table: str, row_id: str) -> bool:
     query = sql.SQL("SELECT 1 FROM {} WHERE id = %s").format(sql.Identifier(table))
     return conn.execute(query, (row_id,)).fetchone() is not None
+
+
+# What the hub says of an entry whose device and number it holds as another row (hub
+# 0010): the pusher is a copy of a file that reached the hub first.
+COPIED_DEVICE = "two files sync as this one device"
 
 
 def _reason(error: psycopg.Error) -> str:

@@ -42,6 +42,7 @@ from accountreview.services.sync.pull import (
     made_by_this_sync,
 )
 from accountreview.services.sync.report import (
+    CopiedFile,
     HubOffline,
     HubRefusedSync,
     RefusedChange,
@@ -85,7 +86,7 @@ def sync_once(ws: Workspace, hub_url: str | None = None) -> SyncReport:
     except HubError as error:  # anything else the hub layer says a person can fix
         state.record_failure(ws, str(error))
         raise InvalidInput(str(error)) from None
-    except HubRecordRefused as error:  # the hub's rows do not fit this file: exit 3
+    except (HubRecordRefused, CopiedFile) as error:  # the hub's rows do not fit this file
         state.record_failure(ws, f"refused: {error}")
         raise
     state.record_success(ws)
@@ -151,10 +152,22 @@ def _exchange(ws: Workspace, hub: "Conn", address: HubAddress) -> SyncReport:
     if never_synced:
         _push_every_row(ws, hub, report)
     _push_outbox(ws, hub, report)
+    _refuse_a_copy(ws, report)
     _pull(ws, hub, report)
     _pull_conflicts(ws, hub)
     state.adopt_signed_in(ws, str(me["id"]))
     return report
+
+
+def _refuse_a_copy(ws: Workspace, report: SyncReport) -> None:
+    """Stop (exit 3) when the hub refused entries of this file as its device's numbers
+    taken (hub 0010): a copy of a file that reached the hub first, whose pull could not
+    take the other file's entries either."""
+    from accountreview.hub.push import COPIED_DEVICE
+
+    taken = [r for r in report.refused if COPIED_DEVICE in r.reason]
+    if taken:
+        raise CopiedFile(ws.db.path, len(taken))
 
 
 def _who(me: Mapping[str, Any]) -> str:
@@ -233,7 +246,7 @@ def _settle_resolutions(conn: "sqlite3.Connection", result: Any) -> None:
 
 def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
     """What the hub has past the cursor, a batch at a time, each saved with its cursor."""
-    from accountreview.db.sync import apply_pulled
+    from accountreview.db.sync import apply_pulled, own_chain_taken
     from accountreview.hub.pull import pull_all
 
     cursor = state.cursor(ws)
@@ -247,6 +260,8 @@ def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
             with ws.db.write() as conn:
                 applied = apply_pulled(conn, batch.rows, batch.cursor)
         except sqlite3.IntegrityError as error:  # e.g. a value the hub's owner set by hand
+            if own_chain_taken(ws.db.conn, batch.rows):
+                raise CopiedFile(ws.db.path) from None
             raise HubRecordRefused(
                 f"the hub sent a row this file cannot take ({error}); this file keeps what it"
                 " had and its cursor, so nothing is skipped: ask the hub's owner to correct"

@@ -20,6 +20,24 @@ class HubRefusedSync(Refused):
     no `hub init` yet); the message says which. Nothing changed locally."""
 
 
+class CopiedFile(Refused):
+    """This file shares its device id with another file that reached the hub first (a
+    copy of a laptop's file): what it recorded since cannot join that device's record."""
+
+    def __init__(self, path: object, kept: int | None = None) -> None:
+        what = (
+            f"{kept} of its closes, reopens and frozen fives since then cannot go to the hub"
+            " (kept here: `accountreview sync conflicts` lists them)"
+            if kept
+            else "the hub's record of that device cannot be pulled into it"
+        )
+        super().__init__(
+            f"{path} is a copy of another laptop's file (both sync as one device) and that"
+            f" one reached the hub first: {what}. Work on in a file of this laptop's own:"
+            " `accountreview --db NEW.db sync` pulls all the hub has; this file stays as it is"
+        )
+
+
 @dataclass(frozen=True)
 class ConflictView:
     """One field two people changed: `mine` (this laptop's value) and `theirs` (the hub's),

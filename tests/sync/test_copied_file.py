@@ -1,0 +1,90 @@
+"""A laptop's file copied to a second machine: both copies sync as one device (the same
+`sync_state.device`, the origin of every audit entry and frozen five they write).
+
+When both record closes after the copy, their entries take the same numbers of that
+device's chain. The hub keeps the first copy's and refuses the other's (hub 0010), so
+the device's chain never forks on the hub and the team's pulls go on; the later copy is
+told what it is and what to do (exit 3), and keeps what it made."""
+
+import json
+import shutil
+
+import psycopg
+
+from sync.team import Laptop, Team, hub_rows, import_account, person_name
+from sync.test_sync_close import close, reopen, sync
+from sync.test_sync_conflicts import assert_all_equal
+
+FIVE = [person_name("Acme", n) for n in range(1, 6)]
+OTHER_FIVE = [person_name("Acme", n) for n in range(3, 8)]
+
+
+def copied(one: Laptop, name: str) -> Laptop:
+    """`one`'s file copied (as a person copies it to a new machine), a laptop of its own."""
+    copy = Laptop(one.path.with_name(f"{name}.db"), one.person, one.url)
+    shutil.copy(one.path, copy.path)
+    return copy
+
+
+def chains(team: Team) -> dict[str, list[tuple[str, int]]]:
+    """(origin, seq) of every chained row on the hub, by table (as its owner sees it)."""
+    with psycopg.connect(team.owner_url) as hub:
+        return {
+            t: sorted((r["origin"], r["seq"]) for r in hub_rows(hub, t))
+            for t in ("review_snapshot", "audit_log")
+        }
+
+
+def test_a_copied_file_cannot_fork_its_device_on_the_hub_nor_stop_the_team(team: Team) -> None:
+    one = team.laptop("ann", "ann-1")
+    sync(one)
+    import_account(one, "Acme", people=7)
+    sync(one)
+    copy = copied(one, "ann-copy")
+    close(one, FIVE)  # both close the review offline, each its own five
+    close(copy, OTHER_FIVE)
+    sync(one)  # the first to reach the hub
+    code, report, err = copy.sync_cli()
+    assert (code, report) == (3, None), err
+    assert "is a copy of another laptop's file (both sync as one device)" in err, err
+    assert "accountreview --db NEW.db sync" in err and "Traceback" not in err
+    for numbers in chains(team).values():  # each device's numbers once: no fork
+        assert len(numbers) == len(set(numbers)), numbers
+    kept = json.loads(copy.cli("sync", "conflicts", "--format", "json")[1])
+    assert kept, "the copy's close is kept as conflicts"
+    code, out, err = copy.cli("review", "Acme", "--status", "--format", "json")
+    assert code == 0 and json.loads(out)["status"] == "closed"  # nothing undone in the copy
+    # The team syncs on: the manager's new laptop (a first pull), her other one (batched)
+    mia, mia_too = team.laptop("mia"), team.laptop("mia", "mia-2")
+    sync(mia_too)
+    sync(mia)
+    reopen(one)
+    sync(one)
+    for laptop in (mia, mia_too):
+        sync(laptop)
+    assert_all_equal(team, one)
+    for laptop in (one, mia, mia_too, copy):
+        code, out, err = laptop.cli("check")
+        assert code == 0, (laptop.path.name, out, err)
+    code, _, err = copy.sync_cli()  # again: still said as a copy, not as the hub's fault
+    assert code == 3 and "is a copy of another laptop's file" in err, err
+    fresh = team.laptop("ann", "ann-new")  # what the message says to do
+    sync(fresh)
+    assert_all_equal(team, fresh)
+
+
+def test_a_copy_that_made_no_entry_since_simply_follows(team: Team) -> None:
+    one = team.laptop("ann", "ann-1")
+    sync(one)
+    import_account(one, "Acme", people=7)
+    sync(one)
+    copy = copied(one, "ann-copy")
+    close(one, FIVE)
+    sync(one)
+    sync(copy)  # the other copy's entries follow this file's own: taken
+    close_status = json.loads(copy.cli("review", "Acme", "--status", "--format", "json")[1])
+    assert close_status["status"] == "closed"
+    reopen(copy)  # and it goes on numbering after them
+    sync(copy)
+    sync(one)
+    assert_all_equal(team, one, copy)
