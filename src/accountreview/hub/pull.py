@@ -209,6 +209,12 @@ class Snapshot:
         try:
             with self.conn.transaction():
                 self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # Every row is read: plan the cursors for all of them. PostgreSQL plans a
+                # cursor for its first tenth by default, which here means the primary key
+                # in id order with the policy as a filter, every row of the table read
+                # whoever is signed in (a rep's 22,000 rows on a hub of 4.4 million: 1.7 s
+                # of reads, 0.13 s planned for all of them: the owner index, then a sort).
+                self.conn.execute("SET LOCAL cursor_tuple_fraction = 1")
                 for table in TABLES:
                     yield from self._table(table)
                 self.cursor = self._newest()
