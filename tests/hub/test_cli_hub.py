@@ -118,6 +118,7 @@ def test_unreachable_is_4_and_refused_is_3_and_the_password_never_shows(
     code, out, err = run("hub", "init", "--hub", wrong)
     assert code == 3
     assert "password authentication failed" in err and "Sekr1t-Pa55" not in err + out
+    assert "check the password in ~/.pgpass" in err, err
     secret_file = tmp_path / "pw"
     secret_file.write_text("Other-Secret-1")
     add = ("hub", "user", "add", "A", "--email", "a@x.io", "--manager", "nobody@x.io")

@@ -63,6 +63,7 @@ def test_a_second_sync_does_nothing(team: Team) -> None:
     assert _rows_but_state(ann.path) == before
     code, _, err = ann.cli("sync")  # the remembered hub, which has no password in it
     assert code == 3 and "no password supplied" in err, err  # and libpq finds none here
+    assert "give it in ~/.pgpass (or the file PGPASSFILE names, or PGPASSWORD)" in err, err
     code, text, err = ann.cli("sync", "--hub", ann.url)
     hub = team.url("ann", password=None)
     assert (code, text) == (0, f"synced with {hub} as Ann Lee <ann@team.example>:"

@@ -87,8 +87,19 @@ def classify(error: psycopg.Error, url: str) -> HubError:
     state = getattr(error, "sqlstate", None) or ""
     message = _without_secrets(str(error).strip().splitlines()[0] if str(error) else "", url)
     if _sounds_refused(message) or (state and state[:2] not in _UNREACHABLE_CLASSES):
-        return HubRefused(f"the hub at {where} refused: {message}")
+        hint = next((h for words, h in _PASSWORD_HINTS if words in message.lower()), "")
+        return HubRefused(f"the hub at {where} refused: {message}{hint}")
     return HubUnreachable(f"the hub at {where} cannot be reached: {message}; nothing changed")
+
+
+# Where a sign-in's password comes from, said when it is missing or wrong (libpq's own
+# words alone do not say where to put it).
+_PASSWORD_HINTS = (
+    ("no password supplied", "; give it in ~/.pgpass (or the file PGPASSFILE names, or"
+     " PGPASSWORD): the app never asks for it or stores it"),
+    ("password authentication failed", "; check the password in ~/.pgpass (or PGPASSFILE,"
+     " PGPASSWORD) or in the URL"),
+)  # fmt: skip
 
 
 def _sounds_refused(message: str) -> bool:
