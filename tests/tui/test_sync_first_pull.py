@@ -147,3 +147,39 @@ async def test_a_first_pull_the_file_cannot_take_is_said_as_the_cli_says_it(
     assert "touch_channel" in told and "ask the hub's owner" in told, told
     assert "HubRecordRefused" not in told and "Sync failed" not in told, told
     assert reps_named(laptop.path, "Ann Lee") == 0  # nothing of the pull kept
+
+
+async def test_a_copy_that_becomes_a_device_of_its_own_is_told_so_in_the_app(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copied file whose twin reached the hub first (tests/sync/test_copied_file.py):
+    the app's sync makes it a device of its own, and says so once."""
+    from sync.team import import_account
+    from sync.test_copied_file import FIVE, OTHER_FIVE, copied
+    from sync.test_sync_close import close, sync
+
+    one = team.laptop("ann", "ann-1")
+    sync(one)
+    import_account(one, "Acme", people=7)
+    sync(one)
+    copy = copied(one, "ann-copy")
+    close(one, FIVE)
+    close(copy, OTHER_FIVE)
+    sync(one)
+    monkeypatch.setenv("ACCOUNTREVIEW_HUB", copy.url)
+    app = AccountReviewApp(open_workspace(copy.path, TODAY))
+    app.sync_timings = FAST
+    async with app.run_test(size=(80, 24)) as pilot:
+        for count in (1, 2):
+            await until(
+                pilot,
+                lambda: app.syncs_started >= count and not app.sync_shown.running,  # noqa: B023
+                f"sync {count}",
+            )
+            await pilot.press("ctrl+s")  # and again: said once
+        # the second close of the review: its five kept, its slots conflicts (as two
+        # laptops' closes of one review offline)
+        assert status(app) == "5 conflicts"
+        messages = [str(n.message) for n in app._notifications]
+    told = [m for m in messages if "a device of its own" in m]
+    assert len(told) == 1 and told[0].startswith("Sync: this file was a copy"), messages

@@ -80,6 +80,23 @@ def whoami(conn: Conn) -> dict[str, Any]:
     return dict(row)
 
 
+def chain_entry(conn: Conn, table: str, origin: str, seq: int) -> str | None:
+    """The id of the hub's entry `seq` of device `origin` in the chained `table`, if the
+    signed-in person may read it (None: the hub has none there, that they may see)."""
+    if table not in ("review_snapshot", "audit_log"):
+        raise ValueError(f"not a chained table: {table}")
+    require_idle(conn)
+    query = sql.SQL("SELECT id FROM {} WHERE origin = %s AND seq = %s").format(
+        sql.Identifier(table)
+    )
+    try:
+        row = conn.execute(query, (origin, seq)).fetchone()
+        conn.rollback()
+    except psycopg.Error as error:
+        raise classify(error, describe(conn)) from error
+    return None if row is None else str(row[0])
+
+
 def pull(conn: Conn, cursor: int, limit: int = 1000) -> PullBatch:
     """The next batch after `cursor`: at most `limit` numbers (plus parents they need)."""
     require_idle(conn)

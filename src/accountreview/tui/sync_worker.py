@@ -115,6 +115,7 @@ class SyncOutcome:
     offline: bool = False
     refused: bool = False
     message: str | None = None
+    note: str | None = None  # something the sync did that the person should know
 
 
 def run_sync(ws: Workspace, hub_url: str) -> SyncOutcome:
@@ -128,7 +129,9 @@ def run_sync(ws: Workspace, hub_url: str) -> SyncOutcome:
     try:
         outcome = SyncOutcome(None)
         try:
-            outcome = SyncOutcome(None, pulled=sync_once(other, hub_url).pulled)
+            report = sync_once(other, hub_url)
+            note = report.copy_note and f"Sync: {report.copy_note}"
+            outcome = SyncOutcome(None, pulled=report.pulled, note=note)
         except HubOffline:
             outcome = SyncOutcome(None, offline=True)
         except Exception as error:  # a fault of the sync must never stop the app
@@ -222,6 +225,8 @@ class SyncingApp(App[None]):
         if outcome.message and outcome.message != self._sync_message:  # once, not each minute
             self.notify(outcome.message, severity="error", timeout=10)
         self._sync_message = outcome.message
+        if outcome.note:
+            self.notify(outcome.note, timeout=10)
         if outcome.pulled:
             await self._show_pulled()
         self.sync_shown = replace(

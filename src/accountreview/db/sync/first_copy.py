@@ -28,7 +28,7 @@ from accountreview.db.sync.apply import apply_pulled
 from accountreview.db.sync.first_pull import FIRST_PULL_CACHE_KIB
 from accountreview.db.sync.outbox import Row
 from accountreview.db.sync.state import get_state, set_state
-from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns
+from accountreview.db.sync.tables import SYNCED_TABLES, synced, table_columns, triggers_set_aside
 
 SIDE = "first_pull_side"  # the side file's schema name while attached
 PROGRESS = "first-pull"  # sync_state: "<table> <rowid>", the last row copied
@@ -96,7 +96,7 @@ def copy_chunk(db: Database, table: str, after: int, limit: int) -> tuple[int, i
         span = "s.rowid > ? AND s.rowid <= ?"
         met = _rows(conn, table, f"{span} AND EXISTS (SELECT 1 FROM main.{table} m"
                     " WHERE m.id = s.id)", (after, last))  # fmt: skip
-        held = _set_triggers_aside(conn, table)
+        held = triggers_set_aside(conn, table)
         conn.execute(
             f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {SIDE}.{table} s"
             f" WHERE {span} AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = s.id)",
@@ -152,19 +152,6 @@ def finish_copy(db: Database) -> int:
 
 def _cursor(conn: sqlite3.Connection) -> str:
     return get_state(conn, "cursor") or "0"
-
-
-def _set_triggers_aside(conn: sqlite3.Connection, table: str) -> list[str]:
-    """Drop the triggers on `table` (the only ones its inserts fire), inside the caller's
-    transaction; returns their SQL to put them back."""
-    held = conn.execute(
-        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?"
-        " ORDER BY name",
-        (table,),
-    ).fetchall()
-    for name, _ in held:
-        conn.execute(f'DROP TRIGGER main."{name}"')
-    return [str(sql) for _, sql in held]
 
 
 def _rows(

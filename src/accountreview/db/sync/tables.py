@@ -44,3 +44,17 @@ def synced(table: str) -> str:
 def table_columns(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
     """The columns of a synced table, as the file has them."""
     return tuple(str(r[1]) for r in conn.execute(f"PRAGMA table_info({synced(table)})"))
+
+
+def triggers_set_aside(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Drop the triggers on `table` of the main file, inside the caller's transaction;
+    returns their SQL, to put them back before it commits (every committed state has
+    them all: another connection never writes without them)."""
+    held = conn.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?"
+        " ORDER BY name",
+        (table,),
+    ).fetchall()
+    for name, _ in held:
+        conn.execute(f'DROP TRIGGER main."{name}"')
+    return [str(sql) for _, sql in held]

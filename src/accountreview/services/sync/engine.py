@@ -151,12 +151,32 @@ def _exchange(ws: Workspace, hub: "Conn", address: HubAddress) -> SyncReport:
     never_synced = state.start_outbox(ws, address.shown)
     if never_synced:
         _push_every_row(ws, hub, report)
+    _own_device_if_copied(ws, hub, report)
     _push_outbox(ws, hub, report)
     _refuse_a_copy(ws, report)
     _pull(ws, hub, report)
     _pull_conflicts(ws, hub)
     state.adopt_signed_in(ws, str(me["id"]))
     return report
+
+
+def _own_device_if_copied(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
+    """A copy of another laptop's file whose entries reached the hub first (the hub holds
+    another row where this file's first waiting entry would go) becomes a device of its
+    own before it pushes (`db.sync.device`): its entries then go as another laptop's."""
+    from accountreview.db.chain import local_origin
+    from accountreview.db.sync.device import become_own_device, waiting_entries
+    from accountreview.hub.pull import chain_entry
+
+    origin, waiting = local_origin(ws.db.conn), waiting_entries(ws.db.conn)
+    if not any(
+        chain_entry(hub, table, origin, seq) not in (None, row_id)
+        for table, (seq, row_id) in waiting.items()
+    ):
+        return
+    with ws.db.write() as conn:
+        since = {table: seq for table, (seq, _) in waiting_entries(conn).items()}
+        report.new_device = become_own_device(conn, since)
 
 
 def _refuse_a_copy(ws: Workspace, report: SyncReport) -> None:

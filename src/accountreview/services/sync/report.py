@@ -104,6 +104,8 @@ class SyncReport:
     overruled: list[OverruledView] = field(default_factory=list)
     first_pull: bool = False
     signed_in_as: str | None = None
+    # this file was a copy of another laptop's file: the device id it records as now
+    new_device: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (`sync --format json`)."""
@@ -121,7 +123,19 @@ class SyncReport:
         if self.overruled:
             parts.append(f"{len(self.overruled)} resolved elsewhere first")
         who = f" as {self.signed_in_as}" if self.signed_in_as else ""
-        return f"synced with {self.hub}{who}: " + ", ".join(parts)
+        line = f"synced with {self.hub}{who}: " + ", ".join(parts)
+        return f"{line}; {self.copy_note}" if self.copy_note else line
+
+    @property
+    def copy_note(self) -> str | None:
+        """What to tell when this sync made the file a device of its own (None if not)."""
+        if not self.new_device:
+            return None
+        return (
+            "this file was a copy of another laptop's file, whose entries reached the hub"
+            " first: it records as a device of its own now, and its closes went as another"
+            " laptop's"
+        )
 
 
 @dataclass(frozen=True)
