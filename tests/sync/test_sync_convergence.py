@@ -1,6 +1,7 @@
 """Convergence: a team's laptops (Ann's two, Ben's, their manager Mia's) make random edits,
 closes, reopens, touches and imports, syncing in random orders, while the hub's admin may
-move Ann's account to Ben and back; then everyone syncs twice,
+move Ann's account to Ben and back and Ann may copy her first laptop's file onto her
+second; then everyone syncs twice,
 and every laptop holds exactly what the hub shows that person, and `check` passes on each
 (every hash chain valid).
 
@@ -8,12 +9,13 @@ and every laptop holds exactly what the hub shows that person, and `check` passe
 
 import itertools
 import os
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from sync.team import (
@@ -42,6 +44,9 @@ TITLES = ("CTO", "VP Engineering", "Head of IT", "")
 # applies each close and reopen as one unit (hub migration 0004), so whatever order the
 # syncs reach it in, every laptop ends equal to it (the cases one by one:
 # test_sync_close.py).
+# Ann may replace her second laptop's file by a copy of her first laptop's (`copy`, once
+# the second has synced): both then sync as one device, and the copy becomes a device of
+# its own when its twin's entries reach the hub first (test_copied_file.py).
 COUNTER = itertools.count(1)
 OUTCOMES: Counter[tuple[str, int]] = Counter()  # (action, exit code), printed with -s
 
@@ -56,7 +61,10 @@ OPS = st.one_of(
     st.tuples(st.just("close")),  # closes twice as often: a reopen needs one
     st.tuples(st.just("import"), st.sampled_from((6, 7))),  # 7: one more person, same ids
     st.tuples(st.just("move")),  # the hub's admin moves Acme: Ann's <-> Ben's
+    st.tuples(st.just("copy")),  # Ann's second laptop gets a copy of her first one's file
 )
+# Ann copies her first laptop's file onto her second, and both close her review.
+COPIED: list[tuple[int, tuple[Any, ...]]] = [(0, ("copy",)), (0, ("close",)), (1, ("close",))]
 STEPS = st.lists(st.tuples(st.integers(0, len(LAPTOPS) - 1), OPS), min_size=4, max_size=14)
 
 
@@ -95,6 +103,18 @@ def move_acme(team: Team, model: Model) -> None:
         )
 
 
+def copy_over(model: Model, laptops: list[Laptop]) -> None:
+    """Ann's second laptop synced, then its file replaced by a copy of her first's."""
+    first, second = laptops[0], laptops[1]
+    code, _, err = second.sync_cli()
+    OUTCOMES["copy", code] += 1
+    assert code == 0 or (model.moved and code == 3), err
+    for end in ("-wal", "-shm"):  # every connection closed: the file is whole alone
+        assert not Path(f"{first.path}{end}").exists()
+        Path(f"{second.path}{end}").unlink(missing_ok=True)
+    shutil.copy(first.path, second.path)
+
+
 def run_step(team: Team, model: Model, laptop: Laptop, op: tuple[Any, ...]) -> None:
     """One person's action on one laptop; refusals (a closed review, nothing to reopen, an
     account that moved away) are part of life (exit 2, 3 or 4), a crash is not."""
@@ -106,8 +126,9 @@ def run_step(team: Team, model: Model, laptop: Laptop, op: tuple[Any, ...]) -> N
         OUTCOMES[kind, 0] += 1
         return
     if kind == "sync":
-        code, _, err = laptop.sync_cli()
+        code, report, err = laptop.sync_cli()
         OUTCOMES[kind, code] += 1
+        OUTCOMES["a copy became a device", 0] += bool(report and report["new_device"])
         assert code == 0 or (model.moved and code == 3), err
         return
     if kind == "import":  # the same file again (changes nothing), or one more person in it
@@ -165,16 +186,24 @@ def test_every_laptop_ends_equal_to_the_hub(
         phases=[Phase.explicit, Phase.reuse, Phase.generate],
     )
     @given(steps=STEPS, order=st.permutations(range(len(LAPTOPS))))
+    # A copy and its twin both close Acme's review, then the twin reaches the hub first
+    # (either one is the twin); then a reopen and close again on the copy that moved on.
+    @example(steps=COPIED, order=[0, 1, 2, 3])
+    @example(steps=[*COPIED, (1, ("reopen",)), (1, ("close",)), (0, ("sync",))], order=[1, 0, 3, 2])
     def converge(steps: list[tuple[int, tuple[Any, ...]]], order: list[int]) -> None:
         team, laptops = new_team(hub_server, _hub_template, tmp_path)
         model = Model()
         try:
             for index, op in steps:
-                run_step(team, model, laptops[index], op)
+                if op[0] == "copy":
+                    copy_over(model, laptops)
+                else:
+                    run_step(team, model, laptops[index], op)
             for last in (False, True):  # the first round may still meet a moved account
                 for index in order:
-                    code, _, err = laptops[index].sync_cli()
+                    code, report, err = laptops[index].sync_cli()
                     assert code == 0 or (model.moved and not last and code == 3), err
+                    OUTCOMES["a copy became a device", 0] += bool(report and report["new_device"])
             assert_converged(team, laptops)
         finally:
             hub_server.drop_database(team.dbname)
