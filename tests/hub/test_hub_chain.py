@@ -186,14 +186,19 @@ def test_the_row_before_a_chained_row_is_found_by_an_index_not_a_scan(
     assert "Seq Scan" not in plan, plan
 
 
-def test_0009_downgrades_to_0008_and_upgrades_again(hub_server: Any, hub_url: str) -> None:
+@pytest.mark.parametrize("before", ["0008", "0009"], ids=["down-0009", "down-0010"])
+def test_the_chain_revisions_go_down_and_up_again(
+    hub_server: Any, hub_url: str, before: str
+) -> None:
+    """Down past 0009 (the (origin, seq) index) and 0010 (each number and five's place
+    once), then up to the head again."""
     from test_schema import catalog, catalog_at
 
-    at_0008 = catalog_at(hub_server, "0008")
+    at_before = catalog_at(hub_server, before)
     head = catalog(hub_url)
-    migrate_hub(hub_url, "0008", down=True)
+    migrate_hub(hub_url, before, down=True)
     assert catalog(hub_url, skip=("version",)) == {
-        k: v for k, v in at_0008.items() if k != "version"
+        k: v for k, v in at_before.items() if k != "version"
     }
     migrate_hub(hub_url, "head")
     assert catalog(hub_url) == head
@@ -225,16 +230,3 @@ def test_a_device_s_number_or_place_another_row_holds_is_refused(
             "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM review_snapshot)"
         ).fetchone()
     assert counts == (2, 1)  # the seeded rows and device b…b's entry: nothing refused kept
-
-
-def test_0010_downgrades_to_0009_and_upgrades_again(hub_server: Any, hub_url: str) -> None:
-    from test_schema import catalog, catalog_at
-
-    at_0009 = catalog_at(hub_server, "0009")
-    head = catalog(hub_url)
-    migrate_hub(hub_url, "0009", down=True)
-    assert catalog(hub_url, skip=("version",)) == {
-        k: v for k, v in at_0009.items() if k != "version"
-    }
-    migrate_hub(hub_url, "head")
-    assert catalog(hub_url) == head

@@ -28,6 +28,22 @@ def copied(one: Laptop, name: str) -> Laptop:
     return copy
 
 
+def twins(team: Team, *, both_close: bool = True) -> tuple[Laptop, Laptop]:
+    """Ann's laptop and a copy of its file, both having closed her review offline, each
+    with its own five (`both_close`; else the laptop alone); the laptop's close reached
+    the hub first, the copy has not synced since it was made."""
+    one = team.laptop("ann", "ann-1")
+    sync(one)
+    import_account(one, "Acme", people=7)
+    sync(one)
+    copy = copied(one, "ann-copy")
+    close(one, FIVE)
+    if both_close:
+        close(copy, OTHER_FIVE)
+    sync(one)
+    return one, copy
+
+
 def chains(team: Team) -> dict[str, list[tuple[str, int]]]:
     """(origin, seq) of every chained row on the hub, by table (as its owner sees it)."""
     with psycopg.connect(team.owner_url) as hub:
@@ -40,14 +56,7 @@ def chains(team: Team) -> dict[str, list[tuple[str, int]]]:
 def test_a_copy_whose_twin_reached_the_hub_first_becomes_a_device_of_its_own(
     team: Team,
 ) -> None:
-    one = team.laptop("ann", "ann-1")
-    sync(one)
-    import_account(one, "Acme", people=7)
-    sync(one)
-    copy = copied(one, "ann-copy")
-    close(one, FIVE)  # both close the review offline, each its own five
-    close(copy, OTHER_FIVE)
-    sync(one)  # the first to reach the hub
+    one, copy = twins(team)
     report = sync(copy)
     assert report["new_device"] and report["refused"] == [], report
     code, text, err = copy.cli("sync", "--hub", copy.url)
@@ -78,14 +87,7 @@ def test_a_copy_the_hub_refused_meanwhile_is_told_what_it_is(
     the copy is told, then and at every later sync, never as the hub's fault."""
     import accountreview.hub.pull
 
-    one = team.laptop("ann", "ann-1")
-    sync(one)
-    import_account(one, "Acme", people=7)
-    sync(one)
-    copy = copied(one, "ann-copy")
-    close(one, FIVE)
-    close(copy, OTHER_FIVE)
-    sync(one)
+    one, copy = twins(team)
     monkeypatch.setattr(accountreview.hub.pull, "chain_entry", lambda *_: None)
     code, report, err = copy.sync_cli()
     assert (code, report) == (3, None), err
@@ -105,13 +107,7 @@ def test_a_copy_the_hub_refused_meanwhile_is_told_what_it_is(
 
 
 def test_a_copy_that_made_no_entry_since_simply_follows(team: Team) -> None:
-    one = team.laptop("ann", "ann-1")
-    sync(one)
-    import_account(one, "Acme", people=7)
-    sync(one)
-    copy = copied(one, "ann-copy")
-    close(one, FIVE)
-    sync(one)
+    one, copy = twins(team, both_close=False)
     sync(copy)  # the other copy's entries follow this file's own: taken
     close_status = json.loads(copy.cli("review", "Acme", "--status", "--format", "json")[1])
     assert close_status["status"] == "closed"

@@ -154,18 +154,9 @@ async def test_a_copy_that_becomes_a_device_of_its_own_is_told_so_in_the_app(
 ) -> None:
     """A copied file whose twin reached the hub first (tests/sync/test_copied_file.py):
     the app's sync makes it a device of its own, and says so once."""
-    from sync.team import import_account
-    from sync.test_copied_file import FIVE, OTHER_FIVE, copied
-    from sync.test_sync_close import close, sync
+    from sync.test_copied_file import twins
 
-    one = team.laptop("ann", "ann-1")
-    sync(one)
-    import_account(one, "Acme", people=7)
-    sync(one)
-    copy = copied(one, "ann-copy")
-    close(one, FIVE)
-    close(copy, OTHER_FIVE)
-    sync(one)
+    _, copy = twins(team)
     monkeypatch.setenv("ACCOUNTREVIEW_HUB", copy.url)
     app = AccountReviewApp(open_workspace(copy.path, TODAY))
     app.sync_timings = FAST

@@ -3,8 +3,8 @@
 A file copied to a second machine carries its device id (`sync_state.device`, the
 `origin` of every audit entry and frozen five it writes), so both copies number their
 next entries alike. When the other copy's entries reached the hub first, the hub holds
-another row where this file's first entry waiting to be pushed would go (the engine
-asks it before pushing: `copied_since`). Before anything is pushed, this file then takes
+another row where this file's first entry waiting to be pushed would go (`waiting_entries`
+says where that is; the engine asks the hub before it pushes). This file then takes
 a new device id and moves its entries from that point on (none of them on the hub yet:
 the hub takes a device's entries in order) to the new device's own chain, numbered from
 1 and linked and hashed anew, in the order they were written. A close whose five moved
