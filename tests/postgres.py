@@ -5,8 +5,10 @@ The server programs are found by `pg_config --bindir`, else in the newest
 none is found the tests fail naming the package to install: a hub test is never
 skipped. The cluster lives in a temp folder, listens on 127.0.0.1 only, on a free
 port, with its socket in that folder, and is stopped (`pg_ctl stop -m fast`) at the
-end, also when a test failed. PostgreSQL refuses to run as root, so as root the
-programs run as `nobody` (`setpriv`), the folder chowned to it.
+end, also when a test failed. A watchdog process stops it (`-m immediate`) and removes
+the folder when the test process ends without doing so itself (killed by a timeout, or
+by `kill -9`): a killed run leaves no server behind. PostgreSQL refuses to run as root,
+so as root the programs run as `nobody` (`setpriv`), the folder chowned to it.
 
 Roles: `postgres` is the bootstrap superuser (creates and drops databases);
 `hub_owner` is the person who runs `accountreview hub init`: a plain role with
@@ -20,6 +22,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,6 +69,21 @@ def find_bindir(path: str | None = None, lib_root: Path = LIB_ROOT) -> Path:
     raise PostgresMissing(INSTALL_HINT)
 
 
+# Waits for the end of its stdin (the test process holds the other end: it closes when
+# that process ends, however it ends). Told "stopped" first, it leaves; else it stops the
+# server if it still runs and removes its folder. argv: the pg_ctl command (as the
+# server's user), data, folder.
+WATCHDOG = """
+import os, shutil, subprocess, sys
+if sys.stdin.buffer.read() == b"stopped":
+    sys.exit(0)
+*pg_ctl, data, folder = sys.argv[1:]
+if os.path.exists(os.path.join(data, "postmaster.pid")):
+    subprocess.run([*pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True)
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -92,12 +110,17 @@ class PostgresServer:
         self.owner_password = secrets.token_urlsafe(12)
         self._as_root = os.geteuid() == 0
         self._databases = 0
+        self.watchdog: subprocess.Popen[bytes] | None = None
 
-    def _program(self, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    def _command(self, name: str, *args: str) -> list[str]:
         command = [str(self.bindir / name), *args]
         if self._as_root:  # PostgreSQL refuses to run as root
             ids = [f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
             command = ["setpriv", *ids, *command]
+        return command
+
+    def _program(self, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        command = self._command(name, *args)
         run = subprocess.run(command, capture_output=True, text=True, check=False, cwd=self.folder)
         if run.returncode != 0:
             raise RuntimeError(f"{name} failed ({run.returncode}): {run.stderr or run.stdout}")
@@ -122,13 +145,25 @@ class PostgresServer:
             " -c synchronous_commit=off -c max_connections=60 -c shared_buffers=32MB"
         )
         log = str(self.folder / "server.log")
+        self.watchdog = subprocess.Popen(  # its own session: a kill of our group spares it
+            [sys.executable, "-c", WATCHDOG, *self._command("pg_ctl"), str(self.data),
+             str(self.folder)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
         self._program("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
         self.admin(f"CREATE ROLE {OWNER} LOGIN CREATEROLE PASSWORD '{self.owner_password}'")
 
     def stop(self) -> None:
-        """`pg_ctl stop -m fast`; a server that is not running is left as it is."""
+        """`pg_ctl stop -m fast`; a server that is not running is left as it is. Then the
+        watchdog is told and let go."""
         if (self.data / "postmaster.pid").exists():
             self._program("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        if self.watchdog is not None and self.watchdog.stdin is not None:
+            self.watchdog.stdin.write(b"stopped")
+            self.watchdog.stdin.close()
+            self.watchdog.wait(timeout=30)
+            self.watchdog = None
 
     def superuser_url(self, dbname: str = "postgres") -> str:
         """The bootstrap superuser's URL (creates databases; not the hub's owner)."""

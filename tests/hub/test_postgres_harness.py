@@ -97,3 +97,43 @@ def test_a_second_server_starts_and_stops_cleanly() -> None:
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(server.owner_url("postgres"), connect_timeout=2).close()
     shutil.rmtree(folder)
+
+
+def test_a_killed_test_run_leaves_no_server_behind(tmp_path: Path) -> None:
+    """A run killed by a timeout or by `kill -9` never reaches its clean-up: the server's
+    watchdog stops the server and removes its folder once the run is gone."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
+        "from postgres import running_server\n"
+        "with running_server() as server:\n"
+        "    print(server.folder, flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    folder = Path(run.stdout.readline().strip())
+    pid_file = folder / "data" / "postmaster.pid"
+    assert pid_file.exists()
+    postmaster = int(pid_file.read_text().split()[0])
+    os.kill(run.pid, signal.SIGKILL)  # no clean-up of its own
+    run.wait(timeout=10)
+    for _ in range(300):  # bounded: 30 s
+        if not folder.exists() and not _alive(postmaster):
+            break
+        time.sleep(0.1)
+    assert not _alive(postmaster), "the server outlived the killed run"
+    assert not folder.exists(), "its folder was left behind"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
