@@ -24,6 +24,12 @@ def parse(kept: str | None) -> list[str | None]:
     return [item if isinstance(item, str) else None for item in items]
 
 
+def shown_origin(kept: str | None, number: int) -> str | None:
+    """The origin whose five close `number` shows, per `kept` (None: not known)."""
+    origins = parse(kept)
+    return origins[number - 1] if 0 < number <= len(origins) else None
+
+
 def text(origins: list[str | None]) -> str:
     """The `kept_origins` text of `origins` (compact JSON, as the hub writes it)."""
     return json.dumps(origins, separators=(",", ":"), ensure_ascii=False)

@@ -136,10 +136,9 @@ def team_sign_in(url: str, login: str) -> bool:
     again, `hub user add` keeps its password unless given a new one)."""
     with connect(url) as conn:
         try:
-            found = _role(conn, login)
+            return _role(conn, login) == "team"
         except psycopg.Error as error:
             raise classify(error, url) from error
-    return found is not None and found[0] and not found[1]
 
 
 def _now() -> str:
@@ -170,25 +169,27 @@ def _check_login_free(
         raise HubRefused(f"the login {login!r} is {other[0]}'s: choose another --login")
 
 
-def _role(conn: psycopg.Connection[tuple[object, ...]], login: str) -> tuple[bool, bool] | None:
-    """Whether the role `login` is in the members' group, and whether it is the signed-in
-    role or a superuser; None when the server has no such role."""
+def _role(conn: psycopg.Connection[tuple[object, ...]], login: str) -> str | None:
+    """What the role `login` is on this server: "team" (one of the team's sign-ins, in
+    the members' group), "other" (another program's, a superuser, the signed-in role
+    itself), or None when there is no such role."""
     found = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
         " WHERE m.member = r.oid AND g.rolname = %s), r.rolname = current_user OR r.rolsuper"
         " FROM pg_roles r WHERE r.rolname = %s",
         (MEMBERS, login),
     ).fetchone()
-    return None if found is None else (bool(found[0]), bool(found[1]))
+    if found is None:
+        return None
+    return "team" if found[0] and not found[1] else "other"
 
 
 def _ensure_role(
     conn: psycopg.Connection[tuple[object, ...]], login: str, password: str | None
 ) -> bool:
-    found = _role(conn, login)
-    exists = found is not None
-    if found is not None and (found[1] or not found[0]):
-        # Someone else's role on this server (or the owner's own): never re-passworded here.
+    kind = _role(conn, login)
+    exists = kind is not None
+    if kind == "other":  # someone else's role on this server: never re-passworded here
         raise HubRefused(
             f"the PostgreSQL role {login!r} exists and is not one of the team's sign-ins:"
             " choose another --login"

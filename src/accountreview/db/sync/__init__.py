@@ -12,7 +12,7 @@
 Plain dataclasses and the standard library only, as the rest of `db`.
 """
 
-from accountreview.db.sync.apply import ApplyReport, apply_pulled, own_chain_taken
+from accountreview.db.sync.apply import ApplyReport, apply_pulled
 from accountreview.db.sync.conflicts import (
     Conflict,
     list_conflicts,
@@ -43,7 +43,6 @@ __all__ = [
     "keep_refused",
     "list_conflicts",
     "outbox_batch",
-    "own_chain_taken",
     "record_conflicts",
     "resolve_conflict",
     "set_state",

@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from accountreview.db.chain import local_origin
 from accountreview.db.records import now_text
 from accountreview.db.sync.departures import DEPARTED, HELD_CLOSE, remove_departed
 from accountreview.db.sync.outbox import Row, current_row
@@ -315,20 +314,3 @@ def apply_pulled(
     finally:
         set_state(conn, "applying", None)
     return run.report
-
-
-def own_chain_taken(conn: sqlite3.Connection, rows_by_table: Mapping[str, Sequence[Row]]) -> int:
-    """How many pulled chained rows are of this file's own device but another row here
-    holds their number: the file is a copy of another one (one device id, two files)
-    that reached the hub first, whose entries this file cannot take."""
-    origin, taken = local_origin(conn), 0
-    for table in FROZEN_TABLES:
-        for row in rows_by_table.get(table, ()):
-            if row.get("origin") != origin:
-                continue
-            found = conn.execute(
-                f"SELECT 1 FROM {table} WHERE origin = ? AND seq = ? AND id <> ?",
-                (origin, row.get("seq"), row.get("id")),
-            ).fetchone()
-            taken += found is not None
-    return taken

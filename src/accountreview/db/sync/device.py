@@ -4,7 +4,8 @@ A file copied to a second machine carries its device id (`sync_state.device`, th
 `origin` of every audit entry and frozen five it writes), so both copies number their
 next entries alike. When the other copy's entries reached the hub first, the hub holds
 another row where this file's first entry waiting to be pushed would go (`waiting_entries`
-says where that is; the engine asks the hub before it pushes). This file then takes
+says where that is; the engine asks the hub before it pushes; `own_chain_taken` tells a
+pull's batch that holds them). This file then takes
 a new device id and moves its entries from that point on (none of them on the hub yet:
 the hub takes a device's entries in order) to the new device's own chain, numbered from
 1 and linked and hashed anew, in the order they were written. A close whose five moved
@@ -20,7 +21,8 @@ aside only inside it, and put back before it commits.
 
 import sqlite3
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from accountreview.db.chain import CHAINED, local_origin, seal
 from accountreview.db.sync.tables import triggers_set_aside
@@ -41,6 +43,25 @@ def waiting_entries(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
         if row is not None:
             found[table] = (int(row[0]), str(row[1]))
     return found
+
+
+def own_chain_taken(
+    conn: sqlite3.Connection, rows_by_table: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> int:
+    """How many pulled chained rows are of this file's own device but another row here
+    holds their number: the file is a copy of another one (one device id, two files)
+    that reached the hub first, whose entries this file cannot take."""
+    origin, taken = local_origin(conn), 0
+    for table in CHAINED:
+        for row in rows_by_table.get(table, ()):
+            if row.get("origin") != origin:
+                continue
+            found = conn.execute(
+                f"SELECT 1 FROM {table} WHERE origin = ? AND seq = ? AND id <> ?",
+                (origin, row.get("seq"), row.get("id")),
+            ).fetchone()
+            taken += found is not None
+    return taken
 
 
 def become_own_device(conn: sqlite3.Connection, since: Mapping[str, int]) -> str:
@@ -66,7 +87,7 @@ def become_own_device(conn: sqlite3.Connection, since: Mapping[str, int]) -> str
             row = conn.execute(
                 "SELECT kept_origins FROM review WHERE id = ?", (review_id,)
             ).fetchone()
-            if row is not None and _shows(row[0], int(number)) == old:
+            if row is not None and kept_five.shown_origin(row[0], int(number)) == old:
                 conn.execute(
                     "UPDATE review SET kept_origins = ? WHERE id = ?",
                     (kept_five.with_close(row[0], int(number), new), review_id),
@@ -76,8 +97,3 @@ def become_own_device(conn: sqlite3.Connection, since: Mapping[str, int]) -> str
         for sql in held:
             conn.execute(sql)
     return new
-
-
-def _shows(kept: str | None, number: int) -> str | None:
-    origins = kept_five.parse(kept)
-    return origins[number - 1] if 0 < number <= len(origins) else None

@@ -266,7 +266,8 @@ def _settle_resolutions(conn: "sqlite3.Connection", result: Any) -> None:
 
 def _pull(ws: Workspace, hub: "Conn", report: SyncReport) -> None:
     """What the hub has past the cursor, a batch at a time, each saved with its cursor."""
-    from accountreview.db.sync import apply_pulled, own_chain_taken
+    from accountreview.db.sync import apply_pulled
+    from accountreview.db.sync.device import own_chain_taken
     from accountreview.hub.pull import pull_all
 
     cursor = state.cursor(ws)
